@@ -1,0 +1,93 @@
+// trustcheck/status.h: source locations, located errors and Result<T>.
+//
+// OVERVIEW
+//
+// Every fallible call in the engine returns a Status or a Result<T>; nothing
+// throws across the public API and nothing logs. An error is data: a one-line
+// lowercase message (user input in backticks, no trailing period) and the
+// location it refers to, so the command line can print
+//
+//     policy.json:12:7: error: unknown condition operator `StringEqualz`
+//
+// and exit with code 2.
+//
+// THREAD SAFETY
+//
+// All types here are values; const methods may be called from any thread.
+
+#ifndef TRUSTCHECK_STATUS_H_
+#define TRUSTCHECK_STATUS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace trustcheck {
+
+// A position in a source file. Every AST node carries one. `file` is shared by
+// all the nodes of one file. line and column are 1-based; 0 means unknown.
+// Locations never take part in AST equality.
+struct SourceLoc {
+  std::shared_ptr<const std::string> file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+
+  const std::string& path() const;
+  bool known() const { return line != 0; }
+  // "file:line:column", "file:line" or "file" depending on what is known.
+  std::string ToString() const;
+};
+
+// The outcome of an operation that returns no value.
+class Status {
+ public:
+  Status() = default;  // ok
+  static Status Error(SourceLoc loc, std::string message) {
+    Status s;
+    s.error_ = std::make_shared<Detail>(Detail{std::move(loc), std::move(message)});
+    return s;
+  }
+  bool ok() const { return error_ == nullptr; }
+  const SourceLoc& loc() const;
+  const std::string& message() const;
+  // "file:line:column: error: message", the one line the CLI prints.
+  std::string ToString() const;
+
+ private:
+  struct Detail {
+    SourceLoc loc;
+    std::string message;
+  };
+  std::shared_ptr<const Detail> error_;
+};
+
+// A value or a located error. Construct from a T for success, from a non-ok
+// Status for failure.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
+  Result(Status error) : v_(std::move(error)) {}       // NOLINT: must not be ok
+  bool ok() const { return v_.index() == 0; }
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<1>(v_);
+  }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+ private:
+  std::variant<T, Status> v_;
+};
+
+}  // namespace trustcheck
+
+#endif  // TRUSTCHECK_STATUS_H_
