@@ -1,0 +1,432 @@
+// Wildcard matching: compile a policy value into literal runs and wildcards,
+// then match claim values against it without allocating.
+//
+// The matcher is the "one backtrack point" algorithm of Russ Cox and Kirk
+// Krauss, reorganised around the literal runs so that most of the work is
+// memcmp / memchr:
+//
+//   1. Reject subjects shorter than min_length().
+//   2. Compare the literal prefix and the literal suffix in place. The suffix
+//      is anchored at the end of the subject, so a pattern like `*a*a*b` on a
+//      string of `a`s is rejected here, before any search.
+//   3. The remaining body is  head * seg_1 * seg_2 * ... * seg_k * tail  where
+//      head, tail and the segments are sequences of literals and `?`. The head
+//      is matched forwards from the start, the tail backwards from the end
+//      (both are anchored, so there is nothing to search), and each segment is
+//      placed at its leftmost position after the previous one.
+//
+// Why leftmost placement is enough (and the reason the worst case is
+// O(|pattern| * |subject|) instead of exponential): a segment consumes a fixed
+// sequence of literal bytes and whole characters, so the later it starts the
+// later it ends. Whatever a match that places segment i further right can do
+// with the rest of the subject, the leftmost placement can do too, because the
+// `*` after it simply absorbs the difference. Each segment is therefore
+// searched once, never revisited.
+//
+// Characters. `?` matches one UTF-8 encoded code point. The subject is split
+// into characters from left to right: a lead byte (0xxxxxxx, 110xxxxx,
+// 1110xxxx, 11110xxx) together with the continuation bytes (10xxxxxx) it
+// announces, when they are present; any other byte (a stray continuation
+// byte, 0xF8-0xFF) is a character on its own. `?` must start at the start of
+// a character and consumes all of it. `*` and literals work on bytes; for
+// valid UTF-8 patterns and subjects this is the same as working on code points.
+
+#include "trustcheck/pattern.h"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace trustcheck {
+namespace {
+
+// ---------------------------------------------------------------------------
+// ASCII case folding
+
+constexpr std::array<uint8_t, 256> MakeLowerTable() {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = static_cast<uint8_t>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  }
+  return table;
+}
+constexpr std::array<uint8_t, 256> kLower = MakeLowerTable();
+
+inline uint8_t Lower(char c) { return kLower[static_cast<uint8_t>(c)]; }
+
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Lowercases the ASCII letters of eight bytes at once (bytes >= 0x80 are left
+// alone): a byte is an upper-case letter iff its low seven bits are in
+// [0x41, 0x5A] and its high bit is clear.
+inline uint64_t LowerAscii8(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  const uint64_t low7 = x & (0x7F * kOnes);
+  const uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;
+  const uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;
+  const uint64_t upper = at_least_a & ~above_z & ~x & (0x80 * kOnes);
+  return x | (upper >> 2);  // 0x80 >> 2 == 0x20, the case bit
+}
+
+// True when subject[0, n) equals `folded`, which is already lowercase.
+inline bool EqualFolded(const char* subject, const char* folded, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    if (LowerAscii8(Load64(subject + i)) != Load64(folded + i)) return false;
+  }
+  for (; i < n; ++i) {
+    if (Lower(subject[i]) != static_cast<uint8_t>(folded[i])) return false;
+  }
+  return true;
+}
+
+inline bool Equal(const char* subject, const char* literal, size_t n, bool fold) {
+  return fold ? EqualFolded(subject, literal, n) : std::memcmp(subject, literal, n) == 0;
+}
+
+// Leftmost start of `needle` (length m >= 1) in hay[0, len), or nullptr. Only
+// starts that leave room for the whole needle count.
+inline const char* Find(const char* hay, size_t len, const char* needle, size_t m, bool fold) {
+  if (len < m) return nullptr;
+  const char* const last = hay + (len - m);  // last possible start
+  if (!fold) {
+    const char first = needle[0];
+    const char* p = hay;
+    while (p <= last) {
+      p = static_cast<const char*>(std::memchr(p, first, static_cast<size_t>(last - p) + 1));
+      if (p == nullptr) return nullptr;
+      if (std::memcmp(p + 1, needle + 1, m - 1) == 0) return p;
+      ++p;
+    }
+    return nullptr;
+  }
+  const uint8_t first = static_cast<uint8_t>(needle[0]);
+  for (const char* p = hay; p <= last; ++p) {
+    if (Lower(*p) == first && EqualFolded(p + 1, needle + 1, m - 1)) return p;
+  }
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// UTF-8 characters (see the file comment for the exact definition)
+
+inline bool IsContinuation(uint8_t c) { return (c & 0xC0) == 0x80; }
+
+// Bytes announced by a lead byte; 1 for ASCII and for bytes that cannot lead.
+inline size_t AnnouncedLength(uint8_t c) {
+  if (c < 0xC0) return 1;
+  if (c < 0xE0) return 2;
+  if (c < 0xF0) return 3;
+  if (c < 0xF8) return 4;
+  return 1;
+}
+
+// True when a character starts at p (or p is either end of the subject).
+inline bool IsBoundary(const uint8_t* s, size_t n, size_t p) {
+  if (p == 0 || p >= n || !IsContinuation(s[p])) return true;
+  // s[p] continues the nearest non-continuation byte before it, if that byte
+  // announced enough bytes to reach p; otherwise it is stray.
+  for (size_t q = p; q-- > 0 && p - q <= 3;) {
+    if (!IsContinuation(s[q])) return p - q >= AnnouncedLength(s[q]);
+  }
+  return true;
+}
+
+// The end of the character that starts at p < n.
+inline size_t NextBoundary(const uint8_t* s, size_t n, size_t p) {
+  const size_t end = p + AnnouncedLength(s[p]);
+  size_t q = p + 1;
+  while (q < end && q < n && IsContinuation(s[q])) ++q;
+  return q;
+}
+
+// The start of the character that ends at the boundary p > 0.
+inline size_t PrevBoundary(const uint8_t* s, size_t p) {
+  for (size_t q = p; q-- > 0 && p - q <= 4;) {
+    if (!IsContinuation(s[q])) return p - q <= AnnouncedLength(s[q]) ? q : p - 1;
+  }
+  return p - 1;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Matching
+
+// Has access to Pattern's compiled program; all functions are stateless.
+class PatternInternal {
+ public:
+  using Op = Pattern::Op;
+
+  // The compiled matcher: see the file comment for the steps.
+  static bool Match(const Pattern& pattern, std::string_view subject) {
+    const size_t n = subject.size();
+    if (n < pattern.min_length_) return false;
+    const bool fold = pattern.options_.fold_case;
+    const char* lits = pattern.lits_.data();
+    const char* s = subject.data();
+    if (!pattern.has_wildcards_) {
+      return n == pattern.min_length_ && (n == 0 || Equal(s, lits, n, fold));
+    }
+    const Op* first = pattern.ops_.data();
+    const Op* last = first + pattern.ops_.size();  // one past the end
+    size_t lo = 0;
+    size_t hi = n;
+    if (first->kind == Op::kLit) {
+      if (!Equal(s, lits + first->offset, first->length, fold)) return false;
+      lo = first->length;
+      ++first;
+    }
+    if (last[-1].kind == Op::kLit) {
+      hi -= last[-1].length;  // min_length_ guarantees hi >= lo
+      if (!Equal(s + hi, lits + last[-1].offset, last[-1].length, fold)) return false;
+      --last;
+    }
+    if (last - first == 1 && first->kind == Op::kStar) return true;  // `lit*lit`
+    return MatchBody(pattern, first, last, reinterpret_cast<const uint8_t*>(s), n, lo, hi);
+  }
+
+ private:
+  // Matches ops [first, last) against s[lo, hi), where the whole subject is
+  // s[0, n) (the character boundaries depend on the bytes around the window).
+  static bool MatchBody(const Pattern& pattern, const Op* first, const Op* last, const uint8_t* s,
+                        size_t n, size_t lo, size_t hi) {
+    // Head: anchored at lo.
+    size_t pos = lo;
+    while (first != last && first->kind != Op::kStar) {
+      if (!Forward(pattern, *first, s, n, hi, &pos)) return false;
+      ++first;
+    }
+    if (first == last) return pos == hi;
+    // Tail: anchored at hi, matched backwards; it may not reach below pos.
+    size_t tail = hi;
+    while (last[-1].kind != Op::kStar) {
+      if (!Backward(pattern, last[-1], s, n, pos, &tail)) return false;
+      --last;
+    }
+    // Now first and last[-1] are stars. Place each segment between them at
+    // its leftmost position.
+    const Op* star = first;
+    while (star != last - 1) {
+      const Op* segment_end = star + 1;
+      while (segment_end->kind != Op::kStar) ++segment_end;
+      if (!PlaceSegment(pattern, star, segment_end, s, n, tail, &pos)) return false;
+      star = segment_end;
+    }
+    return true;
+  }
+
+  // Matches one literal or `?` run forwards from *pos without passing limit.
+  static bool Forward(const Pattern& pattern, const Op& op, const uint8_t* s, size_t n,
+                      size_t limit, size_t* pos) {
+    size_t p = *pos;
+    if (op.kind == Op::kLit) {
+      if (limit - p < op.length) return false;
+      if (!Equal(reinterpret_cast<const char*>(s) + p, pattern.lits_.data() + op.offset, op.length,
+                 pattern.options_.fold_case)) {
+        return false;
+      }
+      *pos = p + op.length;
+      return true;
+    }
+    for (uint32_t i = 0; i < op.length; ++i) {  // kAny: op.length characters
+      if (p >= limit) return false;
+      if (s[p] < 0x80) {
+        ++p;
+        continue;
+      }
+      if (!IsBoundary(s, n, p)) return false;
+      p = NextBoundary(s, n, p);
+      if (p > limit) return false;
+    }
+    *pos = p;
+    return true;
+  }
+
+  // Matches one literal or `?` run backwards so that it ends at *end, without
+  // starting before floor.
+  static bool Backward(const Pattern& pattern, const Op& op, const uint8_t* s, size_t n,
+                       size_t floor, size_t* end) {
+    size_t p = *end;
+    if (op.kind == Op::kLit) {
+      if (p - floor < op.length) return false;
+      p -= op.length;
+      if (!Equal(reinterpret_cast<const char*>(s) + p, pattern.lits_.data() + op.offset, op.length,
+                 pattern.options_.fold_case)) {
+        return false;
+      }
+      *end = p;
+      return true;
+    }
+    if (!IsBoundary(s, n, p)) return false;  // a character must end here
+    for (uint32_t i = 0; i < op.length; ++i) {
+      if (p <= floor) return false;
+      p = s[p - 1] < 0x80 ? p - 1 : PrevBoundary(s, p);
+      if (p < floor) return false;
+    }
+    *end = p;
+    return true;
+  }
+
+  // Places the segment between `star` and `segment_end` (both stars) at its
+  // leftmost position in s[*pos, limit) and moves *pos past it. star->length
+  // holds the segment's minimum length in bytes.
+  static bool PlaceSegment(const Pattern& pattern, const Op* star, const Op* segment_end,
+                           const uint8_t* s, size_t n, size_t limit, size_t* pos) {
+    const size_t min_length = star->length;
+    const Op* first = star + 1;
+    const bool fold = pattern.options_.fold_case;
+    size_t start = *pos;
+    if (first->kind == Op::kLit) {
+      // Search for the leading literal; verify the rest of the segment there.
+      const char* base = reinterpret_cast<const char*>(s);
+      const char* literal = pattern.lits_.data() + first->offset;
+      while (limit - start >= min_length) {
+        const size_t window = limit - start - (min_length - first->length);
+        const char* hit = Find(base + start, window, literal, first->length, fold);
+        if (hit == nullptr) return false;
+        size_t p = static_cast<size_t>(hit - base) + first->length;
+        if (VerifyRest(pattern, first + 1, segment_end, s, n, limit, &p)) {
+          *pos = p;
+          return true;
+        }
+        start = static_cast<size_t>(hit - base) + 1;
+      }
+      return false;
+    }
+    // The segment starts with `?`, which checks that a character starts there.
+    for (; limit - start >= min_length; ++start) {
+      size_t p = start;
+      if (VerifyRest(pattern, first, segment_end, s, n, limit, &p)) {
+        *pos = p;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static bool VerifyRest(const Pattern& pattern, const Op* op, const Op* end, const uint8_t* s,
+                         size_t n, size_t limit, size_t* pos) {
+    for (; op != end; ++op) {
+      if (!Forward(pattern, *op, s, n, limit, pos)) return false;
+    }
+    return true;
+  }
+};
+
+// ---------------------------------------------------------------------------
+// Compiling
+
+namespace {
+
+// Splits `text` into pieces according to the flavour: literal runs (escapes
+// resolved, adjacent runs joined), one kStar per run of `*`, one kAnyChar per
+// `?`.
+std::vector<Pattern::Piece> Parse(std::string_view text, const PatternOptions& options) {
+  using Piece = Pattern::Piece;
+  std::vector<Piece> pieces;
+  auto append_literal = [&pieces](std::string_view bytes) {
+    if (pieces.empty() || pieces.back().kind != Piece::kLiteral) {
+      pieces.push_back(Piece{Piece::kLiteral, std::string()});
+    }
+    pieces.back().literal.append(bytes);
+  };
+  if (options.flavor == WildcardFlavor::kLiteral) {
+    if (!text.empty()) append_literal(text);
+    return pieces;
+  }
+  const bool question_is_wildcard = options.flavor != WildcardFlavor::kVault;
+  const bool escapes = options.flavor == WildcardFlavor::kAws && options.aws_escapes;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '*') {
+      if (pieces.empty() || pieces.back().kind != Piece::kStar) {
+        pieces.push_back(Piece{Piece::kStar, std::string()});
+      }
+      ++i;
+    } else if (c == '?' && question_is_wildcard) {
+      pieces.push_back(Piece{Piece::kAnyChar, std::string()});
+      ++i;
+    } else if (escapes && c == '$' && i + 3 < text.size() && text[i + 1] == '{' &&
+               text[i + 3] == '}' &&
+               (text[i + 2] == '*' || text[i + 2] == '?' || text[i + 2] == '$')) {
+      append_literal(text.substr(i + 2, 1));  // ${*} ${?} ${$}
+      i += 4;
+    } else {
+      // Copy the run up to the next byte that may be special.
+      size_t j = i + 1;
+      while (j < text.size() && text[j] != '*' && text[j] != '?' && text[j] != '$') ++j;
+      append_literal(text.substr(i, j - i));
+      i = j;
+    }
+  }
+  return pieces;
+}
+
+}  // namespace
+
+Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
+  Pattern pattern;
+  pattern.text_.assign(text);
+  pattern.options_ = options;
+  const std::vector<Piece> pieces = Parse(text, options);
+  for (const Piece& piece : pieces) {
+    switch (piece.kind) {
+      case Piece::kLiteral: {
+        Op op{Op::kLit, static_cast<uint32_t>(pattern.lits_.size()),
+              static_cast<uint32_t>(piece.literal.size())};
+        for (char c : piece.literal) {
+          pattern.lits_.push_back(options.fold_case ? static_cast<char>(Lower(c)) : c);
+        }
+        pattern.ops_.push_back(op);
+        pattern.min_length_ += piece.literal.size();
+        break;
+      }
+      case Piece::kStar:
+        pattern.ops_.push_back(Op{Op::kStar, 0, 0});
+        pattern.has_wildcards_ = true;
+        break;
+      case Piece::kAnyChar:
+        if (!pattern.ops_.empty() && pattern.ops_.back().kind == Op::kAny) {
+          ++pattern.ops_.back().length;
+        } else {
+          pattern.ops_.push_back(Op{Op::kAny, 0, 1});
+        }
+        pattern.min_length_ += 1;  // a character is at least one byte
+        pattern.has_wildcards_ = true;
+        break;
+    }
+  }
+  // Each star records the minimum length of the segment that follows it, so
+  // the segment search knows when to stop.
+  uint32_t following = 0;
+  for (size_t i = pattern.ops_.size(); i-- > 0;) {
+    Op& op = pattern.ops_[i];
+    if (op.kind == Op::kStar) {
+      op.length = following;
+      following = 0;
+    } else {
+      following += op.length;
+    }
+  }
+  if (!pieces.empty() && pieces.front().kind == Piece::kLiteral) {
+    pattern.literal_prefix_ = pieces.front().literal;
+  }
+  if (pattern.has_wildcards_ && pieces.back().kind == Piece::kLiteral) {
+    pattern.literal_suffix_ = pieces.back().literal;
+  }
+  return pattern;
+}
+
+bool Pattern::Match(std::string_view subject) const {
+  return PatternInternal::Match(*this, subject);
+}
+
+std::vector<Pattern::Piece> Pattern::Pieces() const { return Parse(text_, options_); }
+
+}  // namespace trustcheck
