@@ -1,0 +1,45 @@
+// The trustcheck command line: one function per subcommand, one shared
+// argument parser. Exit codes: 0 success, 1 a negative answer (no trust
+// accepts, a finding at or above --fail-on, a widening), 2 usage or input
+// errors (message on stderr naming file:line:column).
+
+#ifndef TRUSTCHECK_CLI_COMMAND_H_
+#define TRUSTCHECK_CLI_COMMAND_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace trustcheck::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNegative = 1;
+inline constexpr int kExitError = 2;
+
+// Flags (`--name value` or `--name=value`) and positional arguments.
+struct Args {
+  std::map<std::string, std::string> flags;
+  std::vector<std::string> positional;
+  bool Has(const std::string& name) const { return flags.count(name) != 0; }
+  std::string Get(const std::string& name, const std::string& fallback = "") const {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : it->second;
+  }
+};
+
+// Parses argv[first..]. `value_flags` take a value; `bool_flags` do not.
+// Returns false (after printing a message) on an unknown flag.
+bool ParseArgs(int argc, char** argv, int first, const std::vector<std::string>& value_flags,
+               const std::vector<std::string>& bool_flags, Args* out);
+
+// Prints "trustcheck: error: <message>" to stderr and returns kExitError.
+int UsageError(const std::string& message);
+
+// Checks that `value` is one of `allowed` for flag `name`.
+bool CheckChoice(const std::string& name, const std::string& value, const std::vector<std::string>& allowed);
+
+int EvalCommand(int argc, char** argv);
+
+}  // namespace trustcheck::cli
+
+#endif  // TRUSTCHECK_CLI_COMMAND_H_

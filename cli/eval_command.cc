@@ -1,0 +1,160 @@
+// `trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] PATH...`
+
+#include <fmt/format.h>
+#include <json/json.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "trustcheck/claims.h"
+#include "trustcheck/evaluate.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] PATH...";
+
+bool ReadTokenText(const std::string& path, std::string* out) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    *out = ss.str();
+    return true;
+  }
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+std::string ReasonText(const Reason& r) {
+  std::string where = r.loc.ToString();
+  return where.empty() ? r.message : fmt::format("{} ({})", r.message, where);
+}
+
+std::string TokenDescription(const DecodedToken& token) {
+  if (token.form == DecodedToken::Form::kJwt)
+    return fmt::format("JWT (alg `{}`), signature {}", token.algorithm,
+                       token.signature_verified ? "verified" : "NOT verified");
+  return "claims JSON (no signature to verify)";
+}
+
+struct Row {
+  const LoadedFile* file;
+  const Trust* trust;
+  Decision decision;
+};
+
+void PrintText(const std::vector<Row>& rows, const DecodedToken& token, const std::string& token_path, int64_t at,
+               size_t accepted) {
+  bool color = isatty(STDOUT_FILENO);
+  auto paint = [&](const char* code, const std::string& s) {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  };
+  std::string out = fmt::format("token {}: {}; iss `{}`; evaluated at {}\n", token_path, TokenDescription(token),
+                                token.claims.issuer(), at);
+  for (const Row& r : rows) {
+    const Trust& t = *r.trust;
+    std::string label = t.name.empty() ? std::string("(unnamed)") : t.name;
+    out += fmt::format("\n{} {} {} ({} {}): {}\n", r.decision.accepted ? paint("32", "ACCEPT") : paint("31", "REJECT"),
+                       t.loc.ToString(), label, PlatformName(t.platform), t.kind, r.decision.outcome);
+    for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
+  }
+  out += fmt::format("\n{} of {} trust{} accept{} the token\n", accepted, rows.size(), rows.size() == 1 ? "" : "s",
+                     accepted == 1 ? "s" : "");
+  std::fputs(out.c_str(), stdout);
+}
+
+void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t at, size_t accepted) {
+  Json::Value root(Json::objectValue);
+  root["accepted"] = static_cast<Json::UInt64>(accepted);
+  root["evaluated_at"] = static_cast<Json::Int64>(at);
+  root["token"]["form"] = token.form == DecodedToken::Form::kJwt ? "jwt" : "claims";
+  root["token"]["signature_verified"] = token.signature_verified;
+  root["token"]["iss"] = token.claims.issuer();
+  root["trusts"] = Json::Value(Json::arrayValue);
+  for (const Row& r : rows) {
+    Json::Value t(Json::objectValue);
+    t["source"] = r.trust->loc.path();
+    t["line"] = r.trust->loc.line;
+    t["column"] = r.trust->loc.column;
+    t["name"] = r.trust->name;
+    t["platform"] = PlatformName(r.trust->platform);
+    t["format"] = r.trust->format;
+    t["kind"] = r.trust->kind;
+    if (!r.trust->arn.empty()) t["arn"] = r.trust->arn;
+    t["decision"] = r.decision.accepted ? "accept" : "reject";
+    t["outcome"] = r.decision.outcome;
+    t["reasons"] = Json::Value(Json::arrayValue);
+    for (const Reason& reason : r.decision.reasons) t["reasons"].append(ReasonText(reason));
+    root["trusts"].append(std::move(t));
+  }
+  Json::StreamWriterBuilder b;
+  b["indentation"] = "  ";
+  b["emitUTF8"] = true;
+  std::fputs((Json::writeString(b, root) + "\n").c_str(), stdout);
+}
+
+}  // namespace
+
+int EvalCommand(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks"}, {"help"}, &args)) return kExitError;
+  if (args.Has("help")) {
+    std::puts(kUsage);
+    return kExitOk;
+  }
+  if (!args.Has("token")) return UsageError(std::string("`--token` is required\n") + kUsage);
+  if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + kUsage);
+  std::string format = args.Get("format", "text");
+  if (!CheckChoice("format", format, {"text", "json"})) return kExitError;
+
+  int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+  if (args.Has("at")) {
+    auto t = ParseTime(args.Get("at"));
+    if (!t.ok()) return UsageError(fmt::format("`--at`: {}", t.status().message()));
+    at = *t;
+  }
+  std::string token_path = args.Get("token");
+  std::string token_text;
+  if (!ReadTokenText(token_path, &token_text))
+    return UsageError(fmt::format("{}: cannot read token file", token_path));
+  auto token = DecodeToken(token_text, token_path);
+  if (!token.ok()) return UsageError(token.status().ToString());
+
+  LoadOptions options;
+  options.forced_format = args.Get("type");
+  auto loaded = LoadPaths(args.positional, options);
+  if (!loaded.ok()) return UsageError(loaded.status().ToString());
+  for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
+
+  std::vector<Row> rows;
+  size_t accepted = 0;
+  EvalOptions eval_options;
+  eval_options.now = at;
+  for (const LoadedFile& f : loaded->files) {
+    for (const Trust& t : f.trusts) {
+      Row row{&f, &t, Evaluate(t, token->claims, eval_options)};
+      if (row.decision.accepted) ++accepted;
+      rows.push_back(std::move(row));
+    }
+  }
+  if (rows.empty() && loaded->errors.empty()) return UsageError("no trust found in the given paths");
+  if (format == "json") PrintJson(rows, *token, at, accepted);
+  else PrintText(rows, *token, token_path, at, accepted);
+  if (!loaded->errors.empty()) return kExitError;
+  return accepted > 0 ? kExitOk : kExitNegative;
+}
+
+}  // namespace trustcheck::cli

@@ -1,0 +1,40 @@
+// trustcheck: evaluate, lint and diff OIDC federation trusts.
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "cli/command.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: trustcheck <command> [options] PATH...
+
+commands:
+  eval   would this token be accepted, by which trust, and if not, why not
+  --version
+
+run `trustcheck <command> --help` for a command's options
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace trustcheck::cli;
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitError;
+  }
+  std::string command = argv[1];
+  if (command == "--version" || command == "version") {
+    std::printf("trustcheck %s\n", TRUSTCHECK_VERSION);
+    return kExitOk;
+  }
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (command == "eval") return EvalCommand(argc, argv);
+  std::fputs(kUsage, stderr);
+  return UsageError("unknown command `" + command + "`");
+}

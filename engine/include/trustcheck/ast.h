@@ -1,0 +1,265 @@
+// trustcheck/ast.h: the one trust AST every format lowers into.
+//
+// OVERVIEW
+//
+// Every input format (AWS policy JSON, CloudFormation, Terraform, Entra
+// credentials, Vault roles, GCP providers, account dumps) is parsed by its own
+// parser and LOWERED into the types below. Everything after lowering (the
+// evaluator, the linter, the index, the diff analysis) sees only this AST.
+//
+// Platform differences are DATA on the nodes, never branches downstream. A
+// condition Test says explicitly:
+//   - which value it reads (ValueRef: a claim by name, a JSON pointer, or a
+//     request attribute such as the AWS action), whether the platform exposes
+//     it at all, and how a JSON value is typed (ValueTyping);
+//   - the matcher (Match: exact, case-folded, wildcard with its flavour,
+//     typed equality, numeric, date, bool, presence), compiled once;
+//   - what a missing value yields (missing_result);
+//   - the set quantifier for multi-valued claims (Quantifier);
+//   - negation (NOR of the operands, as AWS's negated operators).
+//
+// A Trust is an identity (file, line, name/ARN), and Allow/Deny statements
+// whose `when` is a tree of And / Or / Not / Test / Const / Unknown / Expr
+// nodes. Evaluation uses Kleene three-valued logic: kUnknown stands for
+// "cannot be decided" (an unresolved Terraform variable, a CEL evaluation
+// error) and never leads to an accept.
+//
+// DUMP
+//
+// Dump() prints a compact S-expression used by the tests, e.g.
+//   (and (test iss eq ["https://token.actions.githubusercontent.com"])
+//        (test sub like ["repo:acme/*"] missing=false))
+//
+// THREAD SAFETY
+//
+// A lowered Trust is immutable; evaluate it from as many threads as you like.
+
+#ifndef TRUSTCHECK_AST_H_
+#define TRUSTCHECK_AST_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trustcheck/pattern.h"
+#include "trustcheck/status.h"
+
+namespace Json {
+class Value;
+}
+
+namespace trustcheck {
+
+enum class Platform : uint8_t { kAws, kAzure, kVault, kGcp };
+const char* PlatformName(Platform platform);  // "aws", "azure", "vault", "gcp"
+
+// Three-valued truth. kUnknown never accepts.
+enum class Tri : uint8_t { kFalse, kTrue, kUnknown };
+const char* TriName(Tri value);
+
+// ---------------------------------------------------------------------------
+// ValueRef: where a Test reads its value from.
+
+struct ValueRef {
+  enum class Source : uint8_t {
+    kClaim,    // top-level claim, `names` are literal keys
+    kPointer,  // RFC 6901 JSON pointer into the claims (`/kubernetes.io/namespace`)
+    kAction,   // the request's action (AWS: sts:AssumeRoleWithWebIdentity)
+  };
+  Source source = Source::kClaim;
+  // Candidate claim names (or one pointer); the first present one is read.
+  // Google on AWS: `accounts.google.com:aud` reads `azp`, else `aud`.
+  std::vector<std::string> names;
+  // How the policy spelled it, for messages: `token.actions.githubusercontent.com:sub`.
+  std::string display;
+  // When non-empty, the value is visible only to tokens whose issuer maps to
+  // this AWS condition-key prefix (the issuer without `https://`), compared
+  // ASCII case-insensitively; any other token sees the key as missing.
+  std::string issuer_prefix;
+  // False when the platform never exposes this claim (a condition on it
+  // always sees a missing key).
+  bool visible = true;
+};
+
+// How a claim's JSON value is seen by the matcher.
+enum class ValueTyping : uint8_t {
+  // AWS: strings as they are, numbers and booleans by their JSON text,
+  // arrays as multi-valued keys of those, objects and null invisible.
+  kIamString,
+  // Vault, CEL: values keep their JSON type; comparisons are type-strict.
+  kJson,
+};
+
+// How many values a claim may hold and how they combine with the match.
+enum class Quantifier : uint8_t {
+  kSingle,     // plain operator: one value; several values never match (AWS, undocumented)
+  kAnyValue,   // ForAnyValue / Vault lists / Entra aud: some value matches
+  kAllValues,  // ForAllValues: every value matches; an empty set is true
+};
+
+// ---------------------------------------------------------------------------
+// Operands and matchers.
+
+// One policy value, prepared for matching.
+struct Operand {
+  std::string text;  // as written (for messages and the linter)
+  Pattern pattern;   // kString/kWildcard kinds, compiled at load time
+  // kTyped: the JSON value to compare with (Vault bound_claims, CEL literals).
+  std::shared_ptr<const Json::Value> typed;
+  double number = 0;          // kNumeric*
+  int64_t epoch_seconds = 0;  // kDate*
+  bool flag = false;          // kBool, kPresence (Null: true means "absent")
+  // kIpAddress: network bytes (4 or 16) and prefix length.
+  std::string ip_bytes;
+  int ip_prefix = 0;
+  // AWS policy variables (`${...}`) under Version 2012-10-17: when set, the
+  // operand is a template substituted per request, then compiled.
+  struct Segment {
+    bool is_variable;
+    std::string text;               // literal text, or the variable's key
+    ValueRef ref;                   // variables: where the value comes from
+    bool has_default = false;
+    std::string default_value;
+  };
+  std::vector<Segment> segments;  // empty when there is no variable
+  bool valid = true;              // false: malformed value that can never match
+  SourceLoc loc;
+};
+
+enum class MatchKind : uint8_t {
+  kString,      // exact or wildcard string match via Operand::pattern
+  kTyped,       // JSON-typed equality (Vault "string" bound claims)
+  kNumericEq, kNumericLt, kNumericLe, kNumericGt, kNumericGe,
+  kDateEq, kDateLt, kDateLe, kDateGt, kDateGe,
+  kBool,        // value text equals "true"/"false" (case-insensitive)
+  kPresence,    // AWS Null: operand flag true means "the key is absent"
+  kArn,         // AWS ArnEquals/ArnLike: segment-wise wildcard match of an ARN
+  kIpAddress,   // AWS IpAddress: the value is an IP inside the operand's CIDR
+};
+
+// ---------------------------------------------------------------------------
+// Test: one leaf condition.
+
+struct Test {
+  ValueRef ref;
+  ValueTyping typing = ValueTyping::kIamString;
+  MatchKind kind = MatchKind::kString;
+  std::vector<Operand> operands;  // OR over operands (NOR when negated)
+  bool negated = false;
+  Quantifier quantifier = Quantifier::kSingle;
+  // The result when the value is absent (AWS: false, negated: true,
+  // IfExists: true, ForAllValues: true; CEL: kUnknown, an error).
+  Tri missing_result = Tri::kFalse;
+  // How the policy wrote the operator, for messages: `StringLike`,
+  // `ForAnyValue:StringEquals`, `bound_claims`, `matches`, `==`.
+  std::string op_display;
+  // The platform's name for this check, for messages: "condition", "bound
+  // audience", "issuer", "subject".
+  std::string what;
+};
+
+// ---------------------------------------------------------------------------
+// Node: the condition tree.
+
+struct CelExpr;  // engine/src/cel: an expression that does not lower further.
+
+struct Node {
+  enum class Kind : uint8_t { kAnd, kOr, kNot, kTest, kConst, kUnknown, kExpr };
+  Kind kind = Kind::kConst;
+  SourceLoc loc;
+  std::vector<Node> children;  // kAnd, kOr (empty And is true, empty Or false), kNot (one)
+  std::shared_ptr<const Test> test;     // kTest
+  bool value = false;                   // kConst
+  std::string reason;                   // kConst/kUnknown: why (shown in traces)
+  std::shared_ptr<const CelExpr> expr;  // kExpr
+  // kExpr: the CEL bindings it needs (mapping from attribute names to
+  // expressions), owned by the trust that lowered it.
+  std::shared_ptr<const void> expr_context;
+
+  static Node And(std::vector<Node> children, SourceLoc loc = {});
+  static Node Or(std::vector<Node> children, SourceLoc loc = {});
+  static Node Not(Node child, SourceLoc loc = {});
+  static Node MakeTest(Test test, SourceLoc loc);
+  static Node Const(bool value, std::string reason, SourceLoc loc = {});
+  static Node Unknown(std::string reason, SourceLoc loc = {});
+};
+
+// ---------------------------------------------------------------------------
+// Statements and trusts.
+
+enum class Effect : uint8_t { kAllow, kDeny };
+
+struct Statement {
+  Effect effect = Effect::kAllow;
+  std::string sid;  // AWS Sid, or a name for other platforms
+  SourceLoc loc;
+  Node when;        // principal, action and conditions, in that order
+};
+
+// A request attribute that needs its own evaluation pass (AWS: a token with
+// session tags also needs `sts:TagSession` allowed).
+struct RequiredAction {
+  std::string action;
+  // Empty: always required. Otherwise: required when this claim is present.
+  std::string when_claim_present;
+};
+
+// Token time-claim checks (exp, nbf, iat) as the platform applies them.
+struct TimeRules {
+  bool check_exp = true;            // reject when now - skew > exp
+  bool check_nbf = true;            // reject when now + skew < nbf
+  bool check_iat = false;           // reject when now + skew < iat (Vault)
+  bool require_one_of_iat_nbf_exp = false;  // Vault: at least one present
+  bool require_exp = false;         // reject a token without exp
+  int64_t clock_skew_seconds = 0;
+  // Vault: a missing exp is synthesised as max(iat, nbf) + this; a missing
+  // nbf as iat, else exp - not_before_leeway. Negative: not synthesised.
+  int64_t expiration_leeway_seconds = -1;
+  int64_t not_before_leeway_seconds = -1;
+};
+
+// A note from lowering that the linter and eval may report: a duplicate key
+// that was dropped, a value that could not be resolved.
+struct LoweringNote {
+  enum class Kind : uint8_t {
+    kDuplicateKey,     // a JSON/YAML key appeared twice; the last one won
+    kUnresolved,       // a value stayed unknown (Terraform variable, ...)
+    kIgnoredElement,   // an element with no effect on the decision
+    kMalformed,        // a problem that makes the trust reject everything
+  };
+  Kind kind;
+  SourceLoc loc;
+  std::string message;  // one lowercase sentence
+  std::string key;      // the key concerned (duplicate keys)
+  std::string path;     // JSON-pointer-like path of the containing object
+};
+
+struct Trust {
+  Platform platform = Platform::kAws;
+  std::string format;       // the input format it came from: "aws-policy", ...
+  std::string name;         // role name, credential name, Vault role, provider id
+  std::string arn;          // AWS role ARN when known (account checks)
+  std::string kind;         // "role", "federated-credential", "jwt-role", "provider"
+  SourceLoc loc;            // where the trust starts
+  std::string policy_version;  // AWS Version as written ("" when absent)
+  std::vector<Statement> statements;
+  std::vector<RequiredAction> required_actions;  // empty: one pass, no action
+  TimeRules time;
+  std::vector<LoweringNote> notes;
+  // The raw lowered facts the linter needs and that are not conditions
+  // (e.g. Vault's bound_claims_type, Entra's audiences as written).
+  std::vector<std::pair<std::string, std::string>> attributes;
+
+  const std::string* Attribute(std::string_view key) const;
+};
+
+// Compact S-expression of a node or a trust, for tests and `--dump`.
+std::string Dump(const Node& node);
+std::string Dump(const Test& test);
+std::string Dump(const Trust& trust);
+
+}  // namespace trustcheck
+
+#endif  // TRUSTCHECK_AST_H_

@@ -1,0 +1,95 @@
+// trustcheck/load.h: from files to trusts.
+//
+// OVERVIEW
+//
+// LoadPaths() reads files and folders, detects each file's format from its
+// content (or uses the forced one), runs that format's parser and lowers the
+// result into Trusts (trustcheck/ast.h). One parser per format lives in
+// engine/src/formats/ and registers itself in the explicit format table
+// (engine/src/formats/registry.cc); nothing else knows about formats.
+//
+// A file named explicitly that is not a trust in any known format is an
+// error; inside folders (searched recursively) such files are skipped.
+// Errors are located (file:line:column) and fail the whole load: a policy
+// that cannot be read must never be silently ignored.
+//
+// After all files are loaded, a link step connects facts across files of one
+// load: a Vault auth config's `bound_issuer` applies to the Vault roles, an
+// AWS OIDC provider definition's client-ID list to the trusts naming it.
+//
+// THREAD SAFETY
+//
+// LoadPaths may use several threads internally; the result is owned by the
+// caller.
+
+#ifndef TRUSTCHECK_LOAD_H_
+#define TRUSTCHECK_LOAD_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "trustcheck/ast.h"
+#include "trustcheck/status.h"
+
+namespace trustcheck {
+
+// Limits that keep hostile inputs from exhausting time or memory.
+struct LoadLimits {
+  size_t max_file_bytes = 32u << 20;  // Default: 32 MiB per file.
+  int max_depth = 256;                // Default: 256 levels of nesting.
+  size_t max_string_bytes = 1u << 20; // Default: 1 MiB per string value.
+  size_t max_statements = 10000;      // Default: statements per policy.
+  size_t max_values = 100000;         // Default: values per condition key.
+  size_t max_files = 1000000;         // Default: files per load.
+};
+
+struct LoadOptions {
+  std::string forced_format;  // `--type`: a format name; empty: detect
+  LoadLimits limits;
+  int threads = 0;            // 0: one per core
+  // True (eval): grammar problems the platform would refuse (unknown
+  // operator, bad Effect, ...) fail the load with a located error.
+  // False (lint): they stay in Trust::notes as kMalformed and the affected
+  // statements never match (fail closed), so the linter can report them.
+  bool malformed_is_error = true;
+};
+
+// One loaded file.
+struct LoadedFile {
+  std::string path;
+  std::string format;  // the detected format's name
+  std::vector<Trust> trusts;
+  // Facts a file contributes to the link step (OIDC provider definitions,
+  // Vault auth configs); formats fill these instead of trusts.
+  struct Fact {
+    std::string kind;   // "aws-oidc-provider", "vault-jwt-config"
+    std::string key;    // provider ARN / host, mount
+    std::vector<std::pair<std::string, std::string>> values;
+    SourceLoc loc;
+  };
+  std::vector<Fact> facts;
+};
+
+struct LoadResult {
+  std::vector<LoadedFile> files;
+  std::vector<Status> errors;  // files that could not be loaded, in path order
+  size_t skipped = 0;          // files in folders that held no trust
+};
+
+// Loads every path. A path that does not exist fails the whole call; files
+// that cannot be parsed are collected in LoadResult::errors (the CLI prints
+// them all and exits 2) so one broken file does not hide the others.
+Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOptions& options);
+
+// Loads text as if read from `path` (tests, stdin). `explicit_path` decides
+// whether "not a trust" is an error.
+Result<LoadedFile> LoadText(const std::string& path, std::string text, const LoadOptions& options,
+                            bool explicit_path = true);
+
+// Names of the known formats, for `--type` and messages.
+std::vector<std::string> FormatNames();
+
+}  // namespace trustcheck
+
+#endif  // TRUSTCHECK_LOAD_H_

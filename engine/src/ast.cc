@@ -1,0 +1,183 @@
+// Node constructors, names and the compact S-expression Dump().
+
+#include "trustcheck/ast.h"
+
+#include <fmt/format.h>
+#include <json/json.h>
+
+namespace trustcheck {
+
+const char* PlatformName(Platform platform) {
+  switch (platform) {
+    case Platform::kAws: return "aws";
+    case Platform::kAzure: return "azure";
+    case Platform::kVault: return "vault";
+    case Platform::kGcp: return "gcp";
+  }
+  return "?";
+}
+
+const char* TriName(Tri value) {
+  switch (value) {
+    case Tri::kFalse: return "false";
+    case Tri::kTrue: return "true";
+    case Tri::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
+Node Node::And(std::vector<Node> children, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kAnd;
+  n.children = std::move(children);
+  n.loc = std::move(loc);
+  return n;
+}
+
+Node Node::Or(std::vector<Node> children, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kOr;
+  n.children = std::move(children);
+  n.loc = std::move(loc);
+  return n;
+}
+
+Node Node::Not(Node child, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kNot;
+  n.children.push_back(std::move(child));
+  n.loc = std::move(loc);
+  return n;
+}
+
+Node Node::MakeTest(Test test, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kTest;
+  n.test = std::make_shared<const Test>(std::move(test));
+  n.loc = std::move(loc);
+  return n;
+}
+
+Node Node::Const(bool value, std::string reason, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kConst;
+  n.value = value;
+  n.reason = std::move(reason);
+  n.loc = std::move(loc);
+  return n;
+}
+
+Node Node::Unknown(std::string reason, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kUnknown;
+  n.reason = std::move(reason);
+  n.loc = std::move(loc);
+  return n;
+}
+
+const std::string* Trust::Attribute(std::string_view key) const {
+  for (const auto& [k, v] : attributes)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+namespace {
+
+const char* MatchKindName(const Test& test) {
+  switch (test.kind) {
+    case MatchKind::kString: {
+      if (test.operands.empty()) return "eq";
+      const PatternOptions& o = test.operands.front().pattern.options();
+      if (o.flavor == WildcardFlavor::kLiteral) return o.fold_case ? "eq-fold" : "eq";
+      switch (o.flavor) {
+        case WildcardFlavor::kAws: return o.fold_case ? "like-fold" : "like";
+        case WildcardFlavor::kEntra: return "matches";
+        case WildcardFlavor::kVault: return "glob";
+        default: return "eq";
+      }
+    }
+    case MatchKind::kTyped: return "typed-eq";
+    case MatchKind::kNumericEq: return "num-eq";
+    case MatchKind::kNumericLt: return "num-lt";
+    case MatchKind::kNumericLe: return "num-le";
+    case MatchKind::kNumericGt: return "num-gt";
+    case MatchKind::kNumericGe: return "num-ge";
+    case MatchKind::kDateEq: return "date-eq";
+    case MatchKind::kDateLt: return "date-lt";
+    case MatchKind::kDateLe: return "date-le";
+    case MatchKind::kDateGt: return "date-gt";
+    case MatchKind::kDateGe: return "date-ge";
+    case MatchKind::kBool: return "bool";
+    case MatchKind::kPresence: return "null";
+  }
+  return "?";
+}
+
+std::string RefName(const ValueRef& ref) {
+  switch (ref.source) {
+    case ValueRef::Source::kAction: return "$action";
+    case ValueRef::Source::kPointer: return ref.names.empty() ? "/" : ref.names.front();
+    case ValueRef::Source::kClaim: break;
+  }
+  if (ref.names.empty()) return "?";
+  std::string out = ref.names.front();
+  for (size_t i = 1; i < ref.names.size(); ++i) out += "|" + ref.names[i];
+  return out;
+}
+
+std::string OperandText(const Operand& op) {
+  if (op.typed) {
+    Json::StreamWriterBuilder b;
+    b["indentation"] = "";
+    return Json::writeString(b, *op.typed);
+  }
+  return fmt::format("\"{}\"", op.text);
+}
+
+}  // namespace
+
+std::string Dump(const Test& test) {
+  std::string out = fmt::format("(test {} {}", RefName(test.ref), MatchKindName(test));
+  if (test.negated) out += " not";
+  out += " [";
+  for (size_t i = 0; i < test.operands.size(); ++i) {
+    if (i) out += " ";
+    out += OperandText(test.operands[i]);
+  }
+  out += "]";
+  if (test.quantifier == Quantifier::kAnyValue) out += " any";
+  if (test.quantifier == Quantifier::kAllValues) out += " all";
+  if (test.missing_result != Tri::kFalse) out += fmt::format(" missing={}", TriName(test.missing_result));
+  if (!test.ref.visible) out += " invisible";
+  if (!test.ref.issuer_prefix.empty()) out += fmt::format(" @{}", test.ref.issuer_prefix);
+  out += ")";
+  return out;
+}
+
+std::string Dump(const Node& node) {
+  switch (node.kind) {
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr: {
+      std::string out = node.kind == Node::Kind::kAnd ? "(and" : "(or";
+      for (const Node& c : node.children) out += " " + Dump(c);
+      return out + ")";
+    }
+    case Node::Kind::kNot:
+      return "(not " + (node.children.empty() ? std::string("?") : Dump(node.children[0])) + ")";
+    case Node::Kind::kTest: return Dump(*node.test);
+    case Node::Kind::kConst: return node.value ? "true" : "false";
+    case Node::Kind::kUnknown: return "(unknown)";
+    case Node::Kind::kExpr: return "(cel)";
+  }
+  return "?";
+}
+
+std::string Dump(const Trust& trust) {
+  std::string out = fmt::format("(trust {} \"{}\"", PlatformName(trust.platform), trust.name);
+  for (const Statement& s : trust.statements) {
+    out += fmt::format(" ({} {})", s.effect == Effect::kAllow ? "allow" : "deny", Dump(s.when));
+  }
+  return out + ")";
+}
+
+}  // namespace trustcheck

@@ -1,0 +1,531 @@
+// The evaluator: one walk of the trust AST for one token. It knows no
+// platform; every platform rule is a field on the nodes it reads.
+
+#include "trustcheck/evaluate.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <json/json.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "value_text.h"
+
+namespace trustcheck {
+
+// Defined with the CEL support: evaluates a Node::Kind::kExpr node.
+Tri EvaluateExprNode(const Node& node, const Claims& claims, std::vector<Reason>* reasons);
+
+namespace {
+
+struct Context {
+  const Claims& claims;
+  std::string_view action;
+};
+
+// The values a Test sees, or nullopt when the key is absent.
+struct Values {
+  std::vector<std::string> texts;          // kIamString
+  std::vector<const Json::Value*> jsons;   // kJson
+  size_t size() const { return texts.size() + jsons.size(); }
+};
+
+const Json::Value* Lookup(const ValueRef& ref, const Claims& claims) {
+  if (!ref.visible) return nullptr;
+  if (!ref.issuer_prefix.empty() && claims.aws_key_prefix() != ref.issuer_prefix) return nullptr;
+  for (const std::string& name : ref.names) {
+    const Json::Value* v = ref.source == ValueRef::Source::kPointer ? claims.FindPointer(name) : claims.Find(name);
+    if (v && !v->isNull()) return v;
+  }
+  return nullptr;
+}
+
+std::optional<Values> Extract(const Test& test, const Context& ctx) {
+  Values out;
+  if (test.ref.source == ValueRef::Source::kAction) {
+    out.texts.emplace_back(ctx.action);
+    return out;
+  }
+  const Json::Value* v = Lookup(test.ref, ctx.claims);
+  if (!v) return std::nullopt;
+  if (test.typing == ValueTyping::kJson) {
+    if (v->isObject()) return std::nullopt;
+    if (v->isArray()) {
+      for (const Json::Value& e : *v) out.jsons.push_back(&e);
+    } else {
+      out.jsons.push_back(v);
+    }
+    return out;
+  }
+  if (v->isObject()) return std::nullopt;
+  if (v->isArray()) {
+    for (const Json::Value& e : *v)
+      if (auto t = IamText(e)) out.texts.push_back(std::move(*t));
+    return out;
+  }
+  if (auto t = IamText(*v)) out.texts.push_back(std::move(*t));
+  else return std::nullopt;
+  return out;
+}
+
+// Substitutes AWS policy variables into an operand; nullopt when a variable
+// has no usable value (the value then never matches).
+std::optional<std::string> Substitute(const Operand& op, const Context& ctx) {
+  bool escape = op.pattern.options().flavor != WildcardFlavor::kLiteral;
+  std::string out;
+  for (const Operand::Segment& s : op.segments) {
+    if (!s.is_variable) {
+      out += s.text;
+      continue;
+    }
+    const Json::Value* v = Lookup(s.ref, ctx.claims);
+    std::optional<std::string> value;
+    if (v && !v->isArray() && !v->isObject()) value = IamText(*v);
+    if (v && v->isArray() && v->size() == 1) value = IamText((*v)[0]);
+    if (!value && s.has_default) value = s.default_value;
+    if (!value) return std::nullopt;
+    if (!escape) {
+      out += *value;
+      continue;
+    }
+    for (char c : *value) {
+      if (c == '*' || c == '?' || c == '$') out += fmt::format("${{{}}}", c);
+      else out += c;
+    }
+  }
+  return out;
+}
+
+bool MatchString(const Operand& op, std::string_view value, const Context& ctx) {
+  if (op.segments.empty()) return op.pattern.Match(value);
+  auto text = Substitute(op, ctx);
+  if (!text) return false;
+  return Pattern::Compile(*text, op.pattern.options()).Match(value);
+}
+
+// ArnLike/ArnEquals: the first five `:`-separated parts match segment by
+// segment, the resource part (the rest, colons included) as a whole.
+bool MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
+  std::string pattern_text = op.text;
+  if (!op.segments.empty()) {
+    auto t = Substitute(op, ctx);
+    if (!t) return false;
+    pattern_text = *t;
+  }
+  auto split = [](std::string_view s) {
+    std::vector<std::string_view> parts;
+    for (int i = 0; i < 5; ++i) {
+      size_t c = s.find(':');
+      if (c == std::string_view::npos) return std::vector<std::string_view>{};
+      parts.push_back(s.substr(0, c));
+      s.remove_prefix(c + 1);
+    }
+    parts.push_back(s);
+    return parts;
+  };
+  auto p = split(pattern_text);
+  auto v = split(value);
+  if (p.size() != 6 || v.size() != 6) return false;
+  PatternOptions po = op.pattern.options();
+  for (size_t i = 0; i < 6; ++i)
+    if (!Pattern::Compile(p[i], po).Match(v[i])) return false;
+  return true;
+}
+
+bool MatchIp(const Operand& op, std::string_view value) {
+  std::string text(value);
+  unsigned char buf[16];
+  size_t len = 0;
+  if (inet_pton(AF_INET, text.c_str(), buf) == 1) len = 4;
+  else if (inet_pton(AF_INET6, text.c_str(), buf) == 1) len = 16;
+  if (len == 0 || len != op.ip_bytes.size()) return false;
+  int bits = op.ip_prefix;
+  for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
+    unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
+    if ((buf[i] & mask) != (static_cast<unsigned char>(op.ip_bytes[i]) & mask)) return false;
+  }
+  return true;
+}
+
+bool MatchText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
+  switch (test.kind) {
+    case MatchKind::kString: return MatchString(op, value, ctx);
+    case MatchKind::kNumericEq:
+    case MatchKind::kNumericLt:
+    case MatchKind::kNumericLe:
+    case MatchKind::kNumericGt:
+    case MatchKind::kNumericGe: {
+      auto n = ParseDecimal(value);
+      if (!n) return false;
+      switch (test.kind) {
+        case MatchKind::kNumericEq: return *n == op.number;
+        case MatchKind::kNumericLt: return *n < op.number;
+        case MatchKind::kNumericLe: return *n <= op.number;
+        case MatchKind::kNumericGt: return *n > op.number;
+        default: return *n >= op.number;
+      }
+    }
+    case MatchKind::kDateEq:
+    case MatchKind::kDateLt:
+    case MatchKind::kDateLe:
+    case MatchKind::kDateGt:
+    case MatchKind::kDateGe: {
+      auto d = ParseIsoOrEpoch(value);
+      if (!d) return false;
+      switch (test.kind) {
+        case MatchKind::kDateEq: return *d == op.epoch_seconds;
+        case MatchKind::kDateLt: return *d < op.epoch_seconds;
+        case MatchKind::kDateLe: return *d <= op.epoch_seconds;
+        case MatchKind::kDateGt: return *d > op.epoch_seconds;
+        default: return *d >= op.epoch_seconds;
+      }
+    }
+    case MatchKind::kBool: {
+      std::string v(value);
+      for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return (v == "true" && op.flag) || (v == "false" && !op.flag);
+    }
+    case MatchKind::kArn: return MatchArn(op, value, ctx);
+    case MatchKind::kIpAddress: return MatchIp(op, value);
+    case MatchKind::kTyped: return op.typed && op.typed->isString() && op.typed->asString() == value;
+    case MatchKind::kPresence: return false;
+  }
+  return false;
+}
+
+bool MatchJson(const Test& test, const Operand& op, const Json::Value& value, const Context& ctx) {
+  if (test.kind == MatchKind::kTyped) return op.typed && TypedEquals(*op.typed, value);
+  // Pattern matches see only string values (Vault glob skips the rest).
+  if (!value.isString()) return false;
+  return MatchText(test, op, value.asString(), ctx);
+}
+
+bool MatchOne(const Test& test, const Values& values, size_t i, const Context& ctx) {
+  bool any = false;
+  for (const Operand& op : test.operands) {
+    if (!op.valid) continue;
+    bool m = i < values.texts.size() ? MatchText(test, op, values.texts[i], ctx)
+                                     : MatchJson(test, op, *values.jsons[i - values.texts.size()], ctx);
+    if (m) {
+      any = true;
+      break;
+    }
+  }
+  return test.negated ? !any : any;
+}
+
+std::string ValueForMessage(const Values& values, size_t i) {
+  if (i < values.texts.size()) return values.texts[i];
+  return CompactJson(*values.jsons[i - values.texts.size()]);
+}
+
+std::string OperandList(const Test& test) {
+  std::string out;
+  for (size_t i = 0; i < test.operands.size(); ++i) {
+    if (i) out += i + 1 == test.operands.size() ? " or " : ", ";
+    out += "`" + test.operands[i].text + "`";
+  }
+  return out.empty() ? "nothing" : out;
+}
+
+std::string Subject(const Test& test) {
+  if (test.what == "condition") return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
+  if (test.op_display.empty()) return test.what;
+  return fmt::format("{} ({})", test.what, test.op_display);
+}
+
+// "(differs only in letter case)" when an exact comparison failed on case.
+std::string CaseHint(const Test& test, const std::string& actual) {
+  if (test.kind != MatchKind::kString || test.negated) return "";
+  for (const Operand& op : test.operands) {
+    if (!op.segments.empty()) continue;
+    PatternOptions folded = op.pattern.options();
+    if (folded.fold_case) continue;
+    folded.fold_case = true;
+    if (Pattern::Compile(op.pattern.text(), folded).Match(actual)) return " (differs only in letter case)";
+  }
+  return "";
+}
+
+std::string FailureMessage(const Test& test, const Values& values, size_t failing) {
+  std::string subject = Subject(test);
+  std::string actual = ValueForMessage(values, failing);
+  if (test.negated)
+    return fmt::format("{} refuses {}; token `{}` has `{}`", subject, OperandList(test), test.ref.display, actual);
+  std::string verb = test.kind == MatchKind::kString &&
+                             !test.operands.empty() && test.operands[0].pattern.has_wildcards()
+                         ? "matches"
+                         : "is";
+  (void)verb;
+  return fmt::format("{} expects {}; token `{}` has `{}`{}", subject, OperandList(test), test.ref.display, actual,
+                     CaseHint(test, actual));
+}
+
+Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
+  auto values = Extract(test, ctx);
+  auto fail = [&](std::string message) {
+    if (reasons) reasons->push_back({loc, std::move(message)});
+    return Tri::kFalse;
+  };
+  if (!values) {
+    if (test.kind == MatchKind::kPresence) {
+      bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return o.flag; });
+      if (any) return Tri::kTrue;
+      return fail(fmt::format("condition `{}` on `{}` requires the key to be present; the token has no such {}",
+                              test.op_display, test.ref.display, test.ref.visible ? "claim" : "key the platform exposes"));
+    }
+    if (test.missing_result == Tri::kFalse) {
+      std::string why = !test.ref.visible ? fmt::format("`{}` is not a claim the platform exposes", test.ref.display)
+                        : !test.ref.issuer_prefix.empty() && ctx.claims.aws_key_prefix() != test.ref.issuer_prefix
+                            ? fmt::format("`{}` belongs to another provider than the token's issuer `{}`",
+                                          test.ref.display, ctx.claims.issuer())
+                            : fmt::format("the token has no `{}`", test.ref.display);
+      return fail(fmt::format("{} expects {}; {}", Subject(test), OperandList(test), why));
+    }
+    if (test.missing_result == Tri::kUnknown && reasons)
+      reasons->push_back({loc, fmt::format("the token has no `{}`: the expression fails", test.ref.display)});
+    return test.missing_result;
+  }
+  if (test.kind == MatchKind::kPresence) {
+    bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return !o.flag; });
+    if (any) return Tri::kTrue;
+    return fail(fmt::format("condition `{}` on `{}` requires the key to be absent; the token has it", test.op_display,
+                            test.ref.display));
+  }
+  size_t n = values->size();
+  switch (test.quantifier) {
+    case Quantifier::kSingle:
+      if (n != 1) {
+        std::string all;
+        for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(*values, i) + "`";
+        return fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
+                                Subject(test), test.ref.display, n == 0 ? "no value" : "several values",
+                                n == 0 ? "an empty list" : all));
+      }
+      return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : fail(FailureMessage(test, *values, 0));
+    case Quantifier::kAnyValue:
+      for (size_t i = 0; i < n; ++i)
+        if (MatchOne(test, *values, i, ctx)) return Tri::kTrue;
+      if (n == 0) return fail(fmt::format("{} found `{}` empty", Subject(test), test.ref.display));
+      if (n == 1) return fail(FailureMessage(test, *values, 0));
+      return fail(fmt::format("{} expects {}; none of the {} values of `{}` matches", Subject(test),
+                              OperandList(test), n, test.ref.display));
+    case Quantifier::kAllValues:
+      for (size_t i = 0; i < n; ++i)
+        if (!MatchOne(test, *values, i, ctx)) return fail(FailureMessage(test, *values, i));
+      return Tri::kTrue;
+  }
+  return Tri::kFalse;
+}
+
+Tri Eval(const Node& node, const Context& ctx, std::vector<Reason>* reasons);
+
+Tri EvalAnd(const Node& node, const Context& ctx, std::vector<Reason>* reasons) {
+  Tri result = Tri::kTrue;
+  std::vector<Reason> unknown_reasons;
+  for (const Node& child : node.children) {
+    std::vector<Reason> child_reasons;
+    Tri r = Eval(child, ctx, reasons ? &child_reasons : nullptr);
+    if (r == Tri::kFalse) {
+      if (reasons) reasons->insert(reasons->end(), child_reasons.begin(), child_reasons.end());
+      return Tri::kFalse;
+    }
+    if (r == Tri::kUnknown) {
+      result = Tri::kUnknown;
+      unknown_reasons.insert(unknown_reasons.end(), child_reasons.begin(), child_reasons.end());
+    }
+  }
+  if (reasons && result == Tri::kUnknown) reasons->insert(reasons->end(), unknown_reasons.begin(), unknown_reasons.end());
+  return result;
+}
+
+Tri EvalOr(const Node& node, const Context& ctx, std::vector<Reason>* reasons) {
+  Tri result = Tri::kFalse;
+  std::vector<Reason> collected;
+  for (const Node& child : node.children) {
+    std::vector<Reason> child_reasons;
+    Tri r = Eval(child, ctx, reasons ? &child_reasons : nullptr);
+    if (r == Tri::kTrue) return Tri::kTrue;
+    if (r == Tri::kUnknown) result = Tri::kUnknown;
+    collected.insert(collected.end(), child_reasons.begin(), child_reasons.end());
+  }
+  if (reasons) {
+    if (node.children.empty()) reasons->push_back({node.loc, "no alternative is allowed"});
+    reasons->insert(reasons->end(), collected.begin(), collected.end());
+  }
+  return result;
+}
+
+Tri Eval(const Node& node, const Context& ctx, std::vector<Reason>* reasons) {
+  switch (node.kind) {
+    case Node::Kind::kAnd: return EvalAnd(node, ctx, reasons);
+    case Node::Kind::kOr: return EvalOr(node, ctx, reasons);
+    case Node::Kind::kNot: {
+      if (node.children.empty()) return Tri::kUnknown;
+      Tri r = Eval(node.children[0], ctx, nullptr);
+      if (r == Tri::kUnknown) {
+        if (reasons) Eval(node.children[0], ctx, reasons);
+        return Tri::kUnknown;
+      }
+      if (r == Tri::kTrue) {
+        if (reasons) reasons->push_back({node.loc, fmt::format("negated condition holds: {}", Dump(node.children[0]))});
+        return Tri::kFalse;
+      }
+      return Tri::kTrue;
+    }
+    case Node::Kind::kTest: return EvalTest(*node.test, ctx, reasons, node.loc);
+    case Node::Kind::kConst:
+      if (!node.value && reasons) reasons->push_back({node.loc, node.reason});
+      return node.value ? Tri::kTrue : Tri::kFalse;
+    case Node::Kind::kUnknown:
+      if (reasons) reasons->push_back({node.loc, "cannot be decided: " + node.reason});
+      return Tri::kUnknown;
+    case Node::Kind::kExpr: return EvaluateExprNode(node, ctx.claims, reasons);
+  }
+  return Tri::kUnknown;
+}
+
+std::optional<int64_t> TimeClaim(const Claims& claims, const char* name, bool* malformed) {
+  const Json::Value* v = claims.Find(name);
+  if (!v || v->isNull()) return std::nullopt;
+  if (!v->isNumeric() || !std::isfinite(v->asDouble())) {
+    *malformed = true;
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(std::floor(v->asDouble()));
+}
+
+// The token's validity window per the trust's TimeRules; empty when valid.
+std::vector<Reason> CheckTime(const Trust& trust, const Claims& claims, int64_t now) {
+  const TimeRules& r = trust.time;
+  std::vector<Reason> out;
+  bool malformed = false;
+  auto exp = TimeClaim(claims, "exp", &malformed);
+  auto nbf = TimeClaim(claims, "nbf", &malformed);
+  auto iat = TimeClaim(claims, "iat", &malformed);
+  if (malformed) {
+    out.push_back({trust.loc, "token time claims `exp`, `nbf` and `iat` must be numbers"});
+    return out;
+  }
+  if (r.require_one_of_iat_nbf_exp && !exp && !nbf && !iat)
+    out.push_back({trust.loc, "token has none of the time claims `iat`, `nbf`, `exp`"});
+  if (r.require_exp && !exp) out.push_back({trust.loc, "token has no `exp` claim"});
+  // Vault (cap/jwt) synthesises a missing exp and nbf from the leeways.
+  if (!exp && r.expiration_leeway_seconds >= 0 && (iat || nbf))
+    exp = std::max(iat.value_or(INT64_MIN), nbf.value_or(INT64_MIN)) + r.expiration_leeway_seconds;
+  if (!nbf && r.not_before_leeway_seconds >= 0) {
+    if (iat) nbf = iat;
+    else if (exp) nbf = *exp - r.not_before_leeway_seconds;
+  }
+  int64_t skew = r.clock_skew_seconds;
+  if (r.check_exp && exp && now - skew > *exp)
+    out.push_back({trust.loc, fmt::format("token expired at {} (`exp`), {} s before the evaluation time", *exp,
+                                          now - *exp)});
+  if (r.check_nbf && nbf && now + skew < *nbf)
+    out.push_back({trust.loc, fmt::format("token is not valid before {} (`nbf`)", *nbf)});
+  if (r.check_iat && iat && now + skew < *iat)
+    out.push_back({trust.loc, fmt::format("token was issued in the future ({}, `iat`)", *iat)});
+  return out;
+}
+
+std::string StatementName(const Statement& s, size_t index) {
+  if (!s.sid.empty()) return fmt::format("`{}`", s.sid);
+  return fmt::format("#{}", index + 1);
+}
+
+// One pass over all statements for one action.
+void EvaluatePass(const Trust& trust, const Context& ctx, Decision* d, Tri* allow, Tri* deny,
+                  std::vector<Reason>* deny_reasons, std::vector<Reason>* allow_reasons) {
+  *allow = Tri::kFalse;
+  *deny = Tri::kFalse;
+  for (size_t i = 0; i < trust.statements.size(); ++i) {
+    const Statement& s = trust.statements[i];
+    StatementTrace t;
+    t.index = i;
+    t.effect = s.effect;
+    t.sid = s.sid;
+    t.action = std::string(ctx.action);
+    t.applies = Eval(s.when, ctx, &t.reasons);
+    Tri* acc = s.effect == Effect::kAllow ? allow : deny;
+    if (t.applies == Tri::kTrue) {
+      *acc = Tri::kTrue;
+      if (s.effect == Effect::kDeny)
+        deny_reasons->push_back({s.loc, fmt::format("denied by statement {}", StatementName(s, i))});
+      else
+        allow_reasons->push_back({s.loc, fmt::format("allowed by statement {}", StatementName(s, i))});
+    } else if (t.applies == Tri::kUnknown && *acc != Tri::kTrue) {
+      *acc = Tri::kUnknown;
+    }
+    d->statements.push_back(std::move(t));
+  }
+}
+
+}  // namespace
+
+Tri EvaluateNode(const Node& node, const Claims& claims, std::string_view action, std::vector<Reason>* reasons) {
+  Context ctx{claims, action};
+  return Eval(node, ctx, reasons);
+}
+
+Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& options) {
+  Decision d;
+  std::vector<Reason> time_problems = CheckTime(trust, claims, options.now);
+  std::vector<std::string> actions;
+  for (const RequiredAction& a : trust.required_actions)
+    if (a.when_claim_present.empty() || claims.Find(a.when_claim_present)) actions.push_back(a.action);
+  if (actions.empty()) actions.emplace_back();
+  bool all_allowed = true;
+  bool any_unknown = false;
+  bool any_deny = false;
+  std::vector<Reason> deny_reasons, allow_reasons, failure_reasons;
+  for (const std::string& action : actions) {
+    Context ctx{claims, action};
+    Tri allow, deny;
+    size_t first = d.statements.size();
+    EvaluatePass(trust, ctx, &d, &allow, &deny, &deny_reasons, &allow_reasons);
+    if (deny == Tri::kTrue) {
+      any_deny = true;
+      all_allowed = false;
+      continue;
+    }
+    if (allow != Tri::kTrue || deny == Tri::kUnknown) {
+      all_allowed = false;
+      if (allow == Tri::kUnknown || deny == Tri::kUnknown) any_unknown = true;
+      for (size_t i = first; i < d.statements.size(); ++i) {
+        const StatementTrace& t = d.statements[i];
+        bool relevant = (t.effect == Effect::kAllow && t.applies != Tri::kTrue) ||
+                        (t.effect == Effect::kDeny && t.applies == Tri::kUnknown);
+        if (!relevant) continue;
+        std::string prefix = actions.size() > 1 ? fmt::format("for `{}`, ", action) : "";
+        std::string st = fmt::format("statement {}", StatementName(trust.statements[t.index], t.index));
+        if (t.reasons.empty()) failure_reasons.push_back({trust.statements[t.index].loc, prefix + st + " does not apply"});
+        for (const Reason& r : t.reasons)
+          failure_reasons.push_back({r.loc, fmt::format("{}{}: {}", prefix, st, r.message)});
+      }
+      if (trust.statements.empty()) failure_reasons.push_back({trust.loc, "the trust has no statement"});
+    }
+  }
+  if (!time_problems.empty()) {
+    d.accepted = false;
+    d.outcome = "token time";
+    d.reasons = time_problems;
+    d.reasons.insert(d.reasons.end(), failure_reasons.begin(), failure_reasons.end());
+    return d;
+  }
+  if (any_deny) {
+    d.outcome = "explicit deny";
+    d.reasons = deny_reasons;
+  } else if (all_allowed) {
+    d.accepted = true;
+    d.outcome = "allowed";
+    d.reasons = allow_reasons;
+  } else {
+    d.outcome = any_unknown ? "unknown" : "implicit deny";
+    d.reasons = failure_reasons;
+  }
+  return d;
+}
+
+}  // namespace trustcheck

@@ -1,0 +1,599 @@
+// Lowering of AWS IAM role trust policies into the trust AST.
+//
+// Every rule here cites docs/semantics-aws.md; the evaluator knows nothing of
+// AWS: operators become Tests whose fields (quantifier, missing result,
+// negation, wildcard flavour) carry the semantics.
+
+#include "formats/aws_policy.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <optional>
+#include <regex>
+
+#include "aws/condition_keys.h"
+#include "trustcheck/claims.h"
+#include "value_text.h"
+
+namespace trustcheck::aws {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IEquals(std::string_view a, std::string_view b) { return a.size() == b.size() && Lower(a) == Lower(b); }
+
+// The operator families IAM knows. Names compare case-insensitively.
+enum class OpFamily { kString, kNumeric, kDate, kBool, kNull, kArn, kBinary, kIp };
+
+struct OperatorSpec {
+  const char* name;
+  OpFamily family;
+  MatchKind kind;
+  bool negated;
+  WildcardFlavor flavor;  // kString family: kLiteral or kAws
+  bool fold_case;
+};
+
+const std::vector<OperatorSpec>& Operators() {
+  static const std::vector<OperatorSpec> kOps = {
+      {"StringEquals", OpFamily::kString, MatchKind::kString, false, WildcardFlavor::kLiteral, false},
+      {"StringNotEquals", OpFamily::kString, MatchKind::kString, true, WildcardFlavor::kLiteral, false},
+      {"StringEqualsIgnoreCase", OpFamily::kString, MatchKind::kString, false, WildcardFlavor::kLiteral, true},
+      {"StringNotEqualsIgnoreCase", OpFamily::kString, MatchKind::kString, true, WildcardFlavor::kLiteral, true},
+      {"StringLike", OpFamily::kString, MatchKind::kString, false, WildcardFlavor::kAws, false},
+      {"StringNotLike", OpFamily::kString, MatchKind::kString, true, WildcardFlavor::kAws, false},
+      {"NumericEquals", OpFamily::kNumeric, MatchKind::kNumericEq, false, WildcardFlavor::kLiteral, false},
+      {"NumericNotEquals", OpFamily::kNumeric, MatchKind::kNumericEq, true, WildcardFlavor::kLiteral, false},
+      {"NumericLessThan", OpFamily::kNumeric, MatchKind::kNumericLt, false, WildcardFlavor::kLiteral, false},
+      {"NumericLessThanEquals", OpFamily::kNumeric, MatchKind::kNumericLe, false, WildcardFlavor::kLiteral, false},
+      {"NumericGreaterThan", OpFamily::kNumeric, MatchKind::kNumericGt, false, WildcardFlavor::kLiteral, false},
+      {"NumericGreaterThanEquals", OpFamily::kNumeric, MatchKind::kNumericGe, false, WildcardFlavor::kLiteral, false},
+      {"DateEquals", OpFamily::kDate, MatchKind::kDateEq, false, WildcardFlavor::kLiteral, false},
+      {"DateNotEquals", OpFamily::kDate, MatchKind::kDateEq, true, WildcardFlavor::kLiteral, false},
+      {"DateLessThan", OpFamily::kDate, MatchKind::kDateLt, false, WildcardFlavor::kLiteral, false},
+      {"DateLessThanEquals", OpFamily::kDate, MatchKind::kDateLe, false, WildcardFlavor::kLiteral, false},
+      {"DateGreaterThan", OpFamily::kDate, MatchKind::kDateGt, false, WildcardFlavor::kLiteral, false},
+      {"DateGreaterThanEquals", OpFamily::kDate, MatchKind::kDateGe, false, WildcardFlavor::kLiteral, false},
+      {"Bool", OpFamily::kBool, MatchKind::kBool, false, WildcardFlavor::kLiteral, false},
+      {"Null", OpFamily::kNull, MatchKind::kPresence, false, WildcardFlavor::kLiteral, false},
+      {"ArnEquals", OpFamily::kArn, MatchKind::kArn, false, WildcardFlavor::kAws, false},
+      {"ArnLike", OpFamily::kArn, MatchKind::kArn, false, WildcardFlavor::kAws, false},
+      {"ArnNotEquals", OpFamily::kArn, MatchKind::kArn, true, WildcardFlavor::kAws, false},
+      {"ArnNotLike", OpFamily::kArn, MatchKind::kArn, true, WildcardFlavor::kAws, false},
+      {"BinaryEquals", OpFamily::kBinary, MatchKind::kString, false, WildcardFlavor::kLiteral, false},
+      {"IpAddress", OpFamily::kIp, MatchKind::kIpAddress, false, WildcardFlavor::kLiteral, false},
+      {"NotIpAddress", OpFamily::kIp, MatchKind::kIpAddress, true, WildcardFlavor::kLiteral, false},
+  };
+  return kOps;
+}
+
+struct ParsedOperator {
+  const OperatorSpec* spec = nullptr;
+  Quantifier quantifier = Quantifier::kSingle;
+  bool if_exists = false;
+  std::string prefix;  // "ForAnyValue:" / "ForAllValues:" as written
+};
+
+std::optional<ParsedOperator> ParseOperator(std::string_view written) {
+  ParsedOperator out;
+  std::string_view rest = written;
+  auto strip_prefix = [&](std::string_view p, Quantifier q) {
+    if (rest.size() > p.size() && IEquals(rest.substr(0, p.size()), p)) {
+      out.prefix = std::string(rest.substr(0, p.size()));
+      rest.remove_prefix(p.size());
+      out.quantifier = q;
+      return true;
+    }
+    return false;
+  };
+  if (!strip_prefix("ForAnyValue:", Quantifier::kAnyValue)) strip_prefix("ForAllValues:", Quantifier::kAllValues);
+  static constexpr std::string_view kIfExists = "IfExists";
+  for (const OperatorSpec& spec : Operators()) {
+    std::string_view name = spec.name;
+    if (IEquals(rest, name)) {
+      out.spec = &spec;
+      return out;
+    }
+    if (rest.size() == name.size() + kIfExists.size() && IEquals(rest.substr(0, name.size()), name) &&
+        IEquals(rest.substr(name.size()), kIfExists)) {
+      out.spec = &spec;
+      out.if_exists = true;
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+// A policy value split into literal text and `${...}` policy variables.
+struct ValuePieces {
+  std::vector<Operand::Segment> segments;
+  bool has_variable = false;
+};
+
+// Splits `text` per "Special characters" and "Specifying default values" of
+// the IAM policy-variables reference: `${*}` `${?}` `${$}` are literals,
+// `${key}` and `${key, 'default'}` are variables. Literal text keeps its
+// escapes so Pattern (kAws, aws_escapes) can tell them from wildcards.
+ValuePieces SplitVariables(const std::string& text) {
+  ValuePieces out;
+  std::string literal;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.compare(i, 2, "${") == 0) {
+      size_t close = text.find('}', i + 2);
+      if (close != std::string::npos) {
+        std::string inner = text.substr(i + 2, close - i - 2);
+        if (inner == "*" || inner == "?" || inner == "$") {
+          literal += text.substr(i, close - i + 1);
+          i = close + 1;
+          continue;
+        }
+        std::string key = inner;
+        std::string def;
+        bool has_default = false;
+        size_t comma = inner.find(',');
+        if (comma != std::string::npos) {
+          key = inner.substr(0, comma);
+          std::string d = inner.substr(comma + 1);
+          size_t a = d.find('\'');
+          size_t b = d.rfind('\'');
+          if (a != std::string::npos && b != std::string::npos && b > a) {
+            def = d.substr(a + 1, b - a - 1);
+            has_default = true;
+          }
+        }
+        while (!key.empty() && key.back() == ' ') key.pop_back();
+        while (!key.empty() && key.front() == ' ') key.erase(key.begin());
+        if (!key.empty()) {
+          if (!literal.empty()) out.segments.push_back({false, literal, {}, false, {}});
+          literal.clear();
+          out.segments.push_back({true, key, MapConditionKey(key), has_default, def});
+          out.has_variable = true;
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    literal += text[i++];
+  }
+  if (!literal.empty()) out.segments.push_back({false, literal, {}, false, {}});
+  return out;
+}
+
+// `${*}` -> `*` etc., for operators that compare exactly.
+std::string UnescapeAws(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (text.compare(i, 4, "${*}") == 0 || text.compare(i, 4, "${?}") == 0 || text.compare(i, 4, "${$}") == 0) {
+      out += text[i + 2];
+      i += 4;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
+bool ParseCidr(const std::string& text, std::string* bytes, int* prefix) {
+  std::string addr = text;
+  int len = -1;
+  size_t slash = text.find('/');
+  if (slash != std::string::npos) {
+    addr = text.substr(0, slash);
+    std::string p = text.substr(slash + 1);
+    if (p.empty() || p.size() > 3 || !std::all_of(p.begin(), p.end(), ::isdigit)) return false;
+    len = std::stoi(p);
+  }
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, addr.c_str(), buf) == 1) {
+    if (len > 32) return false;
+    bytes->assign(reinterpret_cast<char*>(buf), 4);
+    *prefix = len < 0 ? 32 : len;
+    return true;
+  }
+  if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) {
+    if (len > 128) return false;
+    bytes->assign(reinterpret_cast<char*>(buf), 16);
+    *prefix = len < 0 ? 128 : len;
+    return true;
+  }
+  return false;
+}
+
+class PolicyLowering {
+ public:
+  explicit PolicyLowering(TrustPolicyInput input) : in_(std::move(input)) {}
+
+  Result<Trust> Run();
+
+ private:
+  SourceLoc Loc(const Json::Value& v) const { return in_.locator->ValueLoc(v); }
+  SourceLoc KeyLoc(const Json::Value& v) const { return in_.locator->KeyLoc(v); }
+  void Malformed(SourceLoc loc, std::string message) {
+    trust_.notes.push_back({LoweringNote::Kind::kMalformed, std::move(loc), std::move(message), {}, {}});
+  }
+  Node MalformedNode(SourceLoc loc, std::string message) {
+    Malformed(loc, message);
+    return Node::Const(false, "malformed policy: " + message, loc);
+  }
+  // Values that take a single string or a list of them.
+  std::vector<const Json::Value*> ListOf(const Json::Value& v) const {
+    std::vector<const Json::Value*> out;
+    if (v.isArray()) {
+      for (const Json::Value& e : v) out.push_back(&e);
+    } else {
+      out.push_back(&v);
+    }
+    return out;
+  }
+
+  Node LowerStatement(const Json::Value& st, size_t index, Statement* out);
+  Node LowerPrincipal(const Json::Value& principal);
+  Node LowerFederated(const Json::Value& value);
+  Node LowerAction(const Json::Value& value, bool negated);
+  Node LowerCondition(const Json::Value& condition);
+  Node LowerOperatorKey(const ParsedOperator& op, const std::string& op_name, const std::string& key,
+                        const Json::Value& values);
+  bool MakeOperand(const ParsedOperator& op, const Json::Value& v, Operand* out, std::string* error);
+
+  bool variables_enabled() const { return trust_.policy_version == "2012-10-17"; }
+
+  TrustPolicyInput in_;
+  Trust trust_;
+  std::string role_account_;
+};
+
+Result<Trust> PolicyLowering::Run() {
+  const Json::Value& policy = *in_.policy;
+  trust_.platform = Platform::kAws;
+  trust_.format = in_.format;
+  trust_.name = in_.name;
+  trust_.arn = in_.arn;
+  trust_.kind = "role";
+  trust_.notes = std::move(in_.notes);
+  trust_.loc = Loc(policy);
+  trust_.required_actions = {{"sts:AssumeRoleWithWebIdentity", ""}, {"sts:TagSession", kSessionTagsClaim}};
+  trust_.time.check_exp = true;
+  trust_.time.check_nbf = true;
+  static const std::regex kRoleArn(R"(arn:aws[a-z-]*:iam::(\d{12}):role/.*)");
+  std::smatch m;
+  if (std::regex_match(in_.arn, m, kRoleArn)) role_account_ = m[1].str();
+  if (!policy.isObject()) return Status::Error(Loc(policy), "trust policy must be a JSON object");
+
+  for (const std::string& key : policy.getMemberNames()) {
+    if (key != "Version" && key != "Statement" && key != "Id")
+      Malformed(KeyLoc(policy[key]), fmt::format("unknown policy element `{}`", key));
+  }
+  if (policy.isMember("Version")) {
+    const Json::Value& v = policy["Version"];
+    if (!v.isString() || (v.asString() != "2012-10-17" && v.asString() != "2008-10-17"))
+      Malformed(Loc(v), fmt::format("policy `Version` must be `2012-10-17` or `2008-10-17`, not `{}`",
+                                    IamText(v).value_or("?")));
+    else
+      trust_.policy_version = v.asString();
+  }
+  trust_.attributes.emplace_back("version", trust_.policy_version);
+  if (!policy.isMember("Statement")) {
+    Malformed(Loc(policy), "policy has no `Statement`");
+    return trust_;
+  }
+  const Json::Value& statements = policy["Statement"];
+  if (!statements.isObject() && !statements.isArray()) {
+    Malformed(Loc(statements), "`Statement` must be an object or an array of objects");
+    return trust_;
+  }
+  size_t index = 0;
+  for (const Json::Value* st : ListOf(statements)) {
+    Statement s;
+    s.loc = Loc(*st);
+    s.when = LowerStatement(*st, index++, &s);
+    trust_.statements.push_back(std::move(s));
+  }
+  return trust_;
+}
+
+Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Statement* out) {
+  if (!st.isObject()) return MalformedNode(Loc(st), "statement must be a JSON object");
+  if (const std::string* unknown = in_.locator->Unknown(st)) return Node::Unknown(*unknown, Loc(st));
+  static const char* kKnown[] = {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
+                                 "Resource", "NotResource", "Condition"};
+  std::vector<Node> parts;
+  for (const std::string& key : st.getMemberNames()) {
+    if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return key == k; }) == std::end(kKnown))
+      parts.push_back(MalformedNode(KeyLoc(st[key]), fmt::format("unknown statement element `{}`", key)));
+  }
+  if (st.isMember("Sid")) {
+    if (st["Sid"].isString()) out->sid = st["Sid"].asString();
+    else parts.push_back(MalformedNode(Loc(st["Sid"]), "`Sid` must be a string"));
+  }
+  const Json::Value& effect = st["Effect"];
+  if (const std::string* unknown = in_.locator->Unknown(effect)) {
+    // An Effect that might be Deny: fail closed by treating it as an undecidable Deny.
+    out->effect = Effect::kDeny;
+    return Node::Unknown(*unknown, Loc(effect));
+  }
+  if (!st.isMember("Effect")) {
+    parts.push_back(MalformedNode(Loc(st), "statement has no `Effect`"));
+  } else if (effect.isString() && effect.asString() == "Allow") {
+    out->effect = Effect::kAllow;
+  } else if (effect.isString() && effect.asString() == "Deny") {
+    out->effect = Effect::kDeny;
+  } else {
+    parts.push_back(MalformedNode(
+        Loc(effect), fmt::format("`Effect` must be `Allow` or `Deny`, not `{}`", IamText(effect).value_or("?"))));
+  }
+  if (st.isMember("NotPrincipal"))
+    parts.push_back(MalformedNode(KeyLoc(st["NotPrincipal"]), "role trust policies do not support `NotPrincipal`"));
+  for (const char* k : {"Resource", "NotResource"})
+    if (st.isMember(k))
+      parts.push_back(MalformedNode(KeyLoc(st[k]), fmt::format("role trust policies do not support `{}`", k)));
+  if (st.isMember("Principal")) parts.push_back(LowerPrincipal(st["Principal"]));
+  else if (!st.isMember("NotPrincipal")) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));
+  bool has_action = st.isMember("Action"), has_not_action = st.isMember("NotAction");
+  if (has_action && has_not_action)
+    parts.push_back(MalformedNode(Loc(st), "statement has both `Action` and `NotAction`"));
+  else if (has_action) parts.push_back(LowerAction(st["Action"], false));
+  else if (has_not_action) parts.push_back(LowerAction(st["NotAction"], true));
+  else parts.push_back(MalformedNode(Loc(st), "statement has no `Action`"));
+  if (st.isMember("Condition")) parts.push_back(LowerCondition(st["Condition"]));
+  (void)index;
+  return Node::And(std::move(parts), Loc(st));
+}
+
+Node PolicyLowering::LowerPrincipal(const Json::Value& principal) {
+  if (const std::string* unknown = in_.locator->Unknown(principal)) return Node::Unknown(*unknown, Loc(principal));
+  if (principal.isString()) {
+    if (principal.asString() == "*") return Node::Const(true, "principal `*` matches everyone", Loc(principal));
+    return MalformedNode(Loc(principal), fmt::format("`Principal` must be `*` or an object, not `{}`",
+                                                     principal.asString()));
+  }
+  if (!principal.isObject()) return MalformedNode(Loc(principal), "`Principal` must be `*` or an object");
+  std::vector<Node> alternatives;
+  for (const std::string& type : principal.getMemberNames()) {
+    const Json::Value& value = principal[type];
+    if (type == "Federated") {
+      for (const Json::Value* v : ListOf(value)) alternatives.push_back(LowerFederated(*v));
+    } else if (type == "AWS" || type == "Service" || type == "CanonicalUser") {
+      for (const Json::Value* v : ListOf(value)) {
+        if (const std::string* unknown = in_.locator->Unknown(*v)) {
+          alternatives.push_back(Node::Unknown(*unknown, Loc(*v)));
+        } else if (!v->isString()) {
+          alternatives.push_back(MalformedNode(Loc(*v), fmt::format("`{}` principal must be a string", type)));
+        } else if (type == "AWS" && v->asString() == "*") {
+          alternatives.push_back(Node::Const(true, "principal `{\"AWS\": \"*\"}` matches everyone", Loc(*v)));
+        } else {
+          alternatives.push_back(Node::Const(
+              false, fmt::format("principal `{}` `{}` is not a web identity provider", type, v->asString()), Loc(*v)));
+        }
+      }
+    } else {
+      alternatives.push_back(MalformedNode(KeyLoc(value), fmt::format("unknown principal type `{}`", type)));
+    }
+  }
+  if (alternatives.size() == 1) return std::move(alternatives.front());
+  return Node::Or(std::move(alternatives), Loc(principal));
+}
+
+Node PolicyLowering::LowerFederated(const Json::Value& value) {
+  SourceLoc loc = Loc(value);
+  if (const std::string* unknown = in_.locator->Unknown(value)) return Node::Unknown(*unknown, loc);
+  if (!value.isString()) return MalformedNode(loc, "`Federated` principal must be a string");
+  const std::string text = value.asString();
+  static const std::regex kOidcArn(R"(arn:aws[a-z-]*:iam::(\d{12}):oidc-provider/(.+))");
+  static const std::regex kSamlArn(R"(arn:aws[a-z-]*:iam::\d{12}:saml-provider/.+)");
+  std::smatch m;
+  Test test;
+  test.ref.source = ValueRef::Source::kClaim;
+  test.ref.names = {"iss"};
+  test.ref.display = "iss";
+  test.what = "principal";
+  test.op_display = "Federated";
+  std::vector<std::string> issuers;
+  if (std::regex_match(text, m, kOidcArn)) {
+    if (!role_account_.empty() && m[1].str() != role_account_)
+      return Node::Const(false,
+                         fmt::format("OIDC provider account `{}` is not the role's account `{}`", m[1].str(),
+                                     role_account_),
+                         loc);
+    issuers = {"https://" + m[2].str()};
+  } else if (IsBuiltInProvider(text)) {
+    issuers = IssuersForProvider(text);
+  } else if (std::regex_match(text, kSamlArn)) {
+    return Node::Const(false, fmt::format("SAML provider `{}` does not accept OIDC tokens", text), loc);
+  } else {
+    return MalformedNode(loc, fmt::format("`{}` is not an OIDC provider ARN or a built-in provider", text));
+  }
+  for (const std::string& iss : issuers) {
+    Operand op;
+    op.text = iss;
+    op.pattern = Pattern::Compile(iss, {WildcardFlavor::kLiteral, false, false});
+    op.loc = loc;
+    test.operands.push_back(std::move(op));
+  }
+  return Node::MakeTest(std::move(test), loc);
+}
+
+Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
+  Test test;
+  test.ref.source = ValueRef::Source::kAction;
+  test.ref.display = "action";
+  test.negated = negated;
+  test.what = "action";
+  test.op_display = negated ? "NotAction" : "Action";
+  for (const Json::Value* v : ListOf(value)) {
+    if (const std::string* unknown = in_.locator->Unknown(*v)) return Node::Unknown(*unknown, Loc(*v));
+    if (!v->isString()) return MalformedNode(Loc(*v), "actions must be strings");
+    Operand op;
+    op.text = v->asString();
+    // Action names are case-insensitive and take `*` and `?`.
+    op.pattern = Pattern::Compile(op.text, {WildcardFlavor::kAws, true, false});
+    op.loc = Loc(*v);
+    test.operands.push_back(std::move(op));
+  }
+  return Node::MakeTest(std::move(test), Loc(value));
+}
+
+Node PolicyLowering::LowerCondition(const Json::Value& condition) {
+  if (const std::string* unknown = in_.locator->Unknown(condition)) return Node::Unknown(*unknown, Loc(condition));
+  if (!condition.isObject()) return MalformedNode(Loc(condition), "`Condition` must be an object");
+  std::vector<Node> tests;
+  for (const std::string& op_name : condition.getMemberNames()) {
+    const Json::Value& block = condition[op_name];
+    auto op = ParseOperator(op_name);
+    if (!op) {
+      tests.push_back(MalformedNode(KeyLoc(block), fmt::format("unknown condition operator `{}`", op_name)));
+      continue;
+    }
+    if (op->spec->family == OpFamily::kNull && op->if_exists) {
+      tests.push_back(MalformedNode(KeyLoc(block), "the `Null` operator cannot take `IfExists`"));
+      continue;
+    }
+    if (const std::string* unknown = in_.locator->Unknown(block)) {
+      tests.push_back(Node::Unknown(*unknown, Loc(block)));
+      continue;
+    }
+    if (!block.isObject()) {
+      tests.push_back(MalformedNode(Loc(block), fmt::format("operator `{}` must map condition keys to values", op_name)));
+      continue;
+    }
+    for (const std::string& key : block.getMemberNames())
+      tests.push_back(LowerOperatorKey(*op, op_name, key, block[key]));
+  }
+  return Node::And(std::move(tests), Loc(condition));
+}
+
+bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v, Operand* out, std::string* error) {
+  auto text = IamText(v);
+  if (!text) {
+    *error = "condition values must be strings, numbers or booleans";
+    return false;
+  }
+  out->text = *text;
+  out->loc = Loc(v);
+  const OperatorSpec& spec = *op.spec;
+  switch (spec.family) {
+    case OpFamily::kString:
+    case OpFamily::kBinary:
+    case OpFamily::kArn: {
+      bool vars = variables_enabled();
+      PatternOptions po{spec.flavor, spec.fold_case, vars};
+      if (vars) {
+        ValuePieces pieces = SplitVariables(*text);
+        if (pieces.has_variable) {
+          out->segments = std::move(pieces.segments);
+          if (spec.flavor == WildcardFlavor::kLiteral)
+            for (auto& s : out->segments)
+              if (!s.is_variable) s.text = UnescapeAws(s.text);
+        }
+      }
+      std::string pattern_text = vars && spec.flavor == WildcardFlavor::kLiteral ? UnescapeAws(*text) : *text;
+      out->pattern = Pattern::Compile(pattern_text, po);
+      return true;
+    }
+    case OpFamily::kNumeric: {
+      auto n = ParseDecimal(*text);
+      if (!n) {
+        *error = fmt::format("`{}` is not a number", *text);
+        return false;
+      }
+      out->number = *n;
+      return true;
+    }
+    case OpFamily::kDate: {
+      auto d = ParseIsoOrEpoch(*text);
+      if (!d) {
+        *error = fmt::format("`{}` is not an ISO 8601 date or epoch seconds", *text);
+        return false;
+      }
+      out->epoch_seconds = *d;
+      return true;
+    }
+    case OpFamily::kBool:
+    case OpFamily::kNull: {
+      std::string t = Lower(*text);
+      if (t != "true" && t != "false") {
+        *error = fmt::format("`{}` must be `true` or `false`", *text);
+        return false;
+      }
+      out->flag = t == "true";
+      return true;
+    }
+    case OpFamily::kIp:
+      if (!ParseCidr(*text, &out->ip_bytes, &out->ip_prefix)) {
+        *error = fmt::format("`{}` is not an IP address or CIDR block", *text);
+        return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, const std::string& op_name, const std::string& key,
+                                      const Json::Value& values) {
+  SourceLoc loc = KeyLoc(values);
+  if (const std::string* unknown = in_.locator->Unknown(values)) return Node::Unknown(*unknown, loc);
+  const OperatorSpec& spec = *op.spec;
+  // Access Analyzer: "When you use the Null condition operator with
+  // ForAllValues, the statement always returns true ... with ForAnyValue ...
+  // always returns false." The documentation wins over simulators here.
+  if (spec.family == OpFamily::kNull && op.quantifier == Quantifier::kAllValues)
+    return Node::Const(true, fmt::format("`{}` on `{}` is always true", op_name, key), loc);
+  if (spec.family == OpFamily::kNull && op.quantifier == Quantifier::kAnyValue)
+    return Node::Const(false, fmt::format("`{}` on `{}` is always false", op_name, key), loc);
+  Test test;
+  test.ref = MapConditionKey(key);
+  test.typing = ValueTyping::kIamString;
+  test.kind = spec.kind;
+  test.negated = spec.negated;
+  test.quantifier = op.quantifier;
+  test.op_display = op_name;
+  test.what = "condition";
+  // A missing key: false; negated operators: true; IfExists: true;
+  // ForAllValues: true; ForAnyValue: false (docs/semantics-aws.md).
+  bool missing = spec.negated;
+  if (op.quantifier == Quantifier::kAllValues) missing = true;
+  if (op.quantifier == Quantifier::kAnyValue) missing = false;
+  if (op.if_exists) missing = true;
+  test.missing_result = missing ? Tri::kTrue : Tri::kFalse;
+  for (const Json::Value* v : ListOf(values)) {
+    if (const std::string* unknown = in_.locator->Unknown(*v)) return Node::Unknown(*unknown, Loc(*v));
+    Operand operand;
+    std::string error;
+    if (!MakeOperand(op, *v, &operand, &error))
+      return MalformedNode(Loc(*v), fmt::format("{} in `{}` on `{}`", error, op_name, key));
+    test.operands.push_back(std::move(operand));
+  }
+  return Node::MakeTest(std::move(test), loc);
+}
+
+}  // namespace
+
+bool LooksLikePolicy(const Json::Value& value) {
+  return value.isObject() && value.isMember("Statement");
+}
+
+std::vector<LoweringNote> DuplicateKeyNotes(const SourceText& source) {
+  std::vector<LoweringNote> notes;
+  for (const DuplicateKey& d : FindDuplicateKeys(source)) {
+    notes.push_back({LoweringNote::Kind::kDuplicateKey, source.LocAt(d.offset),
+                     fmt::format("key `{}` appears again later in the same object; IAM keeps only the last one", d.key),
+                     d.key, d.path});
+  }
+  return notes;
+}
+
+Result<Trust> LowerTrustPolicy(TrustPolicyInput input) {
+  if (!input.policy || !input.locator) return Status::Error({}, "internal: no policy to lower");
+  return PolicyLowering(std::move(input)).Run();
+}
+
+}  // namespace trustcheck::aws

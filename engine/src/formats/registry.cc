@@ -1,0 +1,14 @@
+// The explicit table of input formats. Add a line per new format.
+
+#include "formats/format.h"
+
+namespace trustcheck {
+
+const std::vector<const Format*>& AllFormats() {
+  static const std::vector<const Format*> kFormats = {
+      AwsPolicyFormat(),
+  };
+  return kFormats;
+}
+
+}  // namespace trustcheck

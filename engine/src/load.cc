@@ -1,0 +1,238 @@
+// From paths to trusts: read, detect the format, lower, link.
+
+#include "trustcheck/load.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "formats/format.h"
+
+namespace trustcheck {
+
+namespace fs = std::filesystem;
+
+const Json::Value* InputFile::json() const {
+  if (!json_done_) {
+    json_done_ = true;
+    if (LooksLikeJson(source_.text())) {
+      JsonLimits limits;
+      limits.max_depth = options_.limits.max_depth;
+      limits.max_string_bytes = options_.limits.max_string_bytes;
+      auto v = ParseJson(source_, limits);
+      if (v.ok()) json_ = std::move(*v);
+      else json_error_ = v.status();
+    }
+  }
+  return json_ ? &*json_ : nullptr;
+}
+
+const Status& InputFile::json_error() const {
+  json();
+  return json_error_;
+}
+
+namespace {
+
+// yaml-cpp recurses per nesting level; refuse deeper documents up front so a
+// hostile file cannot overflow the stack.
+bool YamlNestingWithin(const std::string& text, int max_depth) {
+  int depth = 0, max_seen = 0;
+  bool in_single = false, in_double = false;
+  for (char c : text) {
+    if (in_single) { in_single = c != '\''; continue; }
+    if (in_double) { in_double = c != '"'; continue; }
+    if (c == '\'') in_single = true;
+    else if (c == '"') in_double = true;
+    else if (c == '[' || c == '{') max_seen = std::max(max_seen, ++depth);
+    else if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return max_seen <= max_depth;
+}
+
+}  // namespace
+
+const std::vector<YAML::Node>* InputFile::yaml() const {
+  if (!yaml_done_) {
+    yaml_done_ = true;
+    if (!YamlNestingWithin(source_.text(), options_.limits.max_depth)) {
+      yaml_error_ = Status::Error(source_.FileLoc(), "YAML nesting is deeper than the limit");
+      return nullptr;
+    }
+    try {
+      yaml_ = YAML::LoadAll(source_.text());
+    } catch (const YAML::Exception& e) {
+      std::string msg = e.msg;
+      yaml_error_ = Status::Error(source_.LocAtLine(static_cast<uint32_t>(e.mark.line + 1),
+                                                    static_cast<uint32_t>(e.mark.column + 1)),
+                                  "invalid YAML: " + msg);
+    } catch (const std::exception& e) {
+      yaml_error_ = Status::Error(source_.FileLoc(), std::string("invalid YAML: ") + e.what());
+    }
+  }
+  return yaml_ ? &*yaml_ : nullptr;
+}
+
+const Status& InputFile::yaml_error() const {
+  yaml();
+  return yaml_error_;
+}
+
+std::string InputFile::extension() const {
+  std::string ext = fs::path(*source_.path()).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+std::vector<std::string> FormatNames() {
+  std::vector<std::string> names;
+  for (const Format* f : AllFormats()) names.emplace_back(f->name());
+  return names;
+}
+
+namespace {
+
+Status FirstMalformed(const LoadedFile& file) {
+  for (const Trust& t : file.trusts)
+    for (const LoweringNote& n : t.notes)
+      if (n.kind == LoweringNote::Kind::kMalformed) return Status::Error(n.loc, n.message);
+  return Status();
+}
+
+// Why a file that is not any known format was refused, as precisely as we can.
+Status NotATrust(const InputFile& in) {
+  if (!in.json_error().ok()) return in.json_error();
+  if (in.json()) return Status::Error(in.source().FileLoc(), "JSON does not match any known trust format");
+  return Status::Error(in.source().FileLoc(), "not a trust in any known format");
+}
+
+}  // namespace
+
+Result<LoadedFile> LoadText(const std::string& path, std::string text, const LoadOptions& options,
+                            bool explicit_path) {
+  SourceText source(path, std::move(text));
+  LoadedFile out;
+  out.path = path;
+  if (source.text().size() > options.limits.max_file_bytes)
+    return Status::Error(source.FileLoc(), fmt::format("file is larger than the limit of {} bytes",
+                                                       options.limits.max_file_bytes));
+  Status utf8 = ValidateUtf8(source);
+  if (!utf8.ok()) return utf8;
+  InputFile in(source, options);
+  in.explicit_path = explicit_path;
+  const Format* chosen = nullptr;
+  if (!options.forced_format.empty()) {
+    for (const Format* f : AllFormats())
+      if (options.forced_format == f->name()) chosen = f;
+    if (!chosen) return Status::Error({}, fmt::format("unknown format `{}`", options.forced_format));
+  } else {
+    int best = 0;
+    for (const Format* f : AllFormats()) {
+      int score = f->Detect(in);
+      if (score > best) best = score, chosen = f;
+    }
+  }
+  if (!chosen) {
+    if (!explicit_path && in.json_error().ok()) return out;  // not a trust: skipped by the caller
+    return NotATrust(in);
+  }
+  out.format = chosen->name();
+  Status s = chosen->Load(in, &out);
+  if (!s.ok()) return s;
+  if (options.malformed_is_error) {
+    Status m = FirstMalformed(out);
+    if (!m.ok()) return m;
+  }
+  return out;
+}
+
+namespace {
+
+bool CandidateInFolder(const fs::path& p) {
+  static const char* kExtensions[] = {".json", ".yaml", ".yml", ".tf", ".template", ".jwt"};
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+}
+
+Result<std::string> ReadFile(const std::string& path, size_t limit) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  auto loc = SourceLoc{std::make_shared<const std::string>(path), 0, 0};
+  if (ec) return Status::Error(loc, fmt::format("cannot read file: {}", ec.message()));
+  if (size > limit) return Status::Error(loc, fmt::format("file is larger than the limit of {} bytes", limit));
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Error(loc, "cannot open file");
+  std::string text(size, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<size_t>(f.gcount()));
+  return text;
+}
+
+struct Job {
+  std::string path;
+  bool explicit_path;
+};
+
+}  // namespace
+
+Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOptions& options) {
+  std::vector<Job> jobs;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    auto loc = SourceLoc{std::make_shared<const std::string>(p), 0, 0};
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && CandidateInFolder(it->path())) found.push_back(it->path().string());
+      }
+      if (ec) return Status::Error(loc, fmt::format("cannot read folder: {}", ec.message()));
+      std::sort(found.begin(), found.end());
+      for (auto& f : found) jobs.push_back({std::move(f), false});
+    } else if (fs::exists(p, ec)) {
+      jobs.push_back({p, true});
+    } else {
+      return Status::Error(loc, "no such file or folder");
+    }
+    if (jobs.size() > options.limits.max_files)
+      return Status::Error(loc, fmt::format("more than {} files to load", options.limits.max_files));
+  }
+  std::vector<std::optional<Result<LoadedFile>>> results(jobs.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      auto text = ReadFile(jobs[i].path, options.limits.max_file_bytes);
+      if (!text.ok()) {
+        results[i].emplace(text.status());
+        continue;
+      }
+      results[i].emplace(LoadText(jobs[i].path, std::move(*text), options, jobs[i].explicit_path));
+    }
+  };
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, 16);
+  if (jobs.size() < 64) threads = 1;
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  LoadResult out;
+  for (auto& r : results) {
+    if (!r->ok()) {
+      out.errors.push_back(r->status());
+    } else if (r->value().format.empty()) {
+      out.skipped++;
+    } else {
+      out.files.push_back(std::move(r->value()));
+    }
+  }
+  return out;
+}
+
+}  // namespace trustcheck

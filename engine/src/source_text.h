@@ -1,0 +1,65 @@
+// Internal: a file's text with a line table, and located JSON parsing on top
+// of jsoncpp (offsets -> line:column, duplicate-key discovery, limits).
+
+#ifndef TRUSTCHECK_SRC_SOURCE_TEXT_H_
+#define TRUSTCHECK_SRC_SOURCE_TEXT_H_
+
+#include <json/json.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "trustcheck/status.h"
+
+namespace trustcheck {
+
+class SourceText {
+ public:
+  SourceText(std::string path, std::string text);
+  const std::shared_ptr<const std::string>& path() const { return path_; }
+  const std::string& text() const { return text_; }
+  // 1-based line and column (in bytes) of a byte offset.
+  SourceLoc LocAt(size_t offset) const;
+  SourceLoc LocAtLine(uint32_t line, uint32_t column = 1) const;
+  SourceLoc FileLoc() const { return SourceLoc{path_, 0, 0}; }
+
+ private:
+  std::shared_ptr<const std::string> path_;
+  std::string text_;
+  std::vector<uint32_t> line_starts_;
+};
+
+// Fails with a located error at the first byte that is not valid UTF-8.
+Status ValidateUtf8(const SourceText& source);
+
+struct JsonLimits {
+  int max_depth = 256;
+  size_t max_string_bytes = 1u << 20;
+};
+
+// Parses the whole text as one JSON value. Duplicate object keys are allowed
+// (the last one wins, as AWS IAM does); use FindDuplicateKeys to report them.
+// Non-finite numbers (`1e400`) are errors.
+Result<Json::Value> ParseJson(const SourceText& source, const JsonLimits& limits = {});
+
+// Cheap test: does the text start like a JSON object or array?
+bool LooksLikeJson(std::string_view text);
+
+// The location of a parsed value (its first character).
+SourceLoc LocOf(const SourceText& source, const Json::Value& value);
+// The location of the key that introduces a member value ({"key": value}).
+SourceLoc KeyLocOf(const SourceText& source, const Json::Value& member_value);
+
+struct DuplicateKey {
+  size_t offset;     // of the key that was overridden (the earlier one)
+  std::string key;
+  std::string path;  // JSON pointer of the object holding it
+};
+// Every key that occurs more than once in the same object, in text order.
+std::vector<DuplicateKey> FindDuplicateKeys(const SourceText& source);
+
+}  // namespace trustcheck
+
+#endif  // TRUSTCHECK_SRC_SOURCE_TEXT_H_
