@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The main job on the bundled corpus: set up, build, then ask which bundled
+# trusts accept the bundled GitHub Actions token (the token is from 2021, so
+# the evaluation time is set to its lifetime).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+# Every bundled example folder (lint fixtures and deliberately broken inputs
+# live elsewhere: corpus/lint, tests/fixtures).
+examples=()
+for d in corpus/*/; do
+  case "$d" in corpus/lint/|corpus/tokens/|corpus/invalid/) continue ;; esac
+  examples+=("$d")
+done
+./build/trustcheck eval --token corpus/tokens/github-actions-main.json --at 2021-09-24T14:30:00Z "${examples[@]}"
