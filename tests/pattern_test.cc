@@ -335,6 +335,30 @@ TEST(PatternTest, PathologicalPatternsAreFast) {
   EXPECT_LT(seconds, 1.0);
 }
 
+// The segment search tests sixteen positions at a time by the needle's first
+// and last bytes. Filling the subject with the first byte makes every position
+// a candidate; the needle must be found at every offset, including in the
+// last, overlapping block, and never where it would not fit.
+TEST(PatternTest, SegmentSearchFindsEveryPosition) {
+  for (const std::string needle :
+       {"x", "xy", "xyz", "xy-long-needle-y", "xy-needle-longer-than-16-y"}) {
+    for (size_t length = needle.size(); length <= 70; ++length) {
+      for (size_t at = 0; at + needle.size() <= length; ++at) {
+        std::string subject(length, 'x');
+        subject.replace(at, needle.size(), needle);
+        SCOPED_TRACE("`" + needle + "` in `" + subject + "`");
+        // `x*` takes the first byte, so the search starts at offset 1.
+        const size_t first = subject.find(needle, 1);
+        EXPECT_EQ(Pattern::Compile("x*" + needle + "*", kAws).Match(subject),
+                  first != std::string::npos);
+        // With `?` after it, the segment must end before the last byte.
+        EXPECT_EQ(Pattern::Compile("x*" + needle + "*?", kAws).Match(subject),
+                  first != std::string::npos && first + needle.size() < length);
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Differential test against a dynamic-programming matcher
 
@@ -579,8 +603,10 @@ TEST(PatternTest, VaultAgreesWithGoGlob) {
     std::string text;
     for (size_t k = rng() % 7; k > 0; --k) text += Pick(rng, units);
     std::string subject;
-    if (rng() % 2) {
-      for (char c : text) subject += c == '*' ? Pick(rng, units).substr(0, rng() % 3) : std::string(1, c);
+    if (rng() % 2) {  // an instance: each `*` replaced by up to two bytes
+      for (char c : text) {
+        subject += c == '*' ? Pick(rng, units).substr(0, rng() % 3) : std::string(1, c);
+      }
     } else {
       for (size_t k = rng() % 8; k > 0; --k) subject += Pick(rng, units);
     }

@@ -3,7 +3,9 @@
 //
 // The matcher is the "one backtrack point" algorithm of Russ Cox and Kirk
 // Krauss, reorganised around the literal runs so that most of the work is
-// memcmp / memchr:
+// comparing and searching bytes (inline compares for short runs, memcmp for
+// long ones; memchr or a sixteen-at-a-time first/last-byte filter to find a
+// literal after a `*`):
 //
 //   1. Reject subjects shorter than min_length().
 //   2. Compare the literal prefix and the literal suffix in place. The suffix
@@ -13,7 +15,8 @@
 //      head, tail and the segments are sequences of literals and `?`. The head
 //      is matched forwards from the start, the tail backwards from the end
 //      (both are anchored, so there is nothing to search), and each segment is
-//      placed at its leftmost position after the previous one.
+//      placed at its leftmost position after the previous one. Shapes like
+//      `lit*`, `*lit` and `lit*lit` are done after step 2.
 //
 // Why leftmost placement is enough (and the reason the worst case is
 // O(|pattern| * |subject|) instead of exponential): a segment consumes a fixed
@@ -36,6 +39,10 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace trustcheck {
 namespace {
@@ -84,27 +91,83 @@ inline bool EqualFolded(const char* subject, const char* folded, size_t n) {
   return true;
 }
 
+inline uint32_t Load32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// memcmp(a, b, n) == 0 without a library call for the short runs that
+// dominate claim values: two overlapping loads cover any length up to twice
+// the load width.
+inline bool BytesEqual(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ((Load64(a) ^ Load64(b)) | (Load64(a + n - 8) ^ Load64(b + n - 8))) == 0;
+  }
+  if (n >= 4) return ((Load32(a) ^ Load32(b)) | (Load32(a + n - 4) ^ Load32(b + n - 4))) == 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 inline bool Equal(const char* subject, const char* literal, size_t n, bool fold) {
-  return fold ? EqualFolded(subject, literal, n) : std::memcmp(subject, literal, n) == 0;
+  return fold ? EqualFolded(subject, literal, n) : BytesEqual(subject, literal, n);
+}
+
+// Candidate starts of a needle of length m >= 2 in hay[0, len) are the
+// positions where both its first and its last byte occur; sixteen positions
+// are tested at once (the "generic SIMD" substring search of Wojciech Mula).
+// Returns the leftmost start, or nullptr. Reads nothing outside hay[0, len).
+inline const char* FindTwoBytes(const char* hay, size_t len, const char* needle, size_t m) {
+  const size_t starts = len - m + 1;  // len >= m
+  size_t i = 0;
+#if defined(__SSE2__)
+  if (starts >= 16) {
+    const __m128i first = _mm_set1_epi8(needle[0]);
+    const __m128i last = _mm_set1_epi8(needle[m - 1]);
+    for (;;) {
+      // The last block overlaps the one before it rather than reading past
+      // the end; positions tested twice fail twice.
+      const size_t block = i + 16 <= starts ? i : starts - 16;
+      const __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + block));
+      const __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + block + m - 1));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_and_si128(_mm_cmpeq_epi8(head, first), _mm_cmpeq_epi8(tail, last))));
+      while (mask != 0) {
+        const size_t at = block + static_cast<size_t>(__builtin_ctz(mask));
+        if (BytesEqual(hay + at + 1, needle + 1, m - 2)) return hay + at;
+        mask &= mask - 1;
+      }
+      if (block + 16 >= starts) return nullptr;
+      i = block + 16;
+    }
+  }
+#endif
+  for (; i < starts; ++i) {
+    if (hay[i] == needle[0] && hay[i + m - 1] == needle[m - 1] &&
+        BytesEqual(hay + i + 1, needle + 1, m - 2)) {
+      return hay + i;
+    }
+  }
+  return nullptr;
 }
 
 // Leftmost start of `needle` (length m >= 1) in hay[0, len), or nullptr. Only
 // starts that leave room for the whole needle count.
 inline const char* Find(const char* hay, size_t len, const char* needle, size_t m, bool fold) {
   if (len < m) return nullptr;
-  const char* const last = hay + (len - m);  // last possible start
   if (!fold) {
-    const char first = needle[0];
-    const char* p = hay;
-    while (p <= last) {
-      p = static_cast<const char*>(std::memchr(p, first, static_cast<size_t>(last - p) + 1));
-      if (p == nullptr) return nullptr;
-      if (std::memcmp(p + 1, needle + 1, m - 1) == 0) return p;
-      ++p;
-    }
-    return nullptr;
+    // Segments often match right where the previous one ended (`*a*a*`,
+    // `*-*`): test that position before setting up a search.
+    if (hay[0] == needle[0] && BytesEqual(hay + 1, needle + 1, m - 1)) return hay;
+    if (m == 1) return static_cast<const char*>(std::memchr(hay + 1, needle[0], len - 1));
+    const char* hit = FindTwoBytes(hay + 1, len - 1, needle, m);
+    return hit;
   }
   const uint8_t first = static_cast<uint8_t>(needle[0]);
+  const char* const last = hay + (len - m);  // last possible start
   for (const char* p = hay; p <= last; ++p) {
     if (Lower(*p) == first && EqualFolded(p + 1, needle + 1, m - 1)) return p;
   }
@@ -212,8 +275,7 @@ class PatternInternal {
     // its leftmost position.
     const Op* star = first;
     while (star != last - 1) {
-      const Op* segment_end = star + 1;
-      while (segment_end->kind != Op::kStar) ++segment_end;
+      const Op* segment_end = pattern.ops_.data() + star->offset;
       if (!PlaceSegment(pattern, star, segment_end, s, n, tail, &pos)) return false;
       star = segment_end;
     }
@@ -274,7 +336,7 @@ class PatternInternal {
 
   // Places the segment between `star` and `segment_end` (both stars) at its
   // leftmost position in s[*pos, limit) and moves *pos past it. star->length
-  // holds the segment's minimum length in bytes.
+  // holds the segment's minimum length in bytes (see Compile).
   static bool PlaceSegment(const Pattern& pattern, const Op* star, const Op* segment_end,
                            const uint8_t* s, size_t n, size_t limit, size_t* pos) {
     const size_t min_length = star->length;
@@ -402,13 +464,17 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
         break;
     }
   }
-  // Each star records the minimum length of the segment that follows it, so
-  // the segment search knows when to stop.
+  // Each star records where the segment after it ends (the index of the next
+  // star, or the end) and the segment's minimum length, so that the segment
+  // search needs no scanning and knows when to stop.
   uint32_t following = 0;
+  uint32_t next_star = static_cast<uint32_t>(pattern.ops_.size());
   for (size_t i = pattern.ops_.size(); i-- > 0;) {
     Op& op = pattern.ops_[i];
     if (op.kind == Op::kStar) {
+      op.offset = next_star;
       op.length = following;
+      next_star = static_cast<uint32_t>(i);
       following = 0;
     } else {
       following += op.length;
