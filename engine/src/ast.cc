@@ -26,6 +26,21 @@ const char* TriName(Tri value) {
   return "?";
 }
 
+const char* JsonShapeName(JsonShape shape) {
+  switch (shape) {
+    case JsonShape::kNull: return "null";
+    case JsonShape::kBool: return "a boolean";
+    case JsonShape::kNumber: return "a number";
+    case JsonShape::kString: return "a string";
+    case JsonShape::kEmptyString: return "an empty string";
+    case JsonShape::kList: return "a list";
+    case JsonShape::kEmptyList: return "an empty list";
+    case JsonShape::kStringList: return "a list of strings";
+    case JsonShape::kObject: return "an object";
+  }
+  return "?";
+}
+
 Node Node::And(std::vector<Node> children, SourceLoc loc) {
   Node n;
   n.kind = Kind::kAnd;
@@ -109,6 +124,7 @@ const char* MatchKindName(const Test& test) {
     case MatchKind::kDateGe: return "date-ge";
     case MatchKind::kBool: return "bool";
     case MatchKind::kPresence: return "null";
+    case MatchKind::kJsonShape: return "shape";
   }
   return "?";
 }
@@ -125,7 +141,9 @@ std::string RefName(const ValueRef& ref) {
   return out;
 }
 
-std::string OperandText(const Operand& op) {
+std::string OperandText(const Test& test, const Operand& op) {
+  if (test.kind == MatchKind::kJsonShape) return fmt::format("<{}>", JsonShapeName(op.shape));
+  if (test.number_equality == NumberEquality::kIntegerText && op.typed && op.typed->isNumeric()) return op.text;
   if (op.typed) {
     Json::StreamWriterBuilder b;
     b["indentation"] = "";
@@ -142,11 +160,12 @@ std::string Dump(const Test& test) {
   out += " [";
   for (size_t i = 0; i < test.operands.size(); ++i) {
     if (i) out += " ";
-    out += OperandText(test.operands[i]);
+    out += OperandText(test, test.operands[i]);
   }
   out += "]";
   if (test.quantifier == Quantifier::kAnyValue) out += " any";
   if (test.quantifier == Quantifier::kAllValues) out += " all";
+  if (test.number_equality == NumberEquality::kIntegerText) out += " int-text";
   if (test.missing_result != Tri::kFalse) out += fmt::format(" missing={}", TriName(test.missing_result));
   if (!test.ref.visible) out += " invisible";
   if (!test.ref.issuer_prefix.empty()) out += fmt::format(" @{}", test.ref.issuer_prefix);

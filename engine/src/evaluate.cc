@@ -29,6 +29,7 @@ struct Context {
 struct Values {
   std::vector<std::string> texts;          // kIamString
   std::vector<const Json::Value*> jsons;   // kJson
+  bool from_list = false;                  // the values are a JSON list's elements
   size_t size() const { return texts.size() + jsons.size(); }
 };
 
@@ -53,6 +54,7 @@ std::optional<Values> Extract(const Test& test, const Context& ctx) {
   if (test.typing == ValueTyping::kJson) {
     if (v->isObject()) return std::nullopt;
     if (v->isArray()) {
+      out.from_list = true;
       for (const Json::Value& e : *v) out.jsons.push_back(&e);
     } else {
       out.jsons.push_back(v);
@@ -191,12 +193,35 @@ bool MatchText(const Test& test, const Operand& op, std::string_view value, cons
     case MatchKind::kIpAddress: return MatchIp(op, value);
     case MatchKind::kTyped: return op.typed && op.typed->isString() && op.typed->asString() == value;
     case MatchKind::kPresence: return false;
+    case MatchKind::kJsonShape: return false;
   }
   return false;
 }
 
-bool MatchJson(const Test& test, const Operand& op, const Json::Value& value, const Context& ctx) {
-  if (test.kind == MatchKind::kTyped) return op.typed && TypedEquals(*op.typed, value);
+// NumberEquality::kIntegerText: Go's int(float64) truncates toward zero;
+// beyond the int64 range the conversion is implementation-defined, so such
+// a value matches nothing.
+std::optional<std::string> IntegerText(const Json::Value& number) {
+  if (number.isInt64()) return std::to_string(number.asInt64());
+  double d = number.asDouble();  // Go decodes token numbers as float64
+  if (!std::isfinite(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0) return std::nullopt;
+  return std::to_string(static_cast<int64_t>(d));
+}
+
+bool TypedMatch(const Test& test, const Operand& op, const Json::Value& value, bool in_list) {
+  if (!op.typed) return false;
+  if (test.number_equality == NumberEquality::kIntegerText && (op.typed->isNumeric() || value.isNumeric())) {
+    if (in_list || !op.typed->isNumeric() || !value.isNumeric()) return false;
+    // An int64 token number above 2^53 first loses precision as a float64.
+    Json::Value as_float = value.isInt64() || value.isUInt64() ? Json::Value(value.asDouble()) : value;
+    auto text = IntegerText(as_float);
+    return text && *text == op.text;
+  }
+  return TypedEquals(*op.typed, value);
+}
+
+bool MatchJson(const Test& test, const Operand& op, const Json::Value& value, bool in_list, const Context& ctx) {
+  if (test.kind == MatchKind::kTyped) return TypedMatch(test, op, value, in_list);
   // Pattern matches see only string values (Vault glob skips the rest).
   if (!value.isString()) return false;
   return MatchText(test, op, value.asString(), ctx);
@@ -207,7 +232,7 @@ bool MatchOne(const Test& test, const Values& values, size_t i, const Context& c
   for (const Operand& op : test.operands) {
     if (!op.valid) continue;
     bool m = i < values.texts.size() ? MatchText(test, op, values.texts[i], ctx)
-                                     : MatchJson(test, op, *values.jsons[i - values.texts.size()], ctx);
+                                     : MatchJson(test, op, *values.jsons[i - values.texts.size()], values.from_list, ctx);
     if (m) {
       any = true;
       break;
@@ -216,16 +241,21 @@ bool MatchOne(const Test& test, const Values& values, size_t i, const Context& c
   return test.negated ? !any : any;
 }
 
-std::string ValueForMessage(const Values& values, size_t i) {
+// Typed comparisons show JSON text (`"true"` is not `true`); string matches
+// show the bare string.
+std::string ValueForMessage(const Test& test, const Values& values, size_t i) {
   if (i < values.texts.size()) return values.texts[i];
-  return CompactJson(*values.jsons[i - values.texts.size()]);
+  const Json::Value& v = *values.jsons[i - values.texts.size()];
+  if (test.kind != MatchKind::kTyped && v.isString()) return v.asString();
+  return CompactJson(v);
 }
 
 std::string OperandList(const Test& test) {
   std::string out;
   for (size_t i = 0; i < test.operands.size(); ++i) {
     if (i) out += i + 1 == test.operands.size() ? " or " : ", ";
-    out += "`" + test.operands[i].text + "`";
+    if (test.kind == MatchKind::kJsonShape) out += JsonShapeName(test.operands[i].shape);
+    else out += "`" + test.operands[i].text + "`";
   }
   return out.empty() ? "nothing" : out;
 }
@@ -245,13 +275,36 @@ std::string CaseHint(const Test& test, const std::string& actual) {
     if (folded.fold_case) continue;
     folded.fold_case = true;
     if (Pattern::Compile(op.pattern.text(), folded).Match(actual)) return " (differs only in letter case)";
+    // Issuers are compared byte for byte: a trailing slash is a difference.
+    const std::string& expected = op.pattern.text();
+    if (!op.pattern.has_wildcards() &&
+        (expected + "/" == actual || (!expected.empty() && expected.substr(0, expected.size() - 1) == actual &&
+                                      expected.back() == '/')))
+      return " (differs only by a trailing slash)";
+  }
+  return "";
+}
+
+// Why a typed comparison failed when the texts look alike.
+std::string TypeHint(const Test& test, const Values& values, size_t failing) {
+  if (test.kind != MatchKind::kTyped || failing < values.texts.size()) return "";
+  const Json::Value& v = *values.jsons[failing - values.texts.size()];
+  auto actual_text = IamText(v);
+  for (const Operand& op : test.operands) {
+    if (!op.typed) continue;
+    auto op_text = IamText(*op.typed);
+    if (op.typed->isNumeric() && v.isNumeric() && test.number_equality == NumberEquality::kIntegerText)
+      return values.from_list ? " (numbers inside a token list never equal a number)"
+                              : " (token numbers are truncated to whole numbers and compared as written)";
+    if (op_text && actual_text && *op_text == *actual_text && op.typed->type() != v.type())
+      return " (same text, different JSON type)";
   }
   return "";
 }
 
 std::string FailureMessage(const Test& test, const Values& values, size_t failing) {
   std::string subject = Subject(test);
-  std::string actual = ValueForMessage(values, failing);
+  std::string actual = ValueForMessage(test, values, failing);
   if (test.negated)
     return fmt::format("{} refuses {}; token `{}` has `{}`", subject, OperandList(test), test.ref.display, actual);
   std::string verb = test.kind == MatchKind::kString &&
@@ -259,11 +312,56 @@ std::string FailureMessage(const Test& test, const Values& values, size_t failin
                          ? "matches"
                          : "is";
   (void)verb;
-  return fmt::format("{} expects {}; token `{}` has `{}`{}", subject, OperandList(test), test.ref.display, actual,
-                     CaseHint(test, actual));
+  return fmt::format("{} expects {}; token `{}` has `{}`{}{}", subject, OperandList(test), test.ref.display, actual,
+                     CaseHint(test, actual), TypeHint(test, values, failing));
+}
+
+bool HasShape(const Json::Value& v, JsonShape shape) {
+  switch (shape) {
+    case JsonShape::kNull: return v.isNull();
+    case JsonShape::kBool: return v.isBool();
+    case JsonShape::kNumber: return v.isNumeric();
+    case JsonShape::kString: return v.isString();
+    case JsonShape::kEmptyString: return v.isString() && v.asString().empty();
+    case JsonShape::kList: return v.isArray();
+    case JsonShape::kEmptyList: return v.isArray() && v.empty();
+    case JsonShape::kStringList:
+      if (!v.isArray()) return false;
+      for (const Json::Value& e : v)
+        if (!e.isString()) return false;
+      return true;
+    case JsonShape::kObject: return v.isObject();
+  }
+  return false;
+}
+
+// MatchKind::kJsonShape: JSON null is a value here, not an absent key.
+Tri EvalShape(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
+  const Json::Value* v = nullptr;
+  if (test.ref.visible) {
+    for (const std::string& name : test.ref.names) {
+      v = test.ref.source == ValueRef::Source::kPointer ? ctx.claims.FindPointer(name) : ctx.claims.Find(name);
+      if (v) break;
+    }
+  }
+  if (!v) {
+    if (test.missing_result == Tri::kFalse && reasons)
+      reasons->push_back({loc, fmt::format("{} expects {}; the token has no `{}`", Subject(test), OperandList(test),
+                                           test.ref.display)});
+    return test.missing_result;
+  }
+  bool ok = std::any_of(test.operands.begin(), test.operands.end(),
+                        [&](const Operand& op) { return HasShape(*v, op.shape); });
+  if (test.negated) ok = !ok;
+  if (ok) return Tri::kTrue;
+  if (reasons)
+    reasons->push_back({loc, fmt::format("{} expects {}; token `{}` has `{}`", Subject(test), OperandList(test),
+                                         test.ref.display, CompactJson(*v))});
+  return Tri::kFalse;
 }
 
 Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
+  if (test.kind == MatchKind::kJsonShape) return EvalShape(test, ctx, reasons, loc);
   auto values = Extract(test, ctx);
   auto fail = [&](std::string message) {
     if (reasons) reasons->push_back({loc, std::move(message)});
@@ -277,7 +375,10 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
                               test.op_display, test.ref.display, test.ref.visible ? "claim" : "key the platform exposes"));
     }
     if (test.missing_result == Tri::kFalse) {
+      const Json::Value* present = Lookup(test.ref, ctx.claims);
       std::string why = !test.ref.visible ? fmt::format("`{}` is not a claim the platform exposes", test.ref.display)
+                        : present && present->isObject()
+                            ? fmt::format("token `{}` holds an object, which matches nothing", test.ref.display)
                         : !test.ref.issuer_prefix.empty() && ctx.claims.aws_key_prefix() != test.ref.issuer_prefix
                             ? fmt::format("`{}` belongs to another provider than the token's issuer `{}`",
                                           test.ref.display, ctx.claims.issuer())
@@ -299,7 +400,7 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
     case Quantifier::kSingle:
       if (n != 1) {
         std::string all;
-        for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(*values, i) + "`";
+        for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(test, *values, i) + "`";
         return fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
                                 Subject(test), test.ref.display, n == 0 ? "no value" : "several values",
                                 n == 0 ? "an empty list" : all));
@@ -387,14 +488,16 @@ Tri Eval(const Node& node, const Context& ctx, std::vector<Reason>* reasons) {
   return Tri::kUnknown;
 }
 
-std::optional<int64_t> TimeClaim(const Claims& claims, const char* name, bool* malformed) {
+std::optional<int64_t> TimeClaim(const Claims& claims, const char* name, bool zero_is_absent, bool* malformed) {
   const Json::Value* v = claims.Find(name);
   if (!v || v->isNull()) return std::nullopt;
   if (!v->isNumeric() || !std::isfinite(v->asDouble())) {
     *malformed = true;
     return std::nullopt;
   }
-  return static_cast<int64_t>(std::floor(v->asDouble()));
+  auto seconds = static_cast<int64_t>(std::floor(v->asDouble()));
+  if (zero_is_absent && seconds == 0) return std::nullopt;
+  return seconds;
 }
 
 // The token's validity window per the trust's TimeRules; empty when valid.
@@ -402,9 +505,9 @@ std::vector<Reason> CheckTime(const Trust& trust, const Claims& claims, int64_t 
   const TimeRules& r = trust.time;
   std::vector<Reason> out;
   bool malformed = false;
-  auto exp = TimeClaim(claims, "exp", &malformed);
-  auto nbf = TimeClaim(claims, "nbf", &malformed);
-  auto iat = TimeClaim(claims, "iat", &malformed);
+  auto exp = TimeClaim(claims, "exp", r.zero_time_is_absent, &malformed);
+  auto nbf = TimeClaim(claims, "nbf", r.zero_time_is_absent, &malformed);
+  auto iat = TimeClaim(claims, "iat", r.zero_time_is_absent, &malformed);
   if (malformed) {
     out.push_back({trust.loc, "token time claims `exp`, `nbf` and `iat` must be numbers"});
     return out;
@@ -521,6 +624,8 @@ Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& o
     d.accepted = true;
     d.outcome = "allowed";
     d.reasons = allow_reasons;
+    for (const LoweringNote& note : trust.notes)
+      if (note.kind == LoweringNote::Kind::kCaveat) d.reasons.push_back({note.loc, note.message});
   } else {
     d.outcome = any_unknown ? "unknown" : "implicit deny";
     d.reasons = failure_reasons;

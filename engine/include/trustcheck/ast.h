@@ -102,15 +102,46 @@ enum class Quantifier : uint8_t {
 // ---------------------------------------------------------------------------
 // Operands and matchers.
 
+// The JSON shapes a MatchKind::kJsonShape test accepts (Vault: `user_claim`
+// must be a string; a token `aud` must be a string or a list of strings).
+enum class JsonShape : uint8_t {
+  kNull,
+  kBool,
+  kNumber,
+  kString,       // any string, "" included
+  kEmptyString,  // exactly ""
+  kList,         // any list
+  kEmptyList,    // exactly []
+  kStringList,   // a list whose elements are all strings ([] included)
+  kObject,
+};
+const char* JsonShapeName(JsonShape shape);  // "a string", "an empty list", ...
+
+// How MatchKind::kTyped compares numbers.
+enum class NumberEquality : uint8_t {
+  // By numeric value, whatever the spelling (`1.0` equals `1`).
+  kByValue,
+  // Go `json.Number` equality after Vault's claim conversion: a number that
+  // is the claim's value itself (or what its JSON pointer resolves to) is
+  // truncated toward zero to an integer and compared, as decimal text, with
+  // the operand's number exactly as written (Operand::text); so bound `1.5`
+  // or `1e2` never matches. Numbers inside a token list stay floats and never
+  // equal a number operand.
+  kIntegerText,
+};
+
 // One policy value, prepared for matching.
 struct Operand {
-  std::string text;  // as written (for messages and the linter)
+  // As written (for messages and the linter). kTyped: the value's compact
+  // JSON text (`"main"`, `true`), numbers exactly as the source spelled them.
+  std::string text;
   Pattern pattern;   // kString/kWildcard kinds, compiled at load time
   // kTyped: the JSON value to compare with (Vault bound_claims, CEL literals).
   std::shared_ptr<const Json::Value> typed;
   double number = 0;          // kNumeric*
   int64_t epoch_seconds = 0;  // kDate*
   bool flag = false;          // kBool, kPresence (Null: true means "absent")
+  JsonShape shape = JsonShape::kNull;  // kJsonShape
   // kIpAddress: network bytes (4 or 16) and prefix length.
   std::string ip_bytes;
   int ip_prefix = 0;
@@ -137,6 +168,10 @@ enum class MatchKind : uint8_t {
   kPresence,    // AWS Null: operand flag true means "the key is absent"
   kArn,         // AWS ArnEquals/ArnLike: segment-wise wildcard match of an ARN
   kIpAddress,   // AWS IpAddress: the value is an IP inside the operand's CIDR
+  // The whole value (lists not flattened, JSON null counting as a value, not
+  // as absent) has one of the operands' shapes; an absent key gives
+  // missing_result. The quantifier is not used.
+  kJsonShape,
 };
 
 // ---------------------------------------------------------------------------
@@ -158,6 +193,8 @@ struct Test {
   // The platform's name for this check, for messages: "condition", "bound
   // audience", "issuer", "subject".
   std::string what;
+  // kTyped only: how numbers compare.
+  NumberEquality number_equality = NumberEquality::kByValue;
 };
 
 // ---------------------------------------------------------------------------
@@ -218,6 +255,8 @@ struct TimeRules {
   // nbf as iat, else exp - not_before_leeway. Negative: not synthesised.
   int64_t expiration_leeway_seconds = -1;
   int64_t not_before_leeway_seconds = -1;
+  // Vault (cap/jwt): a time claim whose value is 0 counts as absent.
+  bool zero_time_is_absent = false;
 };
 
 // A note from lowering that the linter and eval may report: a duplicate key
@@ -228,6 +267,10 @@ struct LoweringNote {
     kUnresolved,       // a value stayed unknown (Terraform variable, ...)
     kIgnoredElement,   // an element with no effect on the decision
     kMalformed,        // a problem that makes the trust reject everything
+    // A limit of what the evaluation could check (a Vault role with no auth
+    // config in the load: the issuer is not checked). Evaluate() appends
+    // these to the reasons of an accept, so no acceptance reads as unqualified.
+    kCaveat,
   };
   Kind kind;
   SourceLoc loc;
