@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "formats/format.h"
+#include "formats/vault_role.h"
 
 namespace trustcheck {
 
@@ -179,6 +180,18 @@ struct Job {
   bool explicit_path;
 };
 
+// The link step (load.h): facts one file contributes apply to the trusts of
+// the others. A Vault auth config gives the Vault roles their bound_issuer.
+void LinkFacts(std::vector<LoadedFile>* files) {
+  std::vector<const LoadedFile::Fact*> vault_configs;
+  for (const LoadedFile& f : *files)
+    for (const LoadedFile::Fact& fact : f.facts)
+      if (fact.kind == vault::kConfigFactKind) vault_configs.push_back(&fact);
+  for (LoadedFile& f : *files)
+    for (Trust& t : f.trusts)
+      if (t.platform == Platform::kVault) vault::LinkAuthConfig(vault_configs, &t);
+}
+
 }  // namespace
 
 Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOptions& options) {
@@ -232,6 +245,7 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
       out.files.push_back(std::move(r->value()));
     }
   }
+  LinkFacts(&out.files);
   return out;
 }
 

@@ -64,6 +64,8 @@ const std::vector<const Format*>& AllFormats();
 
 // Defined by each format file; listed once in registry.cc.
 const Format* AwsPolicyFormat();
+const Format* VaultRoleFormat();
+const Format* VaultJwtConfigFormat();
 
 }  // namespace trustcheck
 

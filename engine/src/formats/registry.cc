@@ -7,6 +7,8 @@ namespace trustcheck {
 const std::vector<const Format*>& AllFormats() {
   static const std::vector<const Format*> kFormats = {
       AwsPolicyFormat(),
+      VaultRoleFormat(),
+      VaultJwtConfigFormat(),
   };
   return kFormats;
 }
