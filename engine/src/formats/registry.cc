@@ -9,6 +9,7 @@ const std::vector<const Format*>& AllFormats() {
       AwsPolicyFormat(),
       VaultRoleFormat(),
       VaultJwtConfigFormat(),
+      EntraCredentialFormat(),
   };
   return kFormats;
 }
