@@ -133,6 +133,7 @@ std::string RefName(const ValueRef& ref) {
   switch (ref.source) {
     case ValueRef::Source::kAction: return "$action";
     case ValueRef::Source::kPointer: return ref.names.empty() ? "/" : ref.names.front();
+    case ValueRef::Source::kMemberNames: return "keys(" + (ref.names.empty() ? "/" : ref.names.front()) + ")";
     case ValueRef::Source::kClaim: break;
   }
   if (ref.names.empty()) return "?";

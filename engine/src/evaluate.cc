@@ -33,11 +33,48 @@ struct Values {
   size_t size() const { return texts.size() + jsons.size(); }
 };
 
+bool IEqualsAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// A JSON pointer whose last reference token names an object member ASCII
+// case-insensitively (an exact match first).
+const Json::Value* FindPointerFoldingLast(const Claims& claims, std::string_view pointer) {
+  size_t slash = pointer.rfind('/');
+  if (slash == std::string_view::npos) return nullptr;
+  const Json::Value* parent = claims.FindPointer(pointer.substr(0, slash));
+  if (!parent || !parent->isObject()) return nullptr;
+  std::string token;
+  std::string_view raw = pointer.substr(slash + 1);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+      token += raw[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      token += raw[i];
+    }
+  }
+  if (const Json::Value* exact = parent->find(token.data(), token.data() + token.size())) return exact;
+  for (const std::string& member : parent->getMemberNames())
+    if (IEqualsAscii(member, token)) return &(*parent)[member];
+  return nullptr;
+}
+
 const Json::Value* Lookup(const ValueRef& ref, const Claims& claims) {
   if (!ref.visible) return nullptr;
   if (!ref.issuer_prefix.empty() && claims.aws_key_prefix() != ref.issuer_prefix) return nullptr;
   for (const std::string& name : ref.names) {
-    const Json::Value* v = ref.source == ValueRef::Source::kPointer ? claims.FindPointer(name) : claims.Find(name);
+    const Json::Value* v = nullptr;
+    switch (ref.source) {
+      case ValueRef::Source::kPointer:
+      case ValueRef::Source::kMemberNames:
+        v = ref.fold_last_token ? FindPointerFoldingLast(claims, name) : claims.FindPointer(name);
+        break;
+      default: v = claims.Find(name); break;
+    }
     if (v && !v->isNull()) return v;
   }
   return nullptr;
@@ -51,6 +88,12 @@ std::optional<Values> Extract(const Test& test, const Context& ctx) {
   }
   const Json::Value* v = Lookup(test.ref, ctx.claims);
   if (!v) return std::nullopt;
+  if (test.ref.source == ValueRef::Source::kMemberNames) {
+    if (!v->isObject()) return std::nullopt;
+    out.from_list = true;
+    out.texts = v->getMemberNames();
+    return out;
+  }
   if (test.typing == ValueTyping::kJson) {
     if (v->isObject()) return std::nullopt;
     if (v->isArray()) {
@@ -63,6 +106,7 @@ std::optional<Values> Extract(const Test& test, const Context& ctx) {
   }
   if (v->isObject()) return std::nullopt;
   if (v->isArray()) {
+    out.from_list = true;
     for (const Json::Value& e : *v)
       if (auto t = IamText(e)) out.texts.push_back(std::move(*t));
     return out;
@@ -72,21 +116,38 @@ std::optional<Values> Extract(const Test& test, const Context& ctx) {
   return out;
 }
 
+// The single value an AWS policy variable stands for, or nullopt when the
+// key is absent, holds several values (a set key, or a list of two or more),
+// or is empty: IAM calls an empty string a null value, and the reference
+// simulator treats an empty value (and an empty default) as no value.
+std::optional<std::string> VariableValue(const Operand::Segment& s, const Context& ctx) {
+  std::optional<std::string> value;
+  if (const Json::Value* v = Lookup(s.ref, ctx.claims)) {
+    if (s.ref.source == ValueRef::Source::kMemberNames) {
+      // A set of tag keys is never a single value.
+    } else if (v->isArray()) {
+      if (v->size() == 1 && !s.ref.multi_valued) value = IamText((*v)[0]);
+    } else if (!v->isObject()) {
+      value = IamText(*v);
+    }
+  }
+  if (value && value->empty()) value.reset();
+  if (!value && s.has_default && !s.default_value.empty()) value = s.default_value;
+  return value;
+}
+
 // Substitutes AWS policy variables into an operand; nullopt when a variable
-// has no usable value (the value then never matches).
-std::optional<std::string> Substitute(const Operand& op, const Context& ctx) {
-  bool escape = op.pattern.options().flavor != WildcardFlavor::kLiteral;
+// has no usable value ("any attempt to match it fails"). `escape`: the
+// substituted text is a wildcard pattern, so `*` `?` `$` from the token are
+// written as the literals `${*}` `${?}` `${$}`.
+std::optional<std::string> Substitute(const Operand& op, const Context& ctx, bool escape) {
   std::string out;
   for (const Operand::Segment& s : op.segments) {
     if (!s.is_variable) {
       out += s.text;
       continue;
     }
-    const Json::Value* v = Lookup(s.ref, ctx.claims);
-    std::optional<std::string> value;
-    if (v && !v->isArray() && !v->isObject()) value = IamText(*v);
-    if (v && v->isArray() && v->size() == 1) value = IamText((*v)[0]);
-    if (!value && s.has_default) value = s.default_value;
+    std::optional<std::string> value = VariableValue(s, ctx);
     if (!value) return std::nullopt;
     if (!escape) {
       out += *value;
@@ -100,20 +161,28 @@ std::optional<std::string> Substitute(const Operand& op, const Context& ctx) {
   return out;
 }
 
-bool MatchString(const Operand& op, std::string_view value, const Context& ctx) {
-  if (op.segments.empty()) return op.pattern.Match(value);
-  auto text = Substitute(op, ctx);
-  if (!text) return false;
-  return Pattern::Compile(*text, op.pattern.options()).Match(value);
+// How one policy value compares with one request value. kError: the
+// comparison cannot be made (a policy variable without a value, a request
+// value that is not a number, date, boolean, ARN or IP address); such a
+// value fails for the plain and for the negated operator alike.
+enum class Outcome : uint8_t { kMatch, kNoMatch, kError };
+
+Outcome FromBool(bool matched) { return matched ? Outcome::kMatch : Outcome::kNoMatch; }
+
+Outcome MatchString(const Operand& op, std::string_view value, const Context& ctx) {
+  if (op.segments.empty()) return FromBool(op.pattern.Match(value));
+  auto text = Substitute(op, ctx, op.pattern.options().flavor != WildcardFlavor::kLiteral);
+  if (!text) return Outcome::kError;
+  return FromBool(Pattern::Compile(*text, op.pattern.options()).Match(value));
 }
 
 // ArnLike/ArnEquals: the first five `:`-separated parts match segment by
 // segment, the resource part (the rest, colons included) as a whole.
-bool MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
+Outcome MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
   std::string pattern_text = op.text;
   if (!op.segments.empty()) {
-    auto t = Substitute(op, ctx);
-    if (!t) return false;
+    auto t = Substitute(op, ctx, true);
+    if (!t) return Outcome::kError;
     pattern_text = *t;
   }
   auto split = [](std::string_view s) {
@@ -129,29 +198,49 @@ bool MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
   };
   auto p = split(pattern_text);
   auto v = split(value);
-  if (p.size() != 6 || v.size() != 6) return false;
+  if (p.size() != 6 || v.size() != 6) return Outcome::kError;
   PatternOptions po = op.pattern.options();
   for (size_t i = 0; i < 6; ++i)
-    if (!Pattern::Compile(p[i], po).Match(v[i])) return false;
-  return true;
+    if (!Pattern::Compile(p[i], po).Match(v[i])) return Outcome::kNoMatch;
+  return Outcome::kMatch;
 }
 
-bool MatchIp(const Operand& op, std::string_view value) {
+Outcome MatchIp(const Operand& op, std::string_view value) {
   std::string text(value);
   unsigned char buf[16];
   size_t len = 0;
   if (inet_pton(AF_INET, text.c_str(), buf) == 1) len = 4;
   else if (inet_pton(AF_INET6, text.c_str(), buf) == 1) len = 16;
-  if (len == 0 || len != op.ip_bytes.size()) return false;
+  if (len == 0) return Outcome::kError;
+  if (len != op.ip_bytes.size()) return Outcome::kNoMatch;
   int bits = op.ip_prefix;
   for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
     unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
-    if ((buf[i] & mask) != (static_cast<unsigned char>(op.ip_bytes[i]) & mask)) return false;
+    if ((buf[i] & mask) != (static_cast<unsigned char>(op.ip_bytes[i]) & mask)) return Outcome::kNoMatch;
   }
-  return true;
+  return Outcome::kMatch;
 }
 
-bool MatchText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
+std::optional<bool> ParseBool(std::string_view text) {
+  if (IEqualsAscii(text, "true")) return true;
+  if (IEqualsAscii(text, "false")) return false;
+  return std::nullopt;
+}
+
+// AWS Bool: both sides must read `true` or `false` (any letter case). The
+// policy value may hold policy variables.
+Outcome MatchBool(const Operand& op, std::string_view value, const Context& ctx) {
+  std::optional<bool> wanted = op.flag;
+  if (!op.segments.empty()) {
+    auto text = Substitute(op, ctx, false);
+    wanted = text ? ParseBool(*text) : std::nullopt;
+  }
+  auto actual = ParseBool(value);
+  if (!wanted || !actual) return Outcome::kError;
+  return FromBool(*wanted == *actual);
+}
+
+Outcome CompareText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
   switch (test.kind) {
     case MatchKind::kString: return MatchString(op, value, ctx);
     case MatchKind::kNumericEq:
@@ -160,13 +249,13 @@ bool MatchText(const Test& test, const Operand& op, std::string_view value, cons
     case MatchKind::kNumericGt:
     case MatchKind::kNumericGe: {
       auto n = ParseDecimal(value);
-      if (!n) return false;
+      if (!n) return Outcome::kError;
       switch (test.kind) {
-        case MatchKind::kNumericEq: return *n == op.number;
-        case MatchKind::kNumericLt: return *n < op.number;
-        case MatchKind::kNumericLe: return *n <= op.number;
-        case MatchKind::kNumericGt: return *n > op.number;
-        default: return *n >= op.number;
+        case MatchKind::kNumericEq: return FromBool(*n == op.number);
+        case MatchKind::kNumericLt: return FromBool(*n < op.number);
+        case MatchKind::kNumericLe: return FromBool(*n <= op.number);
+        case MatchKind::kNumericGt: return FromBool(*n > op.number);
+        default: return FromBool(*n >= op.number);
       }
     }
     case MatchKind::kDateEq:
@@ -175,27 +264,27 @@ bool MatchText(const Test& test, const Operand& op, std::string_view value, cons
     case MatchKind::kDateGt:
     case MatchKind::kDateGe: {
       auto d = ParseIsoOrEpoch(value);
-      if (!d) return false;
+      if (!d) return Outcome::kError;
       switch (test.kind) {
-        case MatchKind::kDateEq: return *d == op.epoch_seconds;
-        case MatchKind::kDateLt: return *d < op.epoch_seconds;
-        case MatchKind::kDateLe: return *d <= op.epoch_seconds;
-        case MatchKind::kDateGt: return *d > op.epoch_seconds;
-        default: return *d >= op.epoch_seconds;
+        case MatchKind::kDateEq: return FromBool(*d == op.epoch_seconds);
+        case MatchKind::kDateLt: return FromBool(*d < op.epoch_seconds);
+        case MatchKind::kDateLe: return FromBool(*d <= op.epoch_seconds);
+        case MatchKind::kDateGt: return FromBool(*d > op.epoch_seconds);
+        default: return FromBool(*d >= op.epoch_seconds);
       }
     }
-    case MatchKind::kBool: {
-      std::string v(value);
-      for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return (v == "true" && op.flag) || (v == "false" && !op.flag);
-    }
+    case MatchKind::kBool: return MatchBool(op, value, ctx);
     case MatchKind::kArn: return MatchArn(op, value, ctx);
     case MatchKind::kIpAddress: return MatchIp(op, value);
-    case MatchKind::kTyped: return op.typed && op.typed->isString() && op.typed->asString() == value;
-    case MatchKind::kPresence: return false;
-    case MatchKind::kJsonShape: return false;
+    case MatchKind::kTyped: return FromBool(op.typed && op.typed->isString() && op.typed->asString() == value);
+    case MatchKind::kPresence: return Outcome::kNoMatch;
+    case MatchKind::kJsonShape: return Outcome::kNoMatch;
   }
-  return false;
+  return Outcome::kNoMatch;
+}
+
+bool MatchText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
+  return CompareText(test, op, value, ctx) == Outcome::kMatch;
 }
 
 // NumberEquality::kIntegerText: Go's int(float64) truncates toward zero;
@@ -227,18 +316,24 @@ bool MatchJson(const Test& test, const Operand& op, const Json::Value& value, bo
   return MatchText(test, op, value.asString(), ctx);
 }
 
+// One request value against the operands: OR over them, NOR when negated.
+// A value that cannot be compared (Outcome::kError) never satisfies the
+// test, negated or not (AWS: "any attempt to match it fails").
 bool MatchOne(const Test& test, const Values& values, size_t i, const Context& ctx) {
   bool any = false;
+  bool error = false;
   for (const Operand& op : test.operands) {
     if (!op.valid) continue;
-    bool m = i < values.texts.size() ? MatchText(test, op, values.texts[i], ctx)
-                                     : MatchJson(test, op, *values.jsons[i - values.texts.size()], values.from_list, ctx);
-    if (m) {
+    Outcome o = i < values.texts.size()
+                    ? CompareText(test, op, values.texts[i], ctx)
+                    : FromBool(MatchJson(test, op, *values.jsons[i - values.texts.size()], values.from_list, ctx));
+    if (o == Outcome::kMatch) {
       any = true;
       break;
     }
+    if (o == Outcome::kError) error = true;
   }
-  return test.negated ? !any : any;
+  return test.negated ? !any && !error : any;
 }
 
 // Typed comparisons show JSON text (`"true"` is not `true`); string matches
@@ -398,11 +493,14 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
   size_t n = values->size();
   switch (test.quantifier) {
     case Quantifier::kSingle:
-      if (n != 1) {
+      // A plain operator reads one value: a list of several (or a set key
+      // such as Cognito's `amr`) never matches it (docs/semantics-aws.md).
+      if (n != 1 || (values->from_list && test.ref.multi_valued)) {
         std::string all;
         for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(test, *values, i) + "`";
         return fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
-                                Subject(test), test.ref.display, n == 0 ? "no value" : "several values",
+                                Subject(test), test.ref.display,
+                                n == 0 ? "no value" : n == 1 ? "a set of values" : "several values",
                                 n == 0 ? "an empty list" : all));
       }
       return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : fail(FailureMessage(test, *values, 0));

@@ -67,6 +67,9 @@ struct ValueRef {
     kClaim,    // top-level claim, `names` are literal keys
     kPointer,  // RFC 6901 JSON pointer into the claims (`/kubernetes.io/namespace`)
     kAction,   // the request's action (AWS: sts:AssumeRoleWithWebIdentity)
+    // The member names of the object the JSON pointer names[0] resolves to,
+    // as a set of values (AWS `aws:TagKeys`: the token's session tag keys).
+    kMemberNames,
   };
   Source source = Source::kClaim;
   // Candidate claim names (or one pointer); the first present one is read.
@@ -81,6 +84,15 @@ struct ValueRef {
   // False when the platform never exposes this claim (a condition on it
   // always sees a missing key).
   bool visible = true;
+  // True when the key is a set of values by nature (Cognito `amr`,
+  // `aws:TagKeys`): a one-element JSON list stays a set, which a plain
+  // (single-valued) operator never matches. Otherwise a one-element list
+  // reads as its only value (EKS `aud: ["sts.amazonaws.com"]`).
+  bool multi_valued = false;
+  // kPointer: the last reference token matches object member names ASCII
+  // case-insensitively, an exact match first (AWS tag keys in
+  // `aws:RequestTag/<key>`: condition key names ignore case).
+  bool fold_last_token = false;
 };
 
 // How a claim's JSON value is seen by the matcher.

@@ -75,10 +75,11 @@ bool IsGitHubProvider(std::string_view p) {
 }  // namespace
 
 bool IsBuiltInProvider(std::string_view name) {
-  std::string n = Lower(name);
-  return n == "accounts.google.com" || n == "cognito-identity.amazonaws.com" || n == "www.amazon.com" ||
-         n == "graph.facebook.com";
+  return name == "accounts.google.com" || name == "cognito-identity.amazonaws.com" || name == "www.amazon.com" ||
+         name == "graph.facebook.com";
 }
+
+bool IsBuiltInProviderFolded(std::string_view name) { return IsBuiltInProvider(Lower(name)); }
 
 const std::vector<ExposedClaim>& ExposedClaimsFor(std::string_view provider_prefix) {
   std::string p = Lower(provider_prefix);
@@ -92,8 +93,7 @@ const std::vector<ExposedClaim>& ExposedClaimsFor(std::string_view provider_pref
 
 std::vector<std::string> IssuersForProvider(std::string_view provider) {
   std::string p(provider);
-  if (Lower(p) == "accounts.google.com") return {"https://accounts.google.com", "accounts.google.com"};
-  if (IsBuiltInProvider(p)) return {"https://" + Lower(p), Lower(p)};
+  if (IsBuiltInProvider(p)) return {"https://" + p, p};
   return {"https://" + p};
 }
 
@@ -101,21 +101,31 @@ ValueRef MapConditionKey(std::string_view key) {
   ValueRef ref;
   ref.display = std::string(key);
   std::string lower = Lower(key);
-  // Session tags carried by the token: aws:RequestTag/<k>, aws:TagKeys,
-  // sts:TransitiveTagKeys.
+  // Session tags carried by the token (IAM User Guide, "Passing session
+  // tags using AssumeRoleWithWebIdentity"): aws:RequestTag/<key> is the
+  // value of principal tag <key> (the tag key, like every key name, ignores
+  // case), aws:TagKeys the set of principal tag keys, sts:TransitiveTagKeys
+  // the token's transitive_tag_keys list.
+  static const std::string kTags = "/https:~1~1aws.amazon.com~1tags";
   if (lower.rfind("aws:requesttag/", 0) == 0) {
     std::string tag(key.substr(15));
     std::string escaped;
     for (char c : tag) escaped += c == '/' ? std::string("~1") : c == '~' ? std::string("~0") : std::string(1, c);
     ref.source = ValueRef::Source::kPointer;
-    ref.names = {"/https:~1~1aws.amazon.com~1tags/principal_tags/" + escaped};
+    ref.names = {kTags + "/principal_tags/" + escaped};
+    ref.fold_last_token = true;
     return ref;
   }
-  // aws:TagKeys would be the keys of principal_tags, which a JSON pointer
-  // cannot enumerate; sts:TransitiveTagKeys is an array the token holds.
+  if (lower == "aws:tagkeys") {
+    ref.source = ValueRef::Source::kMemberNames;
+    ref.names = {kTags + "/principal_tags"};
+    ref.multi_valued = true;
+    return ref;
+  }
   if (lower == "sts:transitivetagkeys") {
     ref.source = ValueRef::Source::kPointer;
-    ref.names = {"/https:~1~1aws.amazon.com~1tags/transitive_tag_keys"};
+    ref.names = {kTags + "/transitive_tag_keys"};
+    ref.multi_valued = true;
     return ref;
   }
   size_t colon = lower.rfind(':');
@@ -136,6 +146,7 @@ ValueRef MapConditionKey(std::string_view key) {
   for (const ExposedClaim& e : ExposedClaimsFor(prefix)) {
     if (claim == e.key_claim) {
       for (const char* c : e.claims) ref.names.emplace_back(c);
+      ref.multi_valued = e.multi_valued;
       return ref;
     }
   }

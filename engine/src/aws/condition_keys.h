@@ -29,8 +29,13 @@ struct ExposedClaim {
 // and Facebook have their own lists.
 const std::vector<ExposedClaim>& ExposedClaimsFor(std::string_view provider_prefix);
 
-// True for the providers AWS has built in (bare names in Federated).
+// True for the providers AWS has built in, as Federated principals name
+// them: `accounts.google.com`, `cognito-identity.amazonaws.com`,
+// `graph.facebook.com`, `www.amazon.com` (exact spelling; principals compare
+// case-sensitively).
 bool IsBuiltInProvider(std::string_view name);
+// The same, ignoring ASCII letter case (condition-key prefixes, messages).
+bool IsBuiltInProviderFolded(std::string_view name);
 
 // Maps a condition key (as written) to the ValueRef the evaluator reads.
 // Keys of no OIDC provider (`aws:SourceIp`, `sts:ExternalId`, ...) map to

@@ -119,51 +119,56 @@ struct ValuePieces {
   bool has_variable = false;
 };
 
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
 // Splits `text` per "Special characters" and "Specifying default values" of
-// the IAM policy-variables reference: `${*}` `${?}` `${$}` are literals,
-// `${key}` and `${key, 'default'}` are variables. Literal text keeps its
-// escapes so Pattern (kAws, aws_escapes) can tell them from wildcards.
+// the IAM policy-variables reference: `${*}` `${?}` `${$}` are literals;
+// any other `${...}` (up to the first `}`) is a variable. A default is
+// written after a comma and a space, in single quotes: `${key, 'default'}`;
+// anything else after the name leaves the variable without a default. An
+// empty name never resolves. Literal text keeps its escapes so Pattern
+// (kAws, aws_escapes) can tell them from wildcards.
 ValuePieces SplitVariables(const std::string& text) {
   ValuePieces out;
   std::string literal;
   size_t i = 0;
   while (i < text.size()) {
-    if (text.compare(i, 2, "${") == 0) {
-      size_t close = text.find('}', i + 2);
-      if (close != std::string::npos) {
-        std::string inner = text.substr(i + 2, close - i - 2);
-        if (inner == "*" || inner == "?" || inner == "$") {
-          literal += text.substr(i, close - i + 1);
-          i = close + 1;
-          continue;
-        }
-        std::string key = inner;
-        std::string def;
-        bool has_default = false;
-        size_t comma = inner.find(',');
-        if (comma != std::string::npos) {
-          key = inner.substr(0, comma);
-          std::string d = inner.substr(comma + 1);
-          size_t a = d.find('\'');
-          size_t b = d.rfind('\'');
-          if (a != std::string::npos && b != std::string::npos && b > a) {
-            def = d.substr(a + 1, b - a - 1);
-            has_default = true;
-          }
-        }
-        while (!key.empty() && key.back() == ' ') key.pop_back();
-        while (!key.empty() && key.front() == ' ') key.erase(key.begin());
-        if (!key.empty()) {
-          if (!literal.empty()) out.segments.push_back({false, literal, {}, false, {}});
-          literal.clear();
-          out.segments.push_back({true, key, MapConditionKey(key), has_default, def});
-          out.has_variable = true;
-          i = close + 1;
-          continue;
-        }
+    size_t close = text.compare(i, 2, "${") == 0 ? text.find('}', i + 2) : std::string::npos;
+    if (close == std::string::npos) {
+      literal += text[i++];
+      continue;
+    }
+    std::string_view inner = std::string_view(text).substr(i + 2, close - i - 2);
+    if (inner == "*" || inner == "?" || inner == "$") {
+      literal += text.substr(i, close - i + 1);
+      i = close + 1;
+      continue;
+    }
+    std::string_view name = inner;
+    std::string def;
+    bool has_default = false;
+    size_t comma = inner.find(", ");
+    if (comma != std::string_view::npos) {
+      name = inner.substr(0, comma);
+      std::string_view rest = inner.substr(comma + 2);
+      if (rest.find(", ") == std::string_view::npos && rest.size() >= 2 && rest.front() == '\'' &&
+          rest.back() == '\'') {
+        def = std::string(rest.substr(1, rest.size() - 2));
+        has_default = true;
       }
     }
-    literal += text[i++];
+    std::string key(TrimSpaces(name));
+    if (!literal.empty()) out.segments.push_back({false, literal, {}, false, {}});
+    literal.clear();
+    ValueRef ref = MapConditionKey(key);
+    if (key.empty()) ref.visible = false;
+    out.segments.push_back({true, key, std::move(ref), has_default, def});
+    out.has_variable = true;
+    i = close + 1;
   }
   if (!literal.empty()) out.segments.push_back({false, literal, {}, false, {}});
   return out;
@@ -390,6 +395,7 @@ Node PolicyLowering::LowerFederated(const Json::Value& value) {
   const std::string text = value.asString();
   static const std::regex kOidcArn(R"(arn:aws[a-z-]*:iam::(\d{12}):oidc-provider/(.+))");
   static const std::regex kSamlArn(R"(arn:aws[a-z-]*:iam::\d{12}:saml-provider/.+)");
+  static const std::regex kDomainName(R"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)");
   std::smatch m;
   Test test;
   test.ref.source = ValueRef::Source::kClaim;
@@ -409,6 +415,13 @@ Node PolicyLowering::LowerFederated(const Json::Value& value) {
     issuers = IssuersForProvider(text);
   } else if (std::regex_match(text, kSamlArn)) {
     return Node::Const(false, fmt::format("SAML provider `{}` does not accept OIDC tokens", text), loc);
+  } else if (std::regex_match(text, kDomainName)) {
+    // IAM accepts any domain name here ("a valid domain name or a SAML
+    // metadata ARN"), but only the built-in providers, spelled exactly,
+    // name web identity providers; principals compare case-sensitively.
+    return Node::Const(false, fmt::format("Federated principal `{}` is not a built-in web identity provider{}", text,
+                                          IsBuiltInProviderFolded(text) ? " (names are case-sensitive)" : ""),
+                       loc);
   } else {
     return MalformedNode(loc, fmt::format("`{}` is not an OIDC provider ARN or a built-in provider", text));
   }
@@ -518,6 +531,18 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       return true;
     }
     case OpFamily::kBool:
+      // Bool takes policy variables (condition operators reference); the
+      // substituted value must read `true` or `false` at evaluation time.
+      if (variables_enabled()) {
+        ValuePieces pieces = SplitVariables(*text);
+        if (pieces.has_variable) {
+          out->segments = std::move(pieces.segments);
+          for (auto& s : out->segments)
+            if (!s.is_variable) s.text = UnescapeAws(s.text);
+          return true;
+        }
+      }
+      [[fallthrough]];
     case OpFamily::kNull: {
       std::string t = Lower(*text);
       if (t != "true" && t != "false") {
@@ -562,7 +587,10 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, const std::strin
   bool missing = spec.negated;
   if (op.quantifier == Quantifier::kAllValues) missing = true;
   if (op.quantifier == Quantifier::kAnyValue) missing = false;
-  if (op.if_exists) missing = true;
+  // With a set operator its own rule decides a missing key; IfExists is
+  // left without effect there (undocumented; the reference simulator's
+  // reading, docs/semantics-aws.md).
+  if (op.if_exists && op.quantifier == Quantifier::kSingle) missing = true;
   test.missing_result = missing ? Tri::kTrue : Tri::kFalse;
   for (const Json::Value* v : ListOf(values)) {
     if (const std::string* unknown = in_.locator->Unknown(*v)) return Node::Unknown(*unknown, Loc(*v));
