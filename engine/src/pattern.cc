@@ -97,12 +97,30 @@ inline uint32_t Load32(const char* p) {
   return v;
 }
 
+#if defined(__SSE2__)
+inline bool Equal16(const char* a, const char* b) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+  const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) == 0xFFFF;
+}
+#endif
+
 // memcmp(a, b, n) == 0 without a library call for the short runs that
-// dominate claim values: two overlapping loads cover any length up to twice
-// the load width.
+// dominate claim values: overlapping loads cover any length up to 16 bytes,
+// 16-byte blocks (the last one overlapping) up to 64.
 inline bool BytesEqual(const char* a, const char* b, size_t n) {
   if (n >= 8) {
-    if (n > 16) return std::memcmp(a, b, n) == 0;
+    if (n > 16) {
+#if defined(__SSE2__)
+      if (n <= 64) {
+        for (size_t i = 0; i + 16 < n; i += 16) {
+          if (!Equal16(a + i, b + i)) return false;
+        }
+        return Equal16(a + n - 16, b + n - 16);
+      }
+#endif
+      return std::memcmp(a, b, n) == 0;
+    }
     return ((Load64(a) ^ Load64(b)) | (Load64(a + n - 8) ^ Load64(b + n - 8))) == 0;
   }
   if (n >= 4) return ((Load32(a) ^ Load32(b)) | (Load32(a + n - 4) ^ Load32(b + n - 4))) == 0;
@@ -120,10 +138,32 @@ inline bool Equal(const char* subject, const char* literal, size_t n, bool fold)
 // positions where both its first and its last byte occur; sixteen positions
 // are tested at once (the "generic SIMD" substring search of Wojciech Mula).
 // Returns the leftmost start, or nullptr. Reads nothing outside hay[0, len).
-inline const char* FindTwoBytes(const char* hay, size_t len, const char* needle, size_t m) {
+// Out of line, so that the callers' fast paths stay small.
+[[gnu::noinline]] const char* FindTwoBytes(const char* hay, size_t len, const char* needle,
+                                           size_t m) {
   const size_t starts = len - m + 1;  // len >= m
   size_t i = 0;
 #if defined(__SSE2__)
+  if (starts < 16 && len >= 16) {
+    const __m128i first = _mm_set1_epi8(needle[0]);
+    const __m128i last = _mm_set1_epi8(needle[m - 1]);
+    // Fewer than sixteen starts but at least sixteen bytes (the usual case
+    // for a claim value): test the first bytes at hay[0, 16) and the last
+    // bytes at hay[len - 16, len), then shift the second mask so that both
+    // have bit i for the start i.
+    const __m128i head = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay));
+    const __m128i tail = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay + len - 16));
+    const unsigned head_mask =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(head, first)));
+    const unsigned tail_mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(tail, last)));
+    unsigned mask = head_mask & (tail_mask >> (16 - starts));
+    while (mask != 0) {
+      const size_t at = static_cast<size_t>(__builtin_ctz(mask));
+      if (BytesEqual(hay + at + 1, needle + 1, m - 2)) return hay + at;
+      mask &= mask - 1;
+    }
+    return nullptr;
+  }
   if (starts >= 16) {
     const __m128i first = _mm_set1_epi8(needle[0]);
     const __m128i last = _mm_set1_epi8(needle[m - 1]);
@@ -162,9 +202,9 @@ inline const char* Find(const char* hay, size_t len, const char* needle, size_t 
     // Segments often match right where the previous one ended (`*a*a*`,
     // `*-*`): test that position before setting up a search.
     if (hay[0] == needle[0] && BytesEqual(hay + 1, needle + 1, m - 1)) return hay;
+    if (len == m) return nullptr;
     if (m == 1) return static_cast<const char*>(std::memchr(hay + 1, needle[0], len - 1));
-    const char* hit = FindTwoBytes(hay + 1, len - 1, needle, m);
-    return hit;
+    return FindTwoBytes(hay + 1, len - 1, needle, m);
   }
   const uint8_t first = static_cast<uint8_t>(needle[0]);
   const char* const last = hay + (len - m);  // last possible start
@@ -271,12 +311,30 @@ class PatternInternal {
       if (!Backward(pattern, last[-1], s, n, pos, &tail)) return false;
       --last;
     }
-    // Now first and last[-1] are stars. Place each segment between them at
-    // its leftmost position.
-    const Op* star = first;
-    while (star != last - 1) {
+    if (first == last - 1) return true;  // one star between head and tail
+    return PlaceSegments(pattern, first, last - 1, s, n, pos, tail);
+  }
+
+  // Places each segment between the stars `first` and `last` at its leftmost
+  // position in s[pos, limit). Out of line: most patterns have no segment,
+  // and the anchored path stays small without it.
+  [[gnu::noinline]] static bool PlaceSegments(const Pattern& pattern, const Op* first,
+                                              const Op* last, const uint8_t* s, size_t n,
+                                              size_t pos, size_t limit) {
+    const char* base = reinterpret_cast<const char*>(s);
+    const bool fold = pattern.options_.fold_case;
+    for (const Op* star = first; star != last;) {
       const Op* segment_end = pattern.ops_.data() + star->offset;
-      if (!PlaceSegment(pattern, star, segment_end, s, n, tail, &pos)) return false;
+      const Op* literal = star + 1;
+      if (segment_end == literal + 1 && literal->kind == Op::kLit) {
+        // The common segment, one literal run: its leftmost occurrence.
+        const char* hit = Find(base + pos, limit - pos, pattern.lits_.data() + literal->offset,
+                               literal->length, fold);
+        if (hit == nullptr) return false;
+        pos = static_cast<size_t>(hit - base) + literal->length;
+      } else if (!PlaceSegment(pattern, star, segment_end, s, n, limit, &pos)) {
+        return false;
+      }
       star = segment_end;
     }
     return true;
@@ -337,8 +395,9 @@ class PatternInternal {
   // Places the segment between `star` and `segment_end` (both stars) at its
   // leftmost position in s[*pos, limit) and moves *pos past it. star->length
   // holds the segment's minimum length in bytes (see Compile).
-  static bool PlaceSegment(const Pattern& pattern, const Op* star, const Op* segment_end,
-                           const uint8_t* s, size_t n, size_t limit, size_t* pos) {
+  [[gnu::noinline]] static bool PlaceSegment(const Pattern& pattern, const Op* star,
+                                             const Op* segment_end, const uint8_t* s, size_t n,
+                                             size_t limit, size_t* pos) {
     const size_t min_length = star->length;
     const Op* first = star + 1;
     const bool fold = pattern.options_.fold_case;
