@@ -20,6 +20,15 @@
 //             everything else are literal.
 //   kLiteral  No wildcard at all: exact comparison (StringEquals, `eq`).
 //
+// CHARACTERS
+//
+// `?` consumes one character: a UTF-8 lead byte together with the
+// continuation bytes it announces, as far as they are present. Any other byte
+// (a stray continuation byte, 0xF8-0xFF) is a character of its own, so every
+// subject, valid UTF-8 or not, splits into characters in exactly one way, and
+// `?` never starts inside one. `*` and literal text compare bytes; for valid
+// UTF-8 this is the same as comparing code points.
+//
 // `fold_case` compares ASCII letters case-insensitively (AWS `...IgnoreCase`);
 // other bytes compare exactly. AWS does not document its folding of
 // non-ASCII letters; exact comparison there is the conservative reading for
@@ -65,15 +74,18 @@ class Pattern {
   const PatternOptions& options() const { return options_; }
   // True when the compiled pattern has any `*` or `?` wildcard.
   bool has_wildcards() const { return has_wildcards_; }
-  // The literal bytes before the first wildcard (after unescaping). For an
-  // exact pattern this is the whole value. Used by the index.
+  // The literal bytes before the first wildcard (after unescaping, as
+  // written: not case-folded even with fold_case). For an exact pattern this
+  // is the whole value. Used by the index.
   std::string_view literal_prefix() const { return literal_prefix_; }
   // The literal bytes after the last wildcard; empty for exact patterns.
   std::string_view literal_suffix() const { return literal_suffix_; }
   // Minimum subject length (in bytes) that can match.
   size_t min_length() const { return min_length_; }
 
-  // Structural view for analysis: the pattern as a sequence of pieces.
+  // Structural view for analysis: the pattern as a sequence of pieces. A run
+  // of `*` is one kStar, each `?` one kAnyChar, and adjacent literal text
+  // (escapes resolved, not case-folded) one kLiteral. Allocates.
   struct Piece {
     enum Kind : uint8_t { kLiteral, kStar, kAnyChar } kind;
     std::string literal;  // kLiteral only (already unescaped)
