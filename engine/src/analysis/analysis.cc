@@ -1,0 +1,137 @@
+// The public face of the analysis: Separate() runs the concrete search,
+// falls back to the proof search when some part of the trusts is not
+// modelled exactly, and turns a found assignment into a confirmed Witness.
+
+#include "trustcheck/analysis.h"
+
+#include <json/json.h>
+
+#include <algorithm>
+
+#include "analysis/space.h"
+#include "value_text.h"
+
+namespace trustcheck {
+
+namespace {
+
+bool Accepts(const Acceptor& a, const Claims& claims, const AnalysisOptions& options, std::vector<Reason>* reasons) {
+  switch (a.kind) {
+    case Acceptor::Kind::kNothing: return false;
+    case Acceptor::Kind::kWholeTrust: {
+      EvalOptions eo;
+      eo.now = options.now;
+      Decision d = Evaluate(*a.trust, claims, eo);
+      if (reasons) *reasons = d.reasons;
+      return d.accepted;
+    }
+    case Acceptor::Kind::kStatementApplies:
+      return EvaluateNode(a.trust->statements.at(a.statement).when, claims, a.action, reasons) == Tri::kTrue;
+  }
+  return false;
+}
+
+std::string ValueText(const std::optional<Json::Value>& v) {
+  if (!v) return "(absent)";
+  if (v->isString()) return v->asString();
+  return CompactJson(*v);
+}
+
+Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found, const Acceptor& accepting,
+                    const Acceptor& refusing, const AnalysisOptions& options) {
+  Witness w;
+  Json::Value token = space.Token(found);
+  Claims claims(token);
+  Accepts(accepting, claims, options, &w.accepted_because);
+  Accepts(refusing, claims, options, &w.refused_because);
+  w.claims = std::make_shared<const Json::Value>(std::move(token));
+  if (refusing.kind == Acceptor::Kind::kNothing) return w;
+  // The claims that, changed alone, let the refusing side accept too.
+  std::vector<int> order;
+  for (size_t i = 0; i < space.claim_slot_count(); ++i) order.push_back(static_cast<int>(i));
+  const auto& slots = space.slots();
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return slots[a].display < slots[b].display; });
+  for (int i : order) {
+    const analysis::Slot& slot = slots[i];
+    for (size_t v = 0; v < slot.values.size(); ++v) {
+      if (static_cast<int>(v) == found[i]) continue;
+      std::vector<int> alt = found;
+      alt[i] = static_cast<int>(v);
+      if (!space.Consistent(alt)) continue;
+      Claims alt_claims(space.Token(alt));
+      if (!Accepts(refusing, alt_claims, options, nullptr)) continue;
+      w.differences.push_back({slot.display, ValueText(slot.values[found[i]]), ValueText(slot.values[v])});
+      break;
+    }
+  }
+  return w;
+}
+
+}  // namespace
+
+const char* AnswerName(Answer answer) {
+  switch (answer) {
+    case Answer::kNo: return "no";
+    case Answer::kYes: return "yes";
+    case Answer::kUndecided: return "undecided";
+  }
+  return "?";
+}
+
+std::vector<std::string> TrustActions(const Trust& trust) {
+  std::vector<std::string> out;
+  for (const RequiredAction& r : trust.required_actions)
+    if (std::find(out.begin(), out.end(), r.action) == out.end()) out.push_back(r.action);
+  if (out.empty()) out.emplace_back();
+  return out;
+}
+
+Trust WithoutStatement(const Trust& trust, size_t index) {
+  Trust copy = trust;
+  if (index < copy.statements.size()) copy.statements.erase(copy.statements.begin() + static_cast<long>(index));
+  return copy;
+}
+
+Separation Separate(const Acceptor& accepting, const Acceptor& refusing, const AnalysisOptions& options) {
+  Separation out;
+  analysis::Space space(accepting, refusing, options);
+  auto confirm = [&](const std::vector<int>& values) {
+    Claims claims(space.Token(values));
+    return Accepts(accepting, claims, options, nullptr) && !Accepts(refusing, claims, options, nullptr);
+  };
+  std::vector<int> found;
+  analysis::Space::Status status = space.Search(false, confirm, &found);
+  if (status == analysis::Space::Status::kFound) {
+    out.answer = Answer::kYes;
+    out.witness = MakeWitness(space, found, accepting, refusing, options);
+    out.limits = space.limits();
+    return out;
+  }
+  if (status == analysis::Space::Status::kNone && space.Exact()) {
+    out.answer = Answer::kNo;
+    out.limits = space.limits();
+    return out;
+  }
+  if (status == analysis::Space::Status::kNone) {
+    // Some tests were only sampled: prove with them left free.
+    analysis::Space::Status proof = space.Search(true, confirm, &found);
+    out.answer = proof == analysis::Space::Status::kNone ? Answer::kNo : Answer::kUndecided;
+  } else {
+    out.answer = Answer::kUndecided;
+  }
+  out.limits = space.limits();
+  if (out.answer == Answer::kUndecided && out.limits.empty())
+    out.limits.push_back("no separating token was found, but the search could not prove there is none");
+  return out;
+}
+
+TrustChange CompareTrusts(const Trust* old_trust, const Trust* new_trust, const AnalysisOptions& options) {
+  Acceptor old_side = old_trust ? Acceptor::WholeTrust(*old_trust) : Acceptor::Nothing();
+  Acceptor new_side = new_trust ? Acceptor::WholeTrust(*new_trust) : Acceptor::Nothing();
+  TrustChange change;
+  change.widened = Separate(new_side, old_side, options);
+  change.narrowed = Separate(old_side, new_side, options);
+  return change;
+}
+
+}  // namespace trustcheck

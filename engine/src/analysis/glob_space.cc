@@ -1,0 +1,263 @@
+// The product automaton of a set of globs, explored breadth-first.
+//
+// Each glob with n tokens is an NFA with states 0..n ("the first i tokens are
+// matched"); `*` at position i loops on every symbol and has an epsilon move
+// to i + 1. The alphabet is compressed: every code point some glob names
+// (with its ASCII case mate when a folding glob names it) is a symbol of its
+// own, and one extra symbol stands for all the code points no glob names,
+// which every glob treats alike (only `*` and `?` accept them).
+
+#include "analysis/glob_space.h"
+
+#include <algorithm>
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+namespace trustcheck::analysis {
+
+namespace {
+
+bool IsAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+char32_t AsciiLower(char32_t c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+char32_t AsciiUpper(char32_t c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
+
+bool CharMatches(const Glob::Token& t, char32_t c) {
+  if (t.ch == c) return true;
+  return t.fold && IsAsciiLetter(c) && AsciiLower(t.ch) == AsciiLower(c);
+}
+
+}  // namespace
+
+std::optional<std::u32string> DecodeUtf8(std::string_view s) {
+  std::u32string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return std::nullopt;
+    char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cb = static_cast<unsigned char>(s[i + k]);
+      if ((cb >> 6) != 0x2) return std::nullopt;
+      c = (c << 6) | (cb & 0x3F);
+    }
+    // Overlong forms, surrogates and values beyond U+10FFFF are not UTF-8.
+    if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
+        (c >= 0xD800 && c <= 0xDFFF))
+      return std::nullopt;
+    out.push_back(c);
+    i += len;
+  }
+  return out;
+}
+
+std::string EncodeUtf8(std::u32string_view text) {
+  std::string out;
+  for (char32_t c : text) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+std::optional<Glob> Glob::Literal(std::string_view utf8, bool fold) {
+  auto points = DecodeUtf8(utf8);
+  if (!points) return std::nullopt;
+  Glob g;
+  for (char32_t c : *points) g.tokens.push_back({Token::kChar, c, fold && IsAsciiLetter(c)});
+  return g;
+}
+
+std::optional<Glob> Glob::FromPattern(const Pattern& pattern) {
+  Glob g;
+  const bool fold = pattern.options().fold_case;
+  for (const Pattern::Piece& piece : pattern.Pieces()) {
+    switch (piece.kind) {
+      case Pattern::Piece::kLiteral: {
+        auto lit = Literal(piece.literal, fold);
+        if (!lit) return std::nullopt;
+        g.Append(*lit);
+        break;
+      }
+      case Pattern::Piece::kStar: g.AppendStar(); break;
+      case Pattern::Piece::kAnyChar: g.tokens.push_back({Token::kAny, 0, false}); break;
+    }
+  }
+  return g;
+}
+
+Glob& Glob::Append(const Glob& other) {
+  for (const Token& t : other.tokens) {
+    if (t.kind == Token::kStar) AppendStar();
+    else tokens.push_back(t);
+  }
+  return *this;
+}
+
+Glob& Glob::AppendStar() {
+  if (tokens.empty() || tokens.back().kind != Token::kStar) tokens.push_back({Token::kStar, 0, false});
+  return *this;
+}
+
+bool Glob::Matches(std::string_view utf8) const {
+  auto points = DecodeUtf8(utf8);
+  if (!points) return false;
+  // Set simulation of the NFA: linear in |glob| * |subject|.
+  const size_t n = tokens.size();
+  std::vector<char> cur(n + 1, 0), next(n + 1, 0);
+  auto close = [&](std::vector<char>& set) {
+    for (size_t i = 0; i < n; ++i)
+      if (set[i] && tokens[i].kind == Token::kStar) set[i + 1] = 1;
+  };
+  cur[0] = 1;
+  close(cur);
+  for (char32_t c : *points) {
+    std::fill(next.begin(), next.end(), 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (!cur[i]) continue;
+      const Token& t = tokens[i];
+      if (t.kind == Token::kStar) next[i] = 1;
+      else if (t.kind == Token::kAny || CharMatches(t, c)) next[i + 1] = 1;
+    }
+    close(next);
+    cur.swap(next);
+  }
+  return cur[n] != 0;
+}
+
+std::vector<bool> ClassOf(const std::vector<Glob>& globs, std::string_view utf8) {
+  std::vector<bool> out;
+  out.reserve(globs.size());
+  for (const Glob& g : globs) out.push_back(g.Matches(utf8));
+  return out;
+}
+
+GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_states) {
+  GlobClasses result;
+  // The alphabet: named code points, their case mates under folding, and
+  // one representative of everything else (a readable letter if free).
+  std::set<char32_t> named;
+  for (const Glob& g : globs)
+    for (const Glob::Token& t : g.tokens) {
+      if (t.kind != Glob::Token::kChar) continue;
+      named.insert(t.ch);
+      if (t.fold) {
+        named.insert(AsciiLower(t.ch));
+        named.insert(AsciiUpper(t.ch));
+      }
+    }
+  char32_t other = 0;
+  for (char32_t c : std::u32string(U"xyzqkjwv0123456789abcdefghilmnoprstu")) {
+    if (!named.count(c)) {
+      other = c;
+      break;
+    }
+  }
+  for (char32_t c = 0x100; other == 0; ++c)
+    if (!named.count(c)) other = c;
+  std::vector<char32_t> alphabet{other};
+  alphabet.insert(alphabet.end(), named.begin(), named.end());
+
+  // NFA states of all globs side by side.
+  std::vector<size_t> offset;
+  size_t total = 0;
+  for (const Glob& g : globs) {
+    offset.push_back(total);
+    total += g.tokens.size() + 1;
+  }
+  const size_t words = (total + 63) / 64;
+  using State = std::vector<uint64_t>;
+  auto set_bit = [](State& s, size_t i) { s[i / 64] |= uint64_t{1} << (i % 64); };
+  auto has_bit = [](const State& s, size_t i) { return (s[i / 64] >> (i % 64)) & 1; };
+  // Adds NFA state `i` of glob `g` and its epsilon closure.
+  auto add = [&](State& s, size_t g, size_t i) {
+    const auto& toks = globs[g].tokens;
+    while (true) {
+      set_bit(s, offset[g] + i);
+      if (i < toks.size() && toks[i].kind == Glob::Token::kStar) ++i;
+      else break;
+    }
+  };
+  auto key = [](const State& s) { return std::string(reinterpret_cast<const char*>(s.data()), s.size() * 8); };
+
+  State start(words, 0);
+  for (size_t g = 0; g < globs.size(); ++g) add(start, g, 0);
+
+  struct Visit {
+    State state;
+    size_t parent;
+    char32_t symbol;
+  };
+  std::vector<Visit> visits;
+  std::unordered_map<std::string, size_t> seen;
+  std::set<std::vector<bool>> found;
+  std::deque<size_t> queue;
+  auto reconstruct = [&](size_t id) {
+    std::u32string s;
+    while (visits[id].parent != SIZE_MAX) {
+      s.push_back(visits[id].symbol);
+      id = visits[id].parent;
+    }
+    std::reverse(s.begin(), s.end());
+    return EncodeUtf8(s);
+  };
+  auto record = [&](size_t id) {
+    std::vector<bool> m(globs.size());
+    for (size_t g = 0; g < globs.size(); ++g) m[g] = has_bit(visits[id].state, offset[g] + globs[g].tokens.size());
+    if (found.insert(m).second) result.classes.push_back({m, reconstruct(id)});
+  };
+  visits.push_back({start, SIZE_MAX, 0});
+  seen.emplace(key(start), 0);
+  record(0);
+  queue.push_back(0);
+  const size_t all_classes = globs.size() < 63 ? (size_t{1} << globs.size()) : SIZE_MAX;
+  while (!queue.empty()) {
+    if (found.size() == all_classes) break;  // nothing left to discover
+    size_t id = queue.front();
+    queue.pop_front();
+    for (char32_t c : alphabet) {
+      State next(words, 0);
+      bool any = false;
+      for (size_t g = 0; g < globs.size(); ++g) {
+        const auto& toks = globs[g].tokens;
+        for (size_t i = 0; i < toks.size(); ++i) {
+          if (!has_bit(visits[id].state, offset[g] + i)) continue;
+          const Glob::Token& t = toks[i];
+          if (t.kind == Glob::Token::kStar) {
+            add(next, g, i);
+            any = true;
+          } else if (t.kind == Glob::Token::kAny || CharMatches(t, c)) {
+            add(next, g, i + 1);
+            any = true;
+          }
+        }
+      }
+      (void)any;
+      std::string k = key(next);
+      if (seen.count(k)) continue;
+      if (visits.size() >= max_states) return result;  // incomplete
+      seen.emplace(std::move(k), visits.size());
+      visits.push_back({std::move(next), id, c});
+      record(visits.size() - 1);
+      queue.push_back(visits.size() - 1);
+    }
+  }
+  result.complete = true;
+  return result;
+}
+
+}  // namespace trustcheck::analysis

@@ -1,0 +1,180 @@
+// Internal: the token space of one comparison and the search over it.
+//
+// A Space is built for a pair of acceptors (trustcheck/analysis.h). It
+//   1. collects the LEAVES of their condition trees (Tests and expression
+//      nodes) and the CLAIM SLOTS they read (a claim name or JSON pointer,
+//      `iss` when a key's visibility depends on the issuer, the session-tag
+//      claim that decides the required actions);
+//   2. gives each slot a finite list of representative values that covers
+//      every behaviour the leaves can tell apart (values.cc);
+//   3. searches the product of the slots' values depth first, evaluating the
+//      acceptors with three-valued masks ({false, true, unknown} subsets) so
+//      that a partial assignment is abandoned as soon as the first acceptor
+//      cannot accept or the second cannot refuse.
+// Leaf values are computed by the evaluator itself (EvaluateNode on a token
+// holding just the leaf's claims) and memoised; only the combination of
+// statements (Allow/Deny, passes per action, time rules) is mirrored here,
+// and every witness is re-checked with Evaluate().
+//
+// In PROOF mode, leaves that the representatives cannot capture exactly
+// become free atoms (extra slots with values false/true/unknown, shared by
+// identical leaves), which over-approximates the token space: no separating
+// assignment there means none exists at all.
+
+#ifndef TRUSTCHECK_SRC_ANALYSIS_SPACE_H_
+#define TRUSTCHECK_SRC_ANALYSIS_SPACE_H_
+
+#include <json/json.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "trustcheck/analysis.h"
+#include "trustcheck/claims.h"
+
+namespace trustcheck::analysis {
+
+// Sets of three-valued results, as bit masks.
+inline constexpr uint8_t kMaskF = 1, kMaskT = 2, kMaskU = 4, kMaskAll = 7;
+uint8_t MaskOf(Tri t);
+
+struct Slot {
+  enum class Kind : uint8_t { kClaim, kTime, kAtom };
+  Kind kind = Kind::kClaim;
+  std::vector<std::string> path;  // kClaim: object keys from the root
+  std::string display;            // claim name or JSON pointer, for messages
+  // kClaim: representative values (nullopt: the claim is absent).
+  // kTime: objects holding some of exp/nbf/iat. kAtom: unused (F, T, U).
+  std::vector<std::optional<Json::Value>> values;
+  size_t atom_values = 0;          // kAtom: 2 or 3 (unknown possible)
+  bool complete = true;            // the values cover every behaviour
+  std::vector<std::string> limits; // why not, for people
+  bool presence_bits = false;      // presence decides something (fallbacks, actions)
+  bool is_issuer = false;          // `iss`, whose text decides AWS key visibility
+  std::vector<std::string> issuer_prefixes;
+  int parent = -1;                 // nearest slot whose path is a proper prefix
+  std::vector<int> children;
+  std::vector<std::vector<bool>> time_ok;  // kTime: [value][trust index]
+  size_t uses = 0;                 // how many leaves read it (search order)
+  size_t size() const { return kind == Kind::kAtom ? atom_values : values.size(); }
+};
+
+struct Leaf {
+  const Node* node = nullptr;
+  std::vector<int> deps;       // claim slots it reads (values, issuer, variables)
+  std::vector<int> value_deps; // the slots it reads as its value (names, pointer)
+  bool whole_token = false;    // reads claims no slot stands for (CEL, time claims)
+  bool reads_action = false;
+  bool modelable = true;       // exact in proof mode
+  bool has_variables = false;  // AWS policy variables in an operand
+  std::string fingerprint;
+  std::string limit;           // why it is not modelable
+  int atom = -1;               // proof mode: its atom slot
+  std::unordered_map<std::string, Tri> memo;
+};
+
+// One acceptor compiled against the Space's leaves.
+struct Compiled {
+  struct FNode {
+    Node::Kind kind = Node::Kind::kConst;
+    uint8_t mask = 0;  // kConst, kUnknown
+    int leaf = -1;     // kTest, kExpr
+    std::vector<int> kids;
+  };
+  struct Pass {
+    int action = 0;          // index into Space::actions_
+    int presence_slot = -1;  // required only when this slot is present
+  };
+  Acceptor::Kind kind = Acceptor::Kind::kNothing;
+  const Trust* trust = nullptr;
+  int trust_index = -1;  // column of Slot::time_ok
+  std::vector<FNode> nodes;
+  std::vector<std::pair<Effect, int>> statements;  // effect, root node
+  std::vector<Pass> passes;  // kWholeTrust: the required actions
+  int root = -1;             // kStatementApplies
+  int action = 0;            // kStatementApplies
+};
+
+class Space {
+ public:
+  Space(const Acceptor& accepting, const Acceptor& refusing, const AnalysisOptions& options);
+
+  enum class Status { kFound, kNone, kBudget };
+  // Depth-first search for an assignment where the first acceptor accepts
+  // and the second refuses. Concrete mode: every full assignment the masks
+  // admit is passed to `confirm` (which runs the real evaluator); the search
+  // stops at the first confirmed one. Proof mode: stops at the first
+  // abstract one.
+  Status Search(bool proof_mode, const std::function<bool(const std::vector<int>&)>& confirm,
+                std::vector<int>* found);
+
+  // The claims of an assignment (atoms ignored).
+  Json::Value Token(const std::vector<int>& assignment) const;
+  // True when every slot and leaf is modelled exactly (concrete search is a proof).
+  bool Exact() const;
+  bool Consistent(const std::vector<int>& assignment) const;
+  const std::vector<Slot>& slots() const { return slots_; }
+  const std::vector<std::string>& limits() const { return limits_; }
+  size_t claim_slot_count() const { return claim_slots_; }
+
+ private:
+  int SlotFor(const std::vector<std::string>& path, const std::string& display);
+  void CollectLeaves(const Node& node);
+  int Compile(Compiled* c, const Node& node);
+  void CompileAcceptor(const Acceptor& a, Compiled* c);
+  void BuildTimeSlot();
+  void BuildValues();
+  void AddAtoms();
+
+  uint8_t LeafMask(int leaf, int action);
+  Tri LeafExact(int leaf, int action, const std::vector<int>& values);
+  uint8_t NodeMask(const Compiled& c, int node, int action);
+  struct Possible {
+    bool accept = false;
+    bool refuse = false;
+  };
+  Possible Outcome(const Compiled& c);
+  bool Dfs(size_t depth);
+  bool AssignmentConsistentAt(int slot) const;
+
+  AnalysisOptions options_;
+  std::vector<Slot> slots_;
+  size_t claim_slots_ = 0;
+  int time_slot_ = -1;
+  std::map<std::vector<std::string>, int> slot_index_;
+  std::vector<Leaf> leaves_;
+  std::unordered_map<const Node*, int> leaf_of_;
+  std::vector<std::string> actions_;
+  std::vector<const Trust*> trusts_;
+  Compiled a_, b_;
+  std::vector<std::string> limits_;
+  bool internal_mismatch_ = false;
+
+  // Search state.
+  bool proof_mode_ = false;
+  std::vector<int> order_;
+  std::vector<int> values_;
+  size_t nodes_visited_ = 0;
+  bool budget_hit_ = false;
+  const std::function<bool(const std::vector<int>&)>* confirm_ = nullptr;
+  std::vector<int>* found_ = nullptr;
+
+  friend class ValueBuilder;
+};
+
+// A stable text for a Test's semantics (all fields that decide its value).
+std::string Fingerprint(const Test& test);
+
+// Builds the claims object for some slots' values (used by leaves and tokens).
+void SetAt(Json::Value* root, const std::vector<std::string>& path, const Json::Value& value);
+
+// `/a~1b/c` -> {"a/b", "c"}; nullopt for a malformed pointer.
+std::optional<std::vector<std::string>> SplitPointer(const std::string& pointer);
+
+}  // namespace trustcheck::analysis
+
+#endif  // TRUSTCHECK_SRC_ANALYSIS_SPACE_H_

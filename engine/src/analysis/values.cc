@@ -1,0 +1,374 @@
+// Representative values of each claim slot: a finite list such that every
+// JSON value the claim could hold behaves, under every test that reads the
+// claim, exactly like one of them (see trustcheck/analysis.h, METHOD).
+//
+// Values are generated generously (readable examples first, then whatever
+// the automaton says is still missing, typed scalars, lists, absent, null,
+// an object) and then deduplicated by their SIGNATURE: the results of every
+// test on the claim, computed by the evaluator on a token that holds just
+// that value, plus the facts that decide fallbacks and visibility.
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "analysis/glob_space.h"
+#include "analysis/readable.h"
+#include "analysis/space.h"
+
+namespace trustcheck::analysis {
+
+class ValueBuilder {
+ public:
+  explicit ValueBuilder(Space* space) : s_(*space) {}
+  void Run() {
+    for (size_t i = 0; i < s_.claim_slots_; ++i) Build(static_cast<int>(i));
+  }
+
+ private:
+  enum class Family { kPattern, kNumeric, kDate, kOther, kAny };
+
+  static Family FamilyOf(const Leaf& leaf) {
+    if (leaf.has_variables) return Family::kOther;
+    switch (leaf.node->test->kind) {
+      case MatchKind::kString:
+      case MatchKind::kBool:
+      case MatchKind::kTyped:
+      case MatchKind::kJsonShape: return Family::kPattern;
+      case MatchKind::kNumericEq:
+      case MatchKind::kNumericLt:
+      case MatchKind::kNumericLe:
+      case MatchKind::kNumericGt:
+      case MatchKind::kNumericGe: return Family::kNumeric;
+      case MatchKind::kDateEq:
+      case MatchKind::kDateLt:
+      case MatchKind::kDateLe:
+      case MatchKind::kDateGt:
+      case MatchKind::kDateGe: return Family::kDate;
+      case MatchKind::kPresence: return Family::kAny;
+      case MatchKind::kArn:
+      case MatchKind::kIpAddress: return Family::kOther;
+    }
+    return Family::kOther;
+  }
+
+  static const char* FamilyNoun(Family f) {
+    switch (f) {
+      case Family::kPattern: return "text";
+      case Family::kNumeric: return "numbers";
+      case Family::kDate: return "dates";
+      default: return "values";
+    }
+  }
+
+  static std::string NumberText(double d) {
+    if (std::floor(d) == d && std::fabs(d) < 1e15) return fmt::format("{}", static_cast<int64_t>(d));
+    return fmt::format("{}", d);
+  }
+
+  static std::vector<std::string> NumericPoints(const std::set<double>& bounds) {
+    std::vector<std::string> out;
+    if (bounds.empty()) return {"0", "x"};
+    std::vector<double> b(bounds.begin(), bounds.end());
+    out.push_back(NumberText(b.front() - 1));
+    for (size_t i = 0; i < b.size(); ++i) {
+      out.push_back(NumberText(b[i]));
+      if (i + 1 < b.size()) out.push_back(NumberText(b[i] + (b[i + 1] - b[i]) / 2));
+    }
+    out.push_back(NumberText(b.back() + 1));
+    out.push_back("x");
+    return out;
+  }
+
+  static std::vector<std::string> DatePoints(const std::set<int64_t>& bounds) {
+    std::vector<std::string> out;
+    for (int64_t e : bounds)
+      for (int64_t d : {e - 1, e, e + 1}) out.push_back(std::to_string(d));
+    if (out.empty()) out.push_back("0");
+    out.push_back("x");
+    return out;
+  }
+
+  // The name under which `test` reads `slot` (a claim name or pointer).
+  static std::string NameFor(const Test& t, const Slot& slot) {
+    for (const std::string& n : t.ref.names) {
+      if (t.ref.source == ValueRef::Source::kPointer) {
+        auto p = SplitPointer(n);
+        if (p && *p == slot.path) return n;
+      } else if (slot.path.size() == 1 && slot.path[0] == n) {
+        return n;
+      }
+    }
+    return slot.display;
+  }
+
+  void Build(int index);
+
+  Space& s_;
+};
+
+void ComputeRepresentatives(Space* space) { ValueBuilder(space).Run(); }
+
+void ValueBuilder::Build(int index) {
+  Slot& slot = s_.slots_[index];
+  const AnalysisOptions& options = s_.options_;
+  std::vector<int> readers;
+  for (size_t i = 0; i < s_.leaves_.size(); ++i) {
+    const Leaf& leaf = s_.leaves_[i];
+    if (leaf.whole_token || leaf.node->kind != Node::Kind::kTest) continue;
+    if (std::find(leaf.value_deps.begin(), leaf.value_deps.end(), index) != leaf.value_deps.end())
+      readers.push_back(static_cast<int>(i));
+  }
+
+  // Which family of tests the claim is modelled for; the others on it are
+  // searched but not proved.
+  bool pattern = false, numeric = false, date = false, iam = false, json = false;
+  for (int r : readers) {
+    const Leaf& leaf = s_.leaves_[r];
+    Family f = FamilyOf(leaf);
+    pattern = pattern || f == Family::kPattern;
+    numeric = numeric || f == Family::kNumeric;
+    date = date || f == Family::kDate;
+    if (leaf.node->test->kind != MatchKind::kPresence)
+      (leaf.node->test->typing == ValueTyping::kIamString ? iam : json) = true;
+  }
+  Family family = pattern ? Family::kPattern : numeric ? Family::kNumeric : date ? Family::kDate : Family::kPattern;
+  if (iam && json) {
+    slot.complete = false;
+    slot.limits.push_back(fmt::format("`{}` is read both as IAM text and as typed JSON; its values are not "
+                                      "modelled exactly",
+                                      slot.display));
+  }
+  for (int r : readers) {
+    Leaf& leaf = s_.leaves_[r];
+    Family f = FamilyOf(leaf);
+    if (f == Family::kAny || f == Family::kOther || f == family || !leaf.modelable) continue;
+    leaf.modelable = false;
+    const Test& t = *leaf.node->test;
+    leaf.limit = fmt::format("condition `{}` on `{}` compares {} on a claim also compared as {}; it is evaluated on "
+                             "the candidate tokens but not modelled exactly",
+                             t.op_display.empty() ? t.what : t.op_display, t.ref.display, FamilyNoun(f),
+                             FamilyNoun(family));
+  }
+
+  // 1. Strings.
+  std::vector<std::string> strings;
+  if (family == Family::kPattern) {
+    std::vector<Glob> globs;
+    std::vector<Pattern> readable;
+    std::vector<std::string> firsts;
+    auto add_literal = [&](const std::string& text, bool fold) {
+      if (auto g = Glob::Literal(text, fold)) globs.push_back(std::move(*g));
+      readable.push_back(Pattern::Compile(text, {WildcardFlavor::kLiteral, fold, false}));
+    };
+    for (int r : readers) {
+      const Leaf& leaf = s_.leaves_[r];
+      if (FamilyOf(leaf) != Family::kPattern || !leaf.modelable) continue;
+      const Test& t = *leaf.node->test;
+      for (const Operand& op : t.operands) {
+        if (!op.valid) continue;
+        switch (t.kind) {
+          case MatchKind::kString:
+            if (auto g = Glob::FromPattern(op.pattern)) {
+              globs.push_back(std::move(*g));
+              readable.push_back(op.pattern);
+            } else {
+              // Not UTF-8: no JSON string can match it; nothing to cover.
+            }
+            break;
+          case MatchKind::kBool:
+            add_literal("true", true);
+            add_literal("false", true);
+            break;
+          case MatchKind::kTyped:
+            if (op.typed && op.typed->isString()) add_literal(op.typed->asString(), false);
+            break;
+          case MatchKind::kJsonShape:
+            if (op.shape == JsonShape::kEmptyString) add_literal("", false);
+            break;
+          default: break;
+        }
+      }
+    }
+    if (slot.is_issuer) {
+      // Claims::aws_key_prefix(): `iss` without a leading `https://`
+      // (exact), then lower-cased.
+      Glob https = *Glob::Literal("https://", false);
+      Glob any_https = https;
+      any_https.AppendStar();
+      globs.push_back(any_https);
+      for (const std::string& p : slot.issuer_prefixes) {
+        if (auto folded = Glob::Literal(p, true)) {
+          Glob with = https;
+          with.Append(*folded);
+          globs.push_back(with);
+          globs.push_back(*folded);
+        }
+        firsts.push_back("https://" + p);
+      }
+    }
+    GlobClasses classes;
+    if (globs.empty()) {
+      classes.complete = true;
+      classes.classes.push_back({{}, "x"});
+    } else {
+      classes = EnumerateGlobClasses(globs, options.max_automaton_states);
+    }
+    if (!classes.complete) {
+      slot.complete = false;
+      slot.limits.push_back(fmt::format("the patterns on `{}` need more than {} automaton states; its values are "
+                                        "sampled, not enumerated",
+                                        slot.display, options.max_automaton_states));
+    }
+    std::vector<std::string> candidates = firsts;
+    for (std::string& c : ReadableCandidates(readable)) candidates.push_back(std::move(c));
+    std::set<std::vector<bool>> covered;
+    for (const std::string& c : candidates)
+      if (covered.insert(ClassOf(globs, c)).second) strings.push_back(c);
+    for (const GlobClass& c : classes.classes)
+      if (covered.insert(c.matches).second) strings.push_back(c.example);
+  }
+  std::set<double> numeric_bounds;
+  std::set<int64_t> date_bounds;
+  std::vector<std::string> other_texts;
+  for (int r : readers) {
+    const Leaf& leaf = s_.leaves_[r];
+    Family f = FamilyOf(leaf);
+    for (const Operand& op : leaf.node->test->operands) {
+      if (!op.valid) continue;
+      if (f == Family::kNumeric) numeric_bounds.insert(op.number);
+      else if (f == Family::kDate) date_bounds.insert(op.epoch_seconds);
+      else if (f == Family::kOther) other_texts.push_back(op.text);
+    }
+  }
+  if (family == Family::kNumeric || !numeric_bounds.empty())
+    for (std::string& p : NumericPoints(numeric_bounds)) strings.push_back(std::move(p));
+  if (family == Family::kDate || !date_bounds.empty())
+    for (std::string& p : DatePoints(date_bounds)) strings.push_back(std::move(p));
+  for (std::string& t : other_texts) strings.push_back(std::move(t));
+
+  // 2. Typed scalars, for claims compared as typed JSON.
+  std::vector<Json::Value> scalars;
+  for (const std::string& s : strings) scalars.emplace_back(s);
+  bool shapes = false;
+  size_t quantified = 0;
+  for (int r : readers) {
+    const Test& t = *s_.leaves_[r].node->test;
+    if (t.kind == MatchKind::kJsonShape) shapes = true;
+    if (t.kind == MatchKind::kJsonShape || t.quantifier != Quantifier::kSingle) ++quantified;
+  }
+  if (json) {
+    std::set<double> numbers;
+    for (int r : readers) {
+      const Test& t = *s_.leaves_[r].node->test;
+      if (t.kind != MatchKind::kTyped) continue;
+      for (const Operand& op : t.operands) {
+        if (!op.typed || op.typed->isString()) continue;
+        scalars.push_back(*op.typed);
+        if (!op.typed->isNumeric()) continue;
+        double d = op.typed->asDouble();
+        numbers.insert(d);
+        if (t.number_equality == NumberEquality::kIntegerText) {
+          // Token numbers are truncated toward zero before comparing.
+          double sign = d < 0 ? -1 : 1;
+          scalars.emplace_back(d + sign * 0.5);
+          scalars.emplace_back(d + sign * 0.25);
+        }
+      }
+    }
+    scalars.emplace_back(true);
+    scalars.emplace_back(false);
+    int other = 7;
+    while (numbers.count(other)) ++other;
+    scalars.emplace_back(other);
+  }
+
+  // Signatures: the tests on this claim, read from a token holding only it.
+  std::vector<Node> probes;
+  std::set<std::string> probe_seen;
+  for (int r : readers) {
+    const Leaf& leaf = s_.leaves_[r];
+    if (leaf.has_variables || !probe_seen.insert(leaf.fingerprint).second) continue;
+    Test t = *leaf.node->test;
+    t.ref.names = {NameFor(t, slot)};
+    t.ref.issuer_prefix.clear();
+    t.ref.visible = true;
+    probes.push_back(Node::MakeTest(std::move(t), leaf.node->loc));
+  }
+  auto signature = [&](const std::optional<Json::Value>& v) {
+    std::string sig;
+    if (slot.presence_bits) {
+      sig += v ? '1' : '0';
+      sig += v && !v->isNull() ? '1' : '0';
+    }
+    Json::Value root(Json::objectValue);
+    if (v) SetAt(&root, slot.path, *v);
+    Claims claims(root);
+    if (slot.is_issuer)
+      for (const std::string& p : slot.issuer_prefixes) sig += claims.aws_key_prefix() == p ? '1' : '0';
+    for (const Node& probe : probes) sig += static_cast<char>('0' + static_cast<int>(EvaluateNode(probe, claims, "", nullptr)));
+    return sig;
+  };
+
+  std::set<std::string> seen;
+  std::vector<std::optional<Json::Value>> values;
+  auto keep = [&](std::optional<Json::Value> v, bool force) {
+    std::string sig = signature(v);
+    if (!seen.insert(sig).second && !force) return false;
+    values.push_back(std::move(v));
+    return true;
+  };
+  std::vector<Json::Value> elements;
+  for (Json::Value& v : scalars)
+    if (keep(v, false)) elements.push_back(v);
+
+  // 3. Lists: empty, and lists of up to `quantified` distinct elements (a
+  // single element repeated for "several values").
+  keep(Json::Value(Json::arrayValue), false);
+  size_t k = std::max<size_t>(1, std::min(quantified, elements.size()));
+  bool lists_complete = true;
+  if (json || shapes)
+    for (const Json::Value& e : elements) {
+      Json::Value one(Json::arrayValue);
+      one.append(e);
+      keep(one, false);
+    }
+  std::vector<size_t> pick;
+  for (size_t size = 1; size <= k && lists_complete; ++size) {
+    pick.assign(size, 0);
+    for (size_t i = 0; i < size; ++i) pick[i] = i;
+    while (true) {
+      if (values.size() >= options.max_values_per_claim) {
+        lists_complete = false;
+        break;
+      }
+      Json::Value list(Json::arrayValue);
+      for (size_t i : pick) list.append(elements[i]);
+      if (size == 1) list.append(elements[pick[0]]);
+      keep(list, false);
+      // Next combination of `size` out of elements.size().
+      size_t i = size;
+      while (i > 0 && pick[i - 1] == elements.size() - size + i - 1) --i;
+      if (i == 0) break;
+      ++pick[i - 1];
+      for (size_t j = i; j < size; ++j) pick[j] = pick[j - 1] + 1;
+    }
+  }
+  if (!lists_complete) {
+    slot.complete = false;
+    slot.limits.push_back(fmt::format("`{}` would need more than {} list values; lists are sampled, not enumerated",
+                                      slot.display, options.max_values_per_claim));
+  }
+
+  // 4. Absent, null, an object (kept whatever their signature when other
+  // claims nest inside this one).
+  bool container = !slot.children.empty();
+  keep(std::nullopt, container);
+  keep(Json::Value(Json::nullValue), false);
+  keep(Json::Value(Json::objectValue), container);
+  slot.values = std::move(values);
+}
+
+}  // namespace trustcheck::analysis
