@@ -61,8 +61,8 @@ void PrintText(const std::vector<Row>& rows, const DecodedToken& token, const st
   auto paint = [&](const char* code, const std::string& s) {
     return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
   };
-  std::string out = fmt::format("token {}: {}; iss `{}`; evaluated at {}\n", token_path, TokenDescription(token),
-                                token.claims.issuer(), at);
+  std::string out = fmt::format("token {}: {}; iss `{}`; evaluated at {} ({})\n", token_path,
+                                TokenDescription(token), token.claims.issuer(), FormatTime(at), at);
   for (const Row& r : rows) {
     const Trust& t = *r.trust;
     std::string label = t.name.empty() ? std::string("(unnamed)") : t.name;
@@ -70,8 +70,7 @@ void PrintText(const std::vector<Row>& rows, const DecodedToken& token, const st
                        t.loc.ToString(), label, PlatformName(t.platform), t.kind, r.decision.outcome);
     for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
   }
-  out += fmt::format("\n{} of {} trust{} accept{} the token\n", accepted, rows.size(), rows.size() == 1 ? "" : "s",
-                     accepted == 1 ? "s" : "");
+  out += fmt::format("\n{} of {} trust{} accepted the token\n", accepted, rows.size(), rows.size() == 1 ? "" : "s");
   std::fputs(out.c_str(), stdout);
 }
 

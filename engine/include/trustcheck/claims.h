@@ -90,6 +90,9 @@ Result<DecodedToken> DecodeToken(std::string_view text, const std::string& sourc
 // Unix seconds from RFC 3339 or from an integer string.
 Result<int64_t> ParseTime(std::string_view text);
 
+// RFC 3339 text in UTC of Unix seconds: `2021-09-24T14:26:07Z`.
+std::string FormatTime(int64_t unix_seconds);
+
 // base64url without padding (padding tolerated); nullopt on bad input.
 std::optional<std::string> DecodeBase64Url(std::string_view text);
 

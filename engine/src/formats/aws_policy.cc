@@ -14,6 +14,7 @@
 #include <cmath>
 #include <optional>
 #include <regex>
+#include <tuple>
 
 #include "aws/condition_keys.h"
 #include "trustcheck/claims.h"
@@ -230,6 +231,16 @@ class PolicyLowering {
     Malformed(loc, message);
     return Node::Const(false, "malformed policy: " + message, loc);
   }
+  // Member names in the order the source has them (jsoncpp sorts them), so
+  // traces and the first reported problem follow the policy as written.
+  std::vector<std::string> SourceOrder(const Json::Value& object) const {
+    std::vector<std::string> names = object.getMemberNames();
+    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
+      SourceLoc la = KeyLoc(object[a]), lb = KeyLoc(object[b]);
+      return std::tie(la.line, la.column) < std::tie(lb.line, lb.column);
+    });
+    return names;
+  }
   // Values that take a single string or a list of them.
   std::vector<const Json::Value*> ListOf(const Json::Value& v) const {
     std::vector<const Json::Value*> out;
@@ -274,7 +285,7 @@ Result<Trust> PolicyLowering::Run() {
   if (std::regex_match(in_.arn, m, kRoleArn)) role_account_ = m[1].str();
   if (!policy.isObject()) return Status::Error(Loc(policy), "trust policy must be a JSON object");
 
-  for (const std::string& key : policy.getMemberNames()) {
+  for (const std::string& key : SourceOrder(policy)) {
     if (key != "Version" && key != "Statement" && key != "Id")
       Malformed(KeyLoc(policy[key]), fmt::format("unknown policy element `{}`", key));
   }
@@ -312,7 +323,7 @@ Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Stateme
   static const char* kKnown[] = {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                                  "Resource", "NotResource", "Condition"};
   std::vector<Node> parts;
-  for (const std::string& key : st.getMemberNames()) {
+  for (const std::string& key : SourceOrder(st)) {
     if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return key == k; }) == std::end(kKnown))
       parts.push_back(MalformedNode(KeyLoc(st[key]), fmt::format("unknown statement element `{}`", key)));
   }
@@ -363,7 +374,7 @@ Node PolicyLowering::LowerPrincipal(const Json::Value& principal) {
   }
   if (!principal.isObject()) return MalformedNode(Loc(principal), "`Principal` must be `*` or an object");
   std::vector<Node> alternatives;
-  for (const std::string& type : principal.getMemberNames()) {
+  for (const std::string& type : SourceOrder(principal)) {
     const Json::Value& value = principal[type];
     if (type == "Federated") {
       for (const Json::Value* v : ListOf(value)) alternatives.push_back(LowerFederated(*v));
@@ -459,7 +470,7 @@ Node PolicyLowering::LowerCondition(const Json::Value& condition) {
   if (const std::string* unknown = in_.locator->Unknown(condition)) return Node::Unknown(*unknown, Loc(condition));
   if (!condition.isObject()) return MalformedNode(Loc(condition), "`Condition` must be an object");
   std::vector<Node> tests;
-  for (const std::string& op_name : condition.getMemberNames()) {
+  for (const std::string& op_name : SourceOrder(condition)) {
     const Json::Value& block = condition[op_name];
     auto op = ParseOperator(op_name);
     if (!op) {
@@ -478,7 +489,7 @@ Node PolicyLowering::LowerCondition(const Json::Value& condition) {
       tests.push_back(MalformedNode(Loc(block), fmt::format("operator `{}` must map condition keys to values", op_name)));
       continue;
     }
-    for (const std::string& key : block.getMemberNames())
+    for (const std::string& key : SourceOrder(block))
       tests.push_back(LowerOperatorKey(*op, op_name, key, block[key]));
   }
   return Node::And(std::move(tests), Loc(condition));
@@ -621,7 +632,15 @@ std::vector<LoweringNote> DuplicateKeyNotes(const SourceText& source) {
 
 Result<Trust> LowerTrustPolicy(TrustPolicyInput input) {
   if (!input.policy || !input.locator) return Status::Error({}, "internal: no policy to lower");
-  return PolicyLowering(std::move(input)).Run();
+  auto trust = PolicyLowering(std::move(input)).Run();
+  if (trust.ok()) {
+    // The first malformed note becomes eval's error: make it the first in
+    // the source.
+    std::stable_sort(trust->notes.begin(), trust->notes.end(), [](const LoweringNote& a, const LoweringNote& b) {
+      return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
+    });
+  }
+  return trust;
 }
 
 }  // namespace trustcheck::aws
