@@ -234,7 +234,8 @@ Node RoleLowering::RoleType() {
   const Json::Value* v = Field("role_type");
   auto type = StringField("role_type");
   SourceLoc loc = v ? Loc(*v) : Loc(*in_.role);
-  if (!type) return Node::Const(false, "`role_type` is not a string", loc);
+  SourceLoc key_loc = v ? KeyLoc(*v) : loc;
+  if (!type) return Node::Const(false, "`role_type` is not a string", key_loc);
   role_type_ = type->empty() ? "oidc" : *type;
   trust_.attributes.emplace_back("role_type", role_type_);
   if (role_type_ != "jwt" && role_type_ != "oidc")
@@ -247,9 +248,9 @@ Node RoleLowering::RoleType() {
                        type->empty() ? "the role has no `role_type`, so Vault made it an `oidc` role, which cannot "
                                        "log in with a JWT (`/login` refuses it)"
                                      : "`role_type` is `oidc`: such roles cannot log in with a JWT (`/login` refuses them)",
-                       loc);
+                       key_loc);
   }
-  return Node::Const(true, "", loc);
+  return Node::Const(true, "", key_loc);
 }
 
 // [Registered claims] cap re-decodes the claims into go-jose's Claims
