@@ -434,6 +434,190 @@ bool HasShape(const Json::Value& v, JsonShape shape) {
   return false;
 }
 
+// ---------------------------------------------------------------------------
+// Wording for AWS policy elements (the Federated principal, Action and
+// NotAction, condition operators): what the policy wants, what the token
+// has, in the policy's own terms.
+
+bool AwsWording(const Test& test) {
+  if (test.typing != ValueTyping::kIamString) return false;
+  return test.what == "condition" || test.what == "action" ||
+         (test.what == "principal" && test.op_display == "Federated");
+}
+
+// `a`, `b` or `c` (`joiner`: "or", "and").
+std::string Quoted(const std::vector<std::string>& items, const char* joiner) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += i + 1 == items.size() ? fmt::format(" {} ", joiner) : ", ";
+    out += "`" + items[i] + "`";
+  }
+  return out.empty() ? "nothing" : out;
+}
+
+// One policy value as the token is compared with it: with its policy
+// variables substituted, or saying that one has no value.
+std::string PolicyValueText(const Test& test, const Operand& op, const Context& ctx) {
+  if (op.segments.empty()) return "`" + op.text + "`";
+  bool escape = test.kind != MatchKind::kBool && op.pattern.options().flavor != WildcardFlavor::kLiteral;
+  auto text = Substitute(op, ctx, escape);
+  if (!text) return fmt::format("`{}` (a policy variable in it has no value)", op.text);
+  return fmt::format("`{}` (from `{}`)", *text, op.text);
+}
+
+std::string PolicyValues(const Test& test, const Context& ctx, const char* joiner) {
+  std::string out;
+  for (size_t i = 0; i < test.operands.size(); ++i) {
+    if (i) out += i + 1 == test.operands.size() ? fmt::format(" {} ", joiner) : ", ";
+    out += PolicyValueText(test, test.operands[i], ctx);
+  }
+  return out.empty() ? "nothing" : out;
+}
+
+// "expects `a` or `b`", "refuses `a` and `b`", "expects a number below `5`".
+std::string PolicySide(const Test& test, const Context& ctx) {
+  if (test.negated) return "refuses " + PolicyValues(test, ctx, "and");
+  const char* relation = nullptr;
+  switch (test.kind) {
+    case MatchKind::kNumericLt: relation = "a number below"; break;
+    case MatchKind::kNumericLe: relation = "a number at most"; break;
+    case MatchKind::kNumericGt: relation = "a number above"; break;
+    case MatchKind::kNumericGe: relation = "a number at least"; break;
+    case MatchKind::kDateLt: relation = "a date before"; break;
+    case MatchKind::kDateLe: relation = "a date at or before"; break;
+    case MatchKind::kDateGt: relation = "a date after"; break;
+    case MatchKind::kDateGe: relation = "a date at or after"; break;
+    case MatchKind::kIpAddress: relation = "an address in"; break;
+    default: break;
+  }
+  std::string values = PolicyValues(test, ctx, "or");
+  return relation ? fmt::format("expects {} {}", relation, values) : "expects " + values;
+}
+
+// The claim a reference actually read ("token `sub`"), or the key itself for
+// values taken from inside a claim (session tags).
+std::string TokenSide(const ValueRef& ref, const Claims& claims) {
+  switch (ref.source) {
+    case ValueRef::Source::kAction: return "the request";
+    case ValueRef::Source::kPointer:
+    case ValueRef::Source::kMemberNames: return fmt::format("the token's `{}`", ref.display);
+    case ValueRef::Source::kClaim: break;
+  }
+  for (const std::string& name : ref.names) {
+    const Json::Value* v = claims.Find(name);
+    if (v && !v->isNull()) return fmt::format("token `{}`", name);
+  }
+  return fmt::format("token `{}`", ref.names.empty() ? ref.display : ref.names.front());
+}
+
+std::string AwsSubject(const Test& test) {
+  if (test.what == "action") return test.op_display;
+  if (test.what == "principal") return "Federated principal";
+  return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
+}
+
+// Why a request value could not be compared at all.
+std::string ErrorHint(const Test& test, std::string_view actual) {
+  switch (test.kind) {
+    case MatchKind::kNumericEq:
+    case MatchKind::kNumericLt:
+    case MatchKind::kNumericLe:
+    case MatchKind::kNumericGt:
+    case MatchKind::kNumericGe: return ParseDecimal(actual) ? "" : ", not a number";
+    case MatchKind::kDateEq:
+    case MatchKind::kDateLt:
+    case MatchKind::kDateLe:
+    case MatchKind::kDateGt:
+    case MatchKind::kDateGe: return ParseIsoOrEpoch(actual) ? "" : ", not a date";
+    case MatchKind::kBool: return ParseBool(actual) ? "" : ", neither `true` nor `false`";
+    case MatchKind::kIpAddress: {
+      unsigned char buf[16];
+      std::string text(actual);
+      return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1
+                 ? ""
+                 : ", not an IP address";
+    }
+    default: return "";
+  }
+}
+
+std::string AwsFailure(const Test& test, const Values& values, size_t failing, const Context& ctx) {
+  std::string actual = ValueForMessage(test, values, failing);
+  std::string hint = CaseHint(test, actual) + ErrorHint(test, actual);
+  if (test.what == "principal") {
+    std::vector<std::string> issuers;
+    for (const Operand& op : test.operands) issuers.push_back(op.text);
+    return fmt::format("Federated principal trusts issuer {}; token `iss` is `{}`{}", Quoted(issuers, "or"), actual,
+                       hint);
+  }
+  if (test.what == "action") {
+    std::vector<std::string> actions;
+    for (const Operand& op : test.operands) actions.push_back(op.text);
+    return fmt::format("{} {} {} `{}`", test.op_display, Quoted(actions, "and"),
+                       test.negated ? "excludes" : "does not cover", actual);
+  }
+  const char* verb = values.from_list && values.size() > 1 ? "holds" : "is";
+  return fmt::format("{} {}; {} {} `{}`{}", AwsSubject(test), PolicySide(test, ctx), TokenSide(test.ref, ctx.claims),
+                     verb, actual, hint);
+}
+
+std::string AwsMissing(const Test& test, const Context& ctx) {
+  std::string why;
+  const Json::Value* present = Lookup(test.ref, ctx.claims);
+  if (!test.ref.visible) {
+    why = fmt::format("IAM sets no key `{}` from a token", test.ref.display);
+  } else if (!test.ref.issuer_prefix.empty() && ctx.claims.aws_key_prefix() != test.ref.issuer_prefix) {
+    why = ctx.claims.issuer().empty()
+              ? fmt::format("`{}` is a key of another provider and the token has no `iss`", test.ref.display)
+              : fmt::format("`{}` is a key of another provider than the token's issuer `{}`", test.ref.display,
+                            ctx.claims.issuer());
+  } else if (present && present->isObject()) {
+    why = fmt::format("{} holds an object, which matches nothing", TokenSide(test.ref, ctx.claims));
+  } else if (test.what == "principal") {
+    std::vector<std::string> issuers;
+    for (const Operand& op : test.operands) issuers.push_back(op.text);
+    return fmt::format("Federated principal trusts issuer {}; the token has no `iss`", Quoted(issuers, "or"));
+  } else if (test.ref.source == ValueRef::Source::kClaim) {
+    std::vector<std::string> names = test.ref.names;
+    why = fmt::format("the token has no {}", Quoted(names, "or"));
+  } else {
+    why = fmt::format("the token has no `{}`", test.ref.display);
+  }
+  return fmt::format("{} {}; {}", AwsSubject(test), PolicySide(test, ctx), why);
+}
+
+std::string AwsNotSingle(const Test& test, const Values& values, const Context& ctx) {
+  size_t n = values.size();
+  std::string token = TokenSide(test.ref, ctx.claims);
+  if (n == 0)
+    return fmt::format("{} reads a single value, but {} is an empty list", AwsSubject(test), token);
+  std::vector<std::string> all;
+  for (size_t i = 0; i < n; ++i) all.push_back(ValueForMessage(test, values, i));
+  return fmt::format("{} reads a single value, but {} {} ({}); a set needs ForAnyValue or ForAllValues",
+                     AwsSubject(test), token, n == 1 ? "is a set" : "holds several", Quoted(all, "and"));
+}
+
+std::string AwsNoneMatches(const Test& test, const Values& values, const Context& ctx) {
+  size_t n = values.size();
+  std::string token = TokenSide(test.ref, ctx.claims);
+  if (n == 0) return fmt::format("{} {}; {} is an empty list", AwsSubject(test), PolicySide(test, ctx), token);
+  std::vector<std::string> all;
+  for (size_t i = 0; i < n; ++i) all.push_back(ValueForMessage(test, values, i));
+  return fmt::format("{} {}; no value of {} qualifies ({})", AwsSubject(test), PolicySide(test, ctx), token,
+                     Quoted(all, "and"));
+}
+
+std::string AwsPresence(const Test& test, bool present, const Context& ctx) {
+  std::string token = TokenSide(test.ref, ctx.claims);
+  if (present)
+    return fmt::format("condition `{}` on `{}` expects the key to be absent (`true`); {} sets it", test.op_display,
+                       test.ref.display, token);
+  return fmt::format("condition `{}` on `{}` expects the key to be present (`false`); {}", test.op_display,
+                     test.ref.display,
+                     !test.ref.visible ? fmt::format("IAM sets no key `{}` from a token", test.ref.display)
+                                       : "the token does not set it");
+}
+
 // MatchKind::kJsonShape: JSON null is a value here, not an absent key.
 Tri EvalShape(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
   const Json::Value* v = nullptr;
@@ -470,9 +654,11 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
     if (test.kind == MatchKind::kPresence) {
       bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return o.flag; });
       if (any) return Tri::kTrue;
+      if (AwsWording(test)) return fail(AwsPresence(test, false, ctx));
       return fail(fmt::format("condition `{}` on `{}` requires the key to be present; the token has no such {}",
                               test.op_display, test.ref.display, test.ref.visible ? "claim" : "key the platform exposes"));
     }
+    if (test.missing_result == Tri::kFalse && AwsWording(test)) return fail(AwsMissing(test, ctx));
     if (test.missing_result == Tri::kFalse) {
       const Json::Value* present = Lookup(test.ref, ctx.claims);
       std::string why = !test.ref.visible ? fmt::format("`{}` is not a claim the platform exposes", test.ref.display)
@@ -491,15 +677,21 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
   if (test.kind == MatchKind::kPresence) {
     bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return !o.flag; });
     if (any) return Tri::kTrue;
+    if (AwsWording(test)) return fail(AwsPresence(test, true, ctx));
     return fail(fmt::format("condition `{}` on `{}` requires the key to be absent; the token has it", test.op_display,
                             test.ref.display));
   }
   size_t n = values->size();
+  const bool aws = AwsWording(test);
+  auto failure = [&](size_t i) {
+    return aws ? AwsFailure(test, *values, i, ctx) : FailureMessage(test, *values, i);
+  };
   switch (test.quantifier) {
     case Quantifier::kSingle:
       // A plain operator reads one value: a list of several (or a set key
       // such as Cognito's `amr`) never matches it (docs/semantics-aws.md).
       if (n != 1 || (values->from_list && test.ref.multi_valued)) {
+        if (aws) return fail(AwsNotSingle(test, *values, ctx));
         std::string all;
         for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(test, *values, i) + "`";
         return fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
@@ -507,17 +699,18 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
                                 n == 0 ? "no value" : n == 1 ? "a set of values" : "several values",
                                 n == 0 ? "an empty list" : all));
       }
-      return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : fail(FailureMessage(test, *values, 0));
+      return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : fail(failure(0));
     case Quantifier::kAnyValue:
       for (size_t i = 0; i < n; ++i)
         if (MatchOne(test, *values, i, ctx)) return Tri::kTrue;
+      if (n == 1) return fail(failure(0));
+      if (aws) return fail(AwsNoneMatches(test, *values, ctx));
       if (n == 0) return fail(fmt::format("{} found `{}` empty", Subject(test), test.ref.display));
-      if (n == 1) return fail(FailureMessage(test, *values, 0));
       return fail(fmt::format("{} expects {}; none of the {} values of `{}` matches", Subject(test),
                               OperandList(test), n, test.ref.display));
     case Quantifier::kAllValues:
       for (size_t i = 0; i < n; ++i)
-        if (!MatchOne(test, *values, i, ctx)) return fail(FailureMessage(test, *values, i));
+        if (!MatchOne(test, *values, i, ctx)) return fail(failure(i));
       return Tri::kTrue;
   }
   return Tri::kFalse;
@@ -687,18 +880,30 @@ Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& o
   Decision d;
   std::vector<Reason> time_problems = CheckTime(trust, claims, options.now);
   std::vector<std::string> actions;
+  std::vector<std::string> because;  // per action: the claim that requires it ("" when always required)
   for (const RequiredAction& a : trust.required_actions)
-    if (a.when_claim_present.empty() || claims.Find(a.when_claim_present)) actions.push_back(a.action);
-  if (actions.empty()) actions.emplace_back();
+    if (a.when_claim_present.empty() || claims.Find(a.when_claim_present)) {
+      actions.push_back(a.action);
+      because.push_back(a.when_claim_present);
+    }
+  if (actions.empty()) {
+    actions.emplace_back();
+    because.emplace_back();
+  }
   bool all_allowed = true;
   bool any_unknown = false;
   bool any_deny = false;
   std::vector<Reason> deny_reasons, allow_reasons, failure_reasons;
-  for (const std::string& action : actions) {
+  for (size_t a = 0; a < actions.size(); ++a) {
+    const std::string& action = actions[a];
     Context ctx{claims, action};
     Tri allow, deny;
     size_t first = d.statements.size();
+    size_t first_deny = deny_reasons.size();
     EvaluatePass(trust, ctx, &d, &allow, &deny, &deny_reasons, &allow_reasons);
+    if (actions.size() > 1)
+      for (size_t i = first_deny; i < deny_reasons.size(); ++i)
+        deny_reasons[i].message = fmt::format("for `{}`, {}", action, deny_reasons[i].message);
     if (deny == Tri::kTrue) {
       any_deny = true;
       all_allowed = false;
@@ -707,6 +912,9 @@ Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& o
     if (allow != Tri::kTrue || deny == Tri::kUnknown) {
       all_allowed = false;
       if (allow == Tri::kUnknown || deny == Tri::kUnknown) any_unknown = true;
+      if (!because[a].empty())
+        failure_reasons.push_back({trust.loc, fmt::format("the token carries `{}`, so the trust must also allow `{}`",
+                                                          because[a], action)});
       for (size_t i = first; i < d.statements.size(); ++i) {
         const StatementTrace& t = d.statements[i];
         bool relevant = (t.effect == Effect::kAllow && t.applies != Tri::kTrue) ||
