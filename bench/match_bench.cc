@@ -8,9 +8,10 @@
 //   std_regex   the glob as a std::regex (ECMAScript), std::regex_match
 //
 // BM_Match/<engine>/<case> matches every (pattern, subject) pair of a case
-// once per iteration; the ns_per_match counter divides by the number of
-// pairs. The pairs come from real OIDC subject claims (GitHub, GitLab,
-// Terraform Cloud) and mix matching and non-matching subjects.
+// once per iteration; the per_match counter is the CPU time of one match
+// (time / (iterations * pairs)). The pairs come from real OIDC subject claims
+// (GitHub, GitLab, Terraform Cloud) and mix matching and non-matching
+// subjects.
 //
 // BM_MatchPathological/<engine>/<stars> matches `*a*a*...*a*b` (that many
 // stars) against 1000 `a`s; BM_MatchPathologicalOpen adds a trailing `*`, so
@@ -18,11 +19,13 @@
 // exponentially on these and is left out of them.
 //
 // main() checks that all engines agree on every pair before anything is
-// timed, and aborts with the disagreeing pair otherwise. This file provides
+// timed; otherwise it prints the disagreeing pair and exits with status 2. This file provides
 // main() for the whole trustcheck_bench executable.
 //
-// Reproduce (see docs/performance.md):
-//   trustcheck_bench --benchmark_filter='BM_Match' --benchmark_min_time=0.2
+// Reproduce the table in docs/performance.md (Release build):
+//   trustcheck_bench --benchmark_filter=BM_Match --benchmark_min_time=0.2
+//     --benchmark_repetitions=10 --benchmark_enable_random_interleaving=true
+//     --benchmark_report_aggregates_only=true
 
 #include <benchmark/benchmark.h>
 #include <fnmatch.h>
