@@ -39,6 +39,7 @@ int UsageError(const std::string& message);
 bool CheckChoice(const std::string& name, const std::string& value, const std::vector<std::string>& allowed);
 
 int EvalCommand(int argc, char** argv);
+int DiffCommand(int argc, char** argv);
 
 }  // namespace trustcheck::cli
 

@@ -12,6 +12,7 @@ constexpr const char* kUsage = R"(usage: trustcheck <command> [options] PATH...
 
 commands:
   eval   would this token be accepted, by which trust, and if not, why not
+  diff   does a change let in a token that was refused before; show one
   --version
 
 run `trustcheck <command> --help` for a command's options
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (command == "eval") return EvalCommand(argc, argv);
+  if (command == "diff") return DiffCommand(argc, argv);
   std::fputs(kUsage, stderr);
   return UsageError("unknown command `" + command + "`");
 }

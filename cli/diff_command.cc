@@ -1,0 +1,486 @@
+// `trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] OLD NEW`
+// `trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] --git REV PATH`
+//
+// Loads both sides, pairs their trusts by identity, and asks the analysis
+// (trustcheck/analysis.h) in both directions whether one accepts a token the
+// other refuses. Exit 1 when NEW widens access, 0 otherwise, 2 on errors.
+
+#include <fmt/format.h>
+#include <json/json.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+
+#include "cli/command.h"
+#include "trustcheck/analysis.h"
+#include "trustcheck/claims.h"
+#include "trustcheck/issuers.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage =
+    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] OLD NEW\n"
+    "       trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] --git REV PATH";
+
+// ---------------------------------------------------------------------------
+// Loading one side
+
+struct Entry {
+  const Trust* trust = nullptr;
+  std::string rel;  // the file, relative to the side's root ("" for a single file)
+  size_t index = 0; // position among the file's trusts
+};
+
+struct Side {
+  std::string label;  // "OLD" / "NEW" path as the user named it
+  LoadResult load;
+  std::vector<Entry> entries;
+  // Files read from git live in a temporary folder; show them as `REV:path`.
+  std::string temp_dir;    // removed at the end
+  std::string temp_root;   // the loaded path inside it
+  std::string shown_root;  // what to show instead: `REV:path`
+};
+
+std::string Relative(const std::string& file, const std::string& root, bool root_is_dir) {
+  if (!root_is_dir) return "";
+  std::error_code ec;
+  fs::path rel = fs::relative(fs::path(file), fs::path(root), ec);
+  return ec ? file : rel.generic_string();
+}
+
+Status LoadSide(const std::string& path, const LoadOptions& options, Side* side) {
+  auto loaded = LoadPaths({path}, options);
+  if (!loaded.ok()) return loaded.status();
+  side->load = std::move(*loaded);
+  std::error_code ec;
+  bool dir = fs::is_directory(path, ec);
+  for (const LoadedFile& f : side->load.files)
+    for (size_t i = 0; i < f.trusts.size(); ++i)
+      side->entries.push_back({&f.trusts[i], Relative(f.path, path, dir), i});
+  return Status();
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs `git -C dir ARGS` and returns its standard output, or nullopt when it
+// fails.
+std::optional<std::string> Git(const std::string& dir, const std::string& args) {
+  std::string command = "git -C " + ShellQuote(dir) + " " + args + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = pclose(pipe);
+  if (status != 0) return std::nullopt;
+  return out;
+}
+
+std::string Chomp(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+SourceLoc PathLoc(const std::string& path) { return SourceLoc{std::make_shared<const std::string>(path), 0, 0}; }
+
+// The same PATH at revision REV: its files are written to a temporary folder
+// (so the load sees them exactly as files, links between files included)
+// and loaded from there; locations are shown as `REV:path`.
+Status LoadFromGit(const std::string& rev, const std::string& path, const LoadOptions& options, Side* side) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec);
+  fs::path dir = fs::is_directory(abs, ec) ? abs : abs.parent_path();
+  while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();  // deleted in the work tree
+  auto top = Git(dir.string(), "rev-parse --show-toplevel");
+  if (!top) return Status::Error(PathLoc(path), "not inside a git work tree");
+  fs::path root = fs::weakly_canonical(Chomp(*top), ec);
+  if (!Git(root.string(), "rev-parse --verify --quiet " + ShellQuote(rev + "^{commit}")))
+    return Status::Error(PathLoc(path), fmt::format("`{}` is not a commit of this repository", rev));
+  std::string rel = fs::weakly_canonical(abs, ec).lexically_relative(root).generic_string();
+  if (rel == ".") rel.clear();
+  auto type = Git(root.string(), "cat-file -t " + ShellQuote(rev + ":" + rel));
+  if (!type) return Status();  // absent at REV: every trust of PATH is new
+  bool tree = Chomp(*type) == "tree";
+  char tmpl[] = "/tmp/trustcheck-diff-XXXXXX";
+  if (!mkdtemp(tmpl)) return Status::Error(PathLoc(path), "cannot create a temporary folder");
+  side->temp_dir = tmpl;
+  std::vector<std::string> files;
+  if (tree) {
+    auto listing = Git(root.string(), "ls-tree -r --name-only " + ShellQuote(rev) + " -- " +
+                                          ShellQuote(rel.empty() ? "." : rel));
+    if (!listing) return Status::Error(PathLoc(path), fmt::format("cannot list `{}` at `{}`", path, rev));
+    size_t start = 0;
+    while (start < listing->size()) {
+      size_t end = listing->find('\n', start);
+      if (end == std::string::npos) end = listing->size();
+      if (end > start) files.push_back(listing->substr(start, end - start));
+      start = end + 1;
+    }
+  } else {
+    files.push_back(rel);
+  }
+  fs::path load_path = tree ? fs::path(side->temp_dir) / "tree" : fs::path(side->temp_dir) / fs::path(rel).filename();
+  for (const std::string& file : files) {
+    auto text = Git(root.string(), "show " + ShellQuote(rev + ":" + file));
+    if (!text) return Status::Error(PathLoc(path), fmt::format("cannot read `{}` at `{}`", file, rev));
+    fs::path target = tree ? load_path / fs::path(file).lexically_relative(rel.empty() ? "." : rel) : load_path;
+    fs::create_directories(target.parent_path(), ec);
+    std::ofstream(target, std::ios::binary) << *text;
+  }
+  if (tree) fs::create_directories(load_path, ec);
+  side->temp_root = load_path.string();
+  side->shown_root = rev + ":" + rel;
+  return LoadSide(load_path.string(), options, side);
+}
+
+void RemoveTemp(const Side& side) {
+  std::error_code ec;
+  if (!side.temp_dir.empty()) fs::remove_all(side.temp_dir, ec);
+}
+
+// A path or location as the user should see it (git files as `REV:path`).
+std::string Shown(const Side& side, std::string s) {
+  if (side.temp_root.empty() || s.rfind(side.temp_root, 0) != 0) return s;
+  std::string rest = s.substr(side.temp_root.size());
+  std::string root = side.shown_root;
+  if (!rest.empty() && rest[0] == '/') {
+    rest = rest.substr(1);
+    if (!root.empty() && root.back() != ':') root += "/";
+  }
+  return root + rest;
+}
+
+std::string Shown(const Side& side, const SourceLoc& loc) { return Shown(side, loc.ToString()); }
+
+// ---------------------------------------------------------------------------
+// Pairing trusts
+
+std::string Identity(const Trust& t) {
+  return fmt::format("{}|{}|{}", PlatformName(t.platform), t.kind, t.arn.empty() ? t.name : t.arn);
+}
+
+struct Pair {
+  const Entry* old_entry = nullptr;
+  const Entry* new_entry = nullptr;
+};
+
+// By identity within the same file, then by identity anywhere (a trust that
+// moved), then by position within the same file (single files with
+// different names, trusts renamed in place).
+std::vector<Pair> PairTrusts(const Side& old_side, const Side& new_side) {
+  std::vector<Pair> pairs;
+  std::vector<bool> old_used(old_side.entries.size()), new_used(new_side.entries.size());
+  auto unique_match = [&](auto key_of) {
+    std::map<std::string, std::vector<size_t>> olds, news;
+    for (size_t i = 0; i < old_side.entries.size(); ++i)
+      if (!old_used[i]) olds[key_of(old_side.entries[i])].push_back(i);
+    for (size_t i = 0; i < new_side.entries.size(); ++i)
+      if (!new_used[i]) news[key_of(new_side.entries[i])].push_back(i);
+    for (const auto& [key, o] : olds) {
+      auto it = news.find(key);
+      if (it == news.end() || o.size() != 1 || it->second.size() != 1) continue;
+      old_used[o[0]] = new_used[it->second[0]] = true;
+      pairs.push_back({&old_side.entries[o[0]], &new_side.entries[it->second[0]]});
+    }
+  };
+  unique_match([](const Entry& e) { return e.rel + "\n" + Identity(*e.trust); });
+  unique_match([](const Entry& e) { return Identity(*e.trust); });
+  unique_match([](const Entry& e) {
+    return fmt::format("{}\n{}|{}|{}", e.rel, PlatformName(e.trust->platform), e.trust->kind, e.index);
+  });
+  for (size_t i = 0; i < old_side.entries.size(); ++i)
+    if (!old_used[i]) pairs.push_back({&old_side.entries[i], nullptr});
+  for (size_t i = 0; i < new_side.entries.size(); ++i)
+    if (!new_used[i]) pairs.push_back({nullptr, &new_side.entries[i]});
+  return pairs;
+}
+
+// ---------------------------------------------------------------------------
+// Reporting
+
+struct Row {
+  Pair pair;
+  TrustChange change;
+};
+
+const Trust& AnyTrust(const Pair& p) { return p.new_entry ? *p.new_entry->trust : *p.old_entry->trust; }
+
+std::string StatusOf(const Row& r) {
+  if (!r.pair.old_entry) return "added";
+  if (!r.pair.new_entry) return "removed";
+  if (r.change.widened.answer == Answer::kYes || r.change.narrowed.answer == Answer::kYes) return "changed";
+  if (r.change.widened.answer == Answer::kUndecided || r.change.narrowed.answer == Answer::kUndecided)
+    return "undecided";
+  return "unchanged";
+}
+
+void CollectTests(const Node& node, std::vector<const Test*>* out) {
+  if (node.kind == Node::Kind::kTest) out->push_back(node.test.get());
+  for (const Node& c : node.children) CollectTests(c, out);
+}
+
+// What the accepting trust's wildcard that lets `value` in admits, in the
+// issuer's terms: " (`repo:acme/*`: any repository of organisation `acme`)".
+std::string Admits(const Trust& accepting, const Json::Value& claims, const Witness::Difference& d) {
+  const Json::Value& iss = claims["iss"];
+  const IssuerProfile* profile = iss.isString() ? FindIssuerProfile(iss.asString()) : nullptr;
+  std::vector<const Test*> tests;
+  for (const Statement& s : accepting.statements)
+    if (s.effect == Effect::kAllow) CollectTests(s.when, &tests);
+  for (const Test* t : tests) {
+    if (t->negated || t->kind != MatchKind::kString || t->ref.names.empty() || t->ref.names.front() != d.claim) continue;
+    for (const Operand& op : t->operands) {
+      if (!op.valid || !op.segments.empty() || !op.pattern.has_wildcards() || !op.pattern.Match(d.value)) continue;
+      std::string admits = profile ? ReadClaimPattern(*profile, d.claim, op.pattern).admits : std::string();
+      return admits.empty() ? fmt::format(" (`{}`)", op.text) : fmt::format(" (`{}`: {})", op.text, admits);
+    }
+  }
+  return "";
+}
+
+// The one-line story of a witness; `reason` appends why the refusing side
+// refuses it.
+std::string Explanation(const Row& r, bool widened, bool reason) {
+  const Separation& s = widened ? r.change.widened : r.change.narrowed;
+  const Witness& w = *s.witness;
+  if (!r.pair.old_entry)
+    return fmt::format("NEW adds trust `{}`, which accepts tokens (OLD has no such trust)", AnyTrust(r.pair).name);
+  if (!r.pair.new_entry)
+    return fmt::format("NEW removes trust `{}`, which accepted tokens", AnyTrust(r.pair).name);
+  const Trust& accepting = widened ? *r.pair.new_entry->trust : *r.pair.old_entry->trust;
+  std::string first_reason = w.refused_because.empty() ? std::string() : w.refused_because.front().message;
+  std::string why = reason && !first_reason.empty() ? ": " + first_reason : "";
+  if (w.differences.empty())
+    return fmt::format("{}{}", widened ? "NEW accepts a token OLD refused" : "NEW refuses a token OLD accepted", why);
+  std::string values;
+  for (size_t i = 0; i < w.differences.size(); ++i) {
+    const Witness::Difference& d = w.differences[i];
+    if (i) values += i + 1 == w.differences.size() ? " and " : ", ";
+    values += fmt::format("`{}` `{}`{}", d.claim, d.value, Admits(accepting, *w.claims, d));
+  }
+  std::string alternatives;
+  for (size_t i = 0; i < w.differences.size(); ++i) {
+    const Witness::Difference& d = w.differences[i];
+    if (i) alternatives += i + 1 == w.differences.size() ? " or " : ", ";
+    alternatives += fmt::format("`{}` `{}`", d.claim, d.alternative);
+  }
+  if (widened)
+    return fmt::format("NEW also accepts {}, which OLD refused (OLD accepts {}){}", values, alternatives, why);
+  return fmt::format("NEW no longer accepts {}, which OLD accepted (NEW accepts {}){}", values, alternatives, why);
+}
+
+std::string CompactJsonText(const Json::Value& v) {
+  Json::StreamWriterBuilder b;
+  b["indentation"] = "";
+  b["emitUTF8"] = true;
+  return Json::writeString(b, v);
+}
+
+std::string ReasonText(const Side& side, const Reason& r) {
+  std::string where = Shown(side, r.loc);
+  return where.empty() ? r.message : fmt::format("{} ({})", r.message, where);
+}
+
+std::string TrustLabel(const Row& r, const Side& old_side, const Side& new_side) {
+  const Trust& t = AnyTrust(r.pair);
+  std::string where = r.pair.new_entry ? Shown(new_side, r.pair.new_entry->trust->loc)
+                                       : Shown(old_side, r.pair.old_entry->trust->loc);
+  return fmt::format("{} {} ({} {})", where, t.name.empty() ? "(unnamed)" : t.name, PlatformName(t.platform), t.kind);
+}
+
+void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& new_side) {
+  bool color = isatty(STDOUT_FILENO);
+  auto paint = [&](const char* code, const std::string& s) {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  };
+  std::string out;
+  size_t widened = 0, narrowed = 0, undecided = 0;
+  for (const Row& r : rows) {
+    std::string status = StatusOf(r);
+    bool w = r.change.widened.answer == Answer::kYes, n = r.change.narrowed.answer == Answer::kYes;
+    widened += w;
+    narrowed += n;
+    std::string tag = w && n ? "WIDENED+NARROWED" : w ? "WIDENED" : n ? "NARROWED" : status == "undecided" ? "UNDECIDED" : "UNCHANGED";
+    if (status == "added") tag = w ? "ADDED" : "ADDED (accepts nothing)";
+    if (status == "removed") tag = n ? "REMOVED" : "REMOVED (accepted nothing)";
+    const char* code = w ? "31" : n ? "33" : status == "undecided" ? "35" : "32";
+    out += fmt::format("{} {}\n", paint(code, tag), TrustLabel(r, old_side, new_side));
+    for (bool direction : {true, false}) {
+      const Separation& s = direction ? r.change.widened : r.change.narrowed;
+      const Side& refusing_side = direction ? old_side : new_side;
+      if (s.answer == Answer::kYes) {
+        out += "  " + Explanation(r, direction, false) + "\n";
+        for (size_t i = 0; i < s.witness->refused_because.size() && i < 3; ++i)
+          out += fmt::format("    {} refuses: {}\n", direction ? "OLD" : "NEW",
+                             ReasonText(refusing_side, s.witness->refused_because[i]));
+        out += "    token: " + CompactJsonText(*s.witness->claims) + "\n";
+      } else if (s.answer == Answer::kUndecided && r.pair.old_entry && r.pair.new_entry) {
+        ++undecided;
+        out += fmt::format("  cannot decide whether {} accepts a token {} refuses:\n", direction ? "NEW" : "OLD",
+                           direction ? "OLD" : "NEW");
+        for (const std::string& l : s.limits) out += "    - " + l + "\n";
+      }
+    }
+  }
+  out += fmt::format("\n{} trust{} compared: {} widened, {} narrowed{}\n", rows.size(), rows.size() == 1 ? "" : "s",
+                     widened, narrowed, undecided ? fmt::format(", {} undecided", undecided) : "");
+  std::fputs(out.c_str(), stdout);
+}
+
+Json::Value Where(const Side& side, const Entry* e) {
+  if (!e) return Json::Value(Json::nullValue);
+  Json::Value w(Json::objectValue);
+  w["source"] = Shown(side, e->trust->loc.path());
+  w["line"] = e->trust->loc.line;
+  w["column"] = e->trust->loc.column;
+  return w;
+}
+
+void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& new_side) {
+  Json::Value root(Json::objectValue);
+  bool widened = false, narrowed = false, undecided = false;
+  Json::Value witnesses(Json::arrayValue), trusts(Json::arrayValue);
+  for (const Row& r : rows) {
+    const Trust& t = AnyTrust(r.pair);
+    Json::Value id(Json::objectValue);
+    id["name"] = t.name;
+    id["platform"] = PlatformName(t.platform);
+    id["kind"] = t.kind;
+    if (!t.arn.empty()) id["arn"] = t.arn;
+    id["old"] = Where(old_side, r.pair.old_entry);
+    id["new"] = Where(new_side, r.pair.new_entry);
+    Json::Value row = id;
+    row["status"] = StatusOf(r);
+    row["widened"] = AnswerName(r.change.widened.answer);
+    row["narrowed"] = AnswerName(r.change.narrowed.answer);
+    Json::Value limits(Json::arrayValue);
+    for (const Separation* s : {&r.change.widened, &r.change.narrowed})
+      for (const std::string& l : s->limits) limits.append(l);
+    row["limits"] = limits;
+    trusts.append(row);
+    for (bool direction : {true, false}) {
+      const Separation& s = direction ? r.change.widened : r.change.narrowed;
+      if (s.answer == Answer::kUndecided && r.pair.old_entry && r.pair.new_entry) undecided = true;
+      if (s.answer != Answer::kYes) continue;
+      (direction ? widened : narrowed) = true;
+      Json::Value w(Json::objectValue);
+      w["direction"] = direction ? "widened" : "narrowed";
+      w["trust"] = id;
+      w["claims"] = *s.witness->claims;
+      w["explanation"] = Explanation(r, direction, true);
+      Json::Value diffs(Json::arrayValue);
+      for (const Witness::Difference& d : s.witness->differences) {
+        Json::Value dj(Json::objectValue);
+        dj["claim"] = d.claim;
+        dj["value"] = d.value;
+        dj["alternative"] = d.alternative;
+        diffs.append(dj);
+      }
+      w["differences"] = diffs;
+      const Side& accepting = direction ? new_side : old_side;
+      const Side& refusing = direction ? old_side : new_side;
+      Json::Value acc(Json::arrayValue), ref(Json::arrayValue);
+      for (const Reason& reason : s.witness->accepted_because) acc.append(ReasonText(accepting, reason));
+      for (const Reason& reason : s.witness->refused_because) ref.append(ReasonText(refusing, reason));
+      w["accepted_because"] = acc;
+      w["refused_because"] = ref;
+      witnesses.append(w);
+    }
+  }
+  root["widened"] = widened;
+  root["narrowed"] = narrowed;
+  root["undecided"] = undecided;
+  root["witnesses"] = witnesses;
+  root["trusts"] = trusts;
+  Json::StreamWriterBuilder b;
+  b["indentation"] = "  ";
+  b["emitUTF8"] = true;
+  std::fputs((Json::writeString(b, root) + "\n").c_str(), stdout);
+}
+
+int PrintLoadErrors(const Side& side) {
+  for (const Status& e : side.load.errors)
+    std::fputs(fmt::format("trustcheck: {}\n", Shown(side, e.ToString())).c_str(), stderr);
+  return side.load.errors.empty() ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int DiffCommand(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git"}, {"help"}, &args)) return kExitError;
+  if (args.Has("help")) {
+    std::puts(kUsage);
+    return kExitOk;
+  }
+  std::string format = args.Get("format", "text");
+  if (!CheckChoice("format", format, {"text", "json"})) return kExitError;
+  bool git = args.Has("git");
+  if (git ? args.positional.size() != 1 : args.positional.size() != 2)
+    return UsageError(std::string(git ? "`--git REV` takes exactly one PATH\n" : "expected OLD and NEW\n") + kUsage);
+  int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  if (args.Has("at")) {
+    auto t = ParseTime(args.Get("at"));
+    if (!t.ok()) return UsageError(fmt::format("`--at`: {}", t.status().message()));
+    at = *t;
+  }
+  LoadOptions options;
+  options.forced_format = args.Get("type");
+  Side old_side, new_side;
+  Status s;
+  if (git) {
+    old_side.label = args.Get("git") + ":" + args.positional[0];
+    new_side.label = args.positional[0];
+    s = LoadFromGit(args.Get("git"), args.positional[0], options, &old_side);
+    std::error_code ec;
+    if (s.ok() && !fs::exists(args.positional[0], ec)) {
+      // Deleted in the work tree: every trust of REV was removed.
+    } else if (s.ok()) {
+      s = LoadSide(args.positional[0], options, &new_side);
+    }
+  } else {
+    old_side.label = args.positional[0];
+    new_side.label = args.positional[1];
+    s = LoadSide(args.positional[0], options, &old_side);
+    if (s.ok()) s = LoadSide(args.positional[1], options, &new_side);
+  }
+  if (!s.ok()) {
+    RemoveTemp(old_side);
+    return UsageError(s.ToString());
+  }
+  int load_errors = std::max(PrintLoadErrors(old_side), PrintLoadErrors(new_side));
+
+  AnalysisOptions analysis;
+  analysis.now = at;
+  std::vector<Row> rows;
+  for (const Pair& p : PairTrusts(old_side, new_side))
+    rows.push_back({p, CompareTrusts(p.old_entry ? p.old_entry->trust : nullptr,
+                                     p.new_entry ? p.new_entry->trust : nullptr, analysis)});
+  if (format == "json") PrintJson(rows, old_side, new_side);
+  else PrintText(rows, old_side, new_side);
+  RemoveTemp(old_side);
+  if (load_errors != kExitOk) return kExitError;
+  bool widened = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.change.widened.answer == Answer::kYes; });
+  return widened ? kExitNegative : kExitOk;
+}
+
+}  // namespace trustcheck::cli
