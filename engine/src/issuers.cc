@@ -687,7 +687,9 @@ void Classify(const IssuerProfile& profile, const ClaimGrammar& g, const FormRea
   for (size_t i = 0; i < r.fields.size(); ++i) {
     const FieldState& f = r.fields[i];
     if (f.open && IsIdLevel(f.def->level)) id_open = true;
-    if (i >= classify || !f.closed || !IsTenantIdentifying(f.def->level)) continue;
+    if (i >= classify || !f.closed) continue;
+    if (f.def->level == FieldLevel::kResource || f.def->level == FieldLevel::kResourceId) out->resource_pinned = true;
+    if (!IsTenantIdentifying(f.def->level)) continue;
     out->tenant_pinned = true;
     if (IsIdLevel(f.def->level)) out->pinned_by_id = true;
     if (f.def->level == FieldLevel::kTenant && out->tenant.empty()) out->tenant = f.text;

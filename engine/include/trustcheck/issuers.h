@@ -161,6 +161,9 @@ struct ClaimReading {
   bool tenant_pinned = false;
   // ... and one of those complete fields is an immutable id.
   bool pinned_by_id = false;
+  // A resource field (repository, project, workspace) is complete before the
+  // first wildcard.
+  bool resource_pinned = false;
   // The first wildcard comes before the tenant is complete.
   bool open_before_tenant = false;
   // The level of the first field the wildcard opens (kDetail for the
