@@ -1,0 +1,159 @@
+// The config file: YAML via yaml-cpp, every error located.
+
+#include "lint/config.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "lint/glob.h"
+
+namespace trustcheck::lint {
+
+namespace {
+
+class ConfigParser {
+ public:
+  ConfigParser(const std::string& path, const Registry& registry)
+      : path_(std::make_shared<const std::string>(path)), registry_(registry) {}
+
+  Result<Config> Parse(const std::string& text) {
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      return Status::Error(At(e.mark), "invalid YAML: " + e.msg);
+    }
+    Config config;
+    if (!root || root.IsNull()) return config;
+    if (!root.IsMap()) return Status::Error(At(root.Mark()), "the config must be a mapping with `rules` and `ignore`");
+    for (const auto& entry : root) {
+      std::string key = entry.first.Scalar();
+      if (key == "rules") {
+        Status s = Rules(entry.second, &config);
+        if (!s.ok()) return s;
+      } else if (key == "ignore") {
+        Status s = Ignore(entry.second, &config);
+        if (!s.ok()) return s;
+      } else {
+        return Status::Error(At(entry.first.Mark()),
+                             fmt::format("unknown config key `{}`; expected `rules` or `ignore`", key));
+      }
+    }
+    return config;
+  }
+
+ private:
+  SourceLoc At(const YAML::Mark& mark) const {
+    if (mark.line < 0) return SourceLoc{path_, 0, 0};
+    return SourceLoc{path_, static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
+  }
+
+  // `off` / `on` / a severity name.
+  Status Word(const YAML::Node& node, RuleSetting* setting) const {
+    std::string v = node.Scalar();
+    if (v == "off" || v == "false" || v == "disabled") {
+      setting->enabled = false;
+    } else if (v == "on" || v == "true" || v == "enabled") {
+      setting->enabled = true;
+    } else if (auto s = ParseSeverity(v)) {
+      setting->enabled = true;
+      setting->severity = *s;
+    } else {
+      return Status::Error(At(node.Mark()),
+                           fmt::format("`{}` is not `off`, `on` or a severity (info, low, medium, high, critical)", v));
+    }
+    return Status();
+  }
+
+  Status Rules(const YAML::Node& rules, Config* config) const {
+    if (rules.IsNull()) return Status();
+    if (!rules.IsMap()) return Status::Error(At(rules.Mark()), "`rules` must map rule ids or names to settings");
+    for (const auto& entry : rules) {
+      std::string name = entry.first.Scalar();
+      const Rule* rule = registry_.Find(name);
+      if (!rule) return Status::Error(At(entry.first.Mark()), fmt::format("unknown rule `{}`", name));
+      RuleSetting& setting = config->rules[rule->info().id];
+      const YAML::Node& value = entry.second;
+      if (value.IsScalar()) {
+        Status s = Word(value, &setting);
+        if (!s.ok()) return s;
+        continue;
+      }
+      if (!value.IsMap())
+        return Status::Error(At(value.Mark()), fmt::format("rule `{}` must be `off`, `on`, a severity or a mapping", name));
+      for (const auto& field : value) {
+        std::string key = field.first.Scalar();
+        if (key == "enabled") {
+          std::string v = field.second.Scalar();
+          if (v != "true" && v != "false")
+            return Status::Error(At(field.second.Mark()), fmt::format("`enabled` must be `true` or `false`, not `{}`", v));
+          setting.enabled = v == "true";
+        } else if (key == "severity") {
+          auto s = ParseSeverity(field.second.Scalar());
+          if (!s)
+            return Status::Error(At(field.second.Mark()),
+                                 fmt::format("unknown severity `{}`; expected info, low, medium, high or critical",
+                                             field.second.Scalar()));
+          setting.severity = *s;
+        } else {
+          return Status::Error(At(field.first.Mark()),
+                               fmt::format("unknown rule setting `{}`; expected `enabled` or `severity`", key));
+        }
+      }
+    }
+    return Status();
+  }
+
+  Status Ignore(const YAML::Node& ignore, Config* config) const {
+    if (ignore.IsNull()) return Status();
+    if (ignore.IsScalar()) {
+      config->ignore.push_back(ignore.Scalar());
+      return Status();
+    }
+    if (!ignore.IsSequence()) return Status::Error(At(ignore.Mark()), "`ignore` must be a list of path globs");
+    for (const auto& glob : ignore) {
+      if (!glob.IsScalar()) return Status::Error(At(glob.Mark()), "each `ignore` entry must be a path glob");
+      config->ignore.push_back(glob.Scalar());
+    }
+    return Status();
+  }
+
+  std::shared_ptr<const std::string> path_;
+  const Registry& registry_;
+};
+
+}  // namespace
+
+bool Config::Enabled(const RuleInfo& rule) const {
+  auto it = rules.find(rule.id);
+  return it == rules.end() || !it->second.enabled || *it->second.enabled;
+}
+
+Severity Config::SeverityOf(const RuleInfo& rule, Severity reported) const {
+  auto it = rules.find(rule.id);
+  return it != rules.end() && it->second.severity ? *it->second.severity : reported;
+}
+
+bool Config::Ignored(const std::string& path) const {
+  for (const std::string& glob : ignore)
+    if (PathIgnored(glob, path)) return true;
+  return false;
+}
+
+Result<Config> ParseConfig(const std::string& path, const std::string& text, const Registry& registry) {
+  return ConfigParser(path, registry).Parse(text);
+}
+
+Result<Config> LoadConfig(const std::string& path, const Registry& registry) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::Error(SourceLoc{std::make_shared<const std::string>(path), 0, 0}, "cannot read config file");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ParseConfig(path, ss.str(), registry);
+}
+
+}  // namespace trustcheck::lint

@@ -1,0 +1,65 @@
+// Runs rules, then applies the config and the inline suppressions.
+
+#include "lint/linter.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "lint/suppression.h"
+
+namespace trustcheck::lint {
+
+namespace {
+
+class CollectingSink : public FindingSink {
+ public:
+  CollectingSink(const RuleInfo& info, std::vector<Finding>* out) : info_(info), out_(out) {}
+  void Report(SourceLoc loc, std::string message, std::optional<Severity> severity) override {
+    out_->push_back({info_.id, info_.name, severity.value_or(info_.severity), std::move(message), std::move(loc)});
+  }
+
+ private:
+  const RuleInfo& info_;
+  std::vector<Finding>* out_;
+};
+
+auto SortKey(const Finding& f) { return std::make_tuple(f.loc.path(), f.loc.line, f.loc.column, f.rule, f.message); }
+
+}  // namespace
+
+std::vector<Finding> RunLint(const Registry& registry, const std::vector<LoadedFile>& files,
+                             const LintOptions& options) {
+  std::vector<LoadedFile> kept;
+  const std::vector<LoadedFile>* input = &files;
+  if (options.config && !options.config->ignore.empty()) {
+    for (const LoadedFile& f : files)
+      if (!options.config->Ignored(f.path)) kept.push_back(f);
+    input = &kept;
+  }
+  const Rule* only = options.only_rule.empty() ? nullptr : registry.Find(options.only_rule);
+  if (!options.only_rule.empty() && !only) return {};
+  std::vector<Finding> findings;
+  for (const auto& rule : registry.rules()) {
+    const RuleInfo& info = rule->info();
+    if (only ? rule.get() != only : options.config && !options.config->Enabled(info)) continue;
+    std::vector<Finding> found;
+    CollectingSink sink(info, &found);
+    rule->Check(LintInput{input}, sink);
+    for (Finding& f : found) {
+      if (!only && options.config) f.severity = options.config->SeverityOf(info, f.severity);
+      if (options.sources) {
+        const SourceLines* lines = options.sources->Get(f.loc.path());
+        if (lines && IsSuppressed(*lines, f.loc.line, info)) continue;
+      }
+      if (options.config && options.config->Ignored(f.loc.path())) continue;
+      findings.push_back(std::move(f));
+    }
+  }
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) { return SortKey(a) < SortKey(b); });
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) { return SortKey(a) == SortKey(b); }),
+                 findings.end());
+  return findings;
+}
+
+}  // namespace trustcheck::lint

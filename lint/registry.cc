@@ -1,0 +1,58 @@
+// The rule registry, severity names and the per-trust rule adapter.
+
+#include "lint/registry.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace trustcheck::lint {
+
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+const char* SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo: return "info";
+    case Severity::kLow: return "low";
+    case Severity::kMedium: return "medium";
+    case Severity::kHigh: return "high";
+    case Severity::kCritical: return "critical";
+  }
+  return "?";
+}
+
+std::optional<Severity> ParseSeverity(std::string_view name) {
+  for (Severity s : {Severity::kInfo, Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical})
+    if (IEquals(name, SeverityName(s))) return s;
+  return std::nullopt;
+}
+
+void TrustRule::Check(const LintInput& input, FindingSink& sink) const {
+  for (const LoadedFile& file : *input.files)
+    for (const Trust& trust : file.trusts) CheckTrust(file, trust, sink);
+}
+
+void Registry::Add(std::unique_ptr<Rule> rule) {
+  // Duplicate ids or names are a programming error the registry test
+  // catches (tests/lint_rules_test.cc); Find() returns the first.
+  auto at = std::lower_bound(rules_.begin(), rules_.end(), rule, [](const auto& a, const auto& b) {
+    return std::string_view(a->info().id) < std::string_view(b->info().id);
+  });
+  rules_.insert(at, std::move(rule));
+}
+
+const Rule* Registry::Find(std::string_view id_or_name) const {
+  for (const auto& r : rules_)
+    if (IEquals(r->info().id, id_or_name) || IEquals(r->info().name, id_or_name)) return r.get();
+  return nullptr;
+}
+
+}  // namespace trustcheck::lint

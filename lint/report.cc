@@ -1,0 +1,217 @@
+// The text, JSON and SARIF outputs of `trustcheck lint`.
+
+#include "lint/report.h"
+
+#include <fmt/format.h>
+#include <json/json.h>
+
+#include <cctype>
+#include <functional>
+#include <map>
+
+#include "lint/docs.h"
+
+namespace trustcheck::lint {
+
+const char* const kProjectUri = "https://github.com/trustcheck/trustcheck";
+
+namespace {
+
+std::string WriteJson(const Json::Value& v) {
+  Json::StreamWriterBuilder b;
+  b["indentation"] = "  ";
+  b["emitUTF8"] = true;
+  return Json::writeString(b, v) + "\n";
+}
+
+const char* SeverityColor(Severity s) {
+  switch (s) {
+    case Severity::kCritical: return "1;31";
+    case Severity::kHigh: return "31";
+    case Severity::kMedium: return "33";
+    case Severity::kLow: return "36";
+    case Severity::kInfo: return "2";
+  }
+  return "0";
+}
+
+// The source line and a caret under the column, tabs kept for alignment.
+std::string SourceExcerpt(const SourceLines* lines, const SourceLoc& loc, bool color) {
+  if (!lines || !loc.known()) return "";
+  std::string_view line = lines->Line(loc.line);
+  if (line.empty()) return "";
+  std::string number = std::to_string(loc.line);
+  std::string pad(number.size(), ' ');
+  std::string caret;
+  for (size_t i = 0; loc.column > 0 && i + 1 < loc.column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';
+  std::string mark = color ? "\033[1;32m^\033[0m" : "^";
+  return fmt::format("    {} | {}\n    {} | {}{}\n", number, line, pad, caret, mark);
+}
+
+std::string Summary(const std::vector<Finding>& findings, const std::vector<LoadedFile>& files) {
+  size_t trusts = 0;
+  for (const LoadedFile& f : files) trusts += f.trusts.size();
+  std::string checked = fmt::format("{} trust{} in {} file{}", trusts, trusts == 1 ? "" : "s", files.size(),
+                                    files.size() == 1 ? "" : "s");
+  if (findings.empty()) return fmt::format("no findings ({} checked)\n", checked);
+  std::map<Severity, size_t, std::greater<>> by_severity;
+  std::map<std::string, int> with_findings;
+  for (const Finding& f : findings) {
+    by_severity[f.severity]++;
+    with_findings[f.loc.path()] = 1;
+  }
+  std::string counts;
+  for (const auto& [s, n] : by_severity) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, SeverityName(s));
+  return fmt::format("{} finding{} in {} file{}: {} ({} checked)\n", findings.size(), findings.size() == 1 ? "" : "s",
+                     with_findings.size(), with_findings.size() == 1 ? "" : "s", counts, checked);
+}
+
+// A relative path as a URI reference (RFC 3986): unreserved bytes and `/`
+// stay, everything else is percent-encoded. Absolute paths become file URIs.
+std::string PathUri(std::string path) {
+  while (path.rfind("./", 0) == 0) path.erase(0, 2);
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') out += static_cast<char>(c);
+    else out += fmt::format("%{:02X}", c);
+  }
+  return path.rfind('/', 0) == 0 ? "file://" + out : out;
+}
+
+// GitHub code scanning ranks results by this number (critical >= 9.0,
+// high >= 7.0, medium >= 4.0, low below).
+const char* SecuritySeverity(Severity s) {
+  switch (s) {
+    case Severity::kCritical: return "9.5";
+    case Severity::kHigh: return "8.0";
+    case Severity::kMedium: return "5.5";
+    case Severity::kLow: return "3.0";
+    case Severity::kInfo: return "1.0";
+  }
+  return "0.0";
+}
+
+}  // namespace
+
+const char* SarifLevel(Severity severity) {
+  switch (severity) {
+    case Severity::kCritical:
+    case Severity::kHigh: return "error";
+    case Severity::kMedium: return "warning";
+    case Severity::kLow:
+    case Severity::kInfo: return "note";
+  }
+  return "none";
+}
+
+std::string RenderText(const ReportInput& in) {
+  auto paint = [&](const char* code, const std::string& s) {
+    return in.color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  };
+  std::string out;
+  std::string current;
+  for (const Finding& f : *in.findings) {
+    const std::string& path = f.loc.path();
+    if (path != current || out.empty()) {
+      if (!out.empty()) out += "\n";
+      out += paint("1", path.empty() ? std::string("(no file)") : path) + "\n";
+      current = path;
+    }
+    std::string where = f.loc.known() ? fmt::format("{}:{}", f.loc.line, f.loc.column) : std::string("-");
+    out += fmt::format("  {}  {}  {}  {}\n", where, paint(SeverityColor(f.severity), SeverityName(f.severity)),
+                       paint("2", f.rule + " " + f.name), f.message);
+    out += SourceExcerpt(in.sources ? in.sources->Get(path) : nullptr, f.loc, in.color);
+  }
+  if (!out.empty()) out += "\n";
+  out += Summary(*in.findings, *in.files);
+  return out;
+}
+
+std::string RenderJson(const ReportInput& in) {
+  Json::Value root(Json::objectValue);
+  Json::Value files(Json::arrayValue);
+  for (const LoadedFile& f : *in.files) {
+    Json::Value v(Json::objectValue);
+    v["path"] = f.path;
+    v["format"] = f.format;
+    v["trusts"] = static_cast<Json::UInt64>(f.trusts.size());
+    files.append(v);
+  }
+  root["files"] = files;
+  Json::Value findings(Json::arrayValue);
+  for (const Finding& f : *in.findings) {
+    Json::Value v(Json::objectValue);
+    v["rule"] = f.rule;
+    v["name"] = f.name;
+    v["severity"] = SeverityName(f.severity);
+    v["message"] = f.message;
+    v["source"] = f.loc.path();
+    v["line"] = f.loc.line;
+    v["column"] = f.loc.column;
+    findings.append(v);
+  }
+  root["findings"] = findings;
+  return WriteJson(root);
+}
+
+std::string RenderSarif(const ReportInput& in) {
+  Json::Value driver(Json::objectValue);
+  driver["name"] = "trustcheck";
+  driver["version"] = in.tool_version;
+  driver["semanticVersion"] = in.tool_version;
+  driver["informationUri"] = kProjectUri;
+  Json::Value rules(Json::arrayValue);
+  std::map<std::string, Json::ArrayIndex> index;
+  for (const auto& r : in.registry->rules()) {
+    const RuleInfo& i = r->info();
+    Json::Value rule(Json::objectValue);
+    rule["id"] = i.id;
+    rule["name"] = i.name;
+    rule["shortDescription"]["text"] = std::string(i.summary);
+    rule["fullDescription"]["text"] = std::string(i.why);
+    rule["help"]["text"] = RenderRuleText(i);
+    rule["help"]["markdown"] = RenderRuleMarkdown(i);
+    rule["defaultConfiguration"]["level"] = SarifLevel(i.severity);
+    Json::Value tags(Json::arrayValue);
+    tags.append("security");
+    tags.append("oidc");
+    rule["properties"]["tags"] = tags;
+    rule["properties"]["precision"] = "high";
+    rule["properties"]["severity"] = SeverityName(i.severity);
+    rule["properties"]["security-severity"] = SecuritySeverity(i.severity);
+    index[i.id] = rules.size();
+    rules.append(rule);
+  }
+  driver["rules"] = rules;
+  Json::Value results(Json::arrayValue);
+  for (const Finding& f : *in.findings) {
+    Json::Value result(Json::objectValue);
+    result["ruleId"] = f.rule;
+    auto it = index.find(f.rule);
+    if (it != index.end()) result["ruleIndex"] = it->second;
+    result["level"] = SarifLevel(f.severity);
+    result["message"]["text"] = f.message;
+    Json::Value physical(Json::objectValue);
+    physical["artifactLocation"]["uri"] = PathUri(f.loc.path());
+    if (f.loc.path().rfind('/', 0) != 0) physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%";
+    // SARIF regions are 1-based; a finding about a whole file points at its start.
+    physical["region"]["startLine"] = f.loc.line > 0 ? f.loc.line : 1;
+    physical["region"]["startColumn"] = f.loc.column > 0 ? f.loc.column : 1;
+    Json::Value location(Json::objectValue);
+    location["physicalLocation"] = physical;
+    result["locations"].append(location);
+    result["properties"]["severity"] = SeverityName(f.severity);
+    results.append(result);
+  }
+  Json::Value run(Json::objectValue);
+  run["tool"]["driver"] = driver;
+  run["columnKind"] = "unicodeCodePoints";
+  run["results"] = results;
+  Json::Value root(Json::objectValue);
+  root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+  root["version"] = "2.1.0";
+  root["runs"].append(run);
+  return WriteJson(root);
+}
+
+}  // namespace trustcheck::lint

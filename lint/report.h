@@ -1,0 +1,55 @@
+// lint/report.h: the three outputs of `trustcheck lint`.
+//
+// TEXT, for people: findings grouped by file, each with its severity, rule,
+// message and the offending source line with a caret; colour only when
+// `color` is set (the CLI sets it for a terminal).
+//
+// JSON, for scripts (the contract in DESIGN.md):
+//   {"files": [{"path", "format", "trusts"}],
+//    "findings": [{"rule", "name", "severity", "message", "source", "line", "column"}]}
+//
+// SARIF 2.1.0, for code scanning: every rule of the registry in
+// tool.driver.rules (id, name, descriptions, help, default level, properties
+// with tags and security-severity), every finding a result with ruleId,
+// ruleIndex, level, message and a physical location with a region.
+//
+// THREAD SAFETY
+//
+// Pure functions of their inputs (the SourceCache is read and filled).
+
+#ifndef TRUSTCHECK_LINT_REPORT_H_
+#define TRUSTCHECK_LINT_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "lint/registry.h"
+#include "lint/rule.h"
+#include "lint/sources.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck::lint {
+
+struct ReportInput {
+  const Registry* registry = nullptr;
+  const std::vector<LoadedFile>* files = nullptr;
+  const std::vector<Finding>* findings = nullptr;
+  SourceCache* sources = nullptr;  // for the text output's source lines
+  bool color = false;
+  std::string tool_version;        // "0.1.0"
+};
+
+std::string RenderText(const ReportInput& in);
+std::string RenderJson(const ReportInput& in);
+std::string RenderSarif(const ReportInput& in);
+
+// SARIF `level` for a severity: critical and high are `error`, medium
+// `warning`, low and info `note`.
+const char* SarifLevel(Severity severity);
+
+// Where the project lives, for SARIF's informationUri and the docs.
+extern const char* const kProjectUri;
+
+}  // namespace trustcheck::lint
+
+#endif  // TRUSTCHECK_LINT_REPORT_H_
