@@ -1,0 +1,69 @@
+// TC011: Google accounts and Cognito identity pools are pinned by `aud`.
+
+#include "rules/builtin_provider_without_audience.h"
+
+#include <fmt/format.h>
+
+#include "lint/analysis.h"
+
+namespace trustcheck::rules {
+
+const lint::RuleInfo& BuiltinProviderWithoutAudience::info() const {
+  static const lint::RuleInfo kInfo{
+      "TC011",
+      "builtin-provider-without-audience",
+      lint::Severity::kCritical,
+      "A trust on Google accounts, Cognito identity pools, Login with Amazon or Facebook does not pin the audience",
+      "On these built-in providers the audience is the tenant: the OAuth client id (`accounts.google.com:aud`), "
+      "the identity pool id (`cognito-identity.amazonaws.com:aud`) or the application id. Without an exact "
+      "condition on it, any Google account of any OAuth client, or any identity of any Cognito identity pool in "
+      "any account, can assume the role. IAM refuses to create such Cognito trusts today, but older roles and "
+      "roles written through other paths still exist.",
+      {{"AWS: Google without an audience", "json",
+        R"({
+  "Effect": "Allow",
+  "Principal": {"Federated": "accounts.google.com"},
+  "Action": "sts:AssumeRoleWithWebIdentity"
+})"},
+       {"AWS: Cognito with a wildcard audience", "json",
+        R"({"StringLike": {"cognito-identity.amazonaws.com:aud": "us-east-1:*"}})"}},
+      {{"AWS: Cognito pinned to one identity pool", "json",
+        R"({"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:12345678-1234-1234-1234-123456789012"},
+ "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}})"}},
+      {"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html",
+       "https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html"}};
+  return kInfo;
+}
+
+void BuiltinProviderWithoutAudience::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
+  for (const Statement& st : trust.statements) {
+    if (st.effect != Effect::kAllow) continue;
+    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
+      const IssuerProfile* p = issuer.profile;
+      if (!p || !p->audience_pins || lint::TenantScope(trust, st, issuer) != lint::Scope::kOpen) continue;
+      // A wildcard audience is reported on the value; no audience at all on the issuer.
+      bool reported = false;
+      std::vector<lint::TestSite> tests;
+      lint::CollectTests(st.when, &tests);
+      for (const lint::TestSite& site : tests) {
+        const Test& t = *site.test;
+        if (site.under_not || !lint::IsPositiveValueMatch(t) || !lint::ReadsClaim(t, "aud") ||
+            !lint::VisibleFor(t.ref, issuer))
+          continue;
+        for (const Operand& o : t.operands) {
+          if (!o.valid || !(t.kind == MatchKind::kString && o.pattern.has_wildcards())) continue;
+          sink.Report(o.loc.known() ? o.loc : site.loc,
+                      fmt::format("{} can {} (`{}` matches `{}`, so it does not pin your {})", p->everything,
+                                  lint::AccessPhrase(trust), lint::ClaimDisplay(t), o.text, p->tenant_noun));
+          reported = true;
+        }
+      }
+      if (reported) continue;
+      sink.Report(lint::StatementLoc(trust, st, issuer),
+                  fmt::format("{} can {}: no exact condition on the audience pins your {}", p->everything,
+                              lint::AccessPhrase(trust), p->tenant_noun));
+    }
+  }
+}
+
+}  // namespace trustcheck::rules

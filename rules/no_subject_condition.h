@@ -1,0 +1,19 @@
+// TC004 no-subject-condition: a trust on a per-tenant or unknown issuer that
+// checks nothing identifying the workload. See docs/rules/TC004-no-subject-condition.md.
+
+#ifndef TRUSTCHECK_RULES_NO_SUBJECT_CONDITION_H_
+#define TRUSTCHECK_RULES_NO_SUBJECT_CONDITION_H_
+
+#include "lint/rule.h"
+
+namespace trustcheck::rules {
+
+class NoSubjectCondition : public lint::TrustRule {
+ public:
+  const lint::RuleInfo& info() const override;
+  void CheckTrust(const LoadedFile& file, const Trust& trust, lint::FindingSink& sink) const override;
+};
+
+}  // namespace trustcheck::rules
+
+#endif  // TRUSTCHECK_RULES_NO_SUBJECT_CONDITION_H_

@@ -1,0 +1,123 @@
+// TC001: every Allow statement on a shared issuer must pin the tenant.
+
+#include "rules/shared_issuer_without_tenant_pin.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lint/analysis.h"
+
+namespace trustcheck::rules {
+
+using lint::AcceptedIssuer;
+using lint::TestSite;
+
+const lint::RuleInfo& SharedIssuerWithoutTenantPin::info() const {
+  static const lint::RuleInfo kInfo{
+      "TC001",
+      "shared-issuer-without-tenant-pin",
+      lint::Severity::kCritical,
+      "A trust on a shared issuer (GitHub Actions, GitLab.com, HCP Terraform, Buildkite) checks nothing that names "
+      "the tenant",
+      "One issuer URL serves every customer of these platforms: every GitHub repository in the world gets tokens "
+      "from `https://token.actions.githubusercontent.com`. A trust that checks only the issuer and the audience "
+      "(which any workflow can choose) lets every one of them in. This is the misconfiguration behind the public "
+      "reports of hundreds of assumable AWS roles.\n\n"
+      "The rule reads each Allow statement with the platform's semantics (every statement, Deny statements "
+      "respected) and reports the ones where no condition pins the organisation, group or workspace: on AWS no "
+      "`sub` (or `repository`, `job_workflow_ref`, ...) condition; on Vault a role with only `bound_audiences`; on "
+      "GCP a provider without `attributeCondition`; in Entra a flexible credential that does not constrain the "
+      "subject.",
+      {{"AWS: only the audience is checked", "json",
+        R"({
+  "Effect": "Allow",
+  "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+  "Action": "sts:AssumeRoleWithWebIdentity",
+  "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}
+})"}},
+      {{"AWS: the subject names the repository", "json",
+        R"({
+  "Effect": "Allow",
+  "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+  "Action": "sts:AssumeRoleWithWebIdentity",
+  "Condition": {"StringEquals": {
+    "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+    "token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}}
+})"}},
+      {"https://securitylabs.datadoghq.com/articles/exploring-github-to-aws-keyless-authentication-flaws/",
+       "https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/"
+       "about-security-hardening-with-openid-connect",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"}};
+  return kInfo;
+}
+
+namespace {
+
+// "`a`", "`a` and `b`", "`a`, `b` and `c`".
+std::string JoinCode(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += i + 1 == items.size() ? " and " : ", ";
+    out += fmt::format("`{}`", items[i]);
+  }
+  return out;
+}
+
+bool Contains(const std::vector<const char*>& list, const std::string& item) {
+  return std::any_of(list.begin(), list.end(), [&](const char* s) { return item == s; });
+}
+
+}  // namespace
+
+void SharedIssuerWithoutTenantPin::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
+  for (const Statement& st : trust.statements) {
+    if (st.effect != Effect::kAllow) continue;
+    for (const AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
+      const IssuerProfile* p = issuer.profile;
+      if (!p || issuer.guessed || p->tenancy != Tenancy::kShared || p->audience_pins) continue;
+      if (lint::TenantScope(trust, st, issuer) != lint::Scope::kOpen) continue;
+      std::vector<TestSite> tests;
+      lint::CollectTests(st.when, &tests);
+      bool wildcard = false;             // TC002 reports those
+      std::string unpinned_value;        // an exact identifying value that names no tenant
+      std::string unpinned_claim;
+      std::vector<std::string> checked;  // what the statement does check
+      bool all_attacker_chosen = true;
+      for (const TestSite& site : tests) {
+        const Test& t = *site.test;
+        if (site.under_not || !lint::IsPositiveValueMatch(t) || lint::IsIssuerTest(t) || !lint::VisibleFor(t.ref, issuer))
+          continue;
+        std::string display = lint::ClaimDisplay(t);
+        if (std::find(checked.begin(), checked.end(), display) == checked.end()) checked.push_back(display);
+        if (!Contains(p->attacker_chosen, lint::ClaimName(t))) all_attacker_chosen = false;
+        if (!lint::IsIdentifyingClaim(t, issuer)) continue;
+        for (const Operand& o : t.operands) {
+          if (!o.valid) continue;
+          ClaimReading r = lint::ReadOperand(*p, lint::ClaimName(t), t, o);
+          if (r.open_before_tenant) wildcard = true;
+          if (r.recognised && !r.tenant_pinned && !r.has_wildcard && unpinned_value.empty()) {
+            unpinned_value = o.text;
+            unpinned_claim = display;
+          }
+        }
+      }
+      if (wildcard) continue;
+      std::string who = fmt::format("{} can {}", p->everything, lint::AccessPhrase(trust));
+      std::string why;
+      if (!unpinned_value.empty()) {
+        why = fmt::format("`{}` `{}` names no {}", unpinned_claim, unpinned_value, p->tenant_noun);
+      } else if (checked.empty()) {
+        why = "nothing but the issuer is checked";
+      } else if (all_attacker_chosen) {
+        why = fmt::format("it checks only {}, which any {} user can choose", JoinCode(checked), p->platform);
+      } else {
+        why = fmt::format("it checks only {}, which {} not name the {}", JoinCode(checked),
+                          checked.size() == 1 ? "does" : "do", p->tenant_noun);
+      }
+      sink.Report(lint::StatementLoc(trust, st, issuer), fmt::format("{}: {}", who, why));
+    }
+  }
+}
+
+}  // namespace trustcheck::rules
