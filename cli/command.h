@@ -40,6 +40,8 @@ bool CheckChoice(const std::string& name, const std::string& value, const std::v
 
 int EvalCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);
+int LintCommand(int argc, char** argv);
+int RulesCommand(int argc, char** argv);
 
 }  // namespace trustcheck::cli
 

@@ -13,6 +13,8 @@ constexpr const char* kUsage = R"(usage: trustcheck <command> [options] PATH...
 commands:
   eval   would this token be accepted, by which trust, and if not, why not
   diff   does a change let in a token that was refused before; show one
+  lint   which trusts are too relaxed or broken, and what they let in
+  rules  list the lint rules, or explain one
   --version
 
 run `trustcheck <command> --help` for a command's options
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
   }
   if (command == "eval") return EvalCommand(argc, argv);
   if (command == "diff") return DiffCommand(argc, argv);
+  if (command == "lint") return LintCommand(argc, argv);
+  if (command == "rules") return RulesCommand(argc, argv);
   std::fputs(kUsage, stderr);
   return UsageError("unknown command `" + command + "`");
 }

@@ -1,0 +1,93 @@
+// `trustcheck lint [--format text|json|sarif] [--fail-on SEVERITY] [--config FILE] [--type FORMAT] PATH...`
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/command.h"
+#include "lint/config.h"
+#include "lint/linter.h"
+#include "lint/registry.h"
+#include "lint/report.h"
+#include "rules/builtin_rules.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: trustcheck lint [--format text|json|sarif] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
+    "                       [--type FORMAT] [--no-color] PATH...\n"
+    "\n"
+    "Reports trusts that are too relaxed or broken, and what they let in. Exit codes: 0 when no finding is at or\n"
+    "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
+    "rules; docs/lint.md explains the config file and inline suppressions.";
+
+}  // namespace
+
+int LintCommand(int argc, char** argv) {
+  Args args;
+  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type"}, {"help", "no-color"}, &args))
+    return kExitError;
+  if (args.Has("help")) {
+    std::puts(kUsage);
+    return kExitOk;
+  }
+  if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + kUsage);
+  std::string format = args.Get("format", "text");
+  if (!CheckChoice("format", format, {"text", "json", "sarif"})) return kExitError;
+  std::string fail_on_name = args.Get("fail-on", "medium");
+  auto fail_on = lint::ParseSeverity(fail_on_name);
+  if (!fail_on) {
+    CheckChoice("fail-on", fail_on_name, {"info", "low", "medium", "high", "critical"});
+    return kExitError;
+  }
+
+  lint::Registry registry;
+  rules::RegisterBuiltinRules(registry);
+  lint::Config config;
+  if (args.Has("config")) {
+    auto loaded = lint::LoadConfig(args.Get("config"), registry);
+    if (!loaded.ok()) return UsageError(loaded.status().ToString());
+    config = std::move(*loaded);
+  }
+
+  LoadOptions options;
+  options.forced_format = args.Get("type");
+  options.malformed_is_error = false;  // malformed trusts are findings, not load errors
+  auto loaded = LoadPaths(args.positional, options);
+  if (!loaded.ok()) return UsageError(loaded.status().ToString());
+  for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
+  std::vector<LoadedFile> files;
+  for (LoadedFile& f : loaded->files)
+    if (!config.Ignored(f.path)) files.push_back(std::move(f));
+
+  lint::SourceCache sources;
+  lint::LintOptions lint_options;
+  lint_options.config = &config;
+  lint_options.sources = &sources;
+  std::vector<lint::Finding> findings = lint::RunLint(registry, files, lint_options);
+
+  lint::ReportInput report;
+  report.registry = &registry;
+  report.files = &files;
+  report.findings = &findings;
+  report.sources = &sources;
+  report.color = format == "text" && !args.Has("no-color") && std::getenv("NO_COLOR") == nullptr &&
+                 isatty(STDOUT_FILENO);
+  report.tool_version = TRUSTCHECK_VERSION;
+  std::string out = format == "json" ? lint::RenderJson(report)
+                    : format == "sarif" ? lint::RenderSarif(report)
+                                        : lint::RenderText(report);
+  std::fputs(out.c_str(), stdout);
+
+  if (!loaded->errors.empty()) return kExitError;
+  for (const lint::Finding& f : findings)
+    if (f.severity >= *fail_on) return kExitNegative;
+  return kExitOk;
+}
+
+}  // namespace trustcheck::cli
