@@ -209,6 +209,26 @@ TEST(CelParse, ContinuationColumnLocatesBlockScalars) {
   EXPECT_EQ(expr.status().ToString(), "provider.yaml:3:17: error: unexpected `=`, did you mean `==`");
 }
 
+TEST(CelParse, LocateMapsDecodedOffsetsBackToTheFile) {
+  // As if the text came from the JSON string "a == \"x\" &&" on line 7,
+  // column 20: each escaped quote takes two bytes in the file.
+  std::string text = "a == \"x\" &&";
+  std::vector<uint32_t> raw = {0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12};
+  ParseOptions options;
+  options.locate = [&](uint32_t offset) {
+    SourceLoc loc = Base();
+    loc.line = 7;
+    loc.column = 21 + (offset < raw.size() ? raw[offset] : raw.back() + 1);
+    return loc;
+  };
+  auto expr = Parse(text, Base(), options);
+  ASSERT_FALSE(expr.ok());
+  EXPECT_EQ(expr.status().ToString(), "provider.yaml:7:34: error: expected an expression, found end of expression");
+  auto ok = Parse("a == \"x\"", Base(), options);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)->child(1).loc().column, 26u);
+}
+
 TEST(CelParse, UnknownBaseLocationKeepsTheFile) {
   SourceLoc base;
   base.file = std::make_shared<const std::string>("x.json");

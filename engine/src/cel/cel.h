@@ -65,8 +65,8 @@
 // on the first line the column is base.column + offset, on later lines it is
 // ParseOptions::continuation_column + the offset within the line (set it to
 // the indentation + 1 of a YAML block scalar). Columns count bytes. Text that
-// reached us through an escaping layer (a JSON string with \" in it) is
-// located in its decoded form, which may be a few columns off.
+// reached us through an escaping layer (a JSON string with \" in it) can be
+// traced back exactly with ParseOptions::locate.
 //
 // LIMITS (hostile input never overflows the stack or hangs)
 //
@@ -365,6 +365,11 @@ struct ParseOptions {
   size_t max_length = 16 * 1024;     // bytes of expression text
   int max_depth = 250;               // nesting of the tree and of the parser
   uint32_t continuation_column = 1;  // file column of lines 2.. of the text
+  // When set, maps a byte offset of the text (0 to text.size() inclusive) to
+  // its location, instead of counting from `base`: for text decoded from an
+  // escaped form (a JSON string with \" in it, a folded YAML scalar) whose
+  // bytes the caller can trace back to the file.
+  std::function<SourceLoc(uint32_t offset)> locate;
 };
 
 // Parses one expression. `base` is the location of text[0] in its file. On

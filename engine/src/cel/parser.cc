@@ -22,8 +22,8 @@ using internal::Sanitize;
 // Maps a byte offset of the expression text to a SourceLoc in its file.
 class Locator {
  public:
-  Locator(std::string_view text, const SourceLoc& base, uint32_t continuation_column)
-      : base_(base), continuation_column_(continuation_column) {
+  Locator(std::string_view text, const SourceLoc& base, const ParseOptions& options)
+      : base_(base), continuation_column_(options.continuation_column), locate_(options.locate) {
     line_starts_.push_back(0);
     for (size_t i = 0; i < text.size(); ++i) {
       if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
@@ -33,6 +33,7 @@ class Locator {
   }
 
   SourceLoc At(uint32_t offset) const {
+    if (locate_) return locate_(offset);
     SourceLoc loc = base_;
     if (!base_.known()) return loc;
     size_t line = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - line_starts_.begin() - 1;
@@ -48,6 +49,7 @@ class Locator {
  private:
   SourceLoc base_;
   uint32_t continuation_column_;
+  std::function<SourceLoc(uint32_t)> locate_;
   std::vector<uint32_t> line_starts_;
 };
 
@@ -438,7 +440,7 @@ class Parser {
   Parser(std::string_view text, const SourceLoc& base, const ParseOptions& options)
       : text_(text),
         options_(options),
-        locator_(text, base, options.continuation_column),
+        locator_(text, base, options),
         source_(std::make_shared<const std::string>(text)) {}
 
   Result<std::shared_ptr<const Expr>> Run() {
@@ -894,7 +896,7 @@ Result<std::shared_ptr<const Expr>> Parse(std::string_view text, const SourceLoc
   constexpr size_t kHardLimit = size_t{1} << 30;  // offsets are 32-bit
   size_t limit = std::min(options.max_length, kHardLimit);
   if (text.size() > limit) {
-    return Status::Error(base, "expression is " + std::to_string(text.size()) + " bytes long, more than the limit of " +
+    return Status::Error(options.locate ? options.locate(0) : base, "expression is " + std::to_string(text.size()) + " bytes long, more than the limit of " +
                                    std::to_string(limit));
   }
   return Parser(text, base, options).Run();
