@@ -285,15 +285,19 @@ Result<Trust> PolicyLowering::Run() {
   if (std::regex_match(in_.arn, m, kRoleArn)) role_account_ = m[1].str();
   if (!policy.isObject()) return Status::Error(Loc(policy), "trust policy must be a JSON object");
 
+  // Problems of the document as a whole: IAM refuses it, so no statement
+  // may apply (each gets a false first part).
+  std::vector<Node> refused;
   for (const std::string& key : SourceOrder(policy)) {
     if (key != "Version" && key != "Statement" && key != "Id")
-      Malformed(KeyLoc(policy[key]), fmt::format("unknown policy element `{}`", key));
+      refused.push_back(MalformedNode(KeyLoc(policy[key]), fmt::format("unknown policy element `{}`", key)));
   }
   if (policy.isMember("Version")) {
     const Json::Value& v = policy["Version"];
     if (!v.isString() || (v.asString() != "2012-10-17" && v.asString() != "2008-10-17"))
-      Malformed(Loc(v), fmt::format("policy `Version` must be `2012-10-17` or `2008-10-17`, not `{}`",
-                                    IamText(v).value_or("?")));
+      refused.push_back(MalformedNode(
+          Loc(v), fmt::format("policy `Version` must be `2012-10-17` or `2008-10-17`, not `{}`",
+                              IamText(v).value_or("?"))));
     else
       trust_.policy_version = v.asString();
   }
@@ -312,6 +316,11 @@ Result<Trust> PolicyLowering::Run() {
     Statement s;
     s.loc = Loc(*st);
     s.when = LowerStatement(*st, index++, &s);
+    if (!refused.empty()) {
+      std::vector<Node> parts = refused;
+      parts.push_back(std::move(s.when));
+      s.when = Node::And(std::move(parts), s.loc);
+    }
     trust_.statements.push_back(std::move(s));
   }
   return trust_;
