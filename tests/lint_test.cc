@@ -1,0 +1,331 @@
+// The lint framework: globs, inline suppressions, the config file, RunLint's
+// config handling, the three reporters and the command's exit codes.
+
+#include <gtest/gtest.h>
+#include <json/json.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <sys/wait.h>
+
+#include "lint/config.h"
+#include "lint/glob.h"
+#include "lint/linter.h"
+#include "lint/registry.h"
+#include "lint/report.h"
+#include "lint/suppression.h"
+#include "rules/builtin_rules.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck::lint {
+namespace {
+
+const std::string kSource = TRUSTCHECK_SOURCE_DIR;
+const std::string kBadWildcards = "corpus/lint/wildcard-before-tenant-boundary/bad.json";
+const std::string kGoodWildcards = "corpus/lint/wildcard-before-tenant-boundary/good.json";
+
+const Registry& Builtins() {
+  static const Registry* registry = [] {
+    auto* r = new Registry;
+    rules::RegisterBuiltinRules(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+std::vector<LoadedFile> Load(const std::vector<std::string>& paths) {
+  LoadOptions options;
+  options.malformed_is_error = false;
+  std::vector<std::string> full;
+  for (const std::string& p : paths) full.push_back(kSource + "/" + p);
+  auto loaded = LoadPaths(full, options);
+  EXPECT_TRUE(loaded.ok());
+  EXPECT_TRUE(loaded->errors.empty());
+  return std::move(loaded->files);
+}
+
+// ---------------------------------------------------------------------------
+
+TEST(lint_test, globs_match_paths) {
+  struct Case {
+    const char* glob;
+    const char* path;
+    bool ignored;
+  } cases[] = {
+      {"examples/**", "examples/a/b.json", true},
+      {"examples/**", "other/examples.json", false},
+      {"examples", "examples/a/b.json", true},
+      {"examples/", "examples/b.json", true},
+      {"*.sample.json", "deep/dir/role.sample.json", true},
+      {"*.sample.json", "deep/dir/role.json", false},
+      {"legacy", "src/legacy/role.json", true},
+      {"src/*.json", "src/a.json", true},
+      {"src/*.json", "src/sub/a.json", false},
+      {"**/test-?.json", "a/b/test-1.json", true},
+      {"**/test-?.json", "test-1.json", true},
+      {"./roles/*.json", "roles/a.json", true},
+      {"roles/*.json", "./roles/a.json", true},
+  };
+  for (const Case& c : cases) EXPECT_EQ(PathIgnored(c.glob, c.path), c.ignored) << c.glob << " " << c.path;
+}
+
+TEST(lint_test, inline_suppressions) {
+  const RuleInfo& tc002 = Builtins().Find("TC002")->info();
+  const RuleInfo& tc003 = Builtins().Find("TC003")->info();
+  SourceLines yaml(
+      "a: 1  # trustcheck:ignore TC002\n"                  // 1: same line
+      "# trustcheck:ignore wildcard-inside-tenant, TC001\n"  // 2: comment alone
+      "b: 2\n"                                             // 3: covered by line 2
+      "c: 3 # trustcheck:ignore\n"                         // 4: every rule
+      "d: 4\n"                                             // 5: not covered by a trailing comment above
+      "e: \"trustcheck:ignore TC002\"\n"                   // 6: not a comment
+      "f: 5 // trustcheck:ignore TC002 -- reason TC003\n"  // 7: HCL comment, reason ignored
+  );
+  EXPECT_TRUE(IsSuppressed(yaml, 1, tc002));
+  EXPECT_FALSE(IsSuppressed(yaml, 1, tc003));
+  EXPECT_TRUE(IsSuppressed(yaml, 3, tc003));
+  EXPECT_FALSE(IsSuppressed(yaml, 3, tc002));
+  EXPECT_TRUE(IsSuppressed(yaml, 4, tc002));
+  EXPECT_TRUE(IsSuppressed(yaml, 4, tc003));
+  EXPECT_FALSE(IsSuppressed(yaml, 5, tc002));
+  EXPECT_FALSE(IsSuppressed(yaml, 6, tc002));
+  EXPECT_TRUE(IsSuppressed(yaml, 7, tc002));
+  EXPECT_FALSE(IsSuppressed(yaml, 7, tc003));
+  SourceLines json("{\n  \"a\": 1  # trustcheck:ignore\n}\n");
+  EXPECT_FALSE(IsSuppressed(json, 2, tc002)) << "JSON has no comments";
+}
+
+TEST(lint_test, parses_config) {
+  auto config = ParseConfig("cfg.yaml",
+                            "rules:\n"
+                            "  TC013: off\n"
+                            "  wildcard-inside-tenant: high\n"
+                            "  TC002:\n"
+                            "    enabled: true\n"
+                            "    severity: medium\n"
+                            "ignore:\n"
+                            "  - \"examples/**\"\n",
+                            Builtins());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const RuleInfo& tc013 = Builtins().Find("TC013")->info();
+  const RuleInfo& tc003 = Builtins().Find("TC003")->info();
+  const RuleInfo& tc002 = Builtins().Find("TC002")->info();
+  EXPECT_FALSE(config->Enabled(tc013));
+  EXPECT_TRUE(config->Enabled(tc003));
+  EXPECT_EQ(config->SeverityOf(tc003, Severity::kLow), Severity::kHigh);
+  EXPECT_EQ(config->SeverityOf(tc002, Severity::kCritical), Severity::kMedium);
+  EXPECT_TRUE(config->Ignored("examples/x.json"));
+  EXPECT_FALSE(config->Ignored("roles/x.json"));
+}
+
+TEST(lint_test, config_errors_are_located) {
+  struct Case {
+    const char* text;
+    const char* error;
+  } cases[] = {
+      {"rules:\n  TC999: off\n", "cfg.yaml:2:3: error: unknown rule `TC999`"},
+      {"rules:\n  TC001: loud\n", "cfg.yaml:2:10: error: `loud` is not `off`, `on` or a severity (info, low, medium, high, critical)"},
+      {"rules:\n  TC001:\n    severity: urgent\n",
+       "cfg.yaml:3:15: error: unknown severity `urgent`; expected info, low, medium, high or critical"},
+      {"rules:\n  TC001:\n    level: high\n", "cfg.yaml:3:5: error: unknown rule setting `level`; expected `enabled` or `severity`"},
+      {"ignored:\n  - x\n", "cfg.yaml:1:1: error: unknown config key `ignored`; expected `rules` or `ignore`"},
+      {"ignore:\n  - [a]\n", "cfg.yaml:2:5: error: each `ignore` entry must be a path glob"},
+      {"- a\n", "cfg.yaml:1:1: error: the config must be a mapping with `rules` and `ignore`"},
+  };
+  for (const Case& c : cases) {
+    auto config = ParseConfig("cfg.yaml", c.text, Builtins());
+    ASSERT_FALSE(config.ok()) << c.text;
+    EXPECT_EQ(config.status().ToString(), c.error);
+  }
+}
+
+TEST(lint_test, run_lint_applies_the_config) {
+  std::vector<LoadedFile> files = Load({kBadWildcards});
+  LintOptions all;
+  std::vector<Finding> findings = RunLint(Builtins(), files, all);
+  size_t tc002 = std::count_if(findings.begin(), findings.end(), [](const Finding& f) { return f.rule == "TC002"; });
+  EXPECT_EQ(tc002, 5u);
+
+  auto config = ParseConfig("cfg.yaml", "rules:\n  TC002: low\n  TC013: off\n", Builtins());
+  ASSERT_TRUE(config.ok());
+  LintOptions configured;
+  configured.config = &*config;
+  for (const Finding& f : RunLint(Builtins(), files, configured)) {
+    EXPECT_NE(f.rule, "TC013");
+    if (f.rule == "TC002") EXPECT_EQ(f.severity, Severity::kLow);
+  }
+
+  auto ignore = ParseConfig("cfg.yaml", "ignore: [\"**/wildcard-before-tenant-boundary/*\"]\n", Builtins());
+  ASSERT_TRUE(ignore.ok());
+  LintOptions ignoring;
+  ignoring.config = &*ignore;
+  EXPECT_TRUE(RunLint(Builtins(), files, ignoring).empty());
+}
+
+TEST(lint_test, findings_are_sorted_by_place) {
+  std::vector<Finding> findings = RunLint(Builtins(), Load({kBadWildcards, kGoodWildcards}), {});
+  for (size_t i = 1; i < findings.size(); ++i) {
+    const SourceLoc& a = findings[i - 1].loc;
+    const SourceLoc& b = findings[i].loc;
+    EXPECT_LE(std::make_tuple(a.path(), a.line, a.column), std::make_tuple(b.path(), b.line, b.column));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reporters.
+
+struct Report {
+  std::vector<LoadedFile> files;
+  std::vector<Finding> findings;
+  SourceCache sources;
+  ReportInput input;
+};
+
+std::unique_ptr<Report> MakeReport(const std::vector<std::string>& paths, const std::string& only) {
+  auto r = std::make_unique<Report>();
+  r->files = Load(paths);
+  LintOptions options;
+  options.only_rule = only;
+  r->findings = RunLint(Builtins(), r->files, options);
+  r->input.registry = &Builtins();
+  r->input.files = &r->files;
+  r->input.findings = &r->findings;
+  r->input.sources = &r->sources;
+  r->input.tool_version = "9.9.9";
+  return r;
+}
+
+Json::Value ParseJsonText(const std::string& text) {
+  Json::Value v;
+  std::string errors;
+  Json::CharReaderBuilder b;
+  std::unique_ptr<Json::CharReader> reader(b.newCharReader());
+  EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &v, &errors)) << errors;
+  return v;
+}
+
+TEST(lint_test, json_report_follows_the_contract) {
+  auto r = MakeReport({"corpus/lint/if-exists-on-pinning-claim/bad.json"}, "TC009");
+  Json::Value v = ParseJsonText(RenderJson(r->input));
+  ASSERT_EQ(v.getMemberNames(), (std::vector<std::string>{"files", "findings"}));
+  ASSERT_EQ(v["files"].size(), 1u);
+  EXPECT_EQ(v["files"][0]["path"].asString(), kSource + "/corpus/lint/if-exists-on-pinning-claim/bad.json");
+  EXPECT_EQ(v["files"][0]["format"].asString(), "aws-policy");
+  EXPECT_EQ(v["files"][0]["trusts"].asInt(), 1);
+  ASSERT_EQ(v["findings"].size(), 2u);
+  const Json::Value& f = v["findings"][0];
+  EXPECT_EQ(f.getMemberNames(),
+            (std::vector<std::string>{"column", "line", "message", "name", "rule", "severity", "source"}));
+  EXPECT_EQ(f["rule"].asString(), "TC009");
+  EXPECT_EQ(f["name"].asString(), "if-exists-on-pinning-claim");
+  EXPECT_EQ(f["severity"].asString(), "high");
+  EXPECT_EQ(f["line"].asInt(), 10);
+  EXPECT_EQ(f["column"].asInt(), 32);
+  EXPECT_EQ(f["source"].asString(), kSource + "/corpus/lint/if-exists-on-pinning-claim/bad.json");
+  EXPECT_EQ(f["message"].asString(),
+            "`StringLikeIfExists` on `token.actions.githubusercontent.com:sub` passes when the token has no `sub` "
+            "claim, so it does not require the pin; use `StringLike`");
+  EXPECT_EQ(v["findings"][1]["severity"].asString(), "medium");
+}
+
+TEST(lint_test, sarif_report_is_sarif_2_1_0_with_rules_and_regions) {
+  auto r = MakeReport({kBadWildcards, "corpus/lint/no-subject-condition/bad-vault.json"}, "");
+  Json::Value v = ParseJsonText(RenderSarif(r->input));
+  EXPECT_EQ(v["version"].asString(), "2.1.0");
+  EXPECT_EQ(v["$schema"].asString(), "https://json.schemastore.org/sarif-2.1.0.json");
+  ASSERT_EQ(v["runs"].size(), 1u);
+  const Json::Value& run = v["runs"][0];
+  const Json::Value& driver = run["tool"]["driver"];
+  EXPECT_EQ(driver["name"].asString(), "trustcheck");
+  EXPECT_EQ(driver["version"].asString(), "9.9.9");
+  EXPECT_EQ(driver["informationUri"].asString().rfind("https://", 0), 0u);
+  ASSERT_EQ(driver["rules"].size(), Builtins().rules().size());
+  for (Json::ArrayIndex i = 0; i < driver["rules"].size(); ++i) {
+    const Json::Value& rule = driver["rules"][i];
+    const RuleInfo& info = Builtins().rules()[i]->info();
+    EXPECT_EQ(rule["id"].asString(), info.id);
+    EXPECT_EQ(rule["name"].asString(), info.name);
+    EXPECT_EQ(rule["shortDescription"]["text"].asString(), info.summary);
+    EXPECT_EQ(rule["fullDescription"]["text"].asString(), info.why);
+    EXPECT_FALSE(rule["help"]["text"].asString().empty());
+    EXPECT_FALSE(rule["help"]["markdown"].asString().empty());
+    EXPECT_EQ(rule["defaultConfiguration"]["level"].asString(), SarifLevel(info.severity));
+    EXPECT_TRUE(rule["properties"]["tags"].isArray());
+    EXPECT_FALSE(rule["properties"]["security-severity"].asString().empty());
+  }
+  ASSERT_EQ(run["results"].size(), r->findings.size());
+  ASSERT_FALSE(r->findings.empty());
+  for (Json::ArrayIndex i = 0; i < run["results"].size(); ++i) {
+    const Json::Value& result = run["results"][i];
+    const Finding& f = r->findings[i];
+    EXPECT_EQ(result["ruleId"].asString(), f.rule);
+    EXPECT_EQ(driver["rules"][result["ruleIndex"].asUInt()]["id"].asString(), f.rule);
+    EXPECT_EQ(result["level"].asString(), SarifLevel(f.severity));
+    EXPECT_EQ(result["message"]["text"].asString(), f.message);
+    ASSERT_EQ(result["locations"].size(), 1u);
+    const Json::Value& physical = result["locations"][0]["physicalLocation"];
+    EXPECT_FALSE(physical["artifactLocation"]["uri"].asString().empty());
+    EXPECT_GE(physical["region"]["startLine"].asInt(), 1);
+    EXPECT_GE(physical["region"]["startColumn"].asInt(), 1);
+  }
+  // Absolute paths become file URIs; relative ones stay relative to %SRCROOT%.
+  EXPECT_EQ(run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].asString(),
+            "file://" + kSource + "/corpus/lint/no-subject-condition/bad-vault.json");
+}
+
+TEST(lint_test, sarif_levels) {
+  EXPECT_STREQ(SarifLevel(Severity::kCritical), "error");
+  EXPECT_STREQ(SarifLevel(Severity::kHigh), "error");
+  EXPECT_STREQ(SarifLevel(Severity::kMedium), "warning");
+  EXPECT_STREQ(SarifLevel(Severity::kLow), "note");
+  EXPECT_STREQ(SarifLevel(Severity::kInfo), "note");
+}
+
+TEST(lint_test, text_report_groups_by_file_and_shows_the_line) {
+  auto r = MakeReport({"corpus/lint/for-all-values-on-single-valued-claim/bad.json"}, "TC008");
+  std::string path = kSource + "/corpus/lint/for-all-values-on-single-valued-claim/bad.json";
+  EXPECT_EQ(RenderText(r->input),
+            path + "\n"
+                   "  10:37  high  TC008 for-all-values-on-single-valued-claim  `ForAllValues:StringLike` on "
+                   "single-valued `token.actions.githubusercontent.com:sub` is also true when the token has no `sub` "
+                   "claim; use `StringLike`\n"
+                   "    10 |         \"ForAllValues:StringLike\": {\"token.actions.githubusercontent.com:sub\": "
+                   "\"repo:acme/app:*\"}\n"
+                   "       |                                     ^\n"
+                   "\n"
+                   "1 finding in 1 file: 1 high (1 trust in 1 file checked)\n");
+  auto clean = MakeReport({kGoodWildcards}, "TC002");
+  EXPECT_EQ(RenderText(clean->input), "no findings (1 trust in 1 file checked)\n");
+}
+
+// ---------------------------------------------------------------------------
+// The command's exit codes.
+
+int RunTrustcheck(const std::string& args) {
+  std::string command = std::string(TRUSTCHECK_BINARY) + " " + args + " >/dev/null 2>&1";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(lint_test, command_exit_codes) {
+  const std::string bad = kSource + "/" + kBadWildcards;
+  const std::string good = kSource + "/corpus/lint/shared-issuer-without-tenant-pin/good.json";
+  EXPECT_EQ(RunTrustcheck("lint --fail-on high " + bad), 1);
+  EXPECT_EQ(RunTrustcheck("lint --fail-on critical " + bad), 1);
+  EXPECT_EQ(RunTrustcheck("lint --fail-on high " + good), 0);
+  EXPECT_EQ(RunTrustcheck("lint --format sarif " + good), 0);
+  EXPECT_EQ(RunTrustcheck("lint --fail-on urgent " + good), 2);
+  EXPECT_EQ(RunTrustcheck("lint --format xml " + good), 2);
+  EXPECT_EQ(RunTrustcheck("lint " + kSource + "/no-such-file.json"), 2);
+  EXPECT_EQ(RunTrustcheck("lint"), 2);
+  EXPECT_EQ(RunTrustcheck("rules"), 0);
+  EXPECT_EQ(RunTrustcheck("rules --format markdown TC001"), 0);
+  EXPECT_EQ(RunTrustcheck("rules TC999"), 2);
+}
+
+}  // namespace
+}  // namespace trustcheck::lint
