@@ -183,7 +183,7 @@ Node CredentialLowering::LowerCondition(const entra::Condition& c, const Json::V
                              [&](const ClaimRule& r) { return c.claim == r.claim; });
     if (rule == rules->claims.end()) {
       std::string allowed;
-      for (const ClaimRule& r : rules->claims) allowed += (allowed.empty() ? "`" : "`, `") + std::string(r.claim) + "`";
+      for (const ClaimRule& r : rules->claims) allowed += (allowed.empty() ? "`" : ", `") + std::string(r.claim) + "`";
       return MalformedNode(claim_loc, fmt::format("claim `{}` cannot be used in a flexible credential for {} tokens; "
                                                   "allowed claims are {}",
                                                   c.claim, rules->family, allowed));
