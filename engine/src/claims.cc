@@ -127,7 +127,12 @@ Result<Json::Value> ParseJsonPart(const std::string& source, std::string text, c
   JsonLimits jl;
   jl.max_depth = limits.max_depth;
   auto v = ParseJson(st, jl);
-  if (!v.ok()) return Status::Error(SourceLoc{st.path(), 1, 1}, fmt::format("token {} is not valid JSON: {}", what, v.status().message()));
+  if (!v.ok()) {
+    // ParseJson says "invalid JSON: <why>"; the part's own name says the rest.
+    std::string why = v.status().message();
+    if (why.rfind("invalid JSON: ", 0) == 0) why.erase(0, 14);
+    return Status::Error(SourceLoc{st.path(), 1, 1}, fmt::format("token {} is not valid JSON: {}", what, why));
+  }
   if (!v->isObject()) return Status::Error(SourceLoc{st.path(), 1, 1}, fmt::format("token {} is not a JSON object", what));
   return v;
 }
