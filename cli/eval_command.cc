@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
+#include "trustcheck/jwks.h"
 #include "trustcheck/load.h"
 
 namespace trustcheck::cli {
@@ -20,7 +21,7 @@ namespace trustcheck::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] PATH...";
+    "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] PATH...";
 
 bool ReadTokenText(const std::string& path, std::string* out) {
   if (path == "-") {
@@ -131,6 +132,16 @@ int EvalCommand(int argc, char** argv) {
     return UsageError(fmt::format("{}: cannot read token file", token_path));
   auto token = DecodeToken(token_text, token_path);
   if (!token.ok()) return UsageError(token.status().ToString());
+  // With a JWKS, a signature that does not verify is a reject from every
+  // trust (the platforms check it before any condition).
+  Status signature;
+  if (args.Has("jwks")) {
+    std::string jwks_text;
+    if (!ReadTokenText(args.Get("jwks"), &jwks_text))
+      return UsageError(fmt::format("{}: cannot read JWKS file", args.Get("jwks")));
+    signature = VerifyJwtSignature(*token, jwks_text, args.Get("jwks"));
+    token->signature_verified = signature.ok();
+  }
 
   LoadOptions options;
   options.forced_format = args.Get("type");
@@ -145,6 +156,11 @@ int EvalCommand(int argc, char** argv) {
   for (const LoadedFile& f : loaded->files) {
     for (const Trust& t : f.trusts) {
       Row row{&f, &t, Evaluate(t, token->claims, eval_options)};
+      if (!signature.ok()) {
+        row.decision.accepted = false;
+        row.decision.outcome = "signature";
+        row.decision.reasons = {{signature.loc(), "token signature rejected: " + signature.message()}};
+      }
       if (row.decision.accepted) ++accepted;
       rows.push_back(std::move(row));
     }
