@@ -14,6 +14,7 @@
 #include "rules/malformed_trust.h"
 #include "rules/mutable_tenant_name.h"
 #include "rules/no_subject_condition.h"
+#include "rules/principal_wildcard.h"
 #include "rules/shared_issuer_without_tenant_pin.h"
 #include "rules/too_many_federated_credentials.h"
 #include "rules/vault_glob_without_wildcard.h"
@@ -29,6 +30,7 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<WildcardBeforeTenantBoundary>());     // TC002
   registry.Add(std::make_unique<WildcardInsideTenant>());             // TC003
   registry.Add(std::make_unique<NoSubjectCondition>());               // TC004
+  registry.Add(std::make_unique<PrincipalWildcard>());                // TC005
   registry.Add(std::make_unique<DuplicateKey>());                     // TC006
   registry.Add(std::make_unique<ConditionOnUnexposedClaim>());        // TC007
   registry.Add(std::make_unique<ForAllValuesOnSingleValuedClaim>());  // TC008

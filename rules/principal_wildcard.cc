@@ -1,0 +1,101 @@
+// TC005: a principal that matches everyone.
+//
+// In the AST a principal is the part of a statement that sits beside its
+// action test; a wildcard principal lowers to an always-true node whose
+// reason says why. Conditions may still narrow the statement (a `sub`
+// condition only one issuer's tokens carry), which lowers the severity.
+
+#include "rules/principal_wildcard.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lint/analysis.h"
+
+namespace trustcheck::rules {
+
+const lint::RuleInfo& PrincipalWildcard::info() const {
+  static const lint::RuleInfo kInfo{
+      "TC005",
+      "principal-wildcard",
+      lint::Severity::kCritical,
+      "A trust statement's principal is `*`, so it admits every identity provider or every AWS account",
+      "`\"Principal\": \"*\"` (or `{\"AWS\": \"*\"}`) in a role trust policy trusts everyone. With "
+      "`sts:AssumeRoleWithWebIdentity` any token from any identity provider the account trusts is accepted, and "
+      "the built-in providers are trusted everywhere: any Google account can then assume the role. With "
+      "`sts:AssumeRole` any AWS principal in any account can. Only the conditions stand between the role and the "
+      "world, and a condition on a key the token does not carry is easy to get wrong.\n\n"
+      "Name the provider (`{\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/HOST\"}`) or the account. The "
+      "finding is `medium` when the conditions alone still pin one tenant, `critical` otherwise.",
+      {{"AWS: any principal, no condition", "json",
+        R"({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity"})"}},
+      {{"AWS: the provider named", "json",
+        R"({
+  "Effect": "Allow",
+  "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
+  "Action": "sts:AssumeRoleWithWebIdentity",
+  "Condition": {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}}
+})"}},
+      {"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+       "https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html"}};
+  return kInfo;
+}
+
+namespace {
+
+// Always-true nodes the lowering explains, directly in the statement or in
+// one of its alternatives (a principal list).
+void WildcardParts(const Node& when, std::vector<const Node*>* out) {
+  if (when.kind != Node::Kind::kAnd) return;
+  for (const Node& part : when.children) {
+    if (part.kind == Node::Kind::kConst && part.value && !part.reason.empty() && part.loc.known()) out->push_back(&part);
+    if (part.kind == Node::Kind::kOr)
+      for (const Node& alt : part.children)
+        if (alt.kind == Node::Kind::kConst && alt.value && !alt.reason.empty() && alt.loc.known()) out->push_back(&alt);
+  }
+}
+
+}  // namespace
+
+void PrincipalWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
+  for (const Statement& st : trust.statements) {
+    if (st.effect != Effect::kAllow) continue;
+    std::vector<lint::TestSite> tests;
+    lint::CollectTests(st.when, &tests);
+    const Test* action = nullptr;
+    for (const lint::TestSite& site : tests)
+      if (site.test->ref.source == ValueRef::Source::kAction && !site.under_not && !site.under_or) action = site.test;
+    if (!action) continue;  // principals exist only beside an action
+    std::vector<const Node*> parts;
+    WildcardParts(st.when, &parts);
+    if (parts.empty()) continue;
+    auto allows = [&](const char* name) {
+      bool m = std::any_of(action->operands.begin(), action->operands.end(),
+                           [&](const Operand& o) { return o.valid && o.pattern.Match(name); });
+      return m != action->negated;
+    };
+    std::string who;
+    if (allows("sts:AssumeRoleWithWebIdentity"))
+      who = "anyone with a token from any identity provider the account trusts (any Google account included)";
+    if (allows("sts:AssumeRole"))
+      who = who.empty() ? "any AWS principal of any account" : "any AWS principal of any account and " + who;
+    if (who.empty()) continue;
+    // Conditions that still pin one tenant (a `sub` only one issuer's tokens carry).
+    bool pinned = false;
+    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st))
+      if (!issuer.issuer.empty() && lint::TenantScope(trust, st, issuer) == lint::Scope::kPinned) pinned = true;
+    for (const Node* part : parts) {
+      if (pinned)
+        sink.Report(part->loc,
+                    fmt::format("{}; only the conditions keep other providers and accounts out, so name the provider "
+                                "or the account instead",
+                                part->reason),
+                    lint::Severity::kMedium);
+      else
+        sink.Report(part->loc, fmt::format("{} can {}: {}", who, lint::AccessPhrase(trust), part->reason));
+    }
+  }
+}
+
+}  // namespace trustcheck::rules
