@@ -255,6 +255,10 @@ class PolicyLowering {
   Node LowerStatement(const Json::Value& st, size_t index, Statement* out);
   Node LowerPrincipal(const Json::Value& principal);
   Node LowerFederated(const Json::Value& value);
+  Node IssuerTest(const std::vector<std::string>& issuers, const SourceLoc& loc) const;
+  std::optional<Node> FederatedFromPieces(const std::vector<TextPiece>& pieces, const SourceLoc& loc);
+  bool Approximate(const ParsedOperator& op, const std::vector<TextPiece>& pieces, const SourceLoc& loc,
+                   Operand* out) const;
   Node LowerAction(const Json::Value& value, bool negated);
   Node LowerCondition(const Json::Value& condition);
   Node LowerOperatorKey(const ParsedOperator& op, const std::string& op_name, const std::string& key,
@@ -283,6 +287,15 @@ Result<Trust> PolicyLowering::Run() {
   static const std::regex kRoleArn(R"(arn:aws[a-z-]*:iam::(\d{12}):role/.*)");
   std::smatch m;
   if (std::regex_match(in_.arn, m, kRoleArn)) role_account_ = m[1].str();
+  if (const std::string* unknown = in_.locator->Unknown(policy)) {
+    // The whole document is unknown (a CloudFormation `!If` that cannot be
+    // decided, a Terraform value known only after apply).
+    Statement s;
+    s.loc = Loc(policy);
+    s.when = Node::Unknown(*unknown, s.loc);
+    trust_.statements.push_back(std::move(s));
+    return trust_;
+  }
   if (!policy.isObject()) return Status::Error(Loc(policy), "trust policy must be a JSON object");
 
   // Problems of the document as a whole: IAM refuses it, so no statement
@@ -307,6 +320,13 @@ Result<Trust> PolicyLowering::Run() {
     return trust_;
   }
   const Json::Value& statements = policy["Statement"];
+  if (const std::string* unknown = in_.locator->Unknown(statements)) {
+    Statement s;
+    s.loc = Loc(statements);
+    s.when = Node::Unknown(*unknown, s.loc);
+    trust_.statements.push_back(std::move(s));
+    return trust_;
+  }
   if (!statements.isObject() && !statements.isArray()) {
     Malformed(Loc(statements), "`Statement` must be an object or an array of objects");
     return trust_;
@@ -327,8 +347,8 @@ Result<Trust> PolicyLowering::Run() {
 }
 
 Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Statement* out) {
-  if (!st.isObject()) return MalformedNode(Loc(st), "statement must be a JSON object");
   if (const std::string* unknown = in_.locator->Unknown(st)) return Node::Unknown(*unknown, Loc(st));
+  if (!st.isObject()) return MalformedNode(Loc(st), "statement must be a JSON object");
   static const char* kKnown[] = {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                                  "Resource", "NotResource", "Condition"};
   std::vector<Node> parts;
@@ -338,6 +358,7 @@ Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Stateme
   }
   if (st.isMember("Sid")) {
     if (st["Sid"].isString()) out->sid = st["Sid"].asString();
+    else if (in_.locator->Unknown(st["Sid"])) {}  // a name only: nothing to decide
     else parts.push_back(MalformedNode(Loc(st["Sid"]), "`Sid` must be a string"));
   }
   const Json::Value& effect = st["Effect"];
@@ -408,21 +429,74 @@ Node PolicyLowering::LowerPrincipal(const Json::Value& principal) {
   return Node::Or(std::move(alternatives), Loc(principal));
 }
 
-Node PolicyLowering::LowerFederated(const Json::Value& value) {
-  SourceLoc loc = Loc(value);
-  if (const std::string* unknown = in_.locator->Unknown(value)) return Node::Unknown(*unknown, loc);
-  if (!value.isString()) return MalformedNode(loc, "`Federated` principal must be a string");
-  const std::string text = value.asString();
-  static const std::regex kOidcArn(R"(arn:aws[a-z-]*:iam::(\d{12}):oidc-provider/(.+))");
-  static const std::regex kSamlArn(R"(arn:aws[a-z-]*:iam::\d{12}:saml-provider/.+)");
-  static const std::regex kDomainName(R"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)");
-  std::smatch m;
+Node PolicyLowering::IssuerTest(const std::vector<std::string>& issuers, const SourceLoc& loc) const {
   Test test;
   test.ref.source = ValueRef::Source::kClaim;
   test.ref.names = {"iss"};
   test.ref.display = "iss";
   test.what = "principal";
   test.op_display = "Federated";
+  for (const std::string& iss : issuers) {
+    Operand op;
+    op.text = iss;
+    op.pattern = Pattern::Compile(iss, {WildcardFlavor::kLiteral, false, false});
+    op.loc = loc;
+    test.operands.push_back(std::move(op));
+  }
+  return Node::MakeTest(std::move(test), loc);
+}
+
+// A Federated OIDC provider ARN whose partition or account is not known
+// (`arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/HOST`) still
+// names its issuer: the host is written out. An account that is by
+// construction the role's own (TextPiece::Same) needs no check; any other
+// unknown account or partition leaves the principal undecided even for the
+// right issuer, since a provider in another account is never usable.
+std::optional<Node> PolicyLowering::FederatedFromPieces(const std::vector<TextPiece>& pieces, const SourceLoc& loc) {
+  std::string flat;
+  std::vector<const TextPiece*> holes;
+  for (const TextPiece& p : pieces) {
+    if (p.known) {
+      if (p.text.find('\x01') != std::string::npos) return std::nullopt;
+      flat += p.text;
+    } else {
+      flat += '\x01';
+      holes.push_back(&p);
+    }
+  }
+  static const std::regex kOidcArn("arn:(aws[a-z-]*|\x01):iam::([0-9]{12}|\x01):oidc-provider/([^\x01]+)");
+  std::smatch m;
+  if (!std::regex_match(flat, m, kOidcArn)) return std::nullopt;
+  size_t hole = 0;
+  std::vector<Node> undecided;
+  if (m[1].str() == "\x01" && holes[hole++]->same != TextPiece::Same::kOwnPartition)
+    undecided.push_back(Node::Unknown(fmt::format("the OIDC provider's partition is unknown: {}", holes[hole - 1]->reason), loc));
+  if (m[2].str() == "\x01") {
+    if (holes[hole++]->same != TextPiece::Same::kOwnAccount)
+      undecided.push_back(Node::Unknown(fmt::format("the OIDC provider's account is unknown: {}", holes[hole - 1]->reason), loc));
+  } else if (!role_account_.empty() && m[2].str() != role_account_) {
+    return Node::Const(
+        false, fmt::format("OIDC provider account `{}` is not the role's account `{}`", m[2].str(), role_account_), loc);
+  }
+  Node issuer = IssuerTest({"https://" + m[3].str()}, loc);
+  if (undecided.empty()) return issuer;
+  undecided.insert(undecided.begin(), std::move(issuer));
+  return Node::And(std::move(undecided), loc);
+}
+
+Node PolicyLowering::LowerFederated(const Json::Value& value) {
+  SourceLoc loc = Loc(value);
+  if (const std::string* unknown = in_.locator->Unknown(value)) {
+    if (const std::vector<TextPiece>* pieces = in_.locator->Pieces(value))
+      if (auto node = FederatedFromPieces(*pieces, loc)) return std::move(*node);
+    return Node::Unknown(*unknown, loc);
+  }
+  if (!value.isString()) return MalformedNode(loc, "`Federated` principal must be a string");
+  const std::string text = value.asString();
+  static const std::regex kOidcArn(R"(arn:aws[a-z-]*:iam::(\d{12}):oidc-provider/(.+))");
+  static const std::regex kSamlArn(R"(arn:aws[a-z-]*:iam::\d{12}:saml-provider/.+)");
+  static const std::regex kDomainName(R"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)");
+  std::smatch m;
   std::vector<std::string> issuers;
   if (std::regex_match(text, m, kOidcArn)) {
     if (!role_account_.empty() && m[1].str() != role_account_)
@@ -445,14 +519,7 @@ Node PolicyLowering::LowerFederated(const Json::Value& value) {
   } else {
     return MalformedNode(loc, fmt::format("`{}` is not an OIDC provider ARN or a built-in provider", text));
   }
-  for (const std::string& iss : issuers) {
-    Operand op;
-    op.text = iss;
-    op.pattern = Pattern::Compile(iss, {WildcardFlavor::kLiteral, false, false});
-    op.loc = loc;
-    test.operands.push_back(std::move(op));
-  }
-  return Node::MakeTest(std::move(test), loc);
+  return IssuerTest(issuers, loc);
 }
 
 Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
@@ -585,7 +652,9 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
 Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, const std::string& op_name, const std::string& key,
                                       const Json::Value& values) {
   SourceLoc loc = KeyLoc(values);
-  if (const std::string* unknown = in_.locator->Unknown(values)) return Node::Unknown(*unknown, loc);
+  // A single partly known value is approximated below.
+  if (const std::string* unknown = in_.locator->Unknown(values); unknown && !in_.locator->Pieces(values))
+    return Node::Unknown(*unknown, loc);
   const OperatorSpec& spec = *op.spec;
   // Access Analyzer: "When you use the Null condition operator with
   // ForAllValues, the statement always returns true ... with ForAnyValue ...
@@ -612,15 +681,76 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, const std::strin
   // reading, docs/semantics-aws.md).
   if (op.if_exists && op.quantifier == Quantifier::kSingle) missing = true;
   test.missing_result = missing ? Tri::kTrue : Tri::kFalse;
+  std::vector<Operand> approximations;
+  std::string approximation_reason;
   for (const Json::Value* v : ListOf(values)) {
-    if (const std::string* unknown = in_.locator->Unknown(*v)) return Node::Unknown(*unknown, Loc(*v));
+    if (const std::string* unknown = in_.locator->Unknown(*v)) {
+      const std::vector<TextPiece>* pieces = in_.locator->Pieces(*v);
+      Operand approximation;
+      if (!pieces || !Approximate(op, *pieces, Loc(*v), &approximation)) return Node::Unknown(*unknown, Loc(*v));
+      if (approximation_reason.empty()) approximation_reason = *unknown;
+      approximations.push_back(std::move(approximation));
+      continue;
+    }
     Operand operand;
     std::string error;
     if (!MakeOperand(op, *v, &operand, &error))
       return MalformedNode(Loc(*v), fmt::format("{} in `{}` on `{}`", error, op_name, key));
     test.operands.push_back(std::move(operand));
   }
-  return Node::MakeTest(std::move(test), loc);
+  if (approximations.empty()) return Node::MakeTest(std::move(test), loc);
+  // Some values are only partly known. `wide` matches every value they could
+  // take (each hole a `*`), `test` only the known values. A test is monotone
+  // in its operands (anti-monotone when negated), so: positive, `test` true
+  // decides true, `wide` false decides false; negated, the other way round;
+  // anything else is unknown. Never an accept that depends on a guess.
+  bool had_exact = !test.operands.empty();
+  Test wide = test;
+  for (Operand& a : approximations) wide.operands.push_back(std::move(a));
+  Node undecided = Node::Unknown(approximation_reason, loc);
+  if (!test.negated) {
+    Node maybe = Node::And({Node::MakeTest(std::move(wide), loc), std::move(undecided)}, loc);
+    if (!had_exact) return maybe;
+    return Node::Or({Node::MakeTest(std::move(test), loc), std::move(maybe)}, loc);
+  }
+  Node maybe = Node::Or({Node::MakeTest(std::move(wide), loc), std::move(undecided)}, loc);
+  if (!had_exact) return maybe;
+  return Node::And({Node::MakeTest(std::move(test), loc), std::move(maybe)}, loc);
+}
+
+// The widest pattern a partly known string operand could be: its known text
+// matched as the operator would, each hole a `*`. Only for the string
+// operators; ARN, numeric and date values stay unknown as a whole.
+bool PolicyLowering::Approximate(const ParsedOperator& op, const std::vector<TextPiece>& pieces,
+                                 const SourceLoc& loc, Operand* out) const {
+  const OperatorSpec& spec = *op.spec;
+  if (spec.family != OpFamily::kString) return false;
+  bool vars = variables_enabled();
+  std::string pattern;
+  auto escape_all = [&](const std::string& literal) {
+    for (char c : literal) {
+      if (c == '*' || c == '?' || c == '$') pattern += fmt::format("${{{}}}", c);
+      else pattern += c;
+    }
+  };
+  for (const TextPiece& p : pieces) {
+    out->text += p.text;
+    if (!p.known) {
+      pattern += '*';
+      continue;
+    }
+    if (vars && SplitVariables(p.text).has_variable) return false;  // a policy variable: too far
+    if (spec.flavor == WildcardFlavor::kLiteral) {
+      escape_all(vars ? UnescapeAws(p.text) : p.text);
+    } else if (vars) {
+      pattern += p.text;  // `*` `?` are wildcards, `${*}` escapes keep their meaning
+    } else {
+      for (char c : p.text) pattern += c == '$' ? std::string("${$}") : std::string(1, c);
+    }
+  }
+  out->pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, spec.fold_case, true});
+  out->loc = loc;
+  return true;
 }
 
 }  // namespace

@@ -9,13 +9,34 @@
 
 #include <json/json.h>
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "source_text.h"
 #include "trustcheck/status.h"
 
 namespace trustcheck {
+
+// One piece of a string value that is only partly known: a template such as
+// CloudFormation's `arn:aws:iam::${AWS::AccountId}:oidc-provider/HOST` or a
+// Terraform interpolation. Lowerings that can still decide something from
+// the known text (the provider host of a Federated ARN, an over-approximation
+// of a condition value) read the pieces; everything else sees the whole value
+// as unknown.
+struct TextPiece {
+  std::string text;   // literal text; for a hole, how the source wrote it (`${AWS::AccountId}`)
+  bool known = true;
+  // Holes only: what is unknown, one lowercase sentence.
+  std::string reason;
+  // Holes only: the value is, by construction, the account (or partition) of
+  // the trust being lowered (CloudFormation `AWS::AccountId` in the role's
+  // own stack, Terraform `data.aws_caller_identity.current.account_id`), so
+  // it cannot name another account even though its digits are unknown.
+  enum class Same : uint8_t { kNothing, kOwnAccount, kOwnPartition };
+  Same same = Same::kNothing;
+};
 
 class TreeLocator {
  public:
@@ -27,6 +48,9 @@ class TreeLocator {
   // Non-null when the value could not be resolved (Terraform variable with no
   // default, computed attribute); the string says what is unknown.
   virtual const std::string* Unknown(const Json::Value& value) const { return nullptr; }
+  // For an unknown string that is partly known: its pieces in order (at least
+  // one of them a hole). nullptr otherwise.
+  virtual const std::vector<TextPiece>* Pieces(const Json::Value& value) const { return nullptr; }
   // Where the whole input is, for errors with no better place.
   virtual SourceLoc FileLoc() const = 0;
 };
@@ -52,6 +76,8 @@ class AddressLocator : public TreeLocator {
   void Set(const Json::Value* value, SourceLoc loc) { locs_[value] = std::move(loc); }
   void SetKey(const Json::Value* value, SourceLoc loc) { key_locs_[value] = std::move(loc); }
   void SetUnknown(const Json::Value* value, std::string reason) { unknowns_[value] = std::move(reason); }
+  // Marks a string as partly known (also call SetUnknown for it).
+  void SetPieces(const Json::Value* value, std::vector<TextPiece> pieces) { pieces_[value] = std::move(pieces); }
   SourceLoc ValueLoc(const Json::Value& value) const override {
     auto it = locs_.find(&value);
     return it == locs_.end() ? fallback_ : it->second;
@@ -64,10 +90,15 @@ class AddressLocator : public TreeLocator {
     auto it = unknowns_.find(&value);
     return it == unknowns_.end() ? nullptr : &it->second;
   }
+  const std::vector<TextPiece>* Pieces(const Json::Value& value) const override {
+    auto it = pieces_.find(&value);
+    return it == pieces_.end() ? nullptr : &it->second;
+  }
   SourceLoc FileLoc() const override { return fallback_; }
 
  private:
   SourceLoc fallback_;
+  std::unordered_map<const Json::Value*, std::vector<TextPiece>> pieces_;
   std::unordered_map<const Json::Value*, SourceLoc> locs_;
   std::unordered_map<const Json::Value*, SourceLoc> key_locs_;
   std::unordered_map<const Json::Value*, std::string> unknowns_;
