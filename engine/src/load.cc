@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "formats/aws_oidc_provider.h"
 #include "formats/format.h"
 #include "formats/vault_role.h"
 
@@ -245,6 +246,8 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
       out.files.push_back(std::move(r->value()));
     }
   }
+  // The link step for AWS OIDC provider definitions (their client-ID lists).
+  aws::LinkOidcProviders(&out.files);
   LinkFacts(&out.files);
   return out;
 }

@@ -1,0 +1,162 @@
+#include "formats/aws_oidc_provider.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace trustcheck::aws {
+
+namespace {
+
+std::string HostOf(const std::string& url) {
+  return url.rfind("https://", 0) == 0 ? url.substr(8) : url;
+}
+
+std::string AccountOfArn(const std::string& arn) {
+  static const std::regex kArn(R"(arn:aws[a-z-]*:iam::(\d{12}):.*)");
+  std::smatch m;
+  return std::regex_match(arn, m, kArn) ? m[1].str() : std::string();
+}
+
+const std::string* FactValue(const LoadedFile::Fact& fact, const char* key) {
+  for (const auto& [k, v] : fact.values)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+std::vector<std::string> FactValues(const LoadedFile::Fact& fact, const char* key) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : fact.values)
+    if (k == key) out.push_back(v);
+  return out;
+}
+
+bool IsFederatedTest(const Node& n) {
+  return n.kind == Node::Kind::kTest && n.test && n.test->op_display == "Federated" &&
+         n.test->ref.names == std::vector<std::string>{"iss"} && n.test->operands.size() == 1;
+}
+
+bool IsClientIdCheck(const Node& n) {
+  if (n.kind == Node::Kind::kTest) return n.test && n.test->op_display == kClientIdListCheck;
+  return std::any_of(n.children.begin(), n.children.end(), IsClientIdCheck);
+}
+
+Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc) {
+  Test t;
+  t.ref.source = ValueRef::Source::kClaim;
+  t.ref.names = {"aud"};
+  t.ref.display = "aud";
+  t.typing = ValueTyping::kIamString;
+  t.kind = MatchKind::kString;
+  t.quantifier = Quantifier::kAnyValue;  // an `aud` list passes when one entry is registered
+  t.missing_result = Tri::kFalse;
+  t.what = "audience";
+  t.op_display = kClientIdListCheck;
+  for (const std::string& id : ids) {
+    Operand op;
+    op.text = id;
+    op.pattern = Pattern::Compile(id, {WildcardFlavor::kLiteral, false, false});
+    op.loc = loc;
+    t.operands.push_back(std::move(op));
+  }
+  return Node::MakeTest(std::move(t), loc);
+}
+
+// The client-ID check for one issuer given its matching definitions.
+Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const std::string& host) {
+  const LoadedFile::Fact& first = *providers.front();
+  std::set<std::string> all, common, first_set;
+  std::string unknown_reason;
+  bool same = true;
+  for (size_t i = 0; i < providers.size(); ++i) {
+    std::vector<std::string> ids = FactValues(*providers[i], "client_id");
+    std::set<std::string> set(ids.begin(), ids.end());
+    std::vector<std::string> unknowns = FactValues(*providers[i], "client_id_unknown");
+    if (!unknowns.empty() && unknown_reason.empty()) {
+      const std::string* name = FactValue(*providers[i], "name");
+      unknown_reason = fmt::format("a client ID of OIDC provider `{}` is unknown: {}",
+                                   name && !name->empty() ? *name : host, unknowns.front());
+    }
+    all.insert(set.begin(), set.end());
+    if (i == 0) {
+      common = first_set = set;
+      continue;
+    }
+    if (set != first_set || unknowns.empty() != FactValues(first, "client_id_unknown").empty()) same = false;
+    std::set<std::string> both;
+    std::set_intersection(common.begin(), common.end(), set.begin(), set.end(), std::inserter(both, both.end()));
+    common = std::move(both);
+  }
+  SourceLoc loc = first.loc;
+  Node wide = AudienceTest(all, loc);
+  if (!unknown_reason.empty()) wide = Node::Or({std::move(wide), Node::Unknown(unknown_reason, loc)}, loc);
+  if (same) return wide;
+  Node narrow = Node::Or(
+      {AudienceTest(common, loc),
+       Node::Unknown(fmt::format("the OIDC provider definitions for `{}` in this load have different client ID lists",
+                                 host),
+                     loc)},
+      loc);
+  return Node::And({std::move(wide), std::move(narrow)}, loc);
+}
+
+struct ProviderRef {
+  size_t file;
+  const LoadedFile::Fact* fact;
+};
+
+void Rewrite(Node* node, size_t file, const std::string& role_account, const std::vector<ProviderRef>& providers) {
+  if (IsFederatedTest(*node)) {
+    const std::string host = HostOf(node->test->operands.front().text);
+    std::vector<const LoadedFile::Fact*> own, any;
+    for (const ProviderRef& p : providers) {
+      if (p.fact->key != host) continue;
+      const std::string* account = FactValue(*p.fact, "account");
+      if (account && !account->empty() && !role_account.empty() && *account != role_account) continue;
+      (p.file == file ? own : any).push_back(p.fact);
+    }
+    const auto& chosen = own.empty() ? any : own;
+    if (chosen.empty()) return;
+    SourceLoc loc = node->loc;
+    Node principal = std::move(*node);
+    *node = Node::And({std::move(principal), AudienceCheck(chosen, host)}, loc);
+    return;
+  }
+  if (IsClientIdCheck(*node)) return;  // linked before
+  for (Node& child : node->children) Rewrite(&child, file, role_account, providers);
+}
+
+}  // namespace
+
+LoadedFile::Fact ProviderFact(const OidcProvider& provider) {
+  LoadedFile::Fact fact;
+  fact.kind = kOidcProviderFactKind;
+  std::string url = provider.url.rfind("https://", 0) == 0 ? provider.url : "https://" + provider.url;
+  fact.key = HostOf(url);
+  fact.loc = provider.loc;
+  fact.values.emplace_back("url", url);
+  fact.values.emplace_back("name", provider.name);
+  fact.values.emplace_back("account", provider.account);
+  for (const std::string& id : provider.client_ids) fact.values.emplace_back("client_id", id);
+  for (const std::string& why : provider.unknown_client_ids) fact.values.emplace_back("client_id_unknown", why);
+  return fact;
+}
+
+void LinkOidcProviders(std::vector<LoadedFile>* files) {
+  std::vector<ProviderRef> providers;
+  for (size_t i = 0; i < files->size(); ++i)
+    for (const LoadedFile::Fact& f : (*files)[i].facts)
+      if (f.kind == kOidcProviderFactKind) providers.push_back({i, &f});
+  if (providers.empty()) return;
+  for (size_t i = 0; i < files->size(); ++i) {
+    for (Trust& trust : (*files)[i].trusts) {
+      if (trust.platform != Platform::kAws) continue;
+      const std::string account = AccountOfArn(trust.arn);
+      for (Statement& s : trust.statements) Rewrite(&s.when, i, account, providers);
+    }
+  }
+}
+
+}  // namespace trustcheck::aws
