@@ -7,6 +7,7 @@ namespace trustcheck {
 const std::vector<const Format*>& AllFormats() {
   static const std::vector<const Format*> kFormats = {
       AwsPolicyFormat(),
+      CloudFormationFormat(),
       VaultRoleFormat(),
       VaultJwtConfigFormat(),
       EntraCredentialFormat(),
