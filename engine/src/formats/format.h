@@ -65,6 +65,7 @@ const std::vector<const Format*>& AllFormats();
 // Defined by each format file; listed once in registry.cc.
 const Format* AwsPolicyFormat();
 const Format* CloudFormationFormat();
+const Format* AwsIamDumpFormat();
 const Format* VaultRoleFormat();
 const Format* VaultJwtConfigFormat();
 const Format* EntraCredentialFormat();

@@ -8,6 +8,7 @@ const std::vector<const Format*>& AllFormats() {
   static const std::vector<const Format*> kFormats = {
       AwsPolicyFormat(),
       CloudFormationFormat(),
+      AwsIamDumpFormat(),
       VaultRoleFormat(),
       VaultJwtConfigFormat(),
       EntraCredentialFormat(),

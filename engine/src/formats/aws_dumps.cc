@@ -1,0 +1,167 @@
+// Format "aws-iam-dump": what the AWS CLI prints about roles and providers.
+//
+//   aws iam get-account-authorization-details  {"RoleDetailList": [role...], ...}
+//   aws iam list-roles                         {"Roles": [role...]}
+//   aws iam get-role                           {"Role": role}
+//   aws iam get-open-id-connect-provider       {"Url", "ClientIDList", ...}
+//
+// Each role becomes a trust named by its RoleName, with its Arn: the policy
+// lowering checks the account of each Federated provider ARN against it. The
+// AssumeRolePolicyDocument is an object (the CLI decodes it) or a string,
+// URL-encoded as the IAM API returns it or plain JSON text; errors inside a
+// string point into the file (embedded_json.h). A provider becomes an
+// "aws-oidc-provider" fact for the link step.
+
+#include <fmt/format.h>
+
+#include "formats/aws_oidc_provider.h"
+#include "formats/aws_policy.h"
+#include "formats/embedded_json.h"
+#include "formats/format.h"
+
+namespace trustcheck {
+
+namespace {
+
+bool IsRoleList(const Json::Value& v) {
+  if (!v.isArray()) return false;
+  for (const Json::Value& r : v)
+    if (!r.isObject() || !r.isMember("RoleName")) return false;
+  return true;
+}
+
+bool IsProviderDescription(const Json::Value& v) { return v.isMember("Url") && v.isMember("ClientIDList"); }
+
+std::string PointerSegment(const std::string& key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+class DumpLoader {
+ public:
+  DumpLoader(const InputFile& in, LoadedFile* out)
+      : in_(in), out_(out), locator_(in.source()), duplicates_(aws::DuplicateKeyNotes(in.source())) {}
+
+  Status Load(const Json::Value& root);
+
+ private:
+  Status AddRoles(const Json::Value& list, const std::string& list_key);
+  Status AddRole(const Json::Value& role, const std::string& pointer);
+  Status AddProvider(const Json::Value& provider);
+
+  const InputFile& in_;
+  LoadedFile* out_;
+  JsonTextLocator locator_;
+  std::vector<LoweringNote> duplicates_;
+};
+
+Status DumpLoader::Load(const Json::Value& root) {
+  if (root.isMember("RoleDetailList")) return AddRoles(root["RoleDetailList"], "RoleDetailList");
+  if (root.isMember("Roles")) return AddRoles(root["Roles"], "Roles");
+  if (root.isMember("Role")) {
+    if (!root["Role"].isObject()) return Status::Error(locator_.ValueLoc(root["Role"]), "`Role` must be an object");
+    return AddRole(root["Role"], "/Role");
+  }
+  return AddProvider(root);
+}
+
+Status DumpLoader::AddRoles(const Json::Value& list, const std::string& list_key) {
+  if (!list.isArray()) return Status::Error(locator_.ValueLoc(list), fmt::format("`{}` must be a list", list_key));
+  for (Json::ArrayIndex i = 0; i < list.size(); ++i) {
+    if (!list[i].isObject())
+      return Status::Error(locator_.ValueLoc(list[i]), fmt::format("entries of `{}` must be objects", list_key));
+    Status s = AddRole(list[i], fmt::format("/{}/{}", list_key, i));
+    if (!s.ok()) return s;
+  }
+  return Status();
+}
+
+Status DumpLoader::AddRole(const Json::Value& role, const std::string& pointer) {
+  const Json::Value& name = role["RoleName"];
+  if (!name.isString()) return Status::Error(locator_.ValueLoc(role), "role has no `RoleName`");
+  if (!role.isMember("AssumeRolePolicyDocument"))
+    return Status::Error(locator_.KeyLoc(name),
+                         fmt::format("role `{}` has no `AssumeRolePolicyDocument`", name.asString()));
+  const Json::Value& doc = role["AssumeRolePolicyDocument"];
+  aws::TrustPolicyInput input;
+  input.format = "aws-iam-dump";
+  input.name = name.asString();
+  if (role["Arn"].isString()) input.arn = role["Arn"].asString();
+  std::optional<EmbeddedJson> embedded;
+  if (doc.isString()) {
+    JsonLimits limits;
+    limits.max_depth = in_.options().limits.max_depth;
+    limits.max_string_bytes = in_.options().limits.max_string_bytes;
+    auto parsed = ParseEmbeddedJson(in_.source(), doc, "AssumeRolePolicyDocument", limits);
+    if (!parsed.ok()) return parsed.status();
+    embedded = std::move(*parsed);
+    input.policy = embedded->root.get();
+    input.locator = embedded->locator.get();
+    input.notes = std::move(embedded->duplicates);
+  } else {
+    input.policy = &doc;
+    input.locator = &locator_;
+    const std::string prefix = pointer + "/" + PointerSegment("AssumeRolePolicyDocument");
+    for (const LoweringNote& d : duplicates_)
+      if (d.path.rfind(prefix, 0) == 0) input.notes.push_back(d);
+  }
+  auto trust = aws::LowerTrustPolicy(std::move(input));
+  if (!trust.ok()) return trust.status();
+  trust->loc = locator_.KeyLoc(name);
+  for (const char* key : {"RoleId", "Path"})
+    if (role[key].isString()) trust->attributes.emplace_back(key == std::string("RoleId") ? "role-id" : "path",
+                                                             role[key].asString());
+  if (embedded && embedded->url_encoded) trust->attributes.emplace_back("policy-encoding", "url");
+  out_->trusts.push_back(std::move(*trust));
+  return Status();
+}
+
+Status DumpLoader::AddProvider(const Json::Value& provider) {
+  const Json::Value& url = provider["Url"];
+  const Json::Value& ids = provider["ClientIDList"];
+  if (!url.isString()) return Status::Error(locator_.ValueLoc(url), "`Url` must be a string");
+  if (!ids.isArray()) return Status::Error(locator_.ValueLoc(ids), "`ClientIDList` must be a list");
+  aws::OidcProvider p;
+  p.url = url.asString();
+  p.name = url.asString();
+  p.loc = locator_.KeyLoc(ids);
+  for (const Json::Value& id : ids) {
+    if (!id.isString()) return Status::Error(locator_.ValueLoc(id), "client IDs must be strings");
+    p.client_ids.push_back(id.asString());
+  }
+  out_->facts.push_back(aws::ProviderFact(p));
+  return Status();
+}
+
+class AwsIamDump : public Format {
+ public:
+  const char* name() const override { return "aws-iam-dump"; }
+  int Detect(const InputFile& in) const override {
+    const Json::Value* v = in.json();
+    if (!v || !v->isObject()) return 0;
+    if (v->isMember("RoleDetailList") && (*v)["RoleDetailList"].isArray()) return 85;
+    if (v->isMember("Roles") && IsRoleList((*v)["Roles"])) return 85;
+    if ((*v)["Role"].isObject() && (*v)["Role"].isMember("AssumeRolePolicyDocument")) return 85;
+    if (IsProviderDescription(*v)) return 85;
+    return 0;
+  }
+  Status Load(const InputFile& in, LoadedFile* out) const override {
+    const Json::Value* v = in.json();
+    if (!v) return in.json_error().ok() ? Status::Error(in.source().FileLoc(), "not JSON") : in.json_error();
+    return DumpLoader(in, out).Load(*v);
+  }
+};
+
+}  // namespace
+
+const Format* AwsIamDumpFormat() {
+  static const AwsIamDump kFormat;
+  return &kFormat;
+}
+
+}  // namespace trustcheck
