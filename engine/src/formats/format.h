@@ -66,6 +66,7 @@ const std::vector<const Format*>& AllFormats();
 const Format* AwsPolicyFormat();
 const Format* CloudFormationFormat();
 const Format* AwsIamDumpFormat();
+const Format* TerraformPlanFormat();
 const Format* VaultRoleFormat();
 const Format* VaultJwtConfigFormat();
 const Format* EntraCredentialFormat();

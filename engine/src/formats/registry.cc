@@ -9,6 +9,7 @@ const std::vector<const Format*>& AllFormats() {
       AwsPolicyFormat(),
       CloudFormationFormat(),
       AwsIamDumpFormat(),
+      TerraformPlanFormat(),
       VaultRoleFormat(),
       VaultJwtConfigFormat(),
       EntraCredentialFormat(),

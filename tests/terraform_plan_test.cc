@@ -1,0 +1,217 @@
+// Tests for `terraform show -json` plans and states
+// (engine/src/formats/terraform_plan.cc): resources from planned_values and
+// nested child modules, the role identity, policies located inside their
+// JSON string, values known only after apply (after_unknown) as explicit
+// unknowns, the OIDC provider's client-ID list, and located errors.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "formats/aws_oidc_provider.h"
+#include "trustcheck/claims.h"
+#include "trustcheck/evaluate.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck {
+namespace {
+
+const std::string kCorpus = std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/terraform-plan/";
+
+constexpr const char* kGitHubMain = R"({
+  "iss": "https://token.actions.githubusercontent.com",
+  "aud": "sts.amazonaws.com",
+  "sub": "repo:octo-org/octo-repo:ref:refs/heads/main",
+  "nbf": 1632492967, "exp": 1632493867, "iat": 1632493567
+})";
+constexpr int64_t kAt = 1632493000;
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+Decision Eval(const Trust& trust, const std::string& token) {
+  auto decoded = DecodeToken(token, "token.json");
+  EXPECT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EvalOptions options;
+  options.now = kAt;
+  return Evaluate(trust, decoded->claims, options);
+}
+
+std::string Where(const SourceLoc& loc) { return fmt::format("{}:{}", loc.line, loc.column); }
+
+std::vector<std::string> Reasons(const Decision& d) {
+  std::vector<std::string> out;
+  for (const Reason& r : d.reasons) out.push_back(Where(r.loc) + ": " + r.message);
+  return out;
+}
+
+TEST(TerraformPlan, BundledPlan) {
+  auto r = LoadPaths({kCorpus + "github-oidc.plan.json"}, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].ToString();
+  ASSERT_EQ(r->files.size(), 1u);
+  const LoadedFile& f = r->files[0];
+  EXPECT_EQ(f.format, "terraform-plan");
+  ASSERT_EQ(f.facts.size(), 1u);
+  EXPECT_EQ(f.facts[0].kind, aws::kOidcProviderFactKind);
+  EXPECT_EQ(f.facts[0].key, "token.actions.githubusercontent.com");
+  std::vector<std::string> trusts;
+  for (const Trust& t : f.trusts) trusts.push_back(fmt::format("{} {} {}", Where(t.loc), t.name, t.format));
+  EXPECT_EQ(trusts, (std::vector<std::string>{"35:11 aws_iam_role.deploy terraform-plan",
+                                              "76:15 module.ci.aws_iam_role.this[0] terraform-plan"}));
+  const Trust& deploy = f.trusts[0];
+  const Trust& ci = f.trusts[1];
+  EXPECT_EQ(*deploy.Attribute("role-name"), "octo-repo-deploy");
+  EXPECT_EQ(deploy.arn, "");  // known only after apply
+
+  EXPECT_TRUE(Eval(deploy, kGitHubMain).accepted);
+  Decision dev = Eval(deploy, Replace(kGitHubMain, "refs/heads/main", "refs/heads/dev"));
+  EXPECT_FALSE(dev.accepted);
+  ASSERT_FALSE(dev.reasons.empty());
+  // Inside the policy string: the `\"` before `token.actions...:sub`.
+  EXPECT_EQ(dev.reasons[0].loc.line, 42u);
+  EXPECT_EQ(dev.reasons[0].loc.column, 372u);
+  // The provider's client-ID list applies.
+  Decision aud = Eval(deploy, Replace(kGitHubMain, "\"sts.amazonaws.com\"", "\"other\""));
+  EXPECT_FALSE(aud.accepted);
+  ASSERT_FALSE(aud.reasons.empty());
+  EXPECT_EQ(Reasons(aud).front(),
+            "15:13: statement #1: audience (OIDC provider client ID list) expects `sts.amazonaws.com`; token `aud` has "
+            "`other`");
+
+  // The module's role gets its policy from a value known only after apply.
+  Decision unknown = Eval(ci, kGitHubMain);
+  EXPECT_FALSE(unknown.accepted);
+  EXPECT_EQ(unknown.outcome, "unknown");
+  EXPECT_EQ(Reasons(unknown),
+            std::vector<std::string>{"76:15: statement #1: cannot be decided: `assume_role_policy` of "
+                                     "`module.ci.aws_iam_role.this[0]` is known only after apply"});
+  ASSERT_EQ(ci.notes.size(), 1u);
+  EXPECT_EQ(ci.notes[0].kind, LoweringNote::Kind::kUnresolved);
+}
+
+// A plan with one role (policy POLICY) in a nested module, and a provider
+// whose client IDs are IDS with after_unknown AFTER_UNKNOWN.
+constexpr const char* kInlinePlan = R"({
+  "format_version": "1.2",
+  "terraform_version": "1.7.5",
+  "planned_values": {"root_module": {
+    "resources": [
+      {"address": "data.aws_iam_policy_document.trust", "mode": "data", "type": "aws_iam_policy_document",
+       "name": "trust", "values": {"json": "not looked at"}},
+      {"address": "aws_iam_openid_connect_provider.gh", "mode": "managed", "type": "aws_iam_openid_connect_provider",
+       "name": "gh", "values": {"url": "https://token.actions.githubusercontent.com",
+       "arn": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com", "client_id_list": IDS}}
+    ],
+    "child_modules": [{"address": "module.a", "child_modules": [{"address": "module.a.module.b", "resources": [
+      {"address": "module.a.module.b.aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+       "values": {"name": "r", "arn": "arn:aws:iam::111122223333:role/r", "assume_role_policy": POLICY}}
+    ]}]}]
+  }},
+  "resource_changes": [
+    {"address": "aws_iam_openid_connect_provider.gh", "change": {"actions": ["update"],
+     "after_unknown": AFTER_UNKNOWN}}
+  ]
+})";
+
+const std::string kPolicy =
+    R"("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":)"
+    R"(\"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\"},)"
+    R"(\"Action\":\"sts:AssumeRoleWithWebIdentity\"}]}")";
+
+Result<LoadedFile> LoadInline(const std::string& ids, const std::string& after_unknown,
+                              const std::string& policy = kPolicy) {
+  std::string text = Replace(Replace(Replace(kInlinePlan, "IDS", ids), "AFTER_UNKNOWN", after_unknown), "POLICY",
+                             policy);
+  return LoadText("plan.json", text, {});
+}
+
+TEST(TerraformPlan, NestedModulesAndUnknownClientIds) {
+  auto f = LoadInline(R"(["sts.amazonaws.com", null])", R"({"client_id_list": [false, true]})");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->trusts.size(), 1u);
+  EXPECT_EQ(f->trusts[0].name, "module.a.module.b.aws_iam_role.r");
+  EXPECT_EQ(f->trusts[0].arn, "arn:aws:iam::111122223333:role/r");
+  ASSERT_EQ(f->facts.size(), 1u);
+  std::vector<std::string> values;
+  for (const auto& [k, v] : f->facts[0].values) values.push_back(k + "=" + v);
+  EXPECT_EQ(values, (std::vector<std::string>{
+                        "url=https://token.actions.githubusercontent.com", "name=aws_iam_openid_connect_provider.gh",
+                        "account=111122223333", "client_id=sts.amazonaws.com",
+                        "client_id_unknown=client ID 2 of `aws_iam_openid_connect_provider.gh` is known only after "
+                        "apply"}));
+  // Linked as the command line does: an audience not in the known list might
+  // be the unknown entry.
+  std::vector<LoadedFile> files;
+  files.push_back(std::move(*f));
+  aws::LinkOidcProviders(&files);
+  const Trust& role = files[0].trusts[0];
+  EXPECT_TRUE(Eval(role, kGitHubMain).accepted);
+  Decision other = Eval(role, Replace(kGitHubMain, "\"sts.amazonaws.com\"", "\"other\""));
+  EXPECT_EQ(other.outcome, "unknown");
+  EXPECT_EQ(Reasons(other).back(),
+            "10:94: statement #1: cannot be decided: a client ID of OIDC provider `aws_iam_openid_connect_provider.gh` "
+            "is unknown: client ID 2 of `aws_iam_openid_connect_provider.gh` is known only after apply");
+
+  // A whole list known only after apply.
+  auto all = LoadInline("null", R"({"client_id_list": true})");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->facts.size(), 1u);
+  EXPECT_EQ(all->facts[0].values.back().second,
+            "`client_id_list` of `aws_iam_openid_connect_provider.gh` is known only after apply");
+}
+
+TEST(TerraformPlan, StateHasTheSameShape) {
+  const std::string state = R"({"format_version": "1.0", "terraform_version": "1.7.5", "values": {"root_module": {
+    "resources": [{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+      "values": {"assume_role_policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"accounts.google.com\"},\"Action\":\"sts:AssumeRoleWithWebIdentity\"}]}"}}]}}})";
+  auto f = LoadText("state.json", state, {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->format, "terraform-plan");
+  ASSERT_EQ(f->trusts.size(), 1u);
+  EXPECT_EQ(f->trusts[0].name, "aws_iam_role.r");
+}
+
+TEST(TerraformPlan, ErrorsAreLocated) {
+  struct Case {
+    const char* name;
+    std::string policy;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"broken policy JSON", R"("{\"Statement\": [}")",
+       "plan.json:14:115: error: invalid JSON in `assume_role_policy`: syntax error: value, object or array expected"},
+      {"malformed policy", R"("{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sts:AssumeRoleWithWebIdentity\", \"Resource\": \"*\"}]}")",
+       "plan.json:14:208: error: role trust policies do not support `Resource`"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto f = LoadInline("[]", "{}", c.policy);
+    ASSERT_FALSE(f.ok());
+    EXPECT_EQ(f.status().ToString(), c.error);
+  }
+  auto bad = LoadText("plan.json", R"({"format_version": "1.2", "planned_values": {"root_module": {"resources": 3}}})",
+                      {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().ToString(), "plan.json:1:75: error: `resources` must be a list");
+}
+
+TEST(TerraformPlan, MissingPolicyIsUnknownNotAccepted) {
+  const std::string plan = R"({"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+    {"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r", "values": {"name": "r"}}]}}})";
+  auto f = LoadText("plan.json", plan, {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->trusts.size(), 1u);
+  Decision d = Eval(f->trusts[0], kGitHubMain);
+  EXPECT_EQ(d.outcome, "unknown");
+  EXPECT_EQ(Reasons(d), std::vector<std::string>{
+                            "2:6: statement #1: cannot be decided: `aws_iam_role.r` has no `assume_role_policy`"});
+}
+
+}  // namespace
+}  // namespace trustcheck
