@@ -257,9 +257,7 @@ std::string Admits(const Trust& accepting, const Json::Value& claims, const Witn
 
 // The one-line story of a witness; `reason` appends why the refusing side
 // refuses it.
-std::string Explanation(const Row& r, bool widened, bool reason) {
-  const Separation& s = widened ? r.change.widened : r.change.narrowed;
-  const Witness& w = *s.witness;
+std::string Explanation(const Row& r, bool widened, const Witness& w, bool reason) {
   if (!r.pair.old_entry)
     return fmt::format("NEW adds trust `{}`, which accepts tokens (OLD has no such trust)", AnyTrust(r.pair).name);
   if (!r.pair.new_entry)
@@ -269,17 +267,21 @@ std::string Explanation(const Row& r, bool widened, bool reason) {
   std::string why = reason && !first_reason.empty() ? ": " + first_reason : "";
   if (w.differences.empty())
     return fmt::format("{}{}", widened ? "NEW accepts a token OLD refused" : "NEW refuses a token OLD accepted", why);
+  auto describe = [](const Witness::Difference& d, const std::string& value) {
+    if (d.claim == kTimeClaims) return fmt::format("time claims `{}`", value);
+    return fmt::format("`{}` `{}`", d.claim, value);
+  };
   std::string values;
   for (size_t i = 0; i < w.differences.size(); ++i) {
     const Witness::Difference& d = w.differences[i];
     if (i) values += i + 1 == w.differences.size() ? " and " : ", ";
-    values += fmt::format("`{}` `{}`{}", d.claim, d.value, Admits(accepting, *w.claims, d));
+    values += describe(d, d.value) + (d.claim == kTimeClaims ? "" : Admits(accepting, *w.claims, d));
   }
   std::string alternatives;
   for (size_t i = 0; i < w.differences.size(); ++i) {
     const Witness::Difference& d = w.differences[i];
     if (i) alternatives += i + 1 == w.differences.size() ? " or " : ", ";
-    alternatives += fmt::format("`{}` `{}`", d.claim, d.alternative);
+    alternatives += describe(d, d.alternative);
   }
   if (widened)
     return fmt::format("NEW also accepts {}, which OLD refused (OLD accepts {}){}", values, alternatives, why);
@@ -326,11 +328,13 @@ void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& n
       const Separation& s = direction ? r.change.widened : r.change.narrowed;
       const Side& refusing_side = direction ? old_side : new_side;
       if (s.answer == Answer::kYes) {
-        out += "  " + Explanation(r, direction, false) + "\n";
-        for (size_t i = 0; i < s.witness->refused_because.size() && i < 3; ++i)
-          out += fmt::format("    {} refuses: {}\n", direction ? "OLD" : "NEW",
-                             ReasonText(refusing_side, s.witness->refused_because[i]));
-        out += "    token: " + CompactJsonText(*s.witness->claims) + "\n";
+        for (const Witness& w : s.witnesses) {
+          out += "  " + Explanation(r, direction, w, false) + "\n";
+          for (size_t i = 0; i < w.refused_because.size() && i < 3; ++i)
+            out += fmt::format("    {} refuses: {}\n", direction ? "OLD" : "NEW",
+                               ReasonText(refusing_side, w.refused_because[i]));
+          out += "    token: " + CompactJsonText(*w.claims) + "\n";
+        }
       } else if (s.answer == Answer::kUndecided && r.pair.old_entry && r.pair.new_entry) {
         ++undecided;
         out += fmt::format("  cannot decide whether {} accepts a token {} refuses:\n", direction ? "NEW" : "OLD",
@@ -380,28 +384,30 @@ void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& n
       if (s.answer == Answer::kUndecided && r.pair.old_entry && r.pair.new_entry) undecided = true;
       if (s.answer != Answer::kYes) continue;
       (direction ? widened : narrowed) = true;
-      Json::Value w(Json::objectValue);
-      w["direction"] = direction ? "widened" : "narrowed";
-      w["trust"] = id;
-      w["claims"] = *s.witness->claims;
-      w["explanation"] = Explanation(r, direction, true);
-      Json::Value diffs(Json::arrayValue);
-      for (const Witness::Difference& d : s.witness->differences) {
-        Json::Value dj(Json::objectValue);
-        dj["claim"] = d.claim;
-        dj["value"] = d.value;
-        dj["alternative"] = d.alternative;
-        diffs.append(dj);
+      for (const Witness& wit : s.witnesses) {
+        Json::Value w(Json::objectValue);
+        w["direction"] = direction ? "widened" : "narrowed";
+        w["trust"] = id;
+        w["claims"] = *wit.claims;
+        w["explanation"] = Explanation(r, direction, wit, true);
+        Json::Value diffs(Json::arrayValue);
+        for (const Witness::Difference& d : wit.differences) {
+          Json::Value dj(Json::objectValue);
+          dj["claim"] = d.claim;
+          dj["value"] = d.value;
+          dj["alternative"] = d.alternative;
+          diffs.append(dj);
+        }
+        w["differences"] = diffs;
+        const Side& accepting = direction ? new_side : old_side;
+        const Side& refusing = direction ? old_side : new_side;
+        Json::Value acc(Json::arrayValue), ref(Json::arrayValue);
+        for (const Reason& reason : wit.accepted_because) acc.append(ReasonText(accepting, reason));
+        for (const Reason& reason : wit.refused_because) ref.append(ReasonText(refusing, reason));
+        w["accepted_because"] = acc;
+        w["refused_because"] = ref;
+        witnesses.append(w);
       }
-      w["differences"] = diffs;
-      const Side& accepting = direction ? new_side : old_side;
-      const Side& refusing = direction ? old_side : new_side;
-      Json::Value acc(Json::arrayValue), ref(Json::arrayValue);
-      for (const Reason& reason : s.witness->accepted_because) acc.append(ReasonText(accepting, reason));
-      for (const Reason& reason : s.witness->refused_because) ref.append(ReasonText(refusing, reason));
-      w["accepted_because"] = acc;
-      w["refused_because"] = ref;
-      witnesses.append(w);
     }
   }
   root["widened"] = widened;
@@ -471,6 +477,7 @@ int DiffCommand(int argc, char** argv) {
 
   AnalysisOptions analysis;
   analysis.now = at;
+  analysis.max_witnesses = 3;
   std::vector<Row> rows;
   for (const Pair& p : PairTrusts(old_side, new_side))
     rows.push_back({p, CompareTrusts(p.old_entry ? p.old_entry->trust : nullptr,

@@ -136,19 +136,21 @@ void PrintTo(const PairCase& c, std::ostream* os) { *os << c.name; }
 std::string Describe(const Separation& s) {
   std::string out = AnswerName(s.answer);
   for (const std::string& l : s.limits) out += "\n  limit: " + l;
-  if (s.witness) out += "\n  witness: " + s.witness->claims->toStyledString();
+  for (const Witness& w : s.witnesses) out += "\n  witness: " + w.claims->toStyledString();
   return out;
 }
 
 class AwsPairs : public ::testing::TestWithParam<PairCase> {};
 
 void ExpectWitness(const Separation& s, const Trust* accepting, const Trust* refusing) {
-  ASSERT_TRUE(s.witness.has_value());
-  Claims claims(*s.witness->claims);
+  ASSERT_FALSE(s.witnesses.empty());
   EvalOptions eo;
   eo.now = kNow;
-  if (accepting) EXPECT_TRUE(Evaluate(*accepting, claims, eo).accepted) << s.witness->claims->toStyledString();
-  if (refusing) EXPECT_FALSE(Evaluate(*refusing, claims, eo).accepted) << s.witness->claims->toStyledString();
+  for (const Witness& w : s.witnesses) {
+    Claims claims(*w.claims);
+    if (accepting) EXPECT_TRUE(Evaluate(*accepting, claims, eo).accepted) << w.claims->toStyledString();
+    if (refusing) EXPECT_FALSE(Evaluate(*refusing, claims, eo).accepted) << w.claims->toStyledString();
+  }
 }
 
 TEST_P(AwsPairs, ClassifiesBothDirections) {
@@ -165,8 +167,8 @@ TEST_P(AwsPairs, ClassifiesBothDirections) {
   if (change.widened.answer == Answer::kYes) {
     ExpectWitness(change.widened, &new_trust, &old_trust);
     if (!c.widened_sub.empty())
-      EXPECT_EQ((*change.widened.witness->claims)["sub"].asString(), c.widened_sub)
-          << change.widened.witness->claims->toStyledString();
+      EXPECT_EQ((*change.widened.witnesses.front().claims)["sub"].asString(), c.widened_sub)
+          << change.widened.witnesses.front().claims->toStyledString();
   }
   if (change.narrowed.answer == Answer::kYes) ExpectWitness(change.narrowed, &old_trust, &new_trust);
 }

@@ -12,7 +12,7 @@
 //   AnalysisOptions options;
 //   options.now = 1767225600;
 //   Separation widened = Separate(Acceptor::WholeTrust(new_trust), Acceptor::WholeTrust(old_trust), options);
-//   if (widened.answer == Answer::kYes) Print(widened.witness->claims);
+//   if (widened.answer == Answer::kYes) Print(widened.witnesses.front().claims);
 //
 // METHOD (docs/diff.md has the long form)
 //
@@ -91,6 +91,10 @@ struct AnalysisOptions {
   size_t max_values_per_claim = 400;
   // Bound on the search over the token space (nodes visited). Default: 2e6.
   size_t max_search_nodes = 2000000;
+  // How many witnesses to look for. Each one after the first keeps the
+  // claims that made the earlier ones differ at values the refusing side
+  // accepts, so it shows another reason. Default: 1.
+  size_t max_witnesses = 1;
 };
 
 // One side of a comparison.
@@ -115,7 +119,7 @@ struct Acceptor {
 // The answer to "does A accept a token B refuses?".
 enum class Answer : uint8_t {
   kNo,         // proved: every token A accepts, B accepts too
-  kYes,        // shown: `witness` is accepted by A and refused by B
+  kYes,        // shown: each of `witnesses` is accepted by A and refused by B
   kUndecided,  // neither proved nor shown; `limits` says why
 };
 const char* AnswerName(Answer answer);  // "no", "yes", "undecided"
@@ -128,6 +132,7 @@ struct Witness {
   // The claims whose values make the difference: changing any one of them
   // (to `alternative`) makes B accept as well. Empty when no single claim
   // does (B accepts nothing, or several claims must change together).
+  // The token's time claims count as one, named kTimeClaims.
   struct Difference {
     std::string claim;        // claim name or JSON pointer (`/kubernetes.io/namespace`)
     std::string value;        // the witness's value, as JSON text when not a string
@@ -141,12 +146,15 @@ struct Witness {
 
 struct Separation {
   Answer answer = Answer::kUndecided;
-  std::optional<Witness> witness;  // set when answer == kYes
+  std::vector<Witness> witnesses;  // non-empty exactly when answer == kYes
   // What could not be modelled exactly (each one lowercase sentence, user
   // input in backticks). Non-empty whenever answer == kUndecided; may be
   // non-empty for kNo (the proof held even with those parts left free).
   std::vector<std::string> limits;
 };
+
+// Witness::Difference::claim for the token's time claims (exp, nbf, iat).
+inline constexpr const char* kTimeClaims = "exp/nbf/iat";
 
 // Does `accepting` accept some token that `refusing` rejects?
 Separation Separate(const Acceptor& accepting, const Acceptor& refusing, const AnalysisOptions& options);

@@ -31,14 +31,24 @@ bool Accepts(const Acceptor& a, const Claims& claims, const AnalysisOptions& opt
   return false;
 }
 
-std::string ValueText(const std::optional<Json::Value>& v) {
+// A slot's value for people: strings bare, other JSON as text; a spelling
+// group's fragment by its canonical name's value when that is all it holds.
+std::string ValueText(const analysis::Slot& slot, const std::optional<Json::Value>& v) {
   if (!v) return "(absent)";
+  if (slot.fragments() && v->isObject()) {
+    const std::string& canonical = slot.path[0];
+    if (v->empty()) return "(absent)";
+    if (v->size() == 1 && v->isMember(canonical)) return ValueText(analysis::Slot(), (*v)[canonical]);
+  }
   if (v->isString()) return v->asString();
   return CompactJson(*v);
 }
 
+// `changed`: the slots (and their alternative values) that make the
+// difference, for the next witness search.
 Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found, const Acceptor& accepting,
-                    const Acceptor& refusing, const AnalysisOptions& options) {
+                    const Acceptor& refusing, const AnalysisOptions& options,
+                    std::vector<std::pair<int, int>>* changed) {
   Witness w;
   Json::Value token = space.Token(found);
   Claims claims(token);
@@ -51,6 +61,7 @@ Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found,
   for (size_t i = 0; i < space.claim_slot_count(); ++i) order.push_back(static_cast<int>(i));
   const auto& slots = space.slots();
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return slots[a].display < slots[b].display; });
+  order.push_back(space.time_slot());
   for (int i : order) {
     const analysis::Slot& slot = slots[i];
     for (size_t v = 0; v < slot.values.size(); ++v) {
@@ -60,7 +71,10 @@ Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found,
       if (!space.Consistent(alt)) continue;
       Claims alt_claims(space.Token(alt));
       if (!Accepts(refusing, alt_claims, options, nullptr)) continue;
-      w.differences.push_back({slot.display, ValueText(slot.values[found[i]]), ValueText(slot.values[v])});
+      bool time = slot.kind == analysis::Slot::Kind::kTime;
+      w.differences.push_back({time ? kTimeClaims : slot.display, ValueText(slot, slot.values[found[i]]),
+                               ValueText(slot, slot.values[v])});
+      changed->emplace_back(i, static_cast<int>(v));
       break;
     }
   }
@@ -103,8 +117,18 @@ Separation Separate(const Acceptor& accepting, const Acceptor& refusing, const A
   analysis::Space::Status status = space.Search(false, confirm, &found);
   if (status == analysis::Space::Status::kFound) {
     out.answer = Answer::kYes;
-    out.witness = MakeWitness(space, found, accepting, refusing, options);
+    std::vector<std::pair<int, int>> changed;
+    out.witnesses.push_back(MakeWitness(space, found, accepting, refusing, options, &changed));
     out.limits = space.limits();
+    // Further witnesses keep the earlier reasons at values the refusing side
+    // accepts, so each one shows something new.
+    while (out.witnesses.size() < options.max_witnesses && !changed.empty()) {
+      for (const auto& [slot, value] : changed) space.Restrict(slot, value);
+      changed.clear();
+      std::vector<int> next;
+      if (space.Search(false, confirm, &next) != analysis::Space::Status::kFound) break;
+      out.witnesses.push_back(MakeWitness(space, next, accepting, refusing, options, &changed));
+    }
     return out;
   }
   if (status == analysis::Space::Status::kNone && space.Exact()) {

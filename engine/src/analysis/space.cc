@@ -107,6 +107,15 @@ std::optional<std::vector<std::string>> SplitPointer(const std::string& pointer)
   return out;
 }
 
+void PlaceValue(Json::Value* root, const Slot& slot, const std::optional<Json::Value>& value) {
+  if (!value) return;
+  if (slot.fragments()) {
+    for (const std::string& k : value->getMemberNames()) (*root)[k] = (*value)[k];
+    return;
+  }
+  SetAt(root, slot.path, *value);
+}
+
 void SetAt(Json::Value* root, const std::vector<std::string>& path, const Json::Value& value) {
   Json::Value* cur = root;
   for (size_t i = 0; i + 1 < path.size(); ++i) {
@@ -156,6 +165,66 @@ int Space::SlotFor(const std::vector<std::string>& path, const std::string& disp
   slots_.push_back(std::move(s));
   slot_index_.emplace(path, static_cast<int>(slots_.size() - 1));
   return static_cast<int>(slots_.size() - 1);
+}
+
+void Space::PlanNode(const Node& node) {
+  for (const Node& c : node.children) PlanNode(c);
+  if (node.kind != Node::Kind::kTest) return;
+  const Test& t = *node.test;
+  auto plan = [&](const ValueRef& ref) {
+    if (!ref.visible || ref.source != ValueRef::Source::kClaim) return;
+    for (const std::string& n : ref.names) reads_[n].insert(ref.names);
+    if (!ref.issuer_prefix.empty()) reads_["iss"].insert({"iss"});
+  };
+  if (t.ref.source != ValueRef::Source::kAction) plan(t.ref);
+  for (const Operand& op : t.operands)
+    for (const Operand::Segment& s : op.segments)
+      if (s.is_variable) plan(s.ref);
+}
+
+void Space::PlanSpellings(const Acceptor& a) {
+  if (!a.trust) return;
+  if (a.kind == Acceptor::Kind::kStatementApplies) {
+    PlanNode(a.trust->statements.at(a.statement).when);
+    return;
+  }
+  for (const Statement& s : a.trust->statements) PlanNode(s.when);
+  for (const RequiredAction& r : a.trust->required_actions)
+    if (!r.when_claim_present.empty()) pinned_names_.insert(r.when_claim_present);
+}
+
+// A list of names is a spelling group when every other read of its names is
+// through the same list, except its canonical name, which may also be read
+// alone.
+bool Space::IsSpellingGroup(const std::vector<std::string>& names) const {
+  if (names.size() < 2) return false;
+  for (const std::string& n : names) {
+    if (pinned_names_.count(n) || n == "exp" || n == "nbf" || n == "iat") return false;
+    auto it = reads_.find(n);
+    if (it == reads_.end()) continue;
+    for (const auto& list : it->second)
+      if (list != names && list.size() != 1) return false;
+  }
+  size_t alone = 0;
+  for (const std::string& n : names) {
+    auto it = reads_.find(n);
+    if (it != reads_.end() && it->second.count({n})) ++alone;
+  }
+  return alone <= 1;
+}
+
+int Space::GroupSlot(const std::vector<std::string>& names, const std::string& display) {
+  // The canonical name: the one read alone, else the one the policy shows.
+  std::string canonical = names.back();
+  bool found = false;
+  for (const std::string& n : names) {
+    auto it = reads_.find(n);
+    if (it != reads_.end() && it->second.count({n})) canonical = n, found = true;
+  }
+  if (!found && std::find(names.begin(), names.end(), display) != names.end()) canonical = display;
+  int slot = SlotFor({canonical}, canonical);
+  slots_[slot].spellings = names;
+  return slot;
 }
 
 namespace {
@@ -218,6 +287,11 @@ void Space::CollectLeaves(const Node& node) {
     };
     if (t.ref.source == ValueRef::Source::kAction) {
       leaf.reads_action = true;
+    } else if (t.ref.visible && t.ref.source == ValueRef::Source::kClaim && IsSpellingGroup(t.ref.names)) {
+      int slot = GroupSlot(t.ref.names, t.ref.display);
+      leaf.deps.push_back(slot);
+      leaf.value_deps.push_back(slot);
+      if (!t.ref.issuer_prefix.empty()) read_issuer(t.ref.issuer_prefix);
     } else if (t.ref.visible) {
       for (size_t i = 0; i < t.ref.names.size(); ++i) {
         read(t.ref.source, t.ref.names[i], true);
@@ -230,7 +304,9 @@ void Space::CollectLeaves(const Node& node) {
       for (const Operand::Segment& s : op.segments) {
         if (!s.is_variable) continue;
         leaf.has_variables = true;
-        if (s.ref.visible)
+        if (s.ref.visible && s.ref.source == ValueRef::Source::kClaim && IsSpellingGroup(s.ref.names))
+          leaf.deps.push_back(GroupSlot(s.ref.names, s.ref.display));
+        else if (s.ref.visible)
           for (const std::string& name : s.ref.names) read(s.ref.source, name, false);
         if (s.ref.visible && !s.ref.issuer_prefix.empty()) read_issuer(s.ref.issuer_prefix);
       }
@@ -319,6 +395,8 @@ void ComputeRepresentatives(Space* space);  // values.cc
 Space::Space(const Acceptor& accepting, const Acceptor& refusing, const AnalysisOptions& options)
     : options_(options) {
   actions_.push_back("");
+  PlanSpellings(accepting);
+  PlanSpellings(refusing);
   CompileAcceptor(accepting, &a_);
   CompileAcceptor(refusing, &b_);
   claim_slots_ = slots_.size();
@@ -475,8 +553,8 @@ Tri Space::LeafExact(int index, int action, const std::vector<int>& values) {
     const Slot& s = slots_[d];
     if (s.kind == Slot::Kind::kTime) {
       for (const std::string& k : s.values[values[d]]->getMemberNames()) root[k] = (*s.values[values[d]])[k];
-    } else if (s.values[values[d]]) {
-      SetAt(&root, s.path, *s.values[values[d]]);
+    } else {
+      PlaceValue(&root, s, s.values[values[d]]);
     }
   }
   Claims claims(std::move(root));
@@ -662,7 +740,9 @@ bool Space::Dfs(size_t depth) {
     return false;
   }
   int s = order_[depth];
+  auto restricted = restricted_.find(s);
   for (size_t v = 0; v < slots_[s].size(); ++v) {
+    if (restricted != restricted_.end() && restricted->second != static_cast<int>(v)) continue;
     values_[s] = static_cast<int>(v);
     if (!AssignmentConsistentAt(s)) continue;
     if (Dfs(depth + 1)) return true;
@@ -678,9 +758,12 @@ Space::Status Space::Search(bool proof_mode, const std::function<bool(const std:
   if (proof_mode) AddAtoms();
   values_.assign(slots_.size(), -1);
   order_.clear();
-  for (size_t i = 0; i < claim_slots_; ++i) order_.push_back(static_cast<int>(i));
-  std::stable_sort(order_.begin(), order_.end(), [&](int x, int y) { return slots_[x].uses > slots_[y].uses; });
+  // The time claims first: every claim combination is tried with the
+  // standard validity window before any other, so witnesses are about
+  // claims when they can be.
   order_.push_back(time_slot_);
+  for (size_t i = 0; i < claim_slots_; ++i) order_.push_back(static_cast<int>(i));
+  std::stable_sort(order_.begin() + 1, order_.end(), [&](int x, int y) { return slots_[x].uses > slots_[y].uses; });
   if (proof_mode)
     for (size_t i = time_slot_ + 1; i < slots_.size(); ++i) order_.push_back(static_cast<int>(i));
   nodes_visited_ = 0;
@@ -701,8 +784,7 @@ Json::Value Space::Token(const std::vector<int>& assignment) const {
   std::stable_sort(ordered.begin(), ordered.end(),
                    [&](int x, int y) { return slots_[x].path.size() < slots_[y].path.size(); });
   for (int i : ordered) {
-    const auto& v = slots_[i].values[assignment[i]];
-    if (v) SetAt(&root, slots_[i].path, *v);
+    PlaceValue(&root, slots_[i], slots_[i].values[assignment[i]]);
   }
   const Json::Value& time = *slots_[time_slot_].values[assignment[time_slot_]];
   for (const std::string& k : time.getMemberNames()) root[k] = time[k];

@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -56,12 +57,24 @@ struct Slot {
   bool presence_bits = false;      // presence decides something (fallbacks, actions)
   bool is_issuer = false;          // `iss`, whose text decides AWS key visibility
   std::vector<std::string> issuer_prefixes;
+  // A SPELLING GROUP: several claim names read as one value, the first
+  // non-null present wins (Vault reads registered claims under every
+  // spelling Go's JSON decoder accepts). Its values are then FRAGMENTS:
+  // objects of name -> value merged into the token, covering every
+  // combination of what the list, the canonical name alone and a shape
+  // test (first present, null included) can see.
+  std::vector<std::string> spellings;
   int parent = -1;                 // nearest slot whose path is a proper prefix
   std::vector<int> children;
   std::vector<std::vector<bool>> time_ok;  // kTime: [value][trust index]
   size_t uses = 0;                 // how many leaves read it (search order)
   size_t size() const { return kind == Kind::kAtom ? atom_values : values.size(); }
+  bool fragments() const { return !spellings.empty(); }
 };
+
+// Writes a claim slot's value into a token: at its path, or (spelling
+// groups) by merging the fragment's members.
+void PlaceValue(Json::Value* root, const Slot& slot, const std::optional<Json::Value>& value);
 
 struct Leaf {
   const Node* node = nullptr;
@@ -112,6 +125,10 @@ class Space {
   Status Search(bool proof_mode, const std::function<bool(const std::vector<int>&)>& confirm,
                 std::vector<int>* found);
 
+  // Limits later searches to one value of `slot` (further witnesses must
+  // differ elsewhere).
+  void Restrict(int slot, int value) { restricted_[slot] = value; }
+  int time_slot() const { return time_slot_; }
   // The claims of an assignment (atoms ignored).
   Json::Value Token(const std::vector<int>& assignment) const;
   // True when every slot and leaf is modelled exactly (concrete search is a proof).
@@ -123,6 +140,10 @@ class Space {
 
  private:
   int SlotFor(const std::vector<std::string>& path, const std::string& display);
+  void PlanSpellings(const Acceptor& a);
+  void PlanNode(const Node& node);
+  bool IsSpellingGroup(const std::vector<std::string>& names) const;
+  int GroupSlot(const std::vector<std::string>& names, const std::string& display);
   void CollectLeaves(const Node& node);
   int Compile(Compiled* c, const Node& node);
   void CompileAcceptor(const Acceptor& a, Compiled* c);
@@ -146,6 +167,9 @@ class Space {
   size_t claim_slots_ = 0;
   int time_slot_ = -1;
   std::map<std::vector<std::string>, int> slot_index_;
+  // Every claim-name list each name is read through ({name} when alone).
+  std::map<std::string, std::set<std::vector<std::string>>> reads_;
+  std::set<std::string> pinned_names_;  // presence slots: never grouped
   std::vector<Leaf> leaves_;
   std::unordered_map<const Node*, int> leaf_of_;
   std::vector<std::string> actions_;
@@ -153,6 +177,7 @@ class Space {
   Compiled a_, b_;
   std::vector<std::string> limits_;
   bool internal_mismatch_ = false;
+  std::map<int, int> restricted_;
 
   // Search state.
   bool proof_mode_ = false;

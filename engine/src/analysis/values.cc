@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 
 #include "analysis/glob_space.h"
@@ -91,20 +92,10 @@ class ValueBuilder {
     return out;
   }
 
-  // The name under which `test` reads `slot` (a claim name or pointer).
-  static std::string NameFor(const Test& t, const Slot& slot) {
-    for (const std::string& n : t.ref.names) {
-      if (t.ref.source == ValueRef::Source::kPointer) {
-        auto p = SplitPointer(n);
-        if (p && *p == slot.path) return n;
-      } else if (slot.path.size() == 1 && slot.path[0] == n) {
-        return n;
-      }
-    }
-    return slot.display;
-  }
-
   void Build(int index);
+  std::vector<std::optional<Json::Value>> Fragments(Slot& slot, const std::vector<int>& readers,
+                                                    const std::vector<std::optional<Json::Value>>& plain,
+                                                    const std::function<std::string(const Json::Value&)>& signature);
 
   Space& s_;
 };
@@ -292,23 +283,25 @@ void ValueBuilder::Build(int index) {
     const Leaf& leaf = s_.leaves_[r];
     if (leaf.has_variables || !probe_seen.insert(leaf.fingerprint).second) continue;
     Test t = *leaf.node->test;
-    t.ref.names = {NameFor(t, slot)};
     t.ref.issuer_prefix.clear();
     t.ref.visible = true;
     probes.push_back(Node::MakeTest(std::move(t), leaf.node->loc));
   }
-  auto signature = [&](const std::optional<Json::Value>& v) {
+  // `fragment`: the value is a spelling group's name -> value object.
+  auto signature = [&](const std::optional<Json::Value>& v, bool fragment = false) {
     std::string sig;
     if (slot.presence_bits) {
       sig += v ? '1' : '0';
       sig += v && !v->isNull() ? '1' : '0';
     }
     Json::Value root(Json::objectValue);
-    if (v) SetAt(&root, slot.path, *v);
+    if (v && fragment) PlaceValue(&root, slot, v);
+    else if (v) SetAt(&root, slot.path, *v);
     Claims claims(root);
     if (slot.is_issuer)
       for (const std::string& p : slot.issuer_prefixes) sig += claims.aws_key_prefix() == p ? '1' : '0';
-    for (const Node& probe : probes) sig += static_cast<char>('0' + static_cast<int>(EvaluateNode(probe, claims, "", nullptr)));
+    for (const Node& probe : probes)
+      sig += static_cast<char>('0' + static_cast<int>(EvaluateNode(probe, claims, "", nullptr)));
     return sig;
   };
 
@@ -368,7 +361,93 @@ void ValueBuilder::Build(int index) {
   keep(std::nullopt, container);
   keep(Json::Value(Json::nullValue), false);
   keep(Json::Value(Json::objectValue), container);
+  if (slot.fragments()) values = Fragments(slot, readers, values, [&](const Json::Value& f) { return signature(f, true); });
   slot.values = std::move(values);
+}
+
+// A spelling group's values as fragments (space.h, Slot::spellings). What a
+// test can see of a group is one of three VIEWS: the canonical name alone
+// (C), the first non-null spelling in list order (L, every non-shape test on
+// the list) and the first present spelling, null included (S, shape tests
+// on the list). Two spellings before the canonical one and two after are
+// enough to realise every combination of views a token can produce; each
+// combination that the tests can tell apart becomes one fragment.
+std::vector<std::optional<Json::Value>> ValueBuilder::Fragments(
+    Slot& slot, const std::vector<int>& readers, const std::vector<std::optional<Json::Value>>& plain,
+    const std::function<std::string(const Json::Value&)>& signature) {
+  const std::vector<std::string>& names = slot.spellings;
+  const std::string& canonical = slot.path[0];
+  size_t at = std::find(names.begin(), names.end(), canonical) - names.begin();
+  std::vector<std::string> before(names.begin(), names.begin() + static_cast<long>(std::min<size_t>(at, 2)));
+  std::vector<std::string> after;
+  for (size_t i = at + 1; i < names.size() && after.size() < 2; ++i) after.push_back(names[i]);
+  bool c_view = false, l_view = false, s_view = false;
+  for (int r : readers) {
+    const Test& t = *s_.leaves_[r].node->test;
+    if (t.ref.names.size() == 1) c_view = true;
+    else if (t.kind == MatchKind::kJsonShape) s_view = true;
+    else l_view = true;
+  }
+  // The distinct present values: indexes 0..k-1; -1 absent, -2 null.
+  std::vector<Json::Value> present;
+  for (const auto& v : plain)
+    if (v && !v->isNull()) present.push_back(*v);
+  const int k = static_cast<int>(present.size());
+  std::vector<int> choices{-1, -2};
+  for (int i = 0; i < k; ++i) choices.push_back(i);
+  // Positions: before[0], before[1], canonical, after[0], after[1].
+  std::vector<std::string> position_names;
+  for (const std::string& n : before) position_names.push_back(n);
+  size_t c_index = position_names.size();
+  position_names.push_back(canonical);
+  for (const std::string& n : after) position_names.push_back(n);
+  std::vector<std::optional<Json::Value>> out;
+  std::set<std::string> seen_views, seen_signatures;
+  auto consider = [&](const std::vector<int>& assign) {
+    int s_seen = -1, l_seen = -1;
+    bool s_done = false;
+    for (int v : assign) {
+      if (v == -1) continue;
+      if (!s_done) s_seen = v, s_done = true;
+      if (v >= 0) {
+        l_seen = v;
+        break;
+      }
+    }
+    std::string key = fmt::format("{}|{}|{}", c_view ? assign[c_index] : 0, l_view ? l_seen : 0, s_view ? s_seen : 0);
+    if (!seen_views.insert(key).second) return;
+    Json::Value fragment(Json::objectValue);
+    for (size_t i = 0; i < assign.size(); ++i) {
+      if (assign[i] == -1) continue;
+      fragment[position_names[i]] = assign[i] == -2 ? Json::Value(Json::nullValue) : present[assign[i]];
+    }
+    if (seen_signatures.insert(signature(fragment)).second) out.emplace_back(std::move(fragment));
+  };
+  // The canonical spelling alone first: the readable tokens.
+  std::vector<int> assign(position_names.size(), -1);
+  for (int c : choices) {
+    assign[c_index] = c;
+    consider(assign);
+  }
+  size_t total = 1;
+  for (size_t i = 0; i < position_names.size(); ++i) total *= choices.size();
+  if (total > 2000000) {
+    slot.complete = false;
+    slot.limits.push_back(fmt::format("`{}` has too many spellings and values to enumerate", slot.display));
+    return out;
+  }
+  std::vector<size_t> counter(position_names.size(), 0);
+  while (true) {
+    for (size_t i = 0; i < counter.size(); ++i) assign[i] = choices[counter[i]];
+    consider(assign);
+    size_t i = 0;
+    for (; i < counter.size(); ++i) {
+      if (++counter[i] < choices.size()) break;
+      counter[i] = 0;
+    }
+    if (i == counter.size()) break;
+  }
+  return out;
 }
 
 }  // namespace trustcheck::analysis
