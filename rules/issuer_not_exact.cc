@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "lint/analysis.h"
@@ -17,7 +18,8 @@ const lint::RuleInfo& IssuerNotExact::info() const {
       lint::Severity::kMedium,
       "The issuer is written with a trailing `/`, surrounding whitespace or an upper-case host, so it never equals "
       "the token's `iss`",
-      "Entra ID, Vault and AWS compare the issuer with the token's `iss` claim byte for byte: "
+      "Entra ID, Vault and AWS compare the issuer with the token's `iss` claim byte for byte (Google Cloud "
+      "tolerates a trailing `/`, and is not reported for it): "
       "`https://token.actions.githubusercontent.com/` is not `https://token.actions.githubusercontent.com`. The "
       "credential or role then accepts no token at all. Deployments fail with an unhelpful \"no matching federated "
       "identity record\", and the usual fix under time pressure is a broader trust.\n\n"
@@ -60,6 +62,11 @@ void IssuerNotExact::CheckTrust(const LoadedFile&, const Trust& trust, lint::Fin
       std::string reason = Reason(o.text, profile);
       if (reason.empty()) continue;
       std::string expected = NormaliseIssuer(o.text);
+      // The platform may accept both spellings (GCP tolerates a trailing
+      // `/`): the lowering then lists the exact form beside this one.
+      bool tolerated = std::any_of(t.operands.begin(), t.operands.end(),
+                                   [&](const Operand& other) { return other.text == expected; });
+      if (tolerated) continue;
       std::string who = profile ? fmt::format("{} tokens carry `{}`", profile->platform, expected)
                                 : fmt::format("tokens carry an `iss` such as `{}`", expected);
       sink.Report(o.loc.known() ? o.loc : site.loc,
