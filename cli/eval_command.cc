@@ -38,6 +38,13 @@ bool ReadTokenText(const std::string& path, std::string* out) {
   return true;
 }
 
+// A located input error (a file, a token): "trustcheck: file:line:column:
+// error: message" on stderr, exit 2.
+int InputError(const Status& status) {
+  std::fputs(fmt::format("trustcheck: {}\n", status.ToString()).c_str(), stderr);
+  return kExitError;
+}
+
 std::string ReasonText(const Reason& r) {
   std::string where = r.loc.ToString();
   return where.empty() ? r.message : fmt::format("{} ({})", r.message, where);
@@ -129,9 +136,10 @@ int EvalCommand(int argc, char** argv) {
   std::string token_path = args.Get("token");
   std::string token_text;
   if (!ReadTokenText(token_path, &token_text))
-    return UsageError(fmt::format("{}: cannot read token file", token_path));
+    return InputError(Status::Error(SourceLoc{std::make_shared<const std::string>(token_path), 0, 0},
+                                    "cannot read the token file"));
   auto token = DecodeToken(token_text, token_path);
-  if (!token.ok()) return UsageError(token.status().ToString());
+  if (!token.ok()) return InputError(token.status());
   // With a JWKS, a signature that does not verify is a reject from every
   // trust (the platforms check it before any condition).
   Status signature;
@@ -146,7 +154,7 @@ int EvalCommand(int argc, char** argv) {
   LoadOptions options;
   options.forced_format = args.Get("type");
   auto loaded = LoadPaths(args.positional, options);
-  if (!loaded.ok()) return UsageError(loaded.status().ToString());
+  if (!loaded.ok()) return InputError(loaded.status());
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
 
   std::vector<Row> rows;
@@ -166,6 +174,8 @@ int EvalCommand(int argc, char** argv) {
     }
   }
   if (rows.empty() && loaded->errors.empty()) return UsageError("no trust found in the given paths");
+  // Nothing could be evaluated: the errors above are the whole answer.
+  if (rows.empty()) return kExitError;
   if (format == "json") PrintJson(rows, *token, at, accepted);
   else PrintText(rows, *token, token_path, at, accepted);
   if (!loaded->errors.empty()) return kExitError;
