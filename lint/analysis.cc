@@ -41,6 +41,20 @@ class ScopeReader {
  public:
   ScopeReader(const Trust& trust, const AcceptedIssuer& issuer) : trust_(trust), issuer_(issuer) {}
 
+  // An unresolved value gets the benefit of the doubt (a Terraform `var.sub`
+  // may well pin the tenant). But when the lowering says a fixed fact of the
+  // trust is unknown (an attribute `(unknown)`: GCP's project number, hence
+  // its default audience; a Vault role's `bound_audiences`), the unknown
+  // checks directly in the statement are those facts, and pin nothing.
+  Scope ReadStatement(const Node& when) const {
+    bool unknown_facts = std::any_of(trust_.attributes.begin(), trust_.attributes.end(),
+                                     [](const auto& a) { return a.second == "(unknown)"; });
+    if (when.kind != Node::Kind::kAnd || !unknown_facts) return Read(when);
+    Scope s = Scope::kOpen;
+    for (const Node& c : when.children) s = Narrowest(s, c.kind == Node::Kind::kUnknown ? Scope::kOpen : Read(c));
+    return s;
+  }
+
   Scope Read(const Node& node) const {
     switch (node.kind) {
       case Node::Kind::kAnd: {
@@ -59,9 +73,12 @@ class ScopeReader {
         return Scope::kOpen;
       case Node::Kind::kTest: return ReadTest(*node.test, false);
       case Node::Kind::kConst: return node.value ? Scope::kOpen : Scope::kClosed;
-      // Unresolved values and opaque expressions get the benefit of the doubt.
-      case Node::Kind::kUnknown:
-      case Node::Kind::kExpr: return Scope::kPinned;
+      // Unresolved values get the benefit of the doubt.
+      case Node::Kind::kUnknown: return Scope::kPinned;
+      // An expression that did not lower into tests may pin when it is (part
+      // of) the trust's condition; otherwise it is a mapping or a check of
+      // the token's shape (GCP's attribute mapping) and pins nothing.
+      case Node::Kind::kExpr: return trust_.Attribute("attribute_condition") ? Scope::kPinned : Scope::kOpen;
     }
     return Scope::kOpen;
   }
@@ -302,7 +319,7 @@ std::string GuessNote(const AcceptedIssuer& issuer) {
 
 Scope TenantScope(const Trust& trust, const Statement& statement, const AcceptedIssuer& issuer) {
   ScopeReader reader(trust, issuer);
-  Scope scope = reader.Read(statement.when);
+  Scope scope = reader.ReadStatement(statement.when);
   if (statement.effect == Effect::kDeny) return scope;
   for (const Statement& other : trust.statements)
     if (other.effect == Effect::kDeny) scope = Narrowest(scope, reader.Guard(other.when));
