@@ -72,8 +72,13 @@ Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found,
       Claims alt_claims(space.Token(alt));
       if (!Accepts(refusing, alt_claims, options, nullptr)) continue;
       bool time = slot.kind == analysis::Slot::Kind::kTime;
-      w.differences.push_back({time ? kTimeClaims : slot.display, ValueText(slot, slot.values[found[i]]),
-                               ValueText(slot, slot.values[v])});
+      std::string value = ValueText(slot, slot.values[found[i]]), alternative = ValueText(slot, slot.values[v]);
+      if (value == alternative && slot.values[found[i]] && slot.values[v]) {
+        // Same text, different JSON types (`"74"` and `74`): show the JSON.
+        value = CompactJson(*slot.values[found[i]]);
+        alternative = CompactJson(*slot.values[v]);
+      }
+      w.differences.push_back({time ? kTimeClaims : slot.display, value, alternative});
       changed->emplace_back(i, static_cast<int>(v));
       break;
     }
