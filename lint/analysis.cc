@@ -49,9 +49,16 @@ class ScopeReader {
   Scope ReadStatement(const Node& when) const {
     bool unknown_facts = std::any_of(trust_.attributes.begin(), trust_.attributes.end(),
                                      [](const auto& a) { return a.second == "(unknown)"; });
-    if (when.kind != Node::Kind::kAnd || !unknown_facts) return Read(when);
+    if (when.kind != Node::Kind::kAnd) return Read(when);
+    // A principal left as a template placeholder (AWS: the unknown parts
+    // before the action test) is the issuer the condition keys already name.
+    bool principal_part = issuer_.from_condition_keys;
     Scope s = Scope::kOpen;
-    for (const Node& c : when.children) s = Narrowest(s, c.kind == Node::Kind::kUnknown ? Scope::kOpen : Read(c));
+    for (const Node& c : when.children) {
+      if (c.kind == Node::Kind::kTest && c.test->ref.source == ValueRef::Source::kAction) principal_part = false;
+      bool neutral = c.kind == Node::Kind::kUnknown && (unknown_facts || principal_part);
+      s = Narrowest(s, neutral ? Scope::kOpen : Read(c));
+    }
     return s;
   }
 
@@ -273,7 +280,11 @@ std::vector<AcceptedIssuer> StatementIssuers(const Trust& trust, const Statement
     const IssuerProfile* p = FindIssuerProfile(issuer);
     for (const AcceptedIssuer& a : out)
       if (SameIssuer(a.issuer, issuer)) return;  // `accounts.google.com` in both spellings
-    out.push_back({issuer, p, false, std::move(loc)});
+    AcceptedIssuer a;
+    a.issuer = issuer;
+    a.profile = p;
+    a.loc = std::move(loc);
+    out.push_back(std::move(a));
   };
   for (const TestSite& site : tests) {
     if (site.under_not || !IsIssuerTest(*site.test) || site.test->negated) continue;
@@ -284,6 +295,7 @@ std::vector<AcceptedIssuer> StatementIssuers(const Trust& trust, const Statement
   for (const TestSite& site : tests)
     if (!site.test->ref.issuer_prefix.empty() && site.test->ref.issuer_prefix.find('.') != std::string::npos)
       add(site.test->ref.issuer_prefix, statement.loc.known() ? statement.loc : trust.loc);
+  for (AcceptedIssuer& a : out) a.from_condition_keys = true;
   if (!out.empty()) return out;
   std::vector<std::string> claims;
   for (const TestSite& site : tests)

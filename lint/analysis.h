@@ -39,6 +39,9 @@ struct AcceptedIssuer {
   std::string issuer;                     // as written; "" when the trust does not say
   const IssuerProfile* profile = nullptr;  // nullptr when unknown
   bool guessed = false;                   // profile guessed from claim names, issuer unknown
+  // Named only by the provider prefix of AWS condition keys, because the
+  // principal is unknown (a template placeholder).
+  bool from_condition_keys = false;
   SourceLoc loc;                          // where the issuer is named (or the statement)
 };
 

@@ -16,6 +16,7 @@
 #include "rules/no_subject_condition.h"
 #include "rules/principal_wildcard.h"
 #include "rules/shared_issuer_without_tenant_pin.h"
+#include "rules/statement_never_applies.h"
 #include "rules/too_many_federated_credentials.h"
 #include "rules/vault_glob_without_wildcard.h"
 #include "rules/vault_role_without_bound_audiences.h"
@@ -44,6 +45,7 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<VaultGlobWithoutWildcard>());         // TC017
   registry.Add(std::make_unique<MalformedTrust>());                   // TC018
   registry.Add(std::make_unique<FederatedActionMismatch>());          // TC019
+  registry.Add(std::make_unique<StatementNeverApplies>());            // TC020
 }
 
 }  // namespace trustcheck::rules
