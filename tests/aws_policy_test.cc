@@ -163,6 +163,35 @@ TEST(AwsPolicy, SingleValuesAndStatementObject) {
 
 // Evaluation logic: "An explicit deny in any policy overrides any allows";
 // "By default, all requests are implicitly denied".
+// A Deny with a negated operator applies when the key is missing ("the
+// request is still denied even if the tag is missing"), and says why.
+TEST(AwsPolicy, DenyOnMissingKey) {
+  const std::string policy = R"({
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Principal": {"Federated": ")" + std::string(kGitHubProvider) + R"("},
+     "Action": "sts:AssumeRoleWithWebIdentity"},
+    {"Sid": "OnlyProd", "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRoleWithWebIdentity",
+     "Condition": {"StringNotEqualsIfExists": {"token.actions.githubusercontent.com:environment": "prod"},
+                   "StringNotEquals": {"token.actions.githubusercontent.com:environment": "prod"}}}
+  ]
+})";
+  const Case cases[] = {
+      {"prod", policy, GitHub(), "allowed", "4:5: allowed by statement #1"},
+      {"no environment", policy, GitHub(R"({"environment": "<delete>"})"), "explicit deny",
+       "6:5: denied by statement `OnlyProd`; condition `StringNotEqualsIfExists` on "
+       "`token.actions.githubusercontent.com:environment` holds: the token does not set "
+       "`token.actions.githubusercontent.com:environment`; condition `StringNotEquals` on "
+       "`token.actions.githubusercontent.com:environment` holds: the token does not set "
+       "`token.actions.githubusercontent.com:environment`"},
+      {"dev", policy, GitHub(R"({"environment": "dev"})"), "explicit deny",
+       "6:5: denied by statement `OnlyProd`; condition `StringNotEqualsIfExists` on "
+       "`token.actions.githubusercontent.com:environment` holds: token `environment` is `dev`; condition "
+       "`StringNotEquals` on `token.actions.githubusercontent.com:environment` holds: token `environment` is `dev`"},
+  };
+  for (const Case& c : cases) Check(c);
+}
+
 TEST(AwsPolicy, ExplicitDenyOverridesAllow) {
   const std::string policy = R"({
   "Version": "2012-10-17",
@@ -177,7 +206,8 @@ TEST(AwsPolicy, ExplicitDenyOverridesAllow) {
   const Case cases[] = {
       {"allowed", policy, GitHub(), "allowed", "4:5: allowed by statement `AllowOrg`"},
       {"denied", policy, GitHub(R"({"sub": "repo:octo-org/octo-repo:pull_request"})"), "explicit deny",
-       "7:5: denied by statement `DenyPullRequests`"},
+       "7:5: denied by statement `DenyPullRequests`; condition `StringLike` on "
+       "`token.actions.githubusercontent.com:sub` holds: token `sub` is `repo:octo-org/octo-repo:pull_request`"},
       {"no statement applies", policy, GitHub(R"({"sub": "repo:evil/octo-repo:ref:refs/heads/main"})"),
        "implicit deny",
        "6:35: statement `AllowOrg`: condition `StringLike` on `token.actions.githubusercontent.com:sub` expects "
@@ -848,6 +878,56 @@ TEST(AwsPolicyDuplicateKeys, LastOneWinsAndIsNoted) {
   EXPECT_EQ(note.key, "StringEquals");
   EXPECT_EQ(fmt::format("{}:{}: {}", note.loc.line, note.loc.column, note.message),
             "7:19: key `StringEquals` appears again later in the same object; IAM keeps only the last one");
+}
+
+}  // namespace
+}  // namespace trustcheck
+
+namespace trustcheck {
+namespace {
+
+// Policies checked in as templates load: their placeholders are explicit
+// unknowns (never an accept, a note for the linter), and a provider host
+// that is written out still decides the issuer.
+TEST(AwsPolicyTemplates, PlaceholdersAreUnknowns) {
+  struct TemplateCase {
+    const char* federated;
+    std::string token;
+    const char* outcome;
+    std::string reason;
+  };
+  const std::vector<TemplateCase> cases = {
+      {"arn:aws:iam::${AWS_ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com", GitHub(), "unknown",
+       "5:32: statement #1: cannot be decided: the account `${AWS_ACCOUNT_ID}` of the OIDC provider ARN is not an "
+       "account ID"},
+      {"arn:aws:iam::YOUR_ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com",
+       GitHub(R"({"iss": "https://gitlab.com"})"), "implicit deny",
+       "5:32: statement #1: Federated principal trusts issuer `https://token.actions.githubusercontent.com`; token "
+       "`iss` is `https://gitlab.com`"},
+      {"arn:${Partition}:iam::123456789012:oidc-provider/token.actions.githubusercontent.com", GitHub(), "unknown",
+       "5:32: statement #1: cannot be decided: the partition `${Partition}` of the OIDC provider ARN is not a "
+       "partition"},
+      {"arn:aws:iam::<AWS_ACCOUNT_ID>:oidc-provider/<OIDC_PROVIDER>", GitHub(), "unknown",
+       "5:32: statement #1: cannot be decided: the OIDC provider host of "
+       "`arn:aws:iam::<AWS_ACCOUNT_ID>:oidc-provider/<OIDC_PROVIDER>` is a template placeholder"},
+      {"%s", GitHub(), "unknown",
+       "5:32: statement #1: cannot be decided: `Federated` principal `%s` is a template placeholder"},
+  };
+  for (const TemplateCase& c : cases) {
+    SCOPED_TRACE(c.federated);
+    std::string policy = GitHubPolicy(R"({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:octo-org/*"}})");
+    size_t at = policy.find(kGitHubProvider);
+    policy.replace(at, std::string(kGitHubProvider).size(), c.federated);
+    auto file = Load(policy);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    const Trust& trust = file->trusts.front();
+    Decision d = Evaluate(trust, ParseClaims(c.token), EvalOptions{kNow});
+    EXPECT_EQ(d.outcome, c.outcome);
+    ASSERT_FALSE(d.reasons.empty());
+    EXPECT_EQ(Located(d.reasons.front()), c.reason);
+    ASSERT_FALSE(trust.notes.empty());
+    EXPECT_EQ(trust.notes.back().kind, LoweringNote::Kind::kUnresolved);
+  }
 }
 
 }  // namespace

@@ -185,7 +185,8 @@ TEST(CliEval, Folders) {
       {"tests/fixtures/eval/folder/a-github-repo.json", "accept", "allowed",
        "allowed by statement `OctoRepo` (tests/fixtures/eval/folder/a-github-repo.json:4:5)"},
       {"tests/fixtures/eval/folder/nested/b-deny-main.json", "reject", "explicit deny",
-       "denied by statement `NoMainBranch` (tests/fixtures/eval/folder/nested/b-deny-main.json:10:5)"},
+       "denied by statement `NoMainBranch`; condition `StringEquals` on `token.actions.githubusercontent.com:ref` "
+       "holds: token `ref` is `refs/heads/main` (tests/fixtures/eval/folder/nested/b-deny-main.json:10:5)"},
       {"tests/fixtures/eval/folder/nested/c-terraform.json", "reject", "implicit deny",
        "statement #1: Federated principal trusts issuer `https://app.terraform.io`; token `iss` is "
        "`https://token.actions.githubusercontent.com` (tests/fixtures/eval/folder/nested/c-terraform.json:5:32)"},

@@ -842,6 +842,45 @@ std::string StatementName(const Statement& s, size_t index) {
   return fmt::format("#{}", index + 1);
 }
 
+// Why a statement that applies applies, for the AWS conditions in it:
+// "condition `StringEquals` on `k` holds: token `ref` is `refs/heads/main`".
+// Said for Deny statements, whose reason is otherwise just their name.
+void DescribeHolding(const Node& node, const Context& ctx, std::vector<std::string>* out) {
+  switch (node.kind) {
+    case Node::Kind::kAnd:
+      for (const Node& child : node.children) DescribeHolding(child, ctx, out);
+      return;
+    case Node::Kind::kOr:
+      for (const Node& child : node.children) {
+        if (Eval(child, ctx, nullptr) == Tri::kTrue) {
+          DescribeHolding(child, ctx, out);
+          return;
+        }
+      }
+      return;
+    case Node::Kind::kTest: {
+      const Test& test = *node.test;
+      if (!AwsWording(test) || test.what != "condition") return;
+      auto values = Extract(test, ctx);
+      std::string token;
+      if (!values) {
+        token = !test.ref.visible ? fmt::format("IAM sets no key `{}` from a token", test.ref.display)
+                                  : fmt::format("the token does not set `{}`", test.ref.display);
+      } else {
+        std::vector<std::string> all;
+        for (size_t i = 0; i < values->size(); ++i) all.push_back(ValueForMessage(test, *values, i));
+        token = values->size() == 1 && !values->from_list
+                    ? fmt::format("{} is `{}`", TokenSide(test.ref, ctx.claims), all.front())
+                    : fmt::format("{} holds {}", TokenSide(test.ref, ctx.claims),
+                                  all.empty() ? std::string("no value") : Quoted(all, "and"));
+      }
+      out->push_back(fmt::format("condition `{}` on `{}` holds: {}", test.op_display, test.ref.display, token));
+      return;
+    }
+    default: return;
+  }
+}
+
 // One pass over all statements for one action.
 void EvaluatePass(const Trust& trust, const Context& ctx, Decision* d, Tri* allow, Tri* deny,
                   std::vector<Reason>* deny_reasons, std::vector<Reason>* allow_reasons) {
@@ -858,10 +897,15 @@ void EvaluatePass(const Trust& trust, const Context& ctx, Decision* d, Tri* allo
     Tri* acc = s.effect == Effect::kAllow ? allow : deny;
     if (t.applies == Tri::kTrue) {
       *acc = Tri::kTrue;
-      if (s.effect == Effect::kDeny)
-        deny_reasons->push_back({s.loc, fmt::format("denied by statement {}", StatementName(s, i))});
-      else
+      if (s.effect == Effect::kDeny) {
+        std::vector<std::string> holding;
+        DescribeHolding(s.when, ctx, &holding);
+        std::string why;
+        for (const std::string& h : holding) why += "; " + h;
+        deny_reasons->push_back({s.loc, fmt::format("denied by statement {}{}", StatementName(s, i), why)});
+      } else {
         allow_reasons->push_back({s.loc, fmt::format("allowed by statement {}", StatementName(s, i))});
+      }
     } else if (t.applies == Tri::kUnknown && *acc != Tri::kTrue) {
       *acc = Tri::kUnknown;
     }

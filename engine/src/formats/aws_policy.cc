@@ -256,6 +256,7 @@ class PolicyLowering {
   Node LowerPrincipal(const Json::Value& principal);
   Node LowerFederated(const Json::Value& value);
   Node IssuerTest(const std::vector<std::string>& issuers, const SourceLoc& loc) const;
+  std::optional<Node> TemplatePlaceholder(const std::string& text, const SourceLoc& loc);
   std::optional<Node> FederatedFromPieces(const std::vector<TextPiece>& pieces, const SourceLoc& loc);
   bool Approximate(const ParsedOperator& op, const std::vector<TextPiece>& pieces, const SourceLoc& loc,
                    Operand* out) const;
@@ -516,10 +517,48 @@ Node PolicyLowering::LowerFederated(const Json::Value& value) {
     return Node::Const(false, fmt::format("Federated principal `{}` is not a built-in web identity provider{}", text,
                                           IsBuiltInProviderFolded(text) ? " (names are case-sensitive)" : ""),
                        loc);
+  } else if (auto placeholder = TemplatePlaceholder(text, loc)) {
+    return std::move(*placeholder);
   } else {
     return MalformedNode(loc, fmt::format("`{}` is not an OIDC provider ARN or a built-in provider", text));
   }
   return IssuerTest(issuers, loc);
+}
+
+// Policies kept as templates (`${AWS_ACCOUNT_ID}`, `<OIDC_PROVIDER>`, `%s`,
+// `YOUR_ACCOUNT_ID`) are not policies IAM would store yet, but they are what
+// people check in: their principal is an explicit unknown instead of a
+// malformed element, and a provider host that is written out still decides
+// the issuer.
+std::optional<Node> PolicyLowering::TemplatePlaceholder(const std::string& text, const SourceLoc& loc) {
+  static const std::regex kLooseOidcArn(R"(arn:([^:]*):iam::([^:]*):oidc-provider/(.+))");
+  static const std::regex kPlaceholder(R"(\$\{[^}]*\}|<[^>]*>|%[sd]|\{\{[^}]*\}\})");
+  auto unresolved = [&](std::string reason) {
+    trust_.notes.push_back({LoweringNote::Kind::kUnresolved, loc, reason, {}, {}});
+    return Node::Unknown(std::move(reason), loc);
+  };
+  std::smatch m;
+  if (std::regex_match(text, m, kLooseOidcArn)) {
+    const std::string host = m[3].str();
+    if (std::regex_search(host, kPlaceholder))
+      return unresolved(fmt::format("the OIDC provider host of `{}` is a template placeholder", text));
+    static const std::regex kAccountId(R"(\d{12})");
+    const std::string account = m[2].str();
+    if (!std::regex_match(account, kAccountId))
+      return Node::And({IssuerTest({"https://" + host}, loc),
+                        unresolved(fmt::format("the account `{}` of the OIDC provider ARN is not an account ID", account))},
+                       loc);
+    if (!role_account_.empty() && account != role_account_)
+      return Node::Const(
+          false, fmt::format("OIDC provider account `{}` is not the role's account `{}`", account, role_account_), loc);
+    return Node::And({IssuerTest({"https://" + host}, loc),
+                      unresolved(fmt::format("the partition `{}` of the OIDC provider ARN is not a partition",
+                                             m[1].str()))},
+                     loc);
+  }
+  if (std::regex_search(text, kPlaceholder))
+    return unresolved(fmt::format("`Federated` principal `{}` is a template placeholder", text));
+  return std::nullopt;
 }
 
 Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
