@@ -18,7 +18,9 @@ const lint::RuleInfo& BuiltinProviderWithoutAudience::info() const {
       "the identity pool id (`cognito-identity.amazonaws.com:aud`) or the application id. Without an exact "
       "condition on it, any Google account of any OAuth client, or any identity of any Cognito identity pool in "
       "any account, can assume the role. IAM refuses to create such Cognito trusts today, but older roles and "
-      "roles written through other paths still exist.",
+      "roles written through other paths still exist.\n\n"
+      "A Cognito trust pinned to its pool but with no `amr` condition also lets the pool's guest identities in "
+      "(when the pool allows them); that case is reported as `medium`.",
       {{"AWS: Google without an audience", "json",
         R"({
   "Effect": "Allow",
@@ -35,12 +37,39 @@ const lint::RuleInfo& BuiltinProviderWithoutAudience::info() const {
   return kInfo;
 }
 
+namespace {
+
+// Cognito identity pools also hand out guest identities: `amr` holds
+// `unauthenticated` for them, `authenticated` (and the login provider) for
+// signed-in users. A trust meant for signed-in users must say so.
+void CheckAuthenticated(const Trust& trust, const Statement& st, const lint::AcceptedIssuer& issuer,
+                        lint::FindingSink& sink) {
+  if (std::string_view(issuer.profile->id) != "cognito-identity") return;
+  std::vector<lint::TestSite> tests;
+  lint::CollectTests(st.when, &tests);
+  for (const lint::TestSite& site : tests)
+    if (!site.under_not && lint::ReadsClaim(*site.test, "amr") && lint::VisibleFor(site.test->ref, issuer)) return;
+  sink.Report(lint::StatementLoc(trust, st, issuer),
+              fmt::format("any identity of the pool, guest (unauthenticated) identities included, can {}: no "
+                          "`amr` condition requires `authenticated`",
+                          lint::AccessPhrase(trust)),
+              lint::Severity::kMedium);
+}
+
+}  // namespace
+
 void BuiltinProviderWithoutAudience::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
   for (const Statement& st : trust.statements) {
     if (st.effect != Effect::kAllow) continue;
     for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
       const IssuerProfile* p = issuer.profile;
-      if (!p || !p->audience_pins || lint::TenantScope(trust, st, issuer) != lint::Scope::kOpen) continue;
+      if (!p || !p->audience_pins) continue;
+      lint::Scope scope = lint::TenantScope(trust, st, issuer);
+      if (scope == lint::Scope::kPinned) {
+        CheckAuthenticated(trust, st, issuer, sink);
+        continue;
+      }
+      if (scope != lint::Scope::kOpen) continue;
       // A wildcard audience is reported on the value; no audience at all on the issuer.
       bool reported = false;
       std::vector<lint::TestSite> tests;

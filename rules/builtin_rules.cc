@@ -6,6 +6,7 @@
 
 #include "rules/builtin_provider_without_audience.h"
 #include "rules/condition_on_unexposed_claim.h"
+#include "rules/cross_account_without_external_id.h"
 #include "rules/duplicate_key.h"
 #include "rules/federated_action_mismatch.h"
 #include "rules/for_all_values_on_single_valued_claim.h"
@@ -38,6 +39,7 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<IfExistsOnPinningClaim>());           // TC009
   registry.Add(std::make_unique<WildcardInExactMatch>());             // TC010
   registry.Add(std::make_unique<BuiltinProviderWithoutAudience>());   // TC011
+  registry.Add(std::make_unique<CrossAccountWithoutExternalId>());    // TC012
   registry.Add(std::make_unique<MutableTenantName>());                // TC013
   registry.Add(std::make_unique<IssuerNotExact>());                   // TC014
   registry.Add(std::make_unique<TooManyFederatedCredentials>());      // TC015

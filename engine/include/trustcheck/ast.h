@@ -245,6 +245,16 @@ struct Statement {
   std::string sid;  // AWS Sid, or a name for other platforms
   SourceLoc loc;
   Node when;        // principal, action and conditions, in that order
+  // The principals as written (AWS: `*`, and each `Federated`, `AWS`,
+  // `Service` and `CanonicalUser` value), for the linter: who the statement
+  // names, beside what `when` makes of it for web identity tokens. `type` is
+  // "*" for `"Principal": "*"`.
+  struct Principal {
+    std::string type;
+    std::string value;
+    SourceLoc loc;
+  };
+  std::vector<Principal> principals;
 };
 
 // A request attribute that needs its own evaluation pass (AWS: a token with

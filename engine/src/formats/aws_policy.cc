@@ -383,8 +383,19 @@ Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Stateme
   for (const char* k : {"Resource", "NotResource"})
     if (st.isMember(k))
       parts.push_back(MalformedNode(KeyLoc(st[k]), fmt::format("role trust policies do not support `{}`", k)));
-  if (st.isMember("Principal")) parts.push_back(LowerPrincipal(st["Principal"]));
-  else if (!st.isMember("NotPrincipal")) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));
+  if (st.isMember("Principal")) {
+    // The principals as written, for the linter: account principals and `*`
+    // carry risks of their own beside web identity.
+    const Json::Value& principal = st["Principal"];
+    if (principal.isString() && principal.asString() == "*") {
+      out->principals.push_back({"*", "*", Loc(principal)});
+    } else if (principal.isObject()) {
+      for (const std::string& type : principal.getMemberNames())
+        for (const Json::Value* v : ListOf(principal[type]))
+          if (v->isString()) out->principals.push_back({type, v->asString(), Loc(*v)});
+    }
+    parts.push_back(LowerPrincipal(principal));
+  } else if (!st.isMember("NotPrincipal")) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));
   bool has_action = st.isMember("Action"), has_not_action = st.isMember("NotAction");
   if (has_action && has_not_action)
     parts.push_back(MalformedNode(Loc(st), "statement has both `Action` and `NotAction`"));
