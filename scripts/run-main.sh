@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 # Every bundled example folder (lint fixtures and deliberately broken inputs
-# live elsewhere: corpus/lint, tests/fixtures).
+# live elsewhere: corpus/lint, tests/fixtures; corpus/diff holds old/new pairs).
 examples=()
 for d in corpus/*/; do
-  case "$d" in corpus/lint/|corpus/tokens/|corpus/invalid/) continue ;; esac
+  case "$d" in corpus/lint/|corpus/tokens/|corpus/invalid/|corpus/diff/) continue ;; esac
   examples+=("$d")
 done
 ./build/trustcheck eval --token corpus/tokens/github-actions-main.json --at 2021-09-24T14:30:00Z "${examples[@]}"
