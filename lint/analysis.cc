@@ -53,10 +53,18 @@ class ScopeReader {
     // A principal left as a template placeholder (AWS: the unknown parts
     // before the action test) is the issuer the condition keys already name.
     bool principal_part = issuer_.from_condition_keys;
+    // Expressions directly in the statement: the first is the check that the
+    // attribute mapping evaluates (GCP lowers it before the condition), which
+    // pins nothing; a later one is a condition that did not lower into tests.
+    bool first_expr = true;
     Scope s = Scope::kOpen;
     for (const Node& c : when.children) {
       if (c.kind == Node::Kind::kTest && c.test->ref.source == ValueRef::Source::kAction) principal_part = false;
       bool neutral = c.kind == Node::Kind::kUnknown && (unknown_facts || principal_part);
+      if (c.kind == Node::Kind::kExpr) {
+        neutral = first_expr || !trust_.Attribute("attribute_condition");
+        first_expr = false;
+      }
       s = Narrowest(s, neutral ? Scope::kOpen : Read(c));
     }
     return s;

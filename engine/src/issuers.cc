@@ -27,7 +27,8 @@ const std::vector<SubjectField>& GitHubFields() {
       {"owner_id", "organisation id", "/:", FieldLevel::kTenantId},
       {"repo", "repository", "@:", FieldLevel::kResource},
       {"repo_id", "repository id", ":", FieldLevel::kResourceId},
-      {"workflow_repo", "workflow repository", "/", FieldLevel::kResource},
+      // The reusable workflow's repository: not the caller's, so no resource of it.
+      {"workflow_repo", "workflow repository", "/", FieldLevel::kDetail},
       {"workflow_path", "workflow", "@", FieldLevel::kDetail},
   };
   return kFields;
