@@ -1,9 +1,8 @@
 // TC005: a principal that matches everyone.
 //
-// In the AST a principal is the part of a statement that sits beside its
-// action test; a wildcard principal lowers to an always-true node whose
-// reason says why. Conditions may still narrow the statement (a `sub`
-// condition only one issuer's tokens carry), which lowers the severity.
+// The statement's principals as written say who it names; conditions may
+// still narrow it (a `sub` condition only one issuer's tokens carry), which
+// lowers the severity.
 
 #include "rules/principal_wildcard.h"
 
@@ -42,21 +41,6 @@ const lint::RuleInfo& PrincipalWildcard::info() const {
   return kInfo;
 }
 
-namespace {
-
-// Always-true nodes the lowering explains, directly in the statement or in
-// one of its alternatives (a principal list).
-void WildcardParts(const Node& when, std::vector<const Node*>* out) {
-  if (when.kind != Node::Kind::kAnd) return;
-  for (const Node& part : when.children) {
-    if (part.kind == Node::Kind::kConst && part.value && !part.reason.empty() && part.loc.known()) out->push_back(&part);
-    if (part.kind == Node::Kind::kOr)
-      for (const Node& alt : part.children)
-        if (alt.kind == Node::Kind::kConst && alt.value && !alt.reason.empty() && alt.loc.known()) out->push_back(&alt);
-  }
-}
-
-}  // namespace
 
 void PrincipalWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
   for (const Statement& st : trust.statements) {
@@ -67,9 +51,10 @@ void PrincipalWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::
     for (const lint::TestSite& site : tests)
       if (site.test->ref.source == ValueRef::Source::kAction && !site.under_not && !site.under_or) action = site.test;
     if (!action) continue;  // principals exist only beside an action
-    std::vector<const Node*> parts;
-    WildcardParts(st.when, &parts);
-    if (parts.empty()) continue;
+    std::vector<const Statement::Principal*> wildcards;
+    for (const Statement::Principal& p : st.principals)
+      if (p.type == "*" || (p.type == "AWS" && p.value == "*")) wildcards.push_back(&p);
+    if (wildcards.empty()) continue;
     auto allows = [&](const char* name) {
       bool m = std::any_of(action->operands.begin(), action->operands.end(),
                            [&](const Operand& o) { return o.valid && o.pattern.Match(name); });
@@ -85,15 +70,17 @@ void PrincipalWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::
     bool pinned = false;
     for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st))
       if (!issuer.issuer.empty() && lint::TenantScope(trust, st, issuer) == lint::Scope::kPinned) pinned = true;
-    for (const Node* part : parts) {
+    for (const Statement::Principal* p : wildcards) {
+      std::string written = p->type == "*" ? "`*`" : "`{\"AWS\": \"*\"}`";
       if (pinned)
-        sink.Report(part->loc,
-                    fmt::format("{}; only the conditions keep other providers and accounts out, so name the provider "
-                                "or the account instead",
-                                part->reason),
+        sink.Report(p->loc,
+                    fmt::format("principal {} matches everyone; only the conditions keep other providers and accounts "
+                                "out, so name the provider or the account instead",
+                                written),
                     lint::Severity::kMedium);
       else
-        sink.Report(part->loc, fmt::format("{} can {}: {}", who, lint::AccessPhrase(trust), part->reason));
+        sink.Report(p->loc, fmt::format("{} can {}: principal {} matches everyone", who, lint::AccessPhrase(trust),
+                                        written));
     }
   }
 }
