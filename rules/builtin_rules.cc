@@ -6,7 +6,9 @@
 
 #include "rules/builtin_provider_without_audience.h"
 #include "rules/condition_on_unexposed_claim.h"
+#include "rules/contradictory_conditions.h"
 #include "rules/cross_account_without_external_id.h"
+#include "rules/deny_never_applies.h"
 #include "rules/duplicate_key.h"
 #include "rules/federated_action_mismatch.h"
 #include "rules/for_all_values_on_single_valued_claim.h"
@@ -16,6 +18,7 @@
 #include "rules/mutable_tenant_name.h"
 #include "rules/no_subject_condition.h"
 #include "rules/principal_wildcard.h"
+#include "rules/shadowed_allow.h"
 #include "rules/shared_issuer_without_tenant_pin.h"
 #include "rules/statement_never_applies.h"
 #include "rules/too_many_federated_credentials.h"
@@ -48,6 +51,9 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<MalformedTrust>());                   // TC018
   registry.Add(std::make_unique<FederatedActionMismatch>());          // TC019
   registry.Add(std::make_unique<StatementNeverApplies>());            // TC020
+  registry.Add(std::make_unique<ShadowedAllow>());                    // TC021
+  registry.Add(std::make_unique<DenyNeverApplies>());                 // TC022
+  registry.Add(std::make_unique<ContradictoryConditions>());          // TC023
 }
 
 }  // namespace trustcheck::rules

@@ -177,6 +177,23 @@ std::vector<std::string> TrustActions(const Trust& trust);
 // never-applies questions: Separate(WholeTrust(without), WholeTrust(trust))).
 Trust WithoutStatement(const Trust& trust, size_t index);
 
+// Statement-level questions, for the linter. Each is asked for every action
+// of TrustActions(trust); "applies" means the statement's `when` is true.
+
+// Does statement `index` apply to some token? kNo is a proof that it never
+// does.
+Answer StatementCanApply(const Trust& trust, size_t index, const AnalysisOptions& options);
+
+// Does statement `inner` apply to some token (and action) that statement
+// `outer` does not? kNo is a proof that `outer` covers `inner`.
+Answer StatementEscapes(const Trust& trust, size_t inner, size_t outer, const AnalysisOptions& options);
+
+// For a statement that never applies: a smallest set of its conjuncts (the
+// children of its top-level And, nested Ands flattened) that cannot hold
+// together, in statement order. Empty when the statement can apply or the
+// analysis cannot decide.
+std::vector<const Node*> ContradictingParts(const Trust& trust, size_t index, const AnalysisOptions& options);
+
 }  // namespace trustcheck
 
 #endif  // TRUSTCHECK_ANALYSIS_H_

@@ -154,6 +154,72 @@ Separation Separate(const Acceptor& accepting, const Acceptor& refusing, const A
   return out;
 }
 
+namespace {
+
+// kNo when every action gives kNo, kYes when one gives kYes.
+template <typename Ask>
+Answer OverActions(const Trust& trust, Ask ask) {
+  Answer overall = Answer::kNo;
+  for (const std::string& action : TrustActions(trust)) {
+    Answer a = ask(action);
+    if (a == Answer::kYes) return Answer::kYes;
+    if (a == Answer::kUndecided) overall = Answer::kUndecided;
+  }
+  return overall;
+}
+
+void Conjuncts(const Node& node, std::vector<const Node*>* out) {
+  if (node.kind == Node::Kind::kAnd) {
+    for (const Node& c : node.children) Conjuncts(c, out);
+    return;
+  }
+  out->push_back(&node);
+}
+
+// Can the conjunction of `parts` (a statement of `trust` on its own) hold?
+Answer PartsCanHold(const Trust& trust, const std::vector<const Node*>& parts, const AnalysisOptions& options) {
+  Trust probe;
+  probe.platform = trust.platform;
+  probe.required_actions = trust.required_actions;
+  Statement st;
+  std::vector<Node> children;
+  for (const Node* p : parts) children.push_back(*p);
+  st.when = Node::And(std::move(children));
+  probe.statements.push_back(std::move(st));
+  return OverActions(probe, [&](const std::string& action) {
+    return Separate(Acceptor::StatementApplies(probe, 0, action), Acceptor::Nothing(), options).answer;
+  });
+}
+
+}  // namespace
+
+Answer StatementCanApply(const Trust& trust, size_t index, const AnalysisOptions& options) {
+  return OverActions(trust, [&](const std::string& action) {
+    return Separate(Acceptor::StatementApplies(trust, index, action), Acceptor::Nothing(), options).answer;
+  });
+}
+
+Answer StatementEscapes(const Trust& trust, size_t inner, size_t outer, const AnalysisOptions& options) {
+  return OverActions(trust, [&](const std::string& action) {
+    return Separate(Acceptor::StatementApplies(trust, inner, action),
+                    Acceptor::StatementApplies(trust, outer, action), options)
+        .answer;
+  });
+}
+
+std::vector<const Node*> ContradictingParts(const Trust& trust, size_t index, const AnalysisOptions& options) {
+  if (index >= trust.statements.size() || StatementCanApply(trust, index, options) != Answer::kNo) return {};
+  std::vector<const Node*> core;
+  Conjuncts(trust.statements[index].when, &core);
+  // Deletion: drop every part without which the rest still cannot hold.
+  for (size_t i = core.size(); i-- > 0;) {
+    std::vector<const Node*> rest = core;
+    rest.erase(rest.begin() + static_cast<long>(i));
+    if (PartsCanHold(trust, rest, options) == Answer::kNo) core = std::move(rest);
+  }
+  return core;
+}
+
 TrustChange CompareTrusts(const Trust* old_trust, const Trust* new_trust, const AnalysisOptions& options) {
   Acceptor old_side = old_trust ? Acceptor::WholeTrust(*old_trust) : Acceptor::Nothing();
   Acceptor new_side = new_trust ? Acceptor::WholeTrust(*new_trust) : Acceptor::Nothing();
