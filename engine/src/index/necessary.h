@@ -1,0 +1,105 @@
+// Internal: necessary conditions for a trust to accept a token, derived from
+// its AST (trustcheck/index.h explains the idea).
+//
+// A Need is a disjunction of Keys: if the trust accepts a token, the token
+// matches at least one of the keys. `any` means no such condition was found
+// (the trust must be evaluated for every token); `any == false` with no keys
+// means the trust can never accept.
+//
+// Soundness is the whole point: a key is produced only for a Test that cannot
+// be true unless the claim it reads holds a value matching it. Everything
+// else (negated operators, a missing-key result of true, ForAllValues, policy
+// variables, Not, CEL expressions, actions) yields `any`.
+
+#ifndef TRUSTCHECK_SRC_INDEX_NECESSARY_H_
+#define TRUSTCHECK_SRC_INDEX_NECESSARY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "trustcheck/ast.h"
+#include "trustcheck/claims.h"
+
+namespace trustcheck::index {
+
+enum class KeyKind : uint8_t {
+  kExact,         // the value equals the key
+  kExactFolded,   // the ASCII-lower-cased value equals the key
+  kPrefix,        // the value starts with the key
+  kPrefixFolded,
+  kSuffix,        // the value ends with the key (stored reversed: a prefix of the reversed value)
+  kSuffixFolded,
+  kPresent,       // the value exists
+};
+inline constexpr int kKeyKinds = 7;
+
+// Where a key's value comes from: the claim names (first present, non-null
+// one wins) or one JSON pointer, as ValueRef reads them.
+struct Source {
+  bool pointer = false;
+  std::vector<std::string> names;
+};
+
+struct Key {
+  KeyKind kind;
+  uint16_t source;     // index into the SourceTable
+  std::string value;   // folded and/or reversed as the kind says
+};
+
+// Table key bytes: kind, source (2 bytes), then the value.
+std::string KeyBytes(KeyKind kind, uint16_t source, std::string_view value);
+
+class SourceTable {
+ public:
+  // nullopt when the table is full (65536 sources).
+  std::optional<uint16_t> Intern(const ValueRef& ref);
+  const std::vector<Source>& sources() const { return sources_; }
+
+ private:
+  std::unordered_map<std::string, uint16_t> ids_;
+  std::vector<Source> sources_;
+};
+
+struct Need {
+  bool any = false;
+  std::vector<Key> keys;
+  static Need Any() { return Need{true, {}}; }
+  static Need Never() { return Need{}; }
+  bool never() const { return !any && keys.empty(); }
+};
+
+// Two passes over the trusts: Count() every candidate key (so the choice
+// among the children of an And can prefer rare keys), then TrustNeed().
+class NeedAnalysis {
+ public:
+  void Count(const Trust& trust);
+  Need TrustNeed(const Trust& trust);
+  const SourceTable& sources() const { return sources_; }
+
+ private:
+  // The keys of a Test that can only be true with a matching value; nullopt
+  // when the Test can be true without one.
+  std::optional<std::vector<Key>> TestKeys(const Test& test);
+  Need NodeNeed(const Node& node);
+  void CountNode(const Node& node);
+  double Cost(const Need& need) const;
+
+  SourceTable sources_;
+  std::unordered_map<uint64_t, uint32_t> counts_;
+};
+
+// The texts a claim source holds for a token, as the evaluator would read
+// them (a superset: every value a Test on that source could compare).
+// Returns false when the source is absent from the token.
+bool SourceValues(const Source& source, const Claims& claims, std::vector<std::string>* texts);
+
+// ASCII lower case, the folding of Pattern's fold_case.
+std::string FoldAscii(std::string_view text);
+
+}  // namespace trustcheck::index
+
+#endif  // TRUSTCHECK_SRC_INDEX_NECESSARY_H_
