@@ -13,7 +13,6 @@
 
 namespace trustcheck::lint {
 
-const char* const kProjectUri = "https://github.com/trustcheck/trustcheck";
 
 namespace {
 
@@ -159,7 +158,6 @@ std::string RenderSarif(const ReportInput& in) {
   driver["name"] = "trustcheck";
   driver["version"] = in.tool_version;
   driver["semanticVersion"] = in.tool_version;
-  driver["informationUri"] = kProjectUri;
   Json::Value rules(Json::arrayValue);
   std::map<std::string, Json::ArrayIndex> index;
   for (const auto& r : in.registry->rules()) {

@@ -47,9 +47,6 @@ std::string RenderSarif(const ReportInput& in);
 // `warning`, low and info `note`.
 const char* SarifLevel(Severity severity);
 
-// Where the project lives, for SARIF's informationUri and the docs.
-extern const char* const kProjectUri;
-
 }  // namespace trustcheck::lint
 
 #endif  // TRUSTCHECK_LINT_REPORT_H_

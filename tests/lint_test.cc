@@ -242,7 +242,8 @@ TEST(lint_test, sarif_report_is_sarif_2_1_0_with_rules_and_regions) {
   const Json::Value& driver = run["tool"]["driver"];
   EXPECT_EQ(driver["name"].asString(), "trustcheck");
   EXPECT_EQ(driver["version"].asString(), "9.9.9");
-  EXPECT_EQ(driver["informationUri"].asString().rfind("https://", 0), 0u);
+  // No informationUri: the project publishes no home page to point at.
+  EXPECT_FALSE(driver.isMember("informationUri"));
   ASSERT_EQ(driver["rules"].size(), Builtins().rules().size());
   for (Json::ArrayIndex i = 0; i < driver["rules"].size(); ++i) {
     const Json::Value& rule = driver["rules"][i];
