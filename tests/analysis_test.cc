@@ -10,10 +10,13 @@
 #include <json/json.h>
 
 #include <algorithm>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "analysis/glob_space.h"
+#include "trustcheck/pattern.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
 
@@ -164,6 +167,8 @@ TEST_P(AwsPairs, ClassifiesBothDirections) {
       << Describe(change.widened);
   EXPECT_EQ(AnswerName(change.narrowed.answer), std::string(AnswerName(c.narrowed)))
       << Describe(change.narrowed);
+  for (const Separation* s : {&change.widened, &change.narrowed})
+    for (const std::string& limit : s->limits) EXPECT_EQ(limit.rfind("internal", 0), std::string::npos) << limit;
   if (change.widened.answer == Answer::kYes) {
     ExpectWitness(change.widened, &new_trust, &old_trust);
     if (!c.widened_sub.empty())
@@ -175,6 +180,264 @@ TEST_P(AwsPairs, ClassifiesBothDirections) {
 
 INSTANTIATE_TEST_SUITE_P(Analysis, AwsPairs, ::testing::ValuesIn(AwsCases()),
                          [](const ::testing::TestParamInfo<PairCase>& info) { return info.param.name; });
+
+
+// ---------------------------------------------------------------------------
+// The same questions on other platforms and on the parts AWS tests rarely use.
+
+struct TextPair {
+  const char* name;
+  const char* old_path;  // the file name decides nothing but messages
+  std::string old_text;
+  std::string new_text;
+  Answer widened;
+  Answer narrowed;
+};
+
+void PrintTo(const TextPair& c, std::ostream* os) { *os << c.name; }
+
+std::string VaultRole(const std::string& fields) {
+  return R"({"role_type": "jwt", "user_claim": "actor", "bound_audiences": ["https://github.com/acme"], )" + fields + "}";
+}
+
+std::string EntraCredential(const std::string& subject_or_expression) {
+  return R"({"name": "deploy", "issuer": "https://token.actions.githubusercontent.com", "audiences": ["api://AzureADTokenExchange"], )" +
+         subject_or_expression + "}";
+}
+
+std::string Flexible(const std::string& expression) {
+  return EntraCredential(R"("subject": null, "claimsMatchingExpression": {"languageVersion": 1, "value": ")" +
+                         expression + R"("})");
+}
+
+std::string AwsPolicyWith(const std::string& principal, const std::string& conditions) {
+  return R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": ")" + principal +
+         R"("}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {)" + conditions + "}}]}";
+}
+
+std::vector<TextPair> OtherCases() {
+  const std::string cognito = "cognito-identity.amazonaws.com";
+  const std::string pool = R"("StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-2:pool"})";
+  const std::string google = "accounts.google.com";
+  return {
+      {"vault_glob_widens", "role.json",
+       VaultRole(R"("bound_claims_type": "string", "bound_claims": {"ref": "refs/heads/main"})"),
+       VaultRole(R"("bound_claims_type": "glob", "bound_claims": {"ref": "refs/heads/*"})"), Answer::kYes,
+       Answer::kNo},
+      {"vault_glob_without_star_is_exact", "role.json",
+       VaultRole(R"("bound_claims_type": "string", "bound_claims": {"ref": "refs/heads/main"})"),
+       VaultRole(R"("bound_claims_type": "glob", "bound_claims": {"ref": "refs/heads/main"})"), Answer::kNo,
+       Answer::kNo},
+      {"vault_question_mark_is_literal", "role.json",
+       VaultRole(R"("bound_claims_type": "glob", "bound_claims": {"ref": "refs/heads/ma?n"})"),
+       VaultRole(R"("bound_claims_type": "string", "bound_claims": {"ref": "refs/heads/ma?n"})"), Answer::kNo,
+       Answer::kNo},
+      {"vault_number_and_string_differ", "role.json", VaultRole(R"("bound_claims": {"repository_id": "74"})"),
+       VaultRole(R"("bound_claims": {"repository_id": 74})"), Answer::kYes, Answer::kYes},
+      {"vault_audience_list_reordered", "role.json",
+       VaultRole(R"("bound_audiences": ["a", "b"], "bound_claims": {"repository": "acme/app"})"),
+       VaultRole(R"("bound_audiences": ["b", "a"], "bound_claims": {"repository": "acme/app"})"), Answer::kNo,
+       Answer::kNo},
+      {"vault_clock_skew_widens", "role.json",
+       VaultRole(R"("clock_skew_leeway": 0, "bound_claims": {"repository": "acme/app"})"),
+       VaultRole(R"("clock_skew_leeway": 600, "bound_claims": {"repository": "acme/app"})"), Answer::kYes,
+       Answer::kNo},
+      {"entra_subject_to_pattern", "credential.json",
+       EntraCredential(R"("subject": "repo:acme/app:ref:refs/heads/main")"),
+       Flexible("claims['sub'] matches 'repo:acme/app:ref:refs/heads/*'"), Answer::kYes, Answer::kNo},
+      {"entra_equivalent_forms", "credential.json",
+       EntraCredential(R"("subject": "repo:acme/app:ref:refs/heads/main")"),
+       Flexible("claims['sub'] eq 'repo:acme/app:ref:refs/heads/main'"), Answer::kNo, Answer::kNo},
+      {"entra_added_claim_narrows", "credential.json", Flexible("claims['sub'] matches 'repo:acme/*'"),
+       Flexible("claims['sub'] matches 'repo:acme/*' and claims['repository_id'] eq '74'"), Answer::kNo,
+       Answer::kYes},
+      {"aws_for_all_values_trap", "policy.json",
+       AwsPolicyWith(cognito, pool + R"(, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"})"),
+       AwsPolicyWith(cognito, pool + R"(, "ForAllValues:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"})"),
+       Answer::kYes, Answer::kYes},
+      {"aws_google_aud_reads_azp", "policy.json",
+       AwsPolicyWith(google, R"("StringEquals": {"accounts.google.com:aud": "client-a"})"),
+       AwsPolicyWith(google, R"("StringEquals": {"accounts.google.com:oaud": "client-a"})"), Answer::kYes,
+       Answer::kYes},
+      {"aws_numeric_bound_relaxed", "policy.json",
+       AwsPolicyWith(google, R"("StringEquals": {"accounts.google.com:aud": "client-a"}, "NumericLessThan": {"accounts.google.com:sub": "100"})"),
+       AwsPolicyWith(google, R"("StringEquals": {"accounts.google.com:aud": "client-a"}, "NumericLessThanEquals": {"accounts.google.com:sub": "100"})"),
+       Answer::kYes, Answer::kNo},
+      {"aws_arn_condition_is_searched_not_proved", "policy.json",
+       AwsPolicyWith(google, R"("StringEquals": {"accounts.google.com:aud": "client-a"}, "ArnLike": {"accounts.google.com:sub": "arn:aws:iam::*:role/x"})"),
+       AwsPolicyWith(google, R"("StringEquals": {"accounts.google.com:aud": "client-a"}, "ArnLike": {"accounts.google.com:sub": "arn:aws:iam::1*:role/x"})"),
+       Answer::kUndecided, Answer::kYes},
+  };
+}
+
+class OtherPairs : public ::testing::TestWithParam<TextPair> {};
+
+TEST_P(OtherPairs, ClassifiesBothDirections) {
+  const TextPair& c = GetParam();
+  Trust old_trust = Load(std::string("old-") + c.old_path, c.old_text);
+  Trust new_trust = Load(std::string("new-") + c.old_path, c.new_text);
+  AnalysisOptions options;
+  options.now = kNow;
+  TrustChange change = CompareTrusts(&old_trust, &new_trust, options);
+  EXPECT_EQ(AnswerName(change.widened.answer), std::string(AnswerName(c.widened))) << Describe(change.widened);
+  EXPECT_EQ(AnswerName(change.narrowed.answer), std::string(AnswerName(c.narrowed))) << Describe(change.narrowed);
+  if (change.widened.answer == Answer::kYes) ExpectWitness(change.widened, &new_trust, &old_trust);
+  if (change.narrowed.answer == Answer::kYes) ExpectWitness(change.narrowed, &old_trust, &new_trust);
+  if (change.widened.answer == Answer::kUndecided) EXPECT_FALSE(change.widened.limits.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Analysis, OtherPairs, ::testing::ValuesIn(OtherCases()),
+                         [](const ::testing::TestParamInfo<TextPair>& info) { return info.param.name; });
+
+TEST(Analysis, WitnessNamesTheClaimThatMakesTheDifference) {
+  Trust old_trust = Load("old.json", Policy({GitHubStatement({kAud, Sub("StringLike", R"("repo:acme/app:*")")})}));
+  Trust new_trust = Load("new.json", Policy({GitHubStatement({kAud, Sub("StringLike", R"("repo:acme/*")")})}));
+  AnalysisOptions options;
+  options.now = kNow;
+  Separation s = Separate(Acceptor::WholeTrust(new_trust), Acceptor::WholeTrust(old_trust), options);
+  ASSERT_EQ(s.answer, Answer::kYes);
+  ASSERT_EQ(s.witnesses.size(), 1u);
+  ASSERT_EQ(s.witnesses[0].differences.size(), 1u);
+  const Witness::Difference& d = s.witnesses[0].differences[0];
+  EXPECT_EQ(d.claim, "sub");
+  EXPECT_EQ(d.value, "repo:acme/x:ref:refs/heads/main");
+  EXPECT_EQ(d.alternative, "repo:acme/app:ref:refs/heads/main");
+  ASSERT_FALSE(s.witnesses[0].refused_because.empty());
+  EXPECT_EQ(s.witnesses[0].refused_because[0].message,
+            "statement #1: condition `StringLike` on `token.actions.githubusercontent.com:sub` expects "
+            "`repo:acme/app:*`; token `sub` is `repo:acme/x:ref:refs/heads/main`");
+}
+
+TEST(Analysis, FurtherWitnessesShowOtherReasons) {
+  Trust old_trust = Load("old.json", Policy({GitHubStatement({kAud, Sub("StringEquals", R"("repo:acme/app:ref:refs/heads/main")")})}));
+  Trust new_trust = Load("new.json", Policy({GitHubStatement({Sub("StringLike", R"("repo:acme/app:*")")})}));
+  AnalysisOptions options;
+  options.now = kNow;
+  options.max_witnesses = 3;
+  Separation s = Separate(Acceptor::WholeTrust(new_trust), Acceptor::WholeTrust(old_trust), options);
+  ASSERT_EQ(s.answer, Answer::kYes);
+  ASSERT_EQ(s.witnesses.size(), 2u);
+  std::vector<std::string> claims;
+  for (const Witness& w : s.witnesses) {
+    ASSERT_EQ(w.differences.size(), 1u);
+    claims.push_back(w.differences[0].claim);
+  }
+  EXPECT_THAT(claims, ::testing::UnorderedElementsAre("aud", "sub"));
+  ExpectWitness(s, &new_trust, &old_trust);
+}
+
+TEST(Analysis, AddedTrustIsWidenedRemovedIsNarrowed) {
+  Trust t = Load("new.json", Policy({GitHubStatement({kAud, Sub("StringLike", R"("repo:acme/*")")})}));
+  AnalysisOptions options;
+  options.now = kNow;
+  TrustChange added = CompareTrusts(nullptr, &t, options);
+  EXPECT_EQ(added.widened.answer, Answer::kYes);
+  EXPECT_EQ(added.narrowed.answer, Answer::kNo);
+  ExpectWitness(added.widened, &t, nullptr);
+  TrustChange removed = CompareTrusts(&t, nullptr, options);
+  EXPECT_EQ(removed.widened.answer, Answer::kNo);
+  EXPECT_EQ(removed.narrowed.answer, Answer::kYes);
+}
+
+TEST(Analysis, StatementQuestions) {
+  Trust t = Load("policy.json",
+                 Policy({GitHubStatement({kAud, Sub("StringLike", R"("repo:acme/*")")}),
+                         GitHubStatement({kAud, Sub("StringEquals", R"("repo:acme/app:ref:refs/heads/main")")}),
+                         GitHubStatement({kAud, Sub("StringEquals", R"("repo:acme/app:environment:prod")"),
+                                          {"StringLike", "sub", R"("repo:acme/app:ref:*")"}})}));
+  AnalysisOptions options;
+  options.now = kNow;
+  EXPECT_EQ(StatementCanApply(t, 0, options), Answer::kYes);
+  EXPECT_EQ(StatementCanApply(t, 2, options), Answer::kNo);
+  EXPECT_EQ(StatementEscapes(t, 1, 0, options), Answer::kNo);   // #2 inside #1
+  EXPECT_EQ(StatementEscapes(t, 0, 1, options), Answer::kYes);  // #1 is wider
+  std::vector<const Node*> core = ContradictingParts(t, 2, options);
+  ASSERT_EQ(core.size(), 2u);
+  EXPECT_EQ(core[0]->test->op_display, "StringEquals");
+  EXPECT_EQ(core[0]->test->ref.display, "token.actions.githubusercontent.com:sub");
+  EXPECT_EQ(core[1]->test->op_display, "StringLike");
+  EXPECT_TRUE(ContradictingParts(t, 0, options).empty());
+}
+
+// ---------------------------------------------------------------------------
+// The automaton under the proofs.
+
+using analysis::ClassOf;
+using analysis::EnumerateGlobClasses;
+using analysis::Glob;
+
+TEST(GlobSpace, AgreesWithThePatternMatcherOnEveryFlavour) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "ab*?$:{}";
+  const std::vector<PatternOptions> flavours = {{WildcardFlavor::kAws, false, true},  {WildcardFlavor::kAws, true, true},
+                                                {WildcardFlavor::kEntra, false, true}, {WildcardFlavor::kVault, false, true},
+                                                {WildcardFlavor::kLiteral, false, true}, {WildcardFlavor::kLiteral, true, true}};
+  const std::string subjects = "abAB*?:$";
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (int i = 0, n = static_cast<int>(rng() % 7); i < n; ++i) text += alphabet[rng() % alphabet.size()];
+    if (rng() % 4 == 0) text += "${*}";
+    const PatternOptions& options = flavours[rng() % flavours.size()];
+    Pattern p = Pattern::Compile(text, options);
+    auto g = Glob::FromPattern(p);
+    ASSERT_TRUE(g.has_value()) << text;
+    for (int k = 0; k < 20; ++k) {
+      std::string subject;
+      for (int i = 0, n = static_cast<int>(rng() % 7); i < n; ++i) subject += subjects[rng() % subjects.size()];
+      ASSERT_EQ(g->Matches(subject), p.Match(subject)) << "pattern `" << text << "` subject `" << subject << "`";
+    }
+  }
+}
+
+std::vector<Glob> Globs(const std::vector<std::pair<std::string, PatternOptions>>& patterns) {
+  std::vector<Glob> out;
+  for (const auto& [text, options] : patterns) out.push_back(*Glob::FromPattern(Pattern::Compile(text, options)));
+  return out;
+}
+
+TEST(GlobSpace, EnumeratesExactlyTheRealisableClasses) {
+  const PatternOptions like{WildcardFlavor::kAws, false, true};
+  auto classes = EnumerateGlobClasses(Globs({{"repo:acme/*", like}, {"repo:acme/app:*", like}}), 1000);
+  ASSERT_TRUE(classes.complete);
+  std::set<std::vector<bool>> seen;
+  for (const auto& c : classes.classes) {
+    seen.insert(c.matches);
+    EXPECT_EQ(ClassOf(Globs({{"repo:acme/*", like}, {"repo:acme/app:*", like}}), c.example), c.matches) << c.example;
+  }
+  // `repo:acme/app:*` inside `repo:acme/*`: matching the second but not the first is impossible.
+  EXPECT_EQ(seen, (std::set<std::vector<bool>>{{false, false}, {true, false}, {true, true}}));
+
+  const PatternOptions fold{WildcardFlavor::kLiteral, true, true};
+  const PatternOptions exact{WildcardFlavor::kLiteral, false, true};
+  auto folded = EnumerateGlobClasses(Globs({{"abc", fold}, {"ABC", exact}}), 1000);
+  std::set<std::vector<bool>> fseen;
+  for (const auto& c : folded.classes) fseen.insert(c.matches);
+  EXPECT_EQ(fseen, (std::set<std::vector<bool>>{{false, false}, {true, false}, {true, true}}));
+}
+
+TEST(GlobSpace, EveryShortStringFallsInAnEnumeratedClass) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "ab*?";
+  const PatternOptions like{WildcardFlavor::kAws, false, true};
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::pair<std::string, PatternOptions>> patterns;
+    for (int g = 0, n = 1 + static_cast<int>(rng() % 4); g < n; ++g) {
+      std::string text;
+      for (int i = 0, m = static_cast<int>(rng() % 5); i < m; ++i) text += alphabet[rng() % alphabet.size()];
+      patterns.emplace_back(text, like);
+    }
+    std::vector<Glob> globs = Globs(patterns);
+    auto classes = EnumerateGlobClasses(globs, 10000);
+    ASSERT_TRUE(classes.complete);
+    std::set<std::vector<bool>> seen;
+    for (const auto& c : classes.classes) seen.insert(c.matches);
+    // All strings over {a, b, c} up to length 5.
+    std::vector<std::string> strings{""};
+    for (size_t i = 0; i < strings.size() && strings[i].size() < 5; ++i)
+      for (char c : std::string("abc")) strings.push_back(strings[i] + c);
+    for (const std::string& s : strings) ASSERT_TRUE(seen.count(ClassOf(globs, s))) << s;
+  }
+}
 
 }  // namespace
 }  // namespace trustcheck
