@@ -215,3 +215,95 @@ TEST(TerraformPlan, MissingPolicyIsUnknownNotAccepted) {
 
 }  // namespace
 }  // namespace trustcheck
+
+namespace trustcheck {
+namespace {
+
+// The Entra and Vault resources of a plan lower through those platforms'
+// own lowerings; the Vault backend's bound_issuer links to its roles.
+TEST(TerraformPlan, EntraAndVaultResources) {
+  auto r = LoadPaths({kCorpus + "azure-vault.plan.json"}, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].ToString();
+  ASSERT_EQ(r->files.size(), 1u);
+  const LoadedFile& f = r->files[0];
+  std::vector<std::string> trusts;
+  for (const Trust& t : f.trusts)
+    trusts.push_back(fmt::format("{} {} {} {}", Where(t.loc), PlatformName(t.platform), t.name, t.format));
+  EXPECT_EQ(trusts, (std::vector<std::string>{"8:11 azure github-main terraform-plan",
+                                              "28:11 azure aks-workload terraform-plan",
+                                              "67:11 vault deploy terraform-plan"}));
+  ASSERT_EQ(f.facts.size(), 1u);
+  EXPECT_EQ(f.facts[0].kind, "vault-jwt-config");
+  EXPECT_EQ(f.facts[0].key, "github-actions");
+
+  const std::string azure = Replace(kGitHubMain, "\"sts.amazonaws.com\"", "\"api://AzureADTokenExchange\"");
+  EXPECT_TRUE(Eval(f.trusts[0], azure).accepted);
+  Decision aks = Eval(f.trusts[1], azure);
+  EXPECT_FALSE(aks.accepted);
+  ASSERT_FALSE(aks.reasons.empty());
+  EXPECT_EQ(Where(aks.reasons[0].loc), "38:13");  // the credential's "issuer"
+
+  // Vault checks `iat` too: evaluate after it.
+  auto vault_eval = [&](const std::string& token) {
+    auto decoded = DecodeToken(token, "token.json");
+    EXPECT_TRUE(decoded.ok());
+    return Evaluate(f.trusts[2], decoded->claims, EvalOptions{1632493600});
+  };
+  const std::string vault = Replace(kGitHubMain, "\"sts.amazonaws.com\"", "\"https://github.com/octo-org\"");
+  const std::string with_claims =
+      Replace(vault, "\"nbf\"", "\"actor\": \"octocat\", \"repository\": \"octo-org/octo-repo\", "
+                                "\"ref\": \"refs/heads/main\", \"nbf\"");
+  EXPECT_TRUE(vault_eval(with_claims).accepted) << Reasons(vault_eval(with_claims)).front();
+  // `refs/heads/main,refs/heads/release` is two alternatives, as the Vault
+  // provider writes it.
+  EXPECT_TRUE(vault_eval(Replace(with_claims, "\"ref\": \"refs/heads/main\"", "\"ref\": \"refs/heads/release\"")).accepted);
+  Decision dev = vault_eval(Replace(with_claims, "\"ref\": \"refs/heads/main\"", "\"ref\": \"refs/heads/dev\""));
+  EXPECT_FALSE(dev.accepted);
+  ASSERT_FALSE(dev.reasons.empty());
+  EXPECT_EQ(Where(dev.reasons[0].loc), "84:15");  // the bound claim's key
+  // The backend's bound_issuer applies to its role.
+  Decision gitlab = vault_eval(Replace(with_claims, "https://token.actions.githubusercontent.com", "https://gitlab.com"));
+  EXPECT_FALSE(gitlab.accepted);
+  ASSERT_FALSE(gitlab.reasons.empty());
+  EXPECT_EQ(gitlab.reasons[0].loc.line, 55u);  // the backend's "bound_issuer"
+}
+
+TEST(TerraformPlan, VaultValuesKnownOnlyAfterApply) {
+  const std::string plan = R"({"format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "vault_jwt_auth_backend_role.a", "mode": "managed", "type": "vault_jwt_auth_backend_role", "name": "a",
+     "values": {"role_name": "a", "role_type": "jwt", "user_claim": "actor", "bound_audiences": ["x"],
+                "bound_claims": {"repository": "octo-org/octo-repo", "workflow": null}}},
+    {"address": "vault_jwt_auth_backend_role.b", "mode": "managed", "type": "vault_jwt_auth_backend_role", "name": "b",
+     "values": {"role_name": "b", "role_type": "jwt", "bound_audiences": ["x"]}}]}},
+  "resource_changes": [
+    {"address": "vault_jwt_auth_backend_role.a", "change": {"after_unknown": {"bound_claims": {"workflow": true}}}},
+    {"address": "vault_jwt_auth_backend_role.b", "change": {"after_unknown": {"user_claim": true}}}]})";
+  auto f = LoadText("plan.json", plan, {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->trusts.size(), 2u);
+  const std::string token = R"({"iss": "https://token.actions.githubusercontent.com", "aud": "x", "actor": "octocat",
+    "repository": "octo-org/octo-repo", "workflow": "deploy", "iat": 1632493567, "exp": 1632493867})";
+  auto eval = [&](const Trust& t, const std::string& tok) {
+    auto decoded = DecodeToken(tok, "token.json");
+    EXPECT_TRUE(decoded.ok());
+    return Evaluate(t, decoded->claims, EvalOptions{1632493600});
+  };
+  // One bound claim unknown: the others still decide a rejection.
+  Decision a = eval(f->trusts[0], token);
+  EXPECT_EQ(a.outcome, "unknown");
+  EXPECT_EQ(Reasons(a).back(),
+            "5:70: statement `a`: cannot be decided: bound claim `workflow` of `vault_jwt_auth_backend_role.a` is known "
+            "only after apply");
+  Decision other_repo = eval(f->trusts[0], Replace(token, "octo-org/octo-repo", "evil/repo"));
+  EXPECT_EQ(other_repo.outcome, "implicit deny");
+  // A deciding field unknown: the role cannot be decided at all.
+  Decision b = eval(f->trusts[1], token);
+  EXPECT_EQ(b.outcome, "unknown");
+  EXPECT_EQ(Reasons(b), std::vector<std::string>{"6:6: statement #1: cannot be decided: `user_claim` of "
+                                                 "`vault_jwt_auth_backend_role.b` is known only after apply"});
+}
+
+}  // namespace
+}  // namespace trustcheck

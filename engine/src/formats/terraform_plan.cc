@@ -7,8 +7,17 @@
 // `resource_changes`); such values stay explicit unknowns, so a role whose
 // policy is computed at apply never accepts and says why.
 //
-//   aws_iam_role                    -> trust (assume_role_policy, a JSON string)
-//   aws_iam_openid_connect_provider -> "aws-oidc-provider" fact
+//   aws_iam_role                                   -> AWS trust (assume_role_policy, a JSON string)
+//   aws_iam_openid_connect_provider                -> "aws-oidc-provider" fact
+//   azuread_application_federated_identity_credential,
+//   azuread_application_flexible_federated_identity_credential,
+//   azurerm_federated_identity_credential          -> Entra trust
+//   vault_jwt_auth_backend_role                    -> Vault trust
+//   vault_jwt_auth_backend                         -> "vault-jwt-config" fact
+//
+// The other platforms' resources are mapped onto the shape their own
+// lowering reads (Graph's credential, Vault's role fields), keeping each
+// value's place in the plan.
 //
 // Locations: the plan is one JSON file; a policy string's values are located
 // inside that string (embedded_json.h).
@@ -17,12 +26,16 @@
 
 #include <functional>
 #include <map>
+#include <set>
+#include <unordered_map>
 
 #include "formats/aws_oidc_provider.h"
 #include "formats/aws_policy.h"
 #include "formats/embedded_json.h"
+#include "formats/entra_credential.h"
 #include "formats/format.h"
 #include "formats/unresolved_notes.h"
+#include "formats/vault_role.h"
 
 namespace trustcheck {
 
@@ -58,6 +71,39 @@ struct PlannedResource {
   }
 };
 
+// Locations of plan values (by their offsets in the plan text), of values
+// built from them (registered by address), and the unknowns among those.
+class PlanLocator : public TreeLocator {
+ public:
+  explicit PlanLocator(const SourceText& source) : text_(source) {}
+  void Set(const Json::Value* value, SourceLoc loc) { locs_[value] = std::move(loc); }
+  void SetKey(const Json::Value* value, SourceLoc loc) { key_locs_[value] = std::move(loc); }
+  void SetUnknown(const Json::Value* value, std::string reason, SourceLoc loc) {
+    unknowns_[value] = std::move(reason);
+    locs_[value] = std::move(loc);
+  }
+  SourceLoc ValueLoc(const Json::Value& v) const override {
+    auto it = locs_.find(&v);
+    return it != locs_.end() ? it->second : text_.ValueLoc(v);
+  }
+  SourceLoc KeyLoc(const Json::Value& v) const override {
+    if (auto key = key_locs_.find(&v); key != key_locs_.end()) return key->second;
+    auto it = locs_.find(&v);
+    return it != locs_.end() ? it->second : text_.KeyLoc(v);
+  }
+  const std::string* Unknown(const Json::Value& v) const override {
+    auto it = unknowns_.find(&v);
+    return it == unknowns_.end() ? nullptr : &it->second;
+  }
+  SourceLoc FileLoc() const override { return text_.FileLoc(); }
+
+ private:
+  JsonTextLocator text_;
+  std::unordered_map<const Json::Value*, SourceLoc> locs_;
+  std::unordered_map<const Json::Value*, SourceLoc> key_locs_;
+  std::unordered_map<const Json::Value*, std::string> unknowns_;
+};
+
 class PlanLoader {
  public:
   PlanLoader(const InputFile& in, LoadedFile* out) : in_(in), out_(out), locator_(in.source()) {}
@@ -68,6 +114,13 @@ class PlanLoader {
   Status Resource(const PlannedResource& r, const Json::Value& node);
   Status AwsRole(const PlannedResource& r, const Json::Value& node);
   Status AwsOidcProvider(const PlannedResource& r, const Json::Value& node);
+  Status EntraCredential(const PlannedResource& r, const Json::Value& node);
+  Status VaultRole(const PlannedResource& r, const Json::Value& node);
+  Status VaultBackend(const PlannedResource& r, const Json::Value& node);
+  // A trust whose deciding values are known only after apply.
+  void AddUnknownTrust(const PlannedResource& r, const Json::Value& node, Platform platform, const char* kind,
+                       std::string name, const std::string& reason);
+  Status Finish(Result<Trust> trust, const PlannedResource& r, const Json::Value& node);
 
   const InputFile& in_;
   LoadedFile* out_;
@@ -120,6 +173,219 @@ Status PlanLoader::Module(const Json::Value& module, int depth) {
 Status PlanLoader::Resource(const PlannedResource& r, const Json::Value& node) {
   if (r.type == "aws_iam_role") return AwsRole(r, node);
   if (r.type == "aws_iam_openid_connect_provider") return AwsOidcProvider(r, node);
+  if (r.type == "azuread_application_federated_identity_credential" ||
+      r.type == "azuread_application_flexible_federated_identity_credential" ||
+      r.type == "azurerm_federated_identity_credential")
+    return EntraCredential(r, node);
+  if (r.type == "vault_jwt_auth_backend_role") return VaultRole(r, node);
+  if (r.type == "vault_jwt_auth_backend") return VaultBackend(r, node);
+  return Status();
+}
+
+void PlanLoader::AddUnknownTrust(const PlannedResource& r, const Json::Value& node, Platform platform,
+                                 const char* kind, std::string name, const std::string& reason) {
+  SourceLoc loc = locator_.KeyLoc(node["address"]);
+  Trust t;
+  t.platform = platform;
+  t.format = "terraform-plan";
+  t.name = std::move(name);
+  t.kind = kind;
+  t.loc = loc;
+  Statement s;
+  s.loc = loc;
+  s.when = Node::Unknown(reason, loc);
+  t.statements.push_back(std::move(s));
+  t.notes.push_back({LoweringNote::Kind::kUnresolved, loc, reason, {}, {}});
+  t.attributes.emplace_back("address", r.address);
+  out_->trusts.push_back(std::move(t));
+}
+
+Status PlanLoader::Finish(Result<Trust> trust, const PlannedResource& r, const Json::Value& node) {
+  if (!trust.ok()) return trust.status();
+  AddUnresolvedNotes(&*trust);
+  trust->format = "terraform-plan";
+  trust->loc = locator_.KeyLoc(node["address"]);
+  trust->attributes.emplace_back("address", r.address);
+  out_->trusts.push_back(std::move(*trust));
+  return Status();
+}
+
+// Graph's credential shape: {name, issuer, subject, audiences, description}
+// or, for a flexible credential, {claimsMatchingExpression: {value,
+// languageVersion}} instead of the subject.
+Status PlanLoader::EntraCredential(const PlannedResource& r, const Json::Value& node) {
+  const bool azurerm = r.type == "azurerm_federated_identity_credential";
+  const bool flexible = r.type == "azuread_application_flexible_federated_identity_credential";
+  PlanLocator locator(in_.source());
+  const SourceLoc at = locator_.KeyLoc(node["address"]);
+  Json::Value credential(Json::objectValue);
+  locator.Set(&credential, at);
+  auto copy = [&](const char* attr, const char* key) -> Json::Value* {
+    if (r.Unknown(attr)) {
+      Json::Value& slot = credential[key];
+      locator.SetUnknown(&slot, r.UnknownReason(attr), at);
+      return nullptr;
+    }
+    const Json::Value* v = r.Get(attr);
+    if (!v) return nullptr;
+    Json::Value& slot = credential[key];
+    slot = *v;  // a copy keeps its offsets, so its location
+    return &slot;
+  };
+  Json::Value* name = copy(azurerm ? "name" : "display_name", "name");
+  if (name && !name->isString()) credential.removeMember("name");
+  copy("issuer", "issuer");
+  copy("description", "description");
+  if (!flexible) {
+    copy("subject", "subject");
+    copy(azurerm ? "audience" : "audiences", "audiences");
+  } else {
+    if (r.Unknown("audience")) {
+      copy("audience", "audiences");
+    } else if (const Json::Value* audience = r.Get("audience")) {
+      Json::Value& list = credential["audiences"];
+      list = Json::Value(Json::arrayValue);
+      list.append(*audience);
+      locator.Set(&list, locator_.ValueLoc(*audience));
+    }
+    if (r.Unknown("claims_matching_expression") || r.Get("claims_matching_expression")) {
+      Json::Value& expression = credential["claimsMatchingExpression"];
+      expression = Json::Value(Json::objectValue);
+      expression["languageVersion"] = 1;
+      if (r.Unknown("claims_matching_expression")) {
+        locator.SetUnknown(&expression, r.UnknownReason("claims_matching_expression"), at);
+      } else {
+        expression["value"] = *r.Get("claims_matching_expression");
+        locator.Set(&expression, locator_.KeyLoc(*r.Get("claims_matching_expression")));
+      }
+    }
+  }
+  entra::CredentialInput input;
+  input.credential = &credential;
+  input.locator = &locator;
+  input.format = "terraform-plan";
+  input.fallback_name = r.address;
+  return Finish(entra::LowerCredential(std::move(input)), r, node);
+}
+
+// Vault's own role fields (the provider's arguments of the same names),
+// without the provider-only ones. `bound_claims` values are split at commas
+// as the provider does unless `disable_bound_claims_parsing` is set
+// (docs/terraform.md).
+Status PlanLoader::VaultRole(const PlannedResource& r, const Json::Value& node) {
+  static const std::set<std::string> kNotRoleFields = {"backend", "role_name", "namespace",
+                                                       "disable_bound_claims_parsing", "id"};
+  // Fields that decide a login: unknown, the role cannot be decided.
+  static const std::set<std::string> kDeciding = {
+      "role_type",        "bound_audiences",   "bound_subject",    "bound_claims_type", "user_claim",
+      "user_claim_json_pointer", "claim_mappings", "groups_claim", "clock_skew_leeway", "expiration_leeway",
+      "not_before_leeway", "bound_cidrs",      "token_bound_cidrs"};
+  std::string name = r.address;
+  if (const Json::Value* n = r.Get("role_name"); n && n->isString()) name = n->asString();
+  if (r.after_unknown && r.after_unknown->isObject()) {
+    for (const std::string& attr : r.after_unknown->getMemberNames()) {
+      if (kDeciding.count(attr) && r.Unknown(attr.c_str())) {
+        AddUnknownTrust(r, node, Platform::kVault, "jwt-role", name, r.UnknownReason(attr.c_str()));
+        return Status();
+      }
+    }
+  }
+  bool parse_claims = true;
+  if (const Json::Value* d = r.Get("disable_bound_claims_parsing"); d && d->isBool()) parse_claims = !d->asBool();
+  PlanLocator locator(in_.source());
+  const SourceLoc at = locator_.KeyLoc(node["address"]);
+  Json::Value role(Json::objectValue);
+  locator.Set(&role, at);
+  if (r.values && r.values->isObject()) {
+    for (const std::string& field : r.values->getMemberNames()) {
+      const Json::Value& v = (*r.values)[field];
+      if (kNotRoleFields.count(field) || v.isNull() || field == "bound_claims") continue;
+      role[field] = v;
+    }
+  }
+  // bound_claims: per entry, known or unknown.
+  const Json::Value* claims = r.Get("bound_claims");
+  const Json::Value* unknown_claims = r.after_unknown ? &(*r.after_unknown)["bound_claims"] : nullptr;
+  if (r.Unknown("bound_claims")) {
+    Json::Value& slot = role["bound_claims"]["(unknown)"];
+    locator.SetUnknown(&slot, r.UnknownReason("bound_claims"), at);
+  } else if (claims && claims->isObject()) {
+    Json::Value& out = role["bound_claims"];
+    out = Json::Value(Json::objectValue);
+    locator.Set(&out, locator_.KeyLoc(*claims));
+    for (const std::string& key : claims->getMemberNames()) {
+      const Json::Value& v = (*claims)[key];
+      Json::Value& slot = out[key];
+      if (v.isNull() && unknown_claims && (*unknown_claims)[key].isBool() && (*unknown_claims)[key].asBool()) {
+        locator.SetUnknown(&slot, fmt::format("bound claim `{}` of `{}` is known only after apply", key, r.address),
+                           locator_.KeyLoc(v));
+        continue;
+      }
+      if (!v.isString() || !parse_claims || v.asString().find(',') == std::string::npos) {
+        slot = v;
+        continue;
+      }
+      slot = Json::Value(Json::arrayValue);
+      SourceLoc loc = locator_.ValueLoc(v);
+      locator.Set(&slot, loc);
+      locator.SetKey(&slot, locator_.KeyLoc(v));
+      const std::string& text = v.asString();
+      for (size_t pos = 0;;) {
+        size_t comma = text.find(',', pos);
+        std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        size_t b = item.find_first_not_of(" \t\n\r");
+        size_t e = item.find_last_not_of(" \t\n\r");
+        Json::Value& element = slot.append(b == std::string::npos ? std::string() : item.substr(b, e - b + 1));
+        locator.Set(&element, loc);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+      }
+    }
+    if (unknown_claims && unknown_claims->isObject()) {
+      for (const std::string& key : unknown_claims->getMemberNames()) {
+        if (out.isMember(key) || !(*unknown_claims)[key].isBool() || !(*unknown_claims)[key].asBool()) continue;
+        locator.SetUnknown(&out[key], fmt::format("bound claim `{}` of `{}` is known only after apply", key, r.address),
+                           locator_.KeyLoc(*claims));
+      }
+    }
+  }
+  std::string mount = "jwt";  // the provider's default `backend`
+  if (const Json::Value* b = r.Get("backend"); b && b->isString()) {
+    mount = b->asString();
+    while (!mount.empty() && mount.front() == '/') mount.erase(0, 1);
+    while (!mount.empty() && mount.back() == '/') mount.pop_back();
+  } else if (r.Unknown("backend")) {
+    mount.clear();  // links like a role of unknown mount
+  }
+  vault::RoleInput input;
+  input.role = &role;
+  input.locator = &locator;
+  input.format = "terraform-plan";
+  input.name = name;
+  input.mount = mount;
+  return Finish(vault::LowerRole(std::move(input)), r, node);
+}
+
+Status PlanLoader::VaultBackend(const PlannedResource& r, const Json::Value& node) {
+  const Json::Value* type = r.Get("type");
+  if (type && type->isString() && type->asString() != "jwt" && type->asString() != "oidc") return Status();
+  if (r.Unknown("path")) return Status();  // an unknown mount links to nothing
+  std::string mount = "jwt";
+  if (const Json::Value* p = r.Get("path"); p && p->isString()) mount = p->asString();
+  PlanLocator locator(in_.source());
+  Json::Value config(Json::objectValue);
+  locator.Set(&config, locator_.KeyLoc(node["address"]));
+  for (const char* key : {"bound_issuer", "oidc_discovery_url", "jwks_url", "default_role"}) {
+    if (r.Unknown(key)) {
+      // An unknown issuer must not read as "no issuer check": it becomes an
+      // issuer no token has, saying what it stands for.
+      config[key] = fmt::format("(unknown: {})", r.UnknownReason(key));
+      locator.Set(&config[key], locator_.KeyLoc(node["address"]));
+    } else if (const Json::Value* v = r.Get(key); v && v->isString()) {
+      config[key] = *v;
+    }
+  }
+  out_->facts.push_back(vault::ConfigFact(config, locator, mount));
   return Status();
 }
 
