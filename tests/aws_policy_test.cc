@@ -296,6 +296,10 @@ TEST(AwsPolicy, ActionAndNotAction) {
       {"one-character wildcard", with_action(R"("Action": "sts:AssumeRoleWith?ebIdentity")"), GitHub(), "allowed",
        "3:17: allowed by statement #1"},
       {"everything", with_action(R"("Action": "*")"), GitHub(), "allowed", "3:17: allowed by statement #1"},
+      {"the service prefix takes no wildcard", with_action(R"("Action": ["st?:AssumeRoleWithWebIdentity", "*:*"])"),
+       GitHub(), "implicit deny",
+       "3:154: statement #1: Action `st?:AssumeRoleWithWebIdentity` and `*:*` does not cover "
+       "`sts:AssumeRoleWithWebIdentity`"},
       {"another action", with_action(R"("Action": ["sts:AssumeRole", "sts:TagSession"])"), GitHub(),
        "implicit deny",
        "3:154: statement #1: Action `sts:AssumeRole` and `sts:TagSession` does not cover "
@@ -840,6 +844,8 @@ TEST(AwsPolicyMalformed, ExactErrorAndLocation) {
        "policy.json:5:47: error: `yes` must be `true` or `false` in `Bool` on `k.example.com:b`"},
       {"bad Federated principal", statement("\"Effect\": \"Allow\", \"Principal\": {\"Federated\": \"not a provider\"}, " + action),
        "policy.json:4:51: error: `not a provider` is not an OIDC provider ARN or a built-in provider"},
+      {"action without a service", statement("\"Effect\": \"Allow\", " + principal + ", \"Action\": \"sts*\""),
+       "policy.json:4:141: error: action `sts*` must be `*` or `service:action`"},
       {"unknown element", statement("\"Effect\": \"Allow\", " + principal + ", " + action + ", \"Conditions\": {}"),
        "policy.json:4:174: error: unknown statement element `Conditions`"},
       {"the first problem in the file is reported",

@@ -282,7 +282,8 @@ DATE_OPS = ["DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
             "DateGreaterThanEquals"]
 ACTIONS = ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithWebIdentity", "sts:*", "*", "sts:AssumeRole*",
            "STS:assumerolewithwebidentity", "sts:AssumeRoleWith?ebIdentity", "sts:TagSession", "s3:GetObject",
-           "sts:AssumeRole", "sts:*Web*", "sts:Tag*", "sts:AssumeRoleWithSAML", "sts:assumerolewithwebidentit?"]
+           "sts:AssumeRole", "sts:*Web*", "sts:Tag*", "sts:AssumeRoleWithSAML", "sts:assumerolewithwebidentit?",
+           "st?:AssumeRoleWithWebIdentity", "*:*", "s*:TagSession", "STS:TAGSESSION", "sts:", "sts:*Session"]
 
 
 def gen_operator(rng):

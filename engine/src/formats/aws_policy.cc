@@ -584,9 +584,24 @@ Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
     if (!v->isString()) return MalformedNode(Loc(*v), "actions must be strings");
     Operand op;
     op.text = v->asString();
-    // Action names are case-insensitive and take `*` and `?`.
-    op.pattern = Pattern::Compile(op.text, {WildcardFlavor::kAws, true, false});
     op.loc = Loc(*v);
+    // `*` alone is every action; otherwise `service:action`, where the
+    // service prefix is literal and the action name takes `*` and `?` (IAM:
+    // "Actions/Conditions must be prefaced by a vendor"; "can contain only
+    // one colon"). Both parts are case-insensitive.
+    size_t colon = op.text.find(':');
+    if (op.text != "*" && (colon == std::string::npos || op.text.find(':', colon + 1) != std::string::npos))
+      return MalformedNode(op.loc, fmt::format("action `{}` must be `*` or `service:action`", op.text));
+    std::string pattern = op.text;
+    if (op.text != "*") {
+      pattern.clear();
+      for (size_t i = 0; i < op.text.size(); ++i) {
+        char c = op.text[i];
+        bool literal = c == '$' || (i < colon && (c == '*' || c == '?'));
+        pattern += literal ? fmt::format("${{{}}}", c) : std::string(1, c);
+      }
+    }
+    op.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, true, true});
     test.operands.push_back(std::move(op));
   }
   return Node::MakeTest(std::move(test), Loc(value));
