@@ -44,6 +44,31 @@ std::string ValueText(const analysis::Slot& slot, const std::optional<Json::Valu
   return CompactJson(*v);
 }
 
+// Levenshtein distance.
+size_t Levenshtein(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t next = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = row[j];
+      row[j] = next;
+    }
+  }
+  return row[b.size()];
+}
+
+// How far an alternative value reads from the witness's: a longer common
+// prefix first (witnesses change the end of a value: the same repository,
+// another branch), then the edit distance.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  size_t prefix = 0;
+  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  return (a.size() + 1 - std::min(prefix, a.size())) * 1000000 + std::min<size_t>(Levenshtein(a, b), 999999);
+}
+
 // `changed`: the slots (and their alternative values) that make the
 // difference, for the next witness search.
 Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found, const Acceptor& accepting,
@@ -64,6 +89,11 @@ Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found,
   order.push_back(space.time_slot());
   for (int i : order) {
     const analysis::Slot& slot = slots[i];
+    const std::string value_text = ValueText(slot, slot.values[found[i]]);
+    // Of the values the refusing side accepts, the one closest to the
+    // witness's reads best ("main" for "x" on the same repository).
+    int best = -1;
+    size_t best_distance = SIZE_MAX;
     for (size_t v = 0; v < slot.values.size(); ++v) {
       if (static_cast<int>(v) == found[i]) continue;
       std::vector<int> alt = found;
@@ -71,17 +101,30 @@ Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found,
       if (!space.Consistent(alt)) continue;
       Claims alt_claims(space.Token(alt));
       if (!Accepts(refusing, alt_claims, options, nullptr)) continue;
-      bool time = slot.kind == analysis::Slot::Kind::kTime;
-      std::string value = ValueText(slot, slot.values[found[i]]), alternative = ValueText(slot, slot.values[v]);
-      if (value == alternative && slot.values[found[i]] && slot.values[v]) {
-        // Same text, different JSON types (`"74"` and `74`): show the JSON.
-        value = CompactJson(*slot.values[found[i]]);
-        alternative = CompactJson(*slot.values[v]);
-      }
-      w.differences.push_back({time ? kTimeClaims : slot.display, value, alternative});
-      changed->emplace_back(i, static_cast<int>(v));
-      break;
+      size_t distance = EditDistance(value_text, ValueText(slot, slot.values[v]));
+      if (distance < best_distance) best = static_cast<int>(v), best_distance = distance;
     }
+    if (best < 0) continue;
+    bool time = slot.kind == analysis::Slot::Kind::kTime;
+    std::string value = value_text, alternative = ValueText(slot, slot.values[best]);
+    // A closer readable value with the same effect, when there is one (the
+    // representatives stand for whole classes of values).
+    bool absent_present = !slot.values[found[i]] || !slot.values[found[i]]->isString();
+    for (const std::string& example : absent_present ? std::vector<std::string>{} : slot.examples) {
+      size_t distance = EditDistance(value_text, example);
+      if (distance >= best_distance || example == value_text) continue;
+      Claims example_claims(space.TokenWith(found, i, Json::Value(example)));
+      if (!Accepts(refusing, example_claims, options, nullptr)) continue;
+      alternative = example;
+      best_distance = distance;
+    }
+    if (value == alternative && slot.values[found[i]] && slot.values[best]) {
+      // Same text, different JSON types (`"74"` and `74`): show the JSON.
+      value = CompactJson(*slot.values[found[i]]);
+      alternative = CompactJson(*slot.values[best]);
+    }
+    w.differences.push_back({time ? kTimeClaims : slot.display, value, alternative});
+    changed->emplace_back(i, best);
   }
   return w;
 }

@@ -777,6 +777,16 @@ Space::Status Space::Search(bool proof_mode, const std::function<bool(const std:
   return ok ? Status::kFound : budget_hit_ ? Status::kBudget : Status::kNone;
 }
 
+Json::Value Space::TokenWith(const std::vector<int>& assignment, int slot, const Json::Value& value) const {
+  std::vector<int> without = assignment;
+  // An absent value, then the replacement at the slot's path.
+  for (size_t v = 0; v < slots_[slot].values.size(); ++v)
+    if (!slots_[slot].values[v]) without[slot] = static_cast<int>(v);
+  Json::Value root = Token(without);
+  SetAt(&root, slots_[slot].path, value);
+  return root;
+}
+
 Json::Value Space::Token(const std::vector<int>& assignment) const {
   Json::Value root(Json::objectValue);
   std::vector<int> ordered;

@@ -51,6 +51,10 @@ struct Slot {
   // kClaim: representative values (nullopt: the claim is absent).
   // kTime: objects holding some of exp/nbf/iat. kAtom: unused (F, T, U).
   std::vector<std::optional<Json::Value>> values;
+  // kClaim, not spelling groups: readable strings that share a value's
+  // behaviour, kept to explain witnesses ("OLD accepts ..." close to the
+  // witness's value); never searched.
+  std::vector<std::string> examples;
   size_t atom_values = 0;          // kAtom: 2 or 3 (unknown possible)
   bool complete = true;            // the values cover every behaviour
   std::vector<std::string> limits; // why not, for people
@@ -131,6 +135,8 @@ class Space {
   int time_slot() const { return time_slot_; }
   // The claims of an assignment (atoms ignored).
   Json::Value Token(const std::vector<int>& assignment) const;
+  // The same with one claim slot's value replaced.
+  Json::Value TokenWith(const std::vector<int>& assignment, int slot, const Json::Value& value) const;
   // True when every slot and leaf is modelled exactly (concrete search is a proof).
   bool Exact() const;
   bool Consistent(const std::vector<int>& assignment) const;

@@ -218,6 +218,10 @@ void ValueBuilder::Build(int index) {
     std::set<std::vector<bool>> covered;
     for (const std::string& c : candidates)
       if (covered.insert(ClassOf(globs, c)).second) strings.push_back(c);
+    if (!slot.fragments()) {
+      constexpr size_t kExamples = 200;
+      slot.examples.assign(candidates.begin(), candidates.begin() + static_cast<long>(std::min(kExamples, candidates.size())));
+    }
     for (const GlobClass& c : classes.classes)
       if (covered.insert(c.matches).second) strings.push_back(c.example);
   }
