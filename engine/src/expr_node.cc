@@ -1,14 +1,14 @@
-// Evaluation of expression nodes (Node::Kind::kExpr) that did not lower into
-// the condition tree. Until a format produces them there is nothing to run:
-// an expression node is undecidable and can never lead to an accept.
+// Evaluation of expression nodes (Node::Kind::kExpr): the parts of a CEL
+// attribute condition or mapping that did not lower into the condition tree.
+// They run on the same CEL evaluator the lowering used (cel/trust_expr.h).
 
+#include "cel/trust_expr.h"
 #include "trustcheck/evaluate.h"
 
 namespace trustcheck {
 
 Tri EvaluateExprNode(const Node& node, const Claims& claims, std::vector<Reason>* reasons) {
-  if (reasons) reasons->push_back({node.loc, "expression cannot be evaluated"});
-  return Tri::kUnknown;
+  return cel::EvaluateCelNode(node, claims, reasons);
 }
 
 }  // namespace trustcheck

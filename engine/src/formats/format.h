@@ -70,6 +70,7 @@ const Format* TerraformPlanFormat();
 const Format* VaultRoleFormat();
 const Format* VaultJwtConfigFormat();
 const Format* EntraCredentialFormat();
+const Format* GcpProviderFormat();
 
 }  // namespace trustcheck
 

@@ -13,6 +13,7 @@ const std::vector<const Format*>& AllFormats() {
       VaultRoleFormat(),
       VaultJwtConfigFormat(),
       EntraCredentialFormat(),
+      GcpProviderFormat(),
   };
   return kFormats;
 }
