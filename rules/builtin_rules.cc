@@ -22,6 +22,7 @@
 #include "rules/shared_issuer_without_tenant_pin.h"
 #include "rules/statement_never_applies.h"
 #include "rules/too_many_federated_credentials.h"
+#include "rules/unverified_value.h"
 #include "rules/vault_glob_without_wildcard.h"
 #include "rules/vault_role_without_bound_audiences.h"
 #include "rules/wildcard_before_tenant_boundary.h"
@@ -54,6 +55,7 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<ShadowedAllow>());                    // TC021
   registry.Add(std::make_unique<DenyNeverApplies>());                 // TC022
   registry.Add(std::make_unique<ContradictoryConditions>());          // TC023
+  registry.Add(std::make_unique<UnverifiedValue>());                  // TC024
 }
 
 }  // namespace trustcheck::rules
