@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -43,7 +44,9 @@ bool IsClientIdCheck(const Node& n) {
   return std::any_of(n.children.begin(), n.children.end(), IsClientIdCheck);
 }
 
-Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc) {
+// `where` locates each client ID at the list that registers it.
+Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc,
+                  const std::map<std::string, SourceLoc>& where) {
   Test t;
   t.ref.source = ValueRef::Source::kClaim;
   t.ref.names = {"aud"};
@@ -58,7 +61,8 @@ Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc) {
     Operand op;
     op.text = id;
     op.pattern = Pattern::Compile(id, {WildcardFlavor::kLiteral, false, false});
-    op.loc = loc;
+    auto at = where.find(id);
+    op.loc = at == where.end() ? loc : at->second;
     t.operands.push_back(std::move(op));
   }
   return Node::MakeTest(std::move(t), loc);
@@ -68,11 +72,13 @@ Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc) {
 Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const std::string& host) {
   const LoadedFile::Fact& first = *providers.front();
   std::set<std::string> all, common, first_set;
+  std::map<std::string, SourceLoc> where;
   std::string unknown_reason;
   bool same = true;
   for (size_t i = 0; i < providers.size(); ++i) {
     std::vector<std::string> ids = FactValues(*providers[i], "client_id");
     std::set<std::string> set(ids.begin(), ids.end());
+    for (const std::string& id : ids) where.emplace(id, providers[i]->loc);
     std::vector<std::string> unknowns = FactValues(*providers[i], "client_id_unknown");
     if (!unknowns.empty() && unknown_reason.empty()) {
       const std::string* name = FactValue(*providers[i], "name");
@@ -90,11 +96,11 @@ Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const 
     common = std::move(both);
   }
   SourceLoc loc = first.loc;
-  Node wide = AudienceTest(all, loc);
+  Node wide = AudienceTest(all, loc, where);
   if (!unknown_reason.empty()) wide = Node::Or({std::move(wide), Node::Unknown(unknown_reason, loc)}, loc);
   if (same) return wide;
   Node narrow = Node::Or(
-      {AudienceTest(common, loc),
+      {AudienceTest(common, loc, where),
        Node::Unknown(fmt::format("the OIDC provider definitions for `{}` in this load have different client ID lists",
                                  host),
                      loc)},
