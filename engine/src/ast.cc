@@ -124,6 +124,8 @@ const char* MatchKindName(const Test& test) {
     case MatchKind::kDateGe: return "date-ge";
     case MatchKind::kBool: return "bool";
     case MatchKind::kPresence: return "null";
+    case MatchKind::kArn: return "arn";
+    case MatchKind::kIpAddress: return "ip";
     case MatchKind::kJsonShape: return "shape";
   }
   return "?";

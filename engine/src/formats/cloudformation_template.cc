@@ -101,7 +101,7 @@ bool SameValue(const Value& a, const Value& b) {
   if (a.kind == Value::Kind::kMap) {
     if (a.members.size() != b.members.size()) return false;
     for (size_t i = 0; i < a.members.size(); ++i)
-      if (a.members[i].first != b.members[i].first || !SameValue(a.members[i].second, b.members[i].second))
+      if (a.members[i].key != b.members[i].key || !SameValue(a.members[i].value, b.members[i].value))
         return false;
     return true;
   }
@@ -302,7 +302,7 @@ Value Template::ResolveAt(const Json::Value& value, int depth) {
     for (const std::string& key : value.getMemberNames()) {
       Value member = ResolveAt(value[key], depth + 1);
       member.key_loc = KeyLoc(value[key]);
-      out.members.emplace_back(key, std::move(member));
+      out.members.push_back(Member{key, std::move(member)});
     }
   } else if (value.isArray()) {
     out.kind = Value::Kind::kList;

@@ -33,6 +33,8 @@
 
 namespace trustcheck::cfn {
 
+struct Member;
+
 // A value after resolution.
 struct Value {
   enum class Kind : uint8_t { kNull, kBool, kNumber, kString, kList, kMap, kUnknown, kNoValue };
@@ -40,7 +42,7 @@ struct Value {
   Json::Value scalar;               // kBool, kNumber
   std::vector<TextPiece> pieces;    // kString: literal runs and holes
   std::vector<Value> items;         // kList
-  std::vector<std::pair<std::string, Value>> members;  // kMap, in source order
+  std::vector<Member> members;      // kMap, in source order
   std::string reason;               // kUnknown: why
   std::string written;              // kUnknown: how the source wrote it, for messages (`${Repo}`)
   SourceLoc loc;                    // where the value (or the expression that made it) is written
@@ -61,6 +63,13 @@ struct Value {
   // For a scalar: the text CloudFormation would substitute (`true`, `42`).
   std::optional<std::string> scalar_text() const;
   const Value* member(const std::string& key) const;
+};
+
+// One entry of a map. A named struct rather than std::pair: a pair of an
+// incomplete type cannot be a vector element under every standard library.
+struct Member {
+  std::string key;
+  Value value;
 };
 
 struct Problem {
