@@ -2,12 +2,15 @@
 
 #include "trustcheck/load.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -162,17 +165,40 @@ bool CandidateInFolder(const fs::path& p) {
   return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
 }
 
+// One open, one fstat and one read per file: std::ifstream costs more than
+// the read itself on small files (it allocates and fills its own buffer).
 Result<std::string> ReadFile(const std::string& path, size_t limit) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
   auto loc = SourceLoc{std::make_shared<const std::string>(path), 0, 0};
-  if (ec) return Status::Error(loc, fmt::format("cannot read file: {}", ec.message()));
-  if (size > limit) return Status::Error(loc, fmt::format("file is larger than the limit of {} bytes", limit));
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::Error(loc, "cannot open file");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
+  if (fd < 0) {
+    std::error_code ec;
+    (void)fs::file_size(path, ec);
+    if (ec) return Status::Error(loc, fmt::format("cannot read file: {}", ec.message()));
+    return Status::Error(loc, "cannot open file");
+  }
+  struct stat info;
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    // The same message as std::filesystem gives (a FIFO, a device: "operation not supported").
+    ::close(fd);
+    std::error_code ec;
+    (void)fs::file_size(path, ec);
+    return Status::Error(loc, fmt::format("cannot read file: {}", ec ? ec.message() : "not a regular file"));
+  }
+  auto size = static_cast<size_t>(info.st_size);
+  if (size > limit) {
+    ::close(fd);
+    return Status::Error(loc, fmt::format("file is larger than the limit of {} bytes", limit));
+  }
   std::string text(size, '\0');
-  f.read(text.data(), static_cast<std::streamsize>(size));
-  text.resize(static_cast<size_t>(f.gcount()));
+  size_t done = 0;
+  while (done < size) {
+    ssize_t n = ::read(fd, text.data() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // the file shrank, or an error: keep what was read
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(done);
   return text;
 }
 
