@@ -186,7 +186,7 @@ TEST(HclParse, ErrorsAreLocatedOneLiners) {
 
 TEST(HclParse, NestingIsBounded) {
   // Hostile nesting fails cleanly instead of exhausting the stack.
-  for (const std::string& open : {"[", "(", "{a=", "!", "-", "\"${"}) {
+  for (std::string open : {"[", "(", "{a=", "!", "-", "\"${"}) {
     std::string text = "a = ";
     for (int i = 0; i < 5000; ++i) text += open;
     std::string error = FileError(text);
@@ -367,6 +367,38 @@ TEST(HclTemplate, UnknownPartsKeepKnownPieces) {
   EXPECT_EQ(v->pieces()[2].text, ":oidc-provider/");
   EXPECT_EQ(v->pieces()[3].text, "token.actions.githubusercontent.com");
   EXPECT_TRUE(v->pieces()[3].known);
+  EXPECT_EQ(v->pieces()[1].written, "${var.account}");
+}
+
+TEST(HclTemplate, InterpolatedUnknownsKeepTheirPiecesAndTags) {
+  Module m;
+  EvalOptions options;
+  options.resolve_resource = [](const ResourceRef& ref) -> std::optional<Value> {
+    if (ref.type != "aws_caller_identity") return std::nullopt;
+    Value::Piece hole{false, "the account is known only at apply", ref.loc, "${account}", 7};
+    return Value::Unknown(hole.text, ref.loc).WithPieces({hole});
+  };
+  Result<ExprPtr> e = ParseExpression(
+      R"("arn:aws:iam::${data.aws_caller_identity.me.account_id}:role/${"r"}")", "t.tf");
+  ASSERT_TRUE(e.ok());
+  Evaluator ev(m, options);
+  Result<Value> v = ev.Eval(**e);
+  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v->is_unknown());
+  ASSERT_EQ(v->pieces().size(), 4u);
+  EXPECT_EQ(v->pieces()[0].text, "arn:aws:iam::");
+  EXPECT_FALSE(v->pieces()[1].known);
+  EXPECT_EQ(v->pieces()[1].tag, 7);
+  EXPECT_EQ(v->pieces()[1].written, "${account}");
+  EXPECT_EQ(v->pieces()[2].text, ":role/");
+  EXPECT_EQ(v->pieces()[3].text, "r");
+  // Wrapped once more, the pieces survive.
+  Result<ExprPtr> outer = ParseExpression(R"("x${"y${data.aws_caller_identity.me.account_id}"}")", "t.tf");
+  ASSERT_TRUE(outer.ok());
+  Result<Value> w = ev.Eval(**outer);
+  ASSERT_TRUE(w.ok());
+  ASSERT_EQ(w->pieces().size(), 3u);
+  EXPECT_EQ(w->pieces()[2].tag, 7);
 }
 
 TEST(HclTemplate, HeredocPiecesPointIntoTheFile) {

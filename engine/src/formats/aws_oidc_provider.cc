@@ -44,9 +44,8 @@ bool IsClientIdCheck(const Node& n) {
   return std::any_of(n.children.begin(), n.children.end(), IsClientIdCheck);
 }
 
-// `where` locates each client ID at the list that registers it.
-Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc,
-                  const std::map<std::string, SourceLoc>& where) {
+// STS's check: some value of `aud` is one of the client IDs, compared exactly.
+Test ClientIdTest() {
   Test t;
   t.ref.source = ValueRef::Source::kClaim;
   t.ref.names = {"aud"};
@@ -57,6 +56,13 @@ Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc,
   t.missing_result = Tri::kFalse;
   t.what = "audience";
   t.op_display = kClientIdListCheck;
+  return t;
+}
+
+// `where` locates each client ID at the list that registers it.
+Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc,
+                  const std::map<std::string, SourceLoc>& where) {
+  Test t = ClientIdTest();
   for (const std::string& id : ids) {
     Operand op;
     op.text = id;
@@ -97,7 +103,28 @@ Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const 
   }
   SourceLoc loc = first.loc;
   Node wide = AudienceTest(all, loc, where);
-  if (!unknown_reason.empty()) wide = Node::Or({std::move(wide), Node::Unknown(unknown_reason, loc)}, loc);
+  if (!unknown_reason.empty()) {
+    // Unknown entries: undecided, unless every one of them is partly known
+    // and no value they could take matches the token's `aud`.
+    Test patterns = ClientIdTest();
+    bool all_patterned = true;
+    for (const LoadedFile::Fact* p : providers) {
+      std::vector<std::string> mine = FactValues(*p, "client_id_pattern");
+      std::vector<std::string> written = FactValues(*p, "client_id_written");
+      if (mine.size() != FactValues(*p, "client_id_unknown").size()) all_patterned = false;
+      for (size_t i = 0; i < mine.size(); ++i) {
+        Operand op;
+        op.text = i < written.size() ? written[i] : mine[i];
+        op.pattern = Pattern::Compile(mine[i], {WildcardFlavor::kAws, false, true});
+        op.loc = p->loc;
+        patterns.operands.push_back(std::move(op));
+      }
+    }
+    Node maybe = Node::Unknown(unknown_reason, loc);
+    if (all_patterned && !patterns.operands.empty())
+      maybe = Node::And({Node::MakeTest(std::move(patterns), loc), std::move(maybe)}, loc);
+    wide = Node::Or({std::move(wide), std::move(maybe)}, loc);
+  }
   if (same) return wide;
   Node narrow = Node::Or(
       {AudienceTest(common, loc, where),
@@ -147,6 +174,12 @@ LoadedFile::Fact ProviderFact(const OidcProvider& provider) {
   fact.values.emplace_back("account", provider.account);
   for (const std::string& id : provider.client_ids) fact.values.emplace_back("client_id", id);
   for (const std::string& why : provider.unknown_client_ids) fact.values.emplace_back("client_id_unknown", why);
+  for (size_t i = 0; i < provider.client_id_patterns.size(); ++i) {
+    fact.values.emplace_back("client_id_pattern", provider.client_id_patterns[i]);
+    fact.values.emplace_back("client_id_written", i < provider.client_id_written.size()
+                                                      ? provider.client_id_written[i]
+                                                      : provider.client_id_patterns[i]);
+  }
   return fact;
 }
 

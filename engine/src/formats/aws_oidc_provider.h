@@ -32,6 +32,13 @@ struct OidcProvider {
   std::string url;                              // `https://HOST[/PATH]`; a missing scheme is added
   std::vector<std::string> client_ids;          // the entries of ClientIdList that are known
   std::vector<std::string> unknown_client_ids;  // one reason per entry that is not
+  // For unknown entries that are partly known: an AWS wildcard pattern
+  // (`${*}` escapes) every value they could take matches, e.g.
+  // `https://github.com/*/app` for `https://github.com/${Org}/app`.
+  // `client_id_written` has the same entries as the source wrote them
+  // (`https://github.com/${Org}/app`), for messages.
+  std::vector<std::string> client_id_patterns;
+  std::vector<std::string> client_id_written;
   std::string account;                          // 12 digits when known, else ""
   std::string name;                             // logical ID, resource address or ARN, for messages
   SourceLoc loc;                                // where the client ID list is written

@@ -132,6 +132,23 @@ void MapLiteralBlock(const SourceText& source, const SourceLoc& loc, PolicyTextL
   locator->MapLines(loc.line + 1, static_cast<uint32_t>(indent));
 }
 
+// The AWS wildcard pattern (with `${*}` escapes) that every value of a
+// partly known string matches: its known text literally, each hole a `*`.
+std::string WidestPattern(const std::vector<TextPiece>& pieces) {
+  std::string out;
+  for (const TextPiece& p : pieces) {
+    if (!p.known) {
+      out += '*';
+      continue;
+    }
+    for (char c : p.text) {
+      if (c == '*' || c == '?' || c == '$') out += fmt::format("${{{}}}", c);
+      else out += c;
+    }
+  }
+  return out;
+}
+
 class CloudFormationLoader {
  public:
   CloudFormationLoader(const InputFile& in, LoadedFile* out) : in_(in), out_(out) {}
@@ -284,9 +301,17 @@ Status CloudFormationLoader::AddProvider(cfn::Template& tpl, const cfn::Template
     if (ids->kind == cfn::Value::Kind::kList) {
       for (const cfn::Value& id : ids->items) {
         if (id.kind == cfn::Value::Kind::kNoValue) continue;
-        if (id.is_known_string()) p.client_ids.push_back(id.text());
-        else if (auto t = id.scalar_text()) p.client_ids.push_back(*t);
-        else p.unknown_client_ids.push_back(id.first_unknown().empty() ? "not a string" : id.first_unknown());
+        if (id.is_known_string()) {
+          p.client_ids.push_back(id.text());
+        } else if (auto t = id.scalar_text()) {
+          p.client_ids.push_back(*t);
+        } else {
+          p.unknown_client_ids.push_back(id.first_unknown().empty() ? "not a string" : id.first_unknown());
+          if (id.is_string()) {
+            p.client_id_patterns.push_back(WidestPattern(id.pieces));
+            p.client_id_written.push_back(id.text());
+          }
+        }
       }
     } else if (ids->kind == cfn::Value::Kind::kUnknown) {
       p.unknown_client_ids.push_back(ids->reason);

@@ -67,6 +67,7 @@ const Format* AwsPolicyFormat();
 const Format* CloudFormationFormat();
 const Format* AwsIamDumpFormat();
 const Format* TerraformPlanFormat();
+const Format* TerraformFormat();
 const Format* VaultRoleFormat();
 const Format* VaultJwtConfigFormat();
 const Format* EntraCredentialFormat();

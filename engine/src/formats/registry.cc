@@ -10,6 +10,7 @@ const std::vector<const Format*>& AllFormats() {
       CloudFormationFormat(),
       AwsIamDumpFormat(),
       TerraformPlanFormat(),
+      TerraformFormat(),
       VaultRoleFormat(),
       VaultJwtConfigFormat(),
       EntraCredentialFormat(),

@@ -264,14 +264,18 @@ class EvalContext {
           break;
         case TemplatePart::Kind::kInterp: {
           HCL_ASSIGN_OR_RETURN(Value v, Eval(*part.expr, b));
-          if (v.is_unknown()) {
-            AddPiece(out, {false, v.unknown_reason(), part.expr->loc});
+          if (v.is_unknown() && v.pieces().empty()) {
+            Value::Piece hole{false, v.unknown_reason(), part.expr->loc};
+            if (part.expr->kind == Expr::Kind::kScopeTraversal) hole.written = "${" + TraversalText(*part.expr) + "}";
+            AddPiece(out, std::move(hole));
             break;
           }
-          if (!v.pieces().empty() && v.is_string()) {
+          if (!v.pieces().empty() && (v.is_string() || v.is_unknown())) {
             // Keep the pieces (and their locations) of an interpolated template.
-            for (const Value::Piece& p : v.pieces()) AddPiece(out, p);
-            bytes += v.as_string().size();
+            for (const Value::Piece& p : v.pieces()) {
+              bytes += p.known ? p.text.size() : 0;
+              AddPiece(out, p);
+            }
             break;
           }
           HCL_ASSIGN_OR_RETURN(std::string text, TemplateText(v, part.expr->loc));

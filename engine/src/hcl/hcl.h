@@ -91,6 +91,13 @@ class Value {
     bool known = true;
     std::string text;
     SourceLoc loc;
+    // Unknown pieces: how the source wrote them (`${var.account}`), when it
+    // was a reference; empty otherwise.
+    std::string written = {};
+    // Unknown pieces: a marker the caller's resolver put on the value (the
+    // Terraform lowering marks "the role's own account"); templates carry it
+    // through untouched. 0: none.
+    uint8_t tag = 0;
   };
 
   Value() = default;  // null

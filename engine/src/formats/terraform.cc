@@ -1,0 +1,1334 @@
+// Format "terraform": Terraform HCL2 source (`.tf` files).
+//
+// A `.tf` file is read as part of its folder's module, as Terraform reads it:
+// the other `.tf` files of the folder (and `terraform.tfvars`,
+// `*.auto.tfvars`) supply variables, locals and the resources a file refers
+// to. Each file lowers the resources it declares itself:
+//
+//   aws_iam_role                          -> AWS trust (assume_role_policy)
+//   aws_iam_openid_connect_provider       -> "aws-oidc-provider" fact
+//   azuread_application_federated_identity_credential,
+//   azurerm_federated_identity_credential,
+//   azapi_resource (federatedIdentityCredentials)  -> Entra trust
+//   vault_jwt_auth_backend_role           -> Vault trust
+//   vault_jwt_auth_backend                -> "vault-jwt-config" fact
+//
+// `data "aws_iam_policy_document"` blocks are documents that roles use via
+// `.json`. Expressions are evaluated by engine/src/hcl (see
+// docs/terraform.md); each platform's own lowering (aws_policy.h,
+// entra_credential.h, vault_role.h) does the rest, on a
+// JSON-shaped tree whose every value is located at its line in the `.tf`
+// file.
+//
+// Unknowns: a value the module cannot tell (a variable without default, an
+// attribute computed at apply) is an explicit unknown in the tree. Where a
+// lowering reads such a value without asking the locator, the tree holds a
+// placeholder string instead, and every node the lowering built from it is
+// replaced by an Unknown node afterwards (ReplaceHoles); values a lowering
+// cannot take at all are left out and the statement is guarded by an Unknown
+// node. Either way no token is ever accepted because of an unknown.
+
+#include <fmt/format.h>
+#include <json/json.h>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "formats/aws_oidc_provider.h"
+#include "formats/aws_policy.h"
+#include "formats/entra_credential.h"
+#include "formats/format.h"
+#include "formats/tree_locator.h"
+#include "formats/unresolved_notes.h"
+#include "formats/vault_role.h"
+#include "hcl/hcl.h"
+
+namespace trustcheck {
+
+namespace {
+
+namespace fs = std::filesystem;
+using hcl::Value;
+
+constexpr const char* kFormatName = "terraform";
+// Sibling files (and bytes) read per module: every file of a folder reads
+// the others, so a huge folder must not multiply the work.
+constexpr size_t kMaxModuleFiles = 256;
+constexpr size_t kMaxModuleBytes = 16u << 20;
+
+// Tags the resolver puts on unknown pieces (hcl::Value::Piece::tag).
+enum PieceTag : uint8_t { kTagNone = 0, kTagOwnAccount = 1, kTagOwnPartition = 2 };
+
+// Placeholders stand for unknown values in text a lowering reads without
+// asking the locator: `@@unknown-N@@`, matched case-insensitively (lowerings
+// may fold case).
+constexpr std::string_view kHoleMarker = "@@unknown-";
+
+std::optional<size_t> FindHole(std::string_view text, size_t* start = nullptr, size_t* end = nullptr) {
+  for (size_t i = 0; i + kHoleMarker.size() < text.size(); ++i) {
+    bool match = true;
+    for (size_t k = 0; k < kHoleMarker.size() && match; ++k) {
+      match = std::tolower(static_cast<unsigned char>(text[i + k])) == kHoleMarker[k];
+    }
+    if (!match) continue;
+    size_t j = i + kHoleMarker.size();
+    size_t n = 0;
+    bool digits = false;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) {
+      n = n * 10 + static_cast<size_t>(text[j] - '0');
+      ++j;
+      digits = true;
+    }
+    if (!digits || text.substr(j, 2) != "@@") continue;
+    if (start) *start = i;
+    if (end) *end = j + 2;
+    return n;
+  }
+  return std::nullopt;
+}
+
+std::string HoleText(size_t n) { return fmt::format("@@unknown-{}@@", n); }
+
+// ---------------------------------------------------------------------------
+// hcl::Value -> Json tree with locations and unknowns
+
+struct Hole {
+  std::string reason;
+  SourceLoc loc;
+  std::string written = {};  // how the source wrote it, `${var.x}`
+  uint8_t tag = kTagNone;
+};
+
+TextPiece::Same SameOf(uint8_t tag) {
+  return tag == kTagOwnAccount     ? TextPiece::Same::kOwnAccount
+         : tag == kTagOwnPartition ? TextPiece::Same::kOwnPartition
+                                   : TextPiece::Same::kNothing;
+}
+
+class Emitter {
+ public:
+  explicit Emitter(SourceLoc fallback) : locator_(std::make_unique<AddressLocator>(std::move(fallback))) {}
+
+  AddressLocator* locator() { return locator_.get(); }
+  const std::vector<Hole>& holes() const { return holes_; }
+
+  // A placeholder for an unknown value that a lowering may read as text.
+  std::string NewHole(std::string reason, SourceLoc loc) {
+    holes_.push_back({std::move(reason), std::move(loc)});
+    return HoleText(holes_.size() - 1);
+  }
+
+  // Writes `v` into `slot`: unknowns become placeholder strings registered
+  // as unknown (with their pieces); every value is located where it was
+  // written.
+  void Emit(const Value& v, Json::Value* slot) { Emit(v, slot, v.loc()); }
+
+  void Emit(const Value& v, Json::Value* slot, const SourceLoc& loc) {
+    switch (v.kind()) {
+      case Value::Kind::kNull: *slot = Json::Value(Json::nullValue); break;
+      case Value::Kind::kBool: *slot = v.as_bool(); break;
+      case Value::Kind::kNumber: {
+        double n = v.as_number();
+        if (std::trunc(n) == n && std::fabs(n) < 9e15) {
+          *slot = Json::Value(static_cast<Json::Int64>(n));
+        } else {
+          *slot = n;
+        }
+        break;
+      }
+      case Value::Kind::kString: *slot = v.as_string(); break;
+      case Value::Kind::kTuple: {
+        *slot = Json::Value(Json::arrayValue);
+        Json::ArrayIndex i = 0;
+        for (const Value& item : v.items()) Emit(item, &(*slot)[i++]);
+        break;
+      }
+      case Value::Kind::kObject: {
+        *slot = Json::Value(Json::objectValue);
+        for (const auto& [key, item] : v.fields()) Emit(item, &(*slot)[key]);
+        break;
+      }
+      case Value::Kind::kUnknown: {
+        *slot = NewHole(v.unknown_reason(), loc);
+        locator_->SetUnknown(slot, v.unknown_reason());
+        if (!v.pieces().empty()) locator_->SetPieces(slot, TextPieces(v.pieces()));
+        break;
+      }
+    }
+    if (loc.known()) locator_->Set(slot, loc);
+  }
+
+  static std::vector<TextPiece> TextPieces(const std::vector<Value::Piece>& pieces) {
+    std::vector<TextPiece> out;
+    for (const Value::Piece& p : pieces) {
+      TextPiece t;
+      t.known = p.known;
+      if (p.known) {
+        t.text = p.text;
+      } else {
+        t.text = p.written.empty() ? "${...}" : p.written;
+        t.reason = p.text;
+        t.same = SameOf(p.tag);
+      }
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<AddressLocator> locator_;
+  std::vector<Hole> holes_;
+};
+
+// After lowering: every node, note and attribute built from a placeholder
+// becomes what it stands for, an unknown.
+bool MentionsHole(std::string_view text, const std::vector<Hole>& holes, const Hole** hole) {
+  std::optional<size_t> n = FindHole(text);
+  if (!n || *n >= holes.size()) return false;
+  *hole = &holes[*n];
+  return true;
+}
+
+const Hole* HoleInTest(const Test& t, const std::vector<Hole>& holes) {
+  const Hole* hole = nullptr;
+  for (const std::string& name : t.ref.names) {
+    if (MentionsHole(name, holes, &hole)) return hole;
+  }
+  if (MentionsHole(t.ref.display, holes, &hole)) return hole;
+  for (const Operand& op : t.operands) {
+    if (MentionsHole(op.text, holes, &hole)) return hole;
+  }
+  return nullptr;
+}
+
+void ReplaceHoles(Node* node, const std::vector<Hole>& holes) {
+  const Hole* hole = nullptr;
+  if (node->kind == Node::Kind::kTest && node->test) hole = HoleInTest(*node->test, holes);
+  if ((node->kind == Node::Kind::kConst || node->kind == Node::Kind::kUnknown) && !hole) {
+    MentionsHole(node->reason, holes, &hole);
+  }
+  if (hole) {
+    *node = Node::Unknown(hole->reason, node->loc.known() ? node->loc : hole->loc);
+    return;
+  }
+  for (Node& child : node->children) ReplaceHoles(&child, holes);
+}
+
+std::string WithoutHoles(std::string text) {
+  size_t start = 0, end = 0;
+  while (FindHole(text, &start, &end)) text.replace(start, end - start, "(unknown)");
+  return text;
+}
+
+void ReplaceHoles(Trust* trust, const std::vector<Hole>& holes) {
+  if (holes.empty()) return;
+  for (Statement& s : trust->statements) ReplaceHoles(&s.when, holes);
+  const Hole* hole = nullptr;
+  trust->notes.erase(std::remove_if(trust->notes.begin(), trust->notes.end(),
+                                    [&](const LoweringNote& n) { return MentionsHole(n.message, holes, &hole); }),
+                     trust->notes.end());
+  for (auto& [key, value] : trust->attributes) value = WithoutHoles(value);
+  trust->name = WithoutHoles(trust->name);
+}
+
+// Guards each statement with the unknowns the lowering did not see.
+void Guard(Trust* trust, const std::vector<Hole>& guards) {
+  if (guards.empty()) return;
+  for (Statement& s : trust->statements) {
+    std::vector<Node> parts = {std::move(s.when)};
+    for (const Hole& g : guards) parts.push_back(Node::Unknown(g.reason, g.loc));
+    s.when = Node::And(std::move(parts), s.loc);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// A policy written as JSON text (heredoc, quoted string, variable default)
+
+// The text of a template result, with unknown pieces replaced by
+// placeholders, and the file position of each byte.
+struct LocatedText {
+  std::string text;
+  std::vector<std::pair<uint32_t, uint32_t>> at;  // (line, column) per byte, plus one for the end
+  std::shared_ptr<const std::string> file;
+  std::vector<Hole> holes;
+};
+
+LocatedText LocateText(const Value& v) {
+  LocatedText out;
+  out.file = v.loc().file;
+  std::vector<Value::Piece> pieces = v.pieces();
+  if (pieces.empty()) pieces.push_back({true, v.is_string() ? v.as_string() : std::string(), v.loc()});
+  // A heredoc's text starts on the line after its marker; `<<-` strips the
+  // same indentation from each line as from the first.
+  uint32_t indent = 0;
+  if (pieces.front().known && pieces.front().loc.line > v.loc().line) indent = pieces.front().loc.column - 1;
+  for (const Value::Piece& p : pieces) {
+    uint32_t line = p.loc.line ? p.loc.line : v.loc().line;
+    uint32_t column = p.loc.line ? p.loc.column : v.loc().column;
+    if (!p.known) {
+      std::string hole = HoleText(out.holes.size());
+      out.holes.push_back({p.text, p.loc.known() ? p.loc : v.loc(), p.written, p.tag});
+      out.text += hole;
+      out.at.insert(out.at.end(), hole.size(), {line, column});
+      continue;
+    }
+    for (char c : p.text) {
+      out.text += c;
+      out.at.emplace_back(line, column);
+      if (c == '\n') {
+        ++line;
+        column = indent + 1;
+      } else {
+        ++column;
+      }
+    }
+  }
+  out.at.emplace_back(out.at.empty() ? std::make_pair(v.loc().line, v.loc().column) : out.at.back());
+  return out;
+}
+
+class TextPolicy {
+ public:
+  // Parses `v` as a JSON policy. nullopt (with `unknown` set) when the text
+  // is not JSON because of an unknown part; an error when it is not JSON.
+  static Result<std::optional<TextPolicy>> Parse(const Value& v, const std::string& what, const LoadLimits& limits,
+                                                 std::string* unknown) {
+    TextPolicy p;
+    p.located_ = LocateText(v);
+    p.inner_ = std::make_unique<SourceText>(p.located_.file ? *p.located_.file : std::string(), p.located_.text);
+    p.line_starts_.push_back(0);
+    for (size_t i = 0; i < p.located_.text.size(); ++i) {
+      if (p.located_.text[i] == '\n') p.line_starts_.push_back(static_cast<uint32_t>(i + 1));
+    }
+    JsonLimits json_limits;
+    json_limits.max_depth = limits.max_depth;
+    json_limits.max_string_bytes = limits.max_string_bytes;
+    Result<Json::Value> parsed = ParseJson(*p.inner_, json_limits);
+    if (!parsed.ok()) {
+      if (!p.located_.holes.empty()) {
+        *unknown = p.located_.holes.front().reason;
+        return std::optional<TextPolicy>();
+      }
+      std::string message = parsed.status().message();
+      if (message.rfind("invalid JSON: ", 0) == 0) message = message.substr(14);
+      return Status::Error(p.MapInner(parsed.status().loc()), fmt::format("invalid JSON in {}: {}", what, message));
+    }
+    p.root_ = std::make_unique<Json::Value>(std::move(*parsed));
+    p.locator_ = std::make_unique<AddressLocator>(p.Map(0));
+    p.Register(*p.root_);
+    for (const DuplicateKey& d : FindDuplicateKeys(*p.inner_)) {
+      p.notes_.push_back({LoweringNote::Kind::kDuplicateKey, p.Map(d.offset),
+                          fmt::format("key `{}` appears again later in the same object; IAM keeps only the last one",
+                                      d.key),
+                          d.key, d.path});
+    }
+    return std::optional<TextPolicy>(std::move(p));
+  }
+
+  const Json::Value* root() const { return root_.get(); }
+  const TreeLocator* locator() const { return locator_.get(); }
+  std::vector<LoweringNote> TakeNotes() { return std::move(notes_); }
+  const std::vector<Hole>& holes() const { return located_.holes; }
+
+ private:
+  SourceLoc Map(size_t offset) const {
+    offset = std::min(offset, located_.at.size() - 1);
+    return SourceLoc{located_.file, located_.at[offset].first, located_.at[offset].second};
+  }
+  SourceLoc MapInner(const SourceLoc& inner) const {
+    if (!inner.known() || inner.line > line_starts_.size()) return Map(0);
+    return Map(line_starts_[inner.line - 1] + (inner.column ? inner.column - 1 : 0));
+  }
+
+  // Locates every value and key, and marks strings with unknown parts.
+  void Register(const Json::Value& v) {
+    locator_->Set(&v, Map(static_cast<size_t>(v.getOffsetStart())));
+    if (v.isString()) {
+      MarkUnknown(v);
+    } else if (v.isArray()) {
+      for (const Json::Value& item : v) Register(item);
+    } else if (v.isObject()) {
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        Register(*it);
+        locator_->SetKey(&*it, MapInner(KeyLocOf(*inner_, *it)));
+      }
+    }
+  }
+
+  void MarkUnknown(const Json::Value& v) {
+    const std::string text = v.asString();
+    size_t start = 0, end = 0;
+    std::optional<size_t> first = FindHole(text, &start, &end);
+    if (!first) return;
+    std::vector<TextPiece> pieces;
+    size_t pos = 0;
+    while (std::optional<size_t> n = FindHole(std::string_view(text).substr(pos), &start, &end)) {
+      if (start > 0) pieces.push_back({text.substr(pos, start), true, {}, TextPiece::Same::kNothing});
+      TextPiece hole;
+      hole.known = false;
+      hole.text = "${...}";
+      hole.reason = "a part of the text is unknown";
+      if (*n < located_.holes.size()) {
+        const Hole& h = located_.holes[*n];
+        hole.reason = h.reason;
+        if (!h.written.empty()) hole.text = h.written;
+        hole.same = SameOf(h.tag);
+      }
+      pieces.push_back(std::move(hole));
+      pos += end;
+    }
+    if (pos < text.size()) pieces.push_back({text.substr(pos), true, {}, TextPiece::Same::kNothing});
+    locator_->SetUnknown(&v, *first < located_.holes.size() ? located_.holes[*first].reason
+                                                            : "a part of the text is unknown");
+    locator_->SetPieces(&v, std::move(pieces));
+  }
+
+  LocatedText located_;
+  std::unique_ptr<SourceText> inner_;
+  std::vector<uint32_t> line_starts_;
+  std::unique_ptr<Json::Value> root_;
+  std::unique_ptr<AddressLocator> locator_;
+  std::vector<LoweringNote> notes_;
+};
+
+// ---------------------------------------------------------------------------
+// The module and its lowering
+
+// One instance of a resource block (`count` / `for_each` expanded).
+struct Instance {
+  std::string address;
+  hcl::Bindings bindings;
+  std::vector<Hole> guards;  // unknowns about the instance itself
+};
+
+Value JsonToValue(const Json::Value& j, const SourceLoc& loc, int depth = 0) {
+  if (depth > hcl::kMaxNesting) return Value::Unknown("JSON nests too deeply", loc);
+  switch (j.type()) {
+    case Json::nullValue: return Value::Null(loc);
+    case Json::booleanValue: return Value::Bool(j.asBool(), loc);
+    case Json::intValue:
+    case Json::uintValue:
+    case Json::realValue: return Value::Number(j.asDouble(), loc);
+    case Json::stringValue: return Value::String(j.asString(), loc);
+    case Json::arrayValue: {
+      Value::Items items;
+      for (const Json::Value& item : j) items.push_back(JsonToValue(item, loc, depth + 1));
+      return Value::Tuple(std::move(items), loc);
+    }
+    case Json::objectValue: {
+      Value::Fields fields;
+      for (auto it = j.begin(); it != j.end(); ++it) fields[it.name()] = JsonToValue(*it, loc, depth + 1);
+      return Value::Object(std::move(fields), loc);
+    }
+  }
+  return Value::Null(loc);
+}
+
+std::string Quoted(const std::string& key) { return "\"" + key + "\""; }
+
+class TerraformLoader {
+ public:
+  TerraformLoader(const InputFile& in, LoadedFile* out) : in_(in), out_(out) {}
+
+  Status Load() {
+    Status s = ReadModule();
+    if (!s.ok()) return s;
+    hcl::EvalOptions options;
+    options.variables = std::move(tfvars_);
+    options.module_path = module_dir_;
+    options.resolve_resource = [this](const hcl::ResourceRef& ref) { return Resolve(ref); };
+    eval_ = std::make_unique<hcl::Evaluator>(module_, std::move(options));
+    for (const hcl::Block& block : own_->body.blocks) {
+      if (block.type != "resource" || block.labels.size() != 2) continue;
+      s = Resource(block);
+      if (!s.ok()) return s;
+      if (!deferred_.ok()) return deferred_;
+    }
+    return Status();
+  }
+
+ private:
+  // ---- reading the folder ----
+
+  Status ReadModule() {
+    const std::string& path = *in_.source().path();
+    Result<hcl::File> own = hcl::ParseFile(in_.source().text(), path);
+    if (!own.ok()) return own.status();
+    Status added = module_.Add(std::move(*own));
+    if (!added.ok()) return added;
+    own_ = &module_.files().back();
+    fs::path dir = fs::path(path).parent_path();
+    module_dir_ = dir.empty() ? "." : dir.string();
+    std::error_code ec;
+    std::vector<fs::path> siblings, tfvars;
+    for (fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      const fs::path& p = it->path();
+      std::string name = p.filename().string();
+      if (name == fs::path(path).filename().string()) continue;
+      if (p.extension() == ".tf") siblings.push_back(p);
+      if (name == "terraform.tfvars" ||
+          (name.size() > 12 && name.compare(name.size() - 12, 12, ".auto.tfvars") == 0)) {
+        tfvars.push_back(p);
+      }
+    }
+    std::sort(siblings.begin(), siblings.end());
+    std::sort(tfvars.begin(), tfvars.end());
+    if (siblings.size() > kMaxModuleFiles) siblings.resize(kMaxModuleFiles);
+    size_t bytes = in_.source().text().size();
+    for (const fs::path& p : siblings) {
+      // A sibling that does not parse, or clashes with this file, is left
+      // out: it gets its own error when it is loaded itself.
+      std::optional<std::string> text = ReadSmallFile(p);
+      if (!text) continue;
+      bytes += text->size();
+      if (bytes > kMaxModuleBytes) break;
+      Result<hcl::File> f = hcl::ParseFile(*text, p.string());
+      if (f.ok()) (void)module_.Add(std::move(*f));
+    }
+    // terraform.tfvars first, then *.auto.tfvars in name order: later wins.
+    std::stable_partition(tfvars.begin(), tfvars.end(),
+                          [](const fs::path& p) { return p.filename() == "terraform.tfvars"; });
+    for (const fs::path& p : tfvars) ReadTfvars(p);
+    for (const hcl::File& f : module_.files()) {
+      for (const hcl::Block& b : f.body.blocks) {
+        if ((b.type == "resource" || b.type == "data") && b.labels.size() == 2) {
+          std::string key = (b.type == "data" ? "data." : "") + b.labels[0] + "." + b.labels[1];
+          resources_.emplace(key, &b);  // the first definition wins (this file's)
+        }
+      }
+    }
+    return Status();
+  }
+
+  std::optional<std::string> ReadSmallFile(const fs::path& p) {
+    std::error_code ec;
+    auto size = fs::file_size(p, ec);
+    if (ec || size > hcl::kMaxFileBytes) return std::nullopt;
+    std::ifstream f(p, std::ios::binary);
+    if (!f) return std::nullopt;
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  }
+
+  // Variable values Terraform loads by itself. Values that are not constant
+  // are left out (Terraform would refuse them).
+  void ReadTfvars(const fs::path& p) {
+    std::optional<std::string> text = ReadSmallFile(p);
+    if (!text) return;
+    Result<hcl::File> f = hcl::ParseFile(*text, p.string());
+    if (!f.ok()) return;
+    hcl::Module empty;
+    hcl::Evaluator constants(empty);
+    for (const hcl::Attribute& a : f->body.attributes) {
+      Result<Value> v = constants.Eval(*a.expr);
+      if (v.ok() && v->wholly_known()) tfvars_[a.name] = *v;
+    }
+  }
+
+  // ---- evaluation helpers ----
+
+  // The value of attribute `name` of `body`, or nullopt when it is not set
+  // (or set to null, which Terraform reads as not set).
+  Result<std::optional<Value>> Attr(const hcl::Body& body, std::string_view name, const hcl::Bindings* b) {
+    const hcl::Attribute* a = body.Find(name);
+    if (!a) return std::optional<Value>();
+    Result<Value> v = eval_->Eval(*a->expr, b);
+    if (!v.ok()) return v.status();
+    if (v->is_null()) return std::optional<Value>();
+    return std::optional<Value>(std::move(*v));
+  }
+
+  // For the resolver, which cannot return errors: the first error is kept
+  // and fails the load once the resolver returns.
+  std::optional<Value> AttrOrDefer(const hcl::Body& body, std::string_view name, const hcl::Bindings* b) {
+    Result<std::optional<Value>> v = Attr(body, name, b);
+    if (!v.ok()) {
+      if (deferred_.ok()) deferred_ = v.status();
+      return Value::Unknown(v.status().message(), v.status().loc());
+    }
+    return *v;
+  }
+
+  // ---- references to resources ----
+
+  static std::string Address(const hcl::Block& b) {
+    return (b.type == "data" ? "data." : "") + b.labels[0] + "." + b.labels[1];
+  }
+
+  const hcl::Block* Find(const hcl::ResourceRef& ref) const {
+    auto it = resources_.find((ref.data ? "data." : "") + ref.type + "." + ref.name);
+    return it == resources_.end() ? nullptr : it->second;
+  }
+
+  static Value Tagged(std::string reason, const SourceLoc& loc, std::string written, uint8_t tag) {
+    Value::Piece hole{false, reason, loc, std::move(written), tag};
+    return Value::Unknown(std::move(reason), loc).WithPieces({hole});
+  }
+
+  // `arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST` of a provider in this
+  // configuration: partition and account are unknown but the role's own.
+  static Value ProviderArn(const std::string& address, const std::string& url, const SourceLoc& loc) {
+    std::string host = url.rfind("https://", 0) == 0 ? url.substr(8) : url;
+    std::vector<Value::Piece> pieces = {
+        {true, "arn:", loc, {}, kTagNone},
+        {false, fmt::format("the partition of `{}` is known only after apply", address), loc, "${partition}",
+         kTagOwnPartition},
+        {true, ":iam::", loc, {}, kTagNone},
+        {false, fmt::format("the account of `{}` is known only after apply", address), loc, "${account}",
+         kTagOwnAccount},
+        {true, ":oidc-provider/" + host, loc, {}, kTagNone},
+    };
+    return Value::Unknown(fmt::format("the ARN of `{}` is known only after apply", address), loc)
+        .WithPieces(std::move(pieces));
+  }
+
+  std::optional<Value> Resolve(const hcl::ResourceRef& ref) {
+    const std::string attr_key = ref.ToString();
+    if (ref.data && ref.type == "aws_caller_identity" && ref.attribute == "account_id") {
+      return Tagged(fmt::format("`{}` is the account Terraform runs in, known only at apply", attr_key), ref.loc,
+                    "${" + attr_key + "}", kTagOwnAccount);
+    }
+    if (ref.data && ref.type == "aws_partition" && ref.attribute == "partition") {
+      return Tagged(fmt::format("`{}` is the partition Terraform runs in, known only at apply", attr_key), ref.loc,
+                    "${" + attr_key + "}", kTagOwnPartition);
+    }
+    const hcl::Block* block = Find(ref);
+    if (!block) return std::nullopt;
+    if (!resolving_.insert(attr_key).second) {
+      return Value::Unknown(fmt::format("`{}` depends on itself", attr_key), ref.loc);
+    }
+    std::optional<Value> out = ResolveIn(*block, ref);
+    resolving_.erase(attr_key);
+    return out;
+  }
+
+  std::optional<Value> ResolveIn(const hcl::Block& block, const hcl::ResourceRef& ref) {
+    const std::string address = Address(block);
+    if (ref.data && ref.type == "aws_iam_policy_document") {
+      if (ref.attribute != "json" && ref.attribute != "minified_json") return std::nullopt;
+      Value doc = Document(block);
+      if (!doc.wholly_known()) return Value::Unknown(doc.FirstUnknownReason(), ref.loc).WithEncodedFrom(doc);
+      return Value::String(EncodeJson(doc), ref.loc).WithEncodedFrom(doc);
+    }
+    if (ref.type == "aws_iam_openid_connect_provider" && ref.attribute == "arn") {
+      if (block.body.Find("arn")) return AttrOrDefer(block.body, "arn", nullptr);
+      std::optional<Value> url = AttrOrDefer(block.body, "url", nullptr);
+      if (!url || !url->is_string()) return std::nullopt;
+      return ProviderArn(address, url->as_string(), ref.loc);
+    }
+    if (ref.type == "vault_jwt_auth_backend" && ref.attribute == "path") {
+      std::optional<Value> path = AttrOrDefer(block.body, "path", nullptr);
+      return path ? *path : Value::String("jwt", block.loc);
+    }
+    // Any other argument set in the configuration is known at plan time as
+    // written (a role's `name`, a pool's `workload_identity_pool_id`). In a
+    // block with `count` or `for_each`, `count.index` and `each.*` are
+    // unknown: instances may differ.
+    if (ref.attribute.empty() || !block.body.Find(ref.attribute)) return std::nullopt;
+    return AttrOrDefer(block.body, ref.attribute, nullptr);
+  }
+
+  // ---- data "aws_iam_policy_document" ----
+
+  // A block list, `dynamic` blocks of the same type expanded in place.
+  struct BlockUse {
+    const hcl::Body* body = nullptr;
+    const hcl::Bindings* bindings = nullptr;
+    SourceLoc loc;
+    std::optional<Value> unknown;  // a `dynamic` block whose for_each is unknown
+  };
+
+  std::vector<BlockUse> Blocks(const hcl::Body& body, std::string_view type, const hcl::Bindings* b) {
+    std::vector<BlockUse> out;
+    for (const hcl::Block& block : body.blocks) {
+      if (block.type == type) {
+        out.push_back({&block.body, b, block.loc, std::nullopt});
+        continue;
+      }
+      if (block.type != "dynamic" || block.labels.size() != 1 || block.labels[0] != type) continue;
+      std::vector<const hcl::Block*> content = block.body.BlocksOfType("content");
+      if (content.empty()) continue;
+      std::string iterator = block.labels[0];
+      if (const hcl::Attribute* it = block.body.Find("iterator");
+          it && it->expr->kind == hcl::Expr::Kind::kScopeTraversal && it->expr->steps.empty()) {
+        iterator = it->expr->name;
+      }
+      std::optional<Value> each = AttrOrDefer(block.body, "for_each", b);
+      if (!each) continue;
+      if (each->is_unknown()) {
+        out.push_back({nullptr, b, block.loc, Value::Unknown(each->unknown_reason(), block.loc)});
+        continue;
+      }
+      std::vector<std::pair<Value, Value>> elements;
+      if (each->is_tuple()) {
+        for (const Value& v : each->items()) elements.emplace_back(v, v);  // sets: key is the value
+      } else if (each->is_object()) {
+        for (const auto& [k, v] : each->fields()) elements.emplace_back(Value::String(k, block.loc), v);
+      } else {
+        if (deferred_.ok()) {
+          deferred_ = Status::Error(block.body.Find("for_each")->expr->loc,
+                                    "`for_each` of a dynamic block must be a collection");
+        }
+        continue;
+      }
+      for (auto& [key, value] : elements) {
+        hcl::Bindings& scope = scopes_.emplace_back(b);
+        Value::Fields it;
+        it["key"] = key;
+        it["value"] = value;
+        scope.Set(iterator, Value::Object(std::move(it), block.loc));
+        out.push_back({&content[0]->body, &scope, content[0]->loc, std::nullopt});
+      }
+    }
+    return out;
+  }
+
+  static void Append(Value::Items& to, const Value& list) {
+    if (list.is_tuple()) {
+      to.insert(to.end(), list.items().begin(), list.items().end());
+    } else {
+      to.push_back(list);
+    }
+  }
+
+  // principals / not_principals blocks -> {"TYPE": [ids...]} or "*".
+  std::optional<Value> Principals(const hcl::Body& body, std::string_view type, const hcl::Bindings* b) {
+    std::vector<BlockUse> uses = Blocks(body, type, b);
+    if (uses.empty()) return std::nullopt;
+    std::map<std::string, Value::Items> by_type;
+    std::map<std::string, Value> unknown_type;
+    std::map<std::string, SourceLoc> type_loc;
+    for (const BlockUse& use : uses) {
+      if (use.unknown) return *use.unknown;
+      std::optional<Value> t = AttrOrDefer(*use.body, "type", use.bindings);
+      std::optional<Value> ids = AttrOrDefer(*use.body, "identifiers", use.bindings);
+      if (!t || t->is_unknown()) {
+        return t ? Value::Unknown(t->unknown_reason(), use.loc)
+                 : Value::Unknown("a `principals` block has no `type`", use.loc);
+      }
+      std::string name = t->is_string() ? t->as_string() : DebugString(*t);
+      if (!type_loc.count(name)) type_loc[name] = ids ? ids->loc() : use.loc;
+      if (!ids) continue;
+      if (ids->is_unknown()) {
+        unknown_type.emplace(name, *ids);
+        continue;
+      }
+      Append(by_type[name], *ids);
+    }
+    // A lone `*` principal is written `"Principal": "*"`.
+    if (by_type.size() == 1 && unknown_type.empty() && by_type.begin()->first == "*") {
+      const Value::Items& ids = by_type.begin()->second;
+      if (ids.size() == 1 && ids[0].is_string() && ids[0].as_string() == "*") return Value::String("*", ids[0].loc());
+    }
+    Value::Fields fields;
+    for (auto& [name, ids] : by_type) fields[name] = Value::Tuple(std::move(ids), type_loc[name]);
+    for (auto& [name, v] : unknown_type) fields[name] = v;
+    return Value::Object(std::move(fields), uses.front().loc);
+  }
+
+  // condition blocks -> {"TEST": {"VARIABLE": [values...]}}.
+  std::optional<Value> Conditions(const hcl::Body& body, const hcl::Bindings* b) {
+    std::vector<BlockUse> uses = Blocks(body, "condition", b);
+    if (uses.empty()) return std::nullopt;
+    std::map<std::string, std::map<std::string, Value::Items>> tests;
+    std::map<std::string, std::map<std::string, std::optional<Value>>> unknown_values;
+    std::map<std::string, SourceLoc> test_loc;
+    std::map<std::pair<std::string, std::string>, SourceLoc> values_loc;
+    for (const BlockUse& use : uses) {
+      if (use.unknown) return *use.unknown;
+      std::optional<Value> test = AttrOrDefer(*use.body, "test", use.bindings);
+      std::optional<Value> variable = AttrOrDefer(*use.body, "variable", use.bindings);
+      std::optional<Value> values = AttrOrDefer(*use.body, "values", use.bindings);
+      for (const std::optional<Value>* part : {&test, &variable}) {
+        if (!*part) return Value::Unknown("a `condition` block needs `test` and `variable`", use.loc);
+        if ((*part)->is_unknown()) return Value::Unknown((*part)->unknown_reason(), use.loc);
+      }
+      std::string t = test->is_string() ? test->as_string() : DebugString(*test);
+      std::string var = variable->is_string() ? variable->as_string() : DebugString(*variable);
+      test_loc.emplace(t, use.loc);
+      values_loc.emplace(std::make_pair(t, var), values ? values->loc() : use.loc);
+      Value::Items& list = tests[t][var];
+      if (!values) continue;
+      if (values->is_unknown()) {
+        unknown_values[t][var] = *values;
+        continue;
+      }
+      Append(list, *values);
+    }
+    Value::Fields out;
+    for (auto& [t, vars] : tests) {
+      Value::Fields by_variable;
+      for (auto& [var, list] : vars) {
+        auto u = unknown_values[t].find(var);
+        by_variable[var] = u != unknown_values[t].end() && u->second
+                               ? *u->second
+                               : Value::Tuple(std::move(list), values_loc[{t, var}]);
+      }
+      out[t] = Value::Object(std::move(by_variable), test_loc[t]);
+    }
+    return Value::Object(std::move(out), uses.front().loc);
+  }
+
+  Value Statement(const BlockUse& use) {
+    const hcl::Body& body = *use.body;
+    const hcl::Bindings* b = use.bindings;
+    Value::Fields st;
+    static const std::pair<const char*, const char*> kLists[] = {
+        {"actions", "Action"}, {"not_actions", "NotAction"}, {"resources", "Resource"},
+        {"not_resources", "NotResource"}};
+    if (std::optional<Value> sid = AttrOrDefer(body, "sid", b)) st["Sid"] = *sid;
+    std::optional<Value> effect = AttrOrDefer(body, "effect", b);
+    st["Effect"] = effect ? *effect : Value::String("Allow", use.loc);
+    for (const auto& [attr, key] : kLists) {
+      if (std::optional<Value> v = AttrOrDefer(body, attr, b)) st[key] = *v;
+    }
+    if (std::optional<Value> p = Principals(body, "principals", b)) st["Principal"] = *p;
+    if (std::optional<Value> p = Principals(body, "not_principals", b)) st["NotPrincipal"] = *p;
+    if (std::optional<Value> c = Conditions(body, b)) st["Condition"] = *c;
+    return Value::Object(std::move(st), use.loc);
+  }
+
+  // The statements of a document given as `.json` text or structure.
+  std::optional<Value::Items> StatementsOf(const Value& doc_text, Value* unknown) {
+    Value doc = doc_text;
+    if (doc_text.encoded_from()) {
+      doc = *doc_text.encoded_from();
+    } else if (doc_text.is_string()) {
+      Json::CharReaderBuilder builder;
+      builder["stackLimit"] = hcl::kMaxNesting;
+      std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+      Json::Value json;
+      std::string errors;
+      const std::string& t = doc_text.as_string();
+      if (!reader->parse(t.data(), t.data() + t.size(), &json, &errors)) {
+        *unknown = Value::Unknown("a source policy document is not valid JSON", doc_text.loc());
+        return std::nullopt;
+      }
+      doc = JsonToValue(json, doc_text.loc());
+    }
+    if (doc.is_unknown()) {
+      *unknown = doc;
+      return std::nullopt;
+    }
+    const Value* statements = doc.Find("Statement");
+    if (!statements) return Value::Items{};
+    if (statements->is_unknown()) {
+      *unknown = *statements;
+      return std::nullopt;
+    }
+    return statements->is_tuple() ? statements->items() : Value::Items{*statements};
+  }
+
+  static std::string SidOf(const Value& statement) {
+    const Value* sid = statement.Find("Sid");
+    return sid && sid->is_string() ? sid->as_string() : std::string();
+  }
+
+  // Statements with a Sid replace earlier ones with the same Sid.
+  static void Merge(Value::Items& into, const Value& statement) {
+    std::string sid = SidOf(statement);
+    if (!sid.empty()) {
+      for (Value& existing : into) {
+        if (SidOf(existing) == sid) {
+          existing = statement;
+          return;
+        }
+      }
+    }
+    into.push_back(statement);
+  }
+
+  Value Document(const hcl::Block& block) {
+    const std::string address = Address(block);
+    if (auto it = documents_.find(address); it != documents_.end()) return it->second;
+    Value doc = BuildDocument(block, address);
+    documents_.emplace(address, doc);
+    return doc;
+  }
+
+  Value BuildDocument(const hcl::Block& block, const std::string& address) {
+    const hcl::Body& body = block.body;
+    Value::Fields doc;
+    std::optional<Value> version = AttrOrDefer(body, "version", nullptr);
+    doc["Version"] = version ? *version : Value::String("2012-10-17", block.loc);
+    if (std::optional<Value> id = AttrOrDefer(body, "policy_id", nullptr)) doc["Id"] = *id;
+    Value::Items statements;
+    Value unknown;
+    auto add_documents = [&](const char* attr) -> bool {
+      std::optional<Value> list = AttrOrDefer(body, attr, nullptr);
+      if (!list) return true;
+      if (list->is_unknown()) {
+        unknown = *list;
+        return false;
+      }
+      Value::Items docs;
+      Append(docs, *list);
+      for (const Value& d : docs) {
+        std::optional<Value::Items> from = StatementsOf(d, &unknown);
+        if (!from) return false;
+        for (const Value& st : *from) Merge(statements, st);
+      }
+      return true;
+    };
+    bool known = add_documents("source_policy_documents") && add_documents("source_json");
+    if (known) {
+      for (const BlockUse& use : Blocks(body, "statement", nullptr)) {
+        if (use.unknown) {
+          statements.push_back(*use.unknown);
+        } else {
+          Merge(statements, Statement(use));
+        }
+      }
+      known = add_documents("override_policy_documents") && add_documents("override_json");
+    }
+    doc["Statement"] = known ? Value::Tuple(std::move(statements), block.loc)
+                             : Value::Unknown(unknown.is_unknown() ? unknown.unknown_reason()
+                                                                   : fmt::format("`{}` is unknown", address),
+                                              block.loc);
+    return Value::Object(std::move(doc), block.loc);
+  }
+
+  // ---- resources ----
+
+  Result<std::vector<Instance>> Instances(const hcl::Block& block) {
+    const std::string address = Address(block);
+    std::vector<Instance> out;
+    if (const hcl::Attribute* count = block.body.Find("count")) {
+      Result<Value> n = eval_->Eval(*count->expr);
+      if (!n.ok()) return n.status();
+      if (n->is_unknown()) {
+        Instance one{address, hcl::Bindings(), {}};
+        one.guards.push_back({fmt::format("whether `{}` exists is unknown: {}", address, n->unknown_reason()),
+                              count->expr->loc});
+        out.push_back(std::move(one));
+        return out;
+      }
+      if (!n->is_number() || n->as_number() < 0 || std::trunc(n->as_number()) != n->as_number()) {
+        return Status::Error(count->expr->loc, "`count` must be a whole number");
+      }
+      const int instances = static_cast<int>(std::min(n->as_number(), 64.0));
+      for (int i = 0; i < instances; ++i) {
+        Instance inst{fmt::format("{}[{}]", address, i), hcl::Bindings(), {}};
+        Value::Fields c;
+        c["index"] = Value::Number(i, count->expr->loc);
+        inst.bindings.Set("count", Value::Object(std::move(c), count->expr->loc));
+        out.push_back(std::move(inst));
+      }
+      return out;
+    }
+    if (const hcl::Attribute* for_each = block.body.Find("for_each")) {
+      Result<Value> each = eval_->Eval(*for_each->expr);
+      if (!each.ok()) return each.status();
+      if (each->is_unknown() || !each->wholly_known()) {
+        Instance one{address, hcl::Bindings(), {}};
+        one.guards.push_back({fmt::format("the instances of `{}` are unknown: {}", address,
+                                          each->FirstUnknownReason()),
+                              for_each->expr->loc});
+        out.push_back(std::move(one));
+        return out;
+      }
+      std::vector<std::pair<std::string, Value>> elements;
+      if (each->is_object()) {
+        for (const auto& [k, v] : each->fields()) elements.emplace_back(k, v);
+      } else if (each->is_tuple()) {
+        for (const Value& v : each->items()) {
+          if (!v.is_string()) return Status::Error(for_each->expr->loc, "`for_each` needs a map or a set of strings");
+          elements.emplace_back(v.as_string(), v);
+        }
+      } else {
+        return Status::Error(for_each->expr->loc, "`for_each` needs a map or a set of strings");
+      }
+      if (elements.size() > 64) elements.resize(64);
+      for (auto& [key, value] : elements) {
+        Instance inst{fmt::format("{}[{}]", address, Quoted(key)), hcl::Bindings(), {}};
+        Value::Fields e;
+        e["key"] = Value::String(key, for_each->expr->loc);
+        e["value"] = value;
+        inst.bindings.Set("each", Value::Object(std::move(e), for_each->expr->loc));
+        out.push_back(std::move(inst));
+      }
+      return out;
+    }
+    out.push_back(Instance{address, hcl::Bindings(), {}});
+    return out;
+  }
+
+  Status Resource(const hcl::Block& block) {
+    using Handler = Status (TerraformLoader::*)(const hcl::Block&, const Instance&);
+    static const std::map<std::string, Handler> kHandlers = {
+        {"aws_iam_role", &TerraformLoader::AwsRole},
+        {"aws_iam_openid_connect_provider", &TerraformLoader::AwsOidcProvider},
+        {"azuread_application_federated_identity_credential", &TerraformLoader::EntraCredential},
+        {"azurerm_federated_identity_credential", &TerraformLoader::EntraCredential},
+        {"azapi_resource", &TerraformLoader::AzapiCredential},
+        {"vault_jwt_auth_backend_role", &TerraformLoader::VaultRole},
+        {"vault_jwt_auth_backend", &TerraformLoader::VaultBackend},
+    };
+    auto handler = kHandlers.find(block.labels[0]);
+    if (handler == kHandlers.end()) return Status();
+    Result<std::vector<Instance>> instances = Instances(block);
+    if (!instances.ok()) return instances.status();
+    for (const Instance& inst : *instances) {
+      Status s = (this->*handler->second)(block, inst);
+      if (!s.ok()) return s;
+      if (!deferred_.ok()) return deferred_;
+    }
+    return Status();
+  }
+
+  // Common end of every trust: placeholders back to unknowns, guards, a
+  // note per unknown (so lint reports what it could not verify), identity.
+  void Finish(Trust trust, const hcl::Block& block, const Instance& inst, const Emitter& emitter,
+              std::vector<Hole> guards) {
+    ReplaceHoles(&trust, emitter.holes());
+    for (const Hole& g : inst.guards) guards.push_back(g);
+    Guard(&trust, guards);
+    AddUnresolvedNotes(&trust);
+    trust.format = kFormatName;
+    trust.loc = block.loc;
+    trust.attributes.emplace_back("address", inst.address);
+    out_->trusts.push_back(std::move(trust));
+  }
+
+  // -- AWS
+
+  Status AwsRole(const hcl::Block& block, const Instance& inst) {
+    const hcl::Body& body = block.body;
+    const hcl::Bindings* b = &inst.bindings;
+    Result<std::optional<Value>> name = Attr(body, "name", b);
+    if (!name.ok()) return name.status();
+    const hcl::Attribute* policy_attr = body.Find("assume_role_policy");
+    if (!policy_attr) {
+      return Status::Error(block.loc, fmt::format("`{}` has no `assume_role_policy`", inst.address));
+    }
+    Result<Value> policy = eval_->Eval(*policy_attr->expr, b);
+    if (!policy.ok()) return policy.status();
+
+    aws::TrustPolicyInput input;
+    input.format = kFormatName;
+    input.name = *name && (*name)->is_string() ? (*name)->as_string() : inst.address;
+    Emitter emitter(block.loc);
+    Json::Value root;
+    std::optional<TextPolicy> text;
+    const std::string what = fmt::format("the `assume_role_policy` of `{}`", inst.address);
+    if (const Value* structure = policy->encoded_from()) {
+      // jsonencode({...}) or a policy document: lower the structure itself.
+      emitter.Emit(*structure, &root);
+      input.policy = &root;
+      input.locator = emitter.locator();
+    } else if (policy->is_string() || (policy->is_unknown() && !policy->pieces().empty())) {
+      std::string unknown;
+      Result<std::optional<TextPolicy>> parsed = TextPolicy::Parse(*policy, what, in_.options().limits, &unknown);
+      if (!parsed.ok()) return parsed.status();
+      if (*parsed) {
+        text = std::move(**parsed);
+        input.policy = text->root();
+        input.locator = text->locator();
+        input.notes = text->TakeNotes();
+      } else {
+        emitter.Emit(Value::Unknown(unknown, policy->loc()), &root);
+        input.policy = &root;
+        input.locator = emitter.locator();
+      }
+    } else if (policy->is_unknown()) {
+      emitter.Emit(*policy, &root);
+      input.policy = &root;
+      input.locator = emitter.locator();
+    } else {
+      return Status::Error(policy_attr->expr->loc,
+                           fmt::format("{} must be a JSON string, not {}", what,
+                                       policy->is_object() ? "an object" : policy->is_tuple() ? "a list" : "a scalar"));
+    }
+    Result<Trust> trust = aws::LowerTrustPolicy(std::move(input));
+    if (!trust.ok()) return trust.status();
+    if (*name && (*name)->is_string()) trust->attributes.emplace_back("role-name", (*name)->as_string());
+    Finish(std::move(*trust), block, inst, emitter, {});
+    return Status();
+  }
+
+  Status AwsOidcProvider(const hcl::Block& block, const Instance& inst) {
+    const hcl::Bindings* b = &inst.bindings;
+    Result<std::optional<Value>> url = Attr(block.body, "url", b);
+    if (!url.ok()) return url.status();
+    // A provider whose URL is unknown names no issuer.
+    if (!*url || !(*url)->is_string()) return Status();
+    aws::OidcProvider p;
+    p.url = (*url)->as_string();
+    p.name = inst.address;
+    const hcl::Attribute* ids_attr = block.body.Find("client_id_list");
+    p.loc = ids_attr ? ids_attr->loc : block.loc;
+    Result<std::optional<Value>> ids = Attr(block.body, "client_id_list", b);
+    if (!ids.ok()) return ids.status();
+    if (*ids) {
+      const Value& list = **ids;
+      if (list.is_unknown()) {
+        p.unknown_client_ids.push_back(list.unknown_reason());
+      } else if (!list.is_tuple()) {
+        return Status::Error(ids_attr->expr->loc, "`client_id_list` must be a list");
+      } else {
+        for (const Value& id : list.items()) {
+          if (id.is_string()) {
+            p.client_ids.push_back(id.as_string());
+          } else if (id.is_unknown()) {
+            p.unknown_client_ids.push_back(id.unknown_reason());
+          } else {
+            return Status::Error(id.loc(), "client IDs must be strings");
+          }
+        }
+      }
+    }
+    for (const Hole& g : inst.guards) p.unknown_client_ids.push_back(g.reason);
+    out_->facts.push_back(aws::ProviderFact(p));
+    return Status();
+  }
+
+  // -- Entra
+
+  // Copies attribute `attr` into `fields[key]` when set.
+  Status Copy(const hcl::Body& body, const char* attr, const char* key, const hcl::Bindings* b, Value::Fields* fields) {
+    Result<std::optional<Value>> v = Attr(body, attr, b);
+    if (!v.ok()) return v.status();
+    if (*v) (*fields)[key] = **v;
+    return Status();
+  }
+
+  Status LowerEntra(const hcl::Block& block, const Instance& inst, const Value& credential) {
+    Emitter emitter(block.loc);
+    Json::Value root;
+    emitter.Emit(credential, &root);
+    entra::CredentialInput input;
+    input.credential = &root;
+    input.locator = emitter.locator();
+    input.format = kFormatName;
+    input.fallback_name = inst.address;
+    Result<Trust> trust = entra::LowerCredential(std::move(input));
+    if (!trust.ok()) return trust.status();
+    Finish(std::move(*trust), block, inst, emitter, {});
+    return Status();
+  }
+
+  Status EntraCredential(const hcl::Block& block, const Instance& inst) {
+    const bool azurerm = block.labels[0] == "azurerm_federated_identity_credential";
+    const hcl::Bindings* b = &inst.bindings;
+    Value::Fields fields;
+    for (const auto& [attr, key] : std::vector<std::pair<const char*, const char*>>{
+             {azurerm ? "name" : "display_name", "name"},
+             {"issuer", "issuer"},
+             {"subject", "subject"},
+             {azurerm ? "audience" : "audiences", "audiences"},
+             {"description", "description"}}) {
+      Status s = Copy(block.body, attr, key, b, &fields);
+      if (!s.ok()) return s;
+    }
+    // A name that is not known is no name (the address stands in).
+    if (auto it = fields.find("name"); it != fields.end() && !it->second.is_string()) fields.erase(it);
+    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc));
+  }
+
+  // azapi_resource of type Microsoft.ManagedIdentity/.../federatedIdentityCredentials@VERSION:
+  // `body` is the ARM resource ({properties = {issuer, subject, audiences}}).
+  Status AzapiCredential(const hcl::Block& block, const Instance& inst) {
+    const hcl::Bindings* b = &inst.bindings;
+    Result<std::optional<Value>> type = Attr(block.body, "type", b);
+    if (!type.ok()) return type.status();
+    if (!*type || !(*type)->is_string()) return Status();
+    const std::string& t = (*type)->as_string();
+    static const std::string kType = "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials@";
+    std::string lower = t;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind(kType, 0) != 0) return Status();
+    Result<std::optional<Value>> body = Attr(block.body, "body", b);
+    if (!body.ok()) return body.status();
+    if (!*body) return Status::Error(block.loc, fmt::format("`{}` has no `body`", inst.address));
+    Value structure = (*body)->encoded_from() ? *(*body)->encoded_from() : **body;
+    Value::Fields fields;
+    if (structure.is_object()) {
+      fields = structure.fields();
+    } else {
+      fields["properties"] = structure;
+    }
+    Result<std::optional<Value>> name = Attr(block.body, "name", b);
+    if (!name.ok()) return name.status();
+    if (*name && (*name)->is_string()) fields["name"] = **name;
+    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc));
+  }
+
+  // -- Vault
+
+  Status VaultRole(const hcl::Block& block, const Instance& inst) {
+    const hcl::Bindings* b = &inst.bindings;
+    Emitter emitter(block.loc);
+    std::vector<Hole> guards;
+    Value::Fields role;
+    bool parse_claims = true;
+    Result<std::optional<Value>> no_parsing = Attr(block.body, "disable_bound_claims_parsing", b);
+    if (!no_parsing.ok()) return no_parsing.status();
+    if (*no_parsing) {
+      if ((*no_parsing)->is_unknown()) {
+        guards.push_back({(*no_parsing)->unknown_reason(), (*no_parsing)->loc()});
+      } else if ((*no_parsing)->is_bool()) {
+        parse_claims = !(*no_parsing)->as_bool();
+      }
+    }
+    // Terraform-only arguments and meta-arguments are not role fields.
+    static const std::set<std::string> kNotRoleFields = {
+        "backend", "role_name", "namespace", "disable_bound_claims_parsing", "count", "for_each",
+        "provider", "depends_on", "lifecycle"};
+    // Fields read as flags or numbers: unknown -> left out, statement guarded.
+    static const std::set<std::string> kGuardWhenUnknown = {
+        "role_type", "user_claim_json_pointer", "bound_claims_type", "clock_skew_leeway", "expiration_leeway",
+        "not_before_leeway", "token_bound_cidrs", "bound_cidrs"};
+    for (const hcl::Attribute& a : block.body.attributes) {
+      if (kNotRoleFields.count(a.name)) continue;
+      Result<Value> v = eval_->Eval(*a.expr, b);
+      if (!v.ok()) return v.status();
+      if (v->is_null()) continue;
+      if (!v->wholly_known() && kGuardWhenUnknown.count(a.name)) {
+        guards.push_back({v->FirstUnknownReason(), a.expr->loc});
+        if (a.name == "role_type") role[a.name] = Value::String("jwt", a.expr->loc);
+        continue;
+      }
+      if (a.name == "bound_claims" && v->is_object()) {
+        role[a.name] = TerraformBoundClaims(*v, parse_claims);
+        continue;
+      }
+      if ((a.name == "bound_claims" || a.name == "claim_mappings") && v->is_unknown()) {
+        // The whole map is unknown: one unknown entry stands for it.
+        Value::Fields one;
+        one[emitter.NewHole(v->unknown_reason(), v->loc())] = *v;
+        role[a.name] = Value::Object(std::move(one), v->loc());
+        continue;
+      }
+      role[a.name] = *v;
+    }
+    std::string mount;
+    Result<std::optional<Value>> backend = Attr(block.body, "backend", b);
+    if (!backend.ok()) return backend.status();
+    if (!*backend) {
+      mount = "jwt";  // the provider's default
+    } else if ((*backend)->is_string()) {
+      mount = (*backend)->as_string();
+      while (!mount.empty() && mount.front() == '/') mount.erase(0, 1);
+      while (!mount.empty() && mount.back() == '/') mount.pop_back();
+    }
+    Result<std::optional<Value>> role_name = Attr(block.body, "role_name", b);
+    if (!role_name.ok()) return role_name.status();
+    Json::Value root;
+    emitter.Emit(Value::Object(std::move(role), block.loc), &root);
+    vault::RoleInput input;
+    input.role = &root;
+    input.locator = emitter.locator();
+    input.format = kFormatName;
+    input.name = *role_name && (*role_name)->is_string() ? (*role_name)->as_string() : inst.address;
+    input.mount = mount;
+    Result<Trust> trust = vault::LowerRole(std::move(input));
+    if (!trust.ok()) return trust.status();
+    Finish(std::move(*trust), block, inst, emitter, std::move(guards));
+    return Status();
+  }
+
+  // The Vault provider writes each bound claim value as a string; unless
+  // `disable_bound_claims_parsing` is set it splits `a, b` into the
+  // alternatives `a` and `b` (docs/terraform.md).
+  static Value TerraformBoundClaims(const Value& claims, bool parse) {
+    Value::Fields out;
+    for (const auto& [key, v] : claims.fields()) {
+      std::optional<std::string> text;
+      if (v.is_string()) text = v.as_string();
+      else if (v.is_number()) text = hcl::FormatNumber(v.as_number());
+      else if (v.is_bool()) text = v.as_bool() ? "true" : "false";
+      if (!text) {
+        out[key] = v;  // unknown (the lowering asks the locator) or not a string
+        continue;
+      }
+      auto trim = [](std::string s) {
+        size_t b = s.find_first_not_of(" \t\n\r");
+        size_t e = s.find_last_not_of(" \t\n\r");
+        return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+      };
+      if (!parse || text->find(',') == std::string::npos) {
+        out[key] = Value::String(trim(*text), v.loc());
+        continue;
+      }
+      Value::Items alternatives;
+      size_t pos = 0;
+      while (true) {
+        size_t comma = text->find(',', pos);
+        alternatives.push_back(Value::String(trim(text->substr(pos, comma - pos)), v.loc()));
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+      }
+      out[key] = Value::Tuple(std::move(alternatives), v.loc());
+    }
+    return Value::Object(std::move(out), claims.loc());
+  }
+
+  Status VaultBackend(const hcl::Block& block, const Instance& inst) {
+    const hcl::Bindings* b = &inst.bindings;
+    Result<std::optional<Value>> type = Attr(block.body, "type", b);
+    if (!type.ok()) return type.status();
+    if (*type && (*type)->is_string() && (*type)->as_string() != "jwt" && (*type)->as_string() != "oidc") {
+      return Status();
+    }
+    Result<std::optional<Value>> path = Attr(block.body, "path", b);
+    if (!path.ok()) return path.status();
+    std::string mount = "jwt";
+    if (*path && (*path)->is_string()) mount = (*path)->as_string();
+    if (*path && !(*path)->is_string()) return Status();  // an unknown mount links to nothing
+    Emitter emitter(block.loc);
+    Value::Fields config;
+    for (const char* key : {"bound_issuer", "oidc_discovery_url", "jwks_url", "default_role"}) {
+      Result<std::optional<Value>> v = Attr(block.body, key, b);
+      if (!v.ok()) return v.status();
+      if (!*v) continue;
+      // An unknown issuer must not read as "no issuer check": it becomes an
+      // issuer no token has, saying what it stands for.
+      config[key] = (*v)->is_string() ? **v
+                                      : Value::String(fmt::format("(unknown: {})", (*v)->FirstUnknownReason()),
+                                                      (*v)->loc());
+    }
+    Json::Value root;
+    emitter.Emit(Value::Object(std::move(config), block.loc), &root);
+    LoadedFile::Fact fact = vault::ConfigFact(root, *emitter.locator(), mount);
+    if (!fact.loc.known()) fact.loc = block.loc;
+    out_->facts.push_back(std::move(fact));
+    return Status();
+  }
+
+  const InputFile& in_;
+  LoadedFile* out_;
+  hcl::Module module_;
+  const hcl::File* own_ = nullptr;
+  std::string module_dir_;
+  std::map<std::string, Value, std::less<>> tfvars_;
+  std::unique_ptr<hcl::Evaluator> eval_;
+  std::map<std::string, const hcl::Block*> resources_;
+  std::map<std::string, Value> documents_;
+  std::set<std::string> resolving_;
+  std::deque<hcl::Bindings> scopes_;  // iterators of dynamic blocks (stable addresses)
+  Status deferred_;
+};
+
+class Terraform : public Format {
+ public:
+  const char* name() const override { return kFormatName; }
+  int Detect(const InputFile& in) const override { return in.extension() == ".tf" ? 90 : 0; }
+  Status Load(const InputFile& in, LoadedFile* out) const override { return TerraformLoader(in, out).Load(); }
+};
+
+}  // namespace
+
+const Format* TerraformFormat() {
+  static const Terraform kFormat;
+  return &kFormat;
+}
+
+}  // namespace trustcheck

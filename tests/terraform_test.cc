@@ -1,0 +1,578 @@
+// Tests for the Terraform format (engine/src/formats/terraform.cc): the
+// corpus modules under corpus/terraform/ evaluated against tokens, each
+// resource type, unknowns that never accept and say why, `count` and
+// `for_each`, policy documents, heredocs, tfvars, and every error and reason
+// located at its line in the `.tf` file.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "trustcheck/claims.h"
+#include "trustcheck/evaluate.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCorpus = std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/terraform/";
+constexpr int64_t kAt = 1632493600;
+
+// Tokens in the shape of the issuers' documented examples.
+std::string GitHubToken(const std::string& sub, const std::string& aud = "sts.amazonaws.com") {
+  return fmt::format(R"({{"iss": "https://token.actions.githubusercontent.com", "aud": "{}", "sub": "{}",
+    "repository": "octo-org/octo-repo", "repository_owner": "octo-org",
+    "nbf": 1632492967, "exp": 1632493867, "iat": 1632493567}})",
+                     aud, sub);
+}
+
+std::string GitLabToken(const std::string& ref) {
+  return fmt::format(R"({{"iss": "https://gitlab.example.com", "aud": "https://vault.example.com",
+    "sub": "project_path:grp/app:ref_type:branch:ref:{0}", "project_id": "42", "ref": "{0}",
+    "ref_type": "branch", "user_email": "dev@example.com",
+    "nbf": 1632492967, "exp": 1632493867, "iat": 1632493567}})",
+                     ref);
+}
+
+Decision Eval(const Trust& trust, const std::string& token) {
+  auto decoded = DecodeToken(token, "token.json");
+  EXPECT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EvalOptions options;
+  options.now = kAt;
+  return Evaluate(trust, decoded->claims, options);
+}
+
+// "decision: file:line:column: first reason", file relative to the corpus.
+std::string Verdict(const Trust& trust, const std::string& token) {
+  Decision d = Eval(trust, token);
+  std::string out = d.accepted ? "accept" : "reject (" + d.outcome + ")";
+  if (!d.accepted && !d.reasons.empty()) {
+    const Reason& r = d.reasons.front();
+    std::string file = fs::path(r.loc.path()).filename().string();
+    out += fmt::format(": {}:{}:{}: {}", file, r.loc.line, r.loc.column, r.message);
+  }
+  return out;
+}
+
+LoadResult LoadAll(const std::vector<std::string>& paths) {
+  LoadOptions options;
+  auto r = LoadPaths(paths, options);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return {};
+  for (const Status& e : r->errors) ADD_FAILURE() << e.ToString();
+  return std::move(*r);
+}
+
+const Trust* Find(const LoadResult& r, const std::string& name) {
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts)
+      if (t.name == name) return &t;
+  ADD_FAILURE() << "no trust " << name;
+  return nullptr;
+}
+
+// Loads one `.tf` text alone (its folder does not exist, so it has no
+// siblings).
+Result<LoadedFile> LoadTf(const std::string& text, bool malformed_is_error = true) {
+  LoadOptions options;
+  options.malformed_is_error = malformed_is_error;
+  return LoadText("/nonexistent-module/main.tf", text, options);
+}
+
+std::string DumpAll(const LoadedFile& f) {
+  std::string out;
+  for (const Trust& t : f.trusts) out += Dump(t) + "\n";
+  return out;
+}
+
+// A module written to a fresh temporary folder.
+class TempModule {
+ public:
+  explicit TempModule(const std::string& name) : dir_(fs::temp_directory_path() / ("trustcheck-tf-" + name)) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~TempModule() { fs::remove_all(dir_); }
+  std::string Write(const std::string& file, const std::string& text) {
+    std::ofstream(dir_ / file) << text;
+    return (dir_ / file).string();
+  }
+  std::string path() const { return dir_.string(); }
+
+ private:
+  fs::path dir_;
+};
+
+struct Case {
+  std::string trust;
+  std::string token;
+  std::string expected;
+};
+
+// ---------------------------------------------------------------------------
+// The corpus modules
+
+TEST(Terraform, GitHubToAwsModule) {
+  LoadResult r = LoadAll({kCorpus + "github-aws"});
+  const std::string main = GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main");
+  const std::string release = GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/release");
+  const std::string prod = GitHubToken("repo:octo-org/octo-repo:environment:prod");
+  const std::string fork = GitHubToken("repo:fork-org/octo-repo:ref:refs/heads/main");
+  const std::string other_aud = GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main", "api://other");
+  const std::vector<Case> cases = {
+      {"github-deploy", main, "accept"},
+      {"github-deploy", release, "accept"},
+      {"github-deploy", prod,
+       "reject (implicit deny): roles.tf:13:38: statement #1: condition `StringLike` on "
+       "`token.actions.githubusercontent.com:sub` expects `repo:octo-org/octo-repo:ref:refs/heads/main` or "
+       "`repo:octo-org/octo-repo:ref:refs/heads/release`; token `sub` is `repo:octo-org/octo-repo:environment:prod`"},
+      // The provider's client ID list (provider.tf) is checked too.
+      {"github-deploy", other_aud,
+       "reject (implicit deny): provider.tf:5:3: statement #1: audience (OIDC provider client ID list) expects "
+       "`sts.amazonaws.com`; token `aud` has `api://other`"},
+      {"github-docs", main, "accept"},
+      {"github-docs", release,
+       "reject (implicit deny): documents.tf:22:20: statement `GitHubActions`: condition `StringEquals` on "
+       "`token.actions.githubusercontent.com:sub` expects `repo:octo-org/octo-repo:ref:refs/heads/main`; token "
+       "`sub` is `repo:octo-org/octo-repo:ref:refs/heads/release`"},
+      {"github-heredoc", main, "accept"},
+      {"github-heredoc", fork,
+       "reject (implicit deny): roles.tf:41:15: statement #1: condition `StringEquals` on "
+       "`token.actions.githubusercontent.com:sub` expects `repo:octo-org/octo-repo:ref:refs/heads/main`; token "
+       "`sub` is `repo:fork-org/octo-repo:ref:refs/heads/main`"},
+      // The environment is a variable without a default: never an accept.
+      {"aws_iam_role.per_environment", prod,
+       "reject (unknown): roles.tf:62:55: statement #1: cannot be decided: `var.environment` has no default"},
+      // ...but a token no value of it could match is still refused.
+      {"aws_iam_role.per_environment", main,
+       "reject (implicit deny): roles.tf:62:55: statement #1: condition `StringEquals` on "
+       "`token.actions.githubusercontent.com:sub` expects "
+       "`repo:octo-org/octo-repo:environment:${var.environment}`; token `sub` is "
+       "`repo:octo-org/octo-repo:ref:refs/heads/main`"},
+  };
+  for (const Case& c : cases) {
+    if (const Trust* t = Find(r, c.trust)) {
+      EXPECT_EQ(Verdict(*t, c.token), c.expected) << c.trust << " " << c.token;
+    }
+  }
+}
+
+TEST(Terraform, TrustIdentityAndLocation) {
+  LoadResult r = LoadAll({kCorpus + "github-aws/roles.tf"});
+  const Trust* t = Find(r, "github-docs");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->platform, Platform::kAws);
+  EXPECT_EQ(t->format, "terraform");
+  EXPECT_EQ(t->kind, "role");
+  EXPECT_EQ(fmt::format("{}:{}", fs::path(t->loc.path()).filename().string(), t->loc.line), "roles.tf:21");
+  ASSERT_NE(t->Attribute("address"), nullptr);
+  EXPECT_EQ(*t->Attribute("address"), "aws_iam_role.docs");
+  EXPECT_EQ(*t->Attribute("role-name"), "github-docs");
+  // A file named alone still sees its folder: the document lives in
+  // documents.tf and the provider in provider.tf.
+  EXPECT_EQ(Dump(*t),
+            "(trust aws \"github-docs\" (allow (and (test iss eq [\"https://token.actions.githubusercontent.com\"]) "
+            "(test $action like-fold [\"sts:AssumeRoleWithWebIdentity\"]) (and (test aud eq [\"sts.amazonaws.com\"] "
+            "@token.actions.githubusercontent.com) (test sub eq [\"repo:octo-org/octo-repo:ref:refs/heads/main\"] "
+            "@token.actions.githubusercontent.com)))))");
+}
+
+TEST(Terraform, EntraCredentials) {
+  LoadResult r = LoadAll({kCorpus + "entra"});
+  const std::string prod = GitHubToken("repo:octo-org/octo-repo:environment:prod", "api://AzureADTokenExchange");
+  const std::string dev = GitHubToken("repo:octo-org/octo-repo:environment:dev", "api://AzureADTokenExchange");
+  const std::string worker = R"({"iss": "https://oidc.prod-aks.azure.com/tenant/issuer/", "aud":
+    "api://AzureADTokenExchange", "sub": "system:serviceaccount:apps:worker", "exp": 1632493867})";
+  const std::vector<Case> cases = {
+      {"github-prod", prod, "accept"},
+      {"github-prod", dev,
+       "reject (implicit deny): credentials.tf:9:20: statement `github-prod`: subject expects "
+       "`repo:octo-org/octo-repo:environment:prod`; token `sub` has `repo:octo-org/octo-repo:environment:dev`"},
+      // The cluster's issuer is known only after apply.
+      {"aks-workload", worker,
+       "reject (unknown): credentials.tf:19:25: statement `aks-workload`: cannot be decided: "
+       "`azurerm_kubernetes_cluster.aks.oidc_issuer_url` is computed at apply time"},
+  };
+  for (const Case& c : cases) {
+    if (const Trust* t = Find(r, c.trust)) {
+      EXPECT_EQ(Verdict(*t, c.token), c.expected) << c.trust;
+    }
+  }
+}
+
+TEST(Terraform, VaultRoleLinkedToItsBackend) {
+  LoadResult r = LoadAll({kCorpus + "vault"});
+  const Trust* t = Find(r, "deploy");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(*t->Attribute("mount"), "jwt");
+  EXPECT_EQ(Verdict(*t, GitLabToken("main")), "accept");
+  // `ref = "main, release/*"` is two alternatives (the provider splits on commas).
+  EXPECT_EQ(Verdict(*t, GitLabToken("release/1.2")), "accept");
+  EXPECT_EQ(Verdict(*t, GitLabToken("feature/x")),
+            "reject (implicit deny): jwt.tf:19:18: statement `deploy`: bound claim `ref` (glob) expects `main` or "
+            "`release/*`; token `ref` has `feature/x`");
+  // The backend's bound_issuer is checked.
+  std::string other = GitLabToken("main");
+  other.replace(other.find("gitlab.example.com"), 18, "gitlab.evil.test");
+  EXPECT_EQ(Verdict(*t, other),
+            "reject (implicit deny): jwt.tf:6:24: statement `deploy`: issuer (bound_issuer) expects "
+            "`https://gitlab.example.com`; token `iss` has `https://gitlab.evil.test`");
+}
+
+// ---------------------------------------------------------------------------
+// Unknowns
+
+TEST(Terraform, UnknownsNeverAcceptAndLeaveNoPlaceholder) {
+  const std::vector<Case> cases = {
+      // Vault: an unknown user claim is neither malformed nor absent.
+      {R"(variable "claim" {}
+resource "vault_jwt_auth_backend_role" "r" {
+  role_name       = "r"
+  role_type       = "jwt"
+  user_claim      = var.claim
+  bound_audiences = ["sts.amazonaws.com"]
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main"),
+       "reject (unknown): main.tf:5:21: statement `r`: cannot be decided: `var.claim` has no default"},
+      // Vault: unknown audiences and an unknown bound claims map.
+      {R"(resource "vault_jwt_auth_backend_role" "r" {
+  role_name       = "r"
+  role_type       = "jwt"
+  user_claim      = "sub"
+  bound_audiences = local.auds
+  bound_claims    = local.claims
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main"),
+       "reject (unknown): main.tf:5:21: statement `r`: cannot be decided: `local.auds` is not defined"},
+      // Vault: an unknown role type guards the statement.
+      {R"(resource "vault_jwt_auth_backend_role" "r" {
+  role_name       = "r"
+  role_type       = each.value
+  user_claim      = "sub"
+  bound_audiences = ["sts.amazonaws.com"]
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main"),
+       "reject (unknown): main.tf:3:21: statement `r`: cannot be decided: `each.value` depends on the resource "
+       "instance"},
+      // Entra: an unknown subject.
+      {R"(resource "azuread_application_federated_identity_credential" "c" {
+  application_id = "x"
+  display_name   = "cred"
+  audiences      = ["api://AzureADTokenExchange"]
+  issuer         = "https://token.actions.githubusercontent.com"
+  subject        = "repo:octo-org/${var.repo}:environment:prod"
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:environment:prod", "api://AzureADTokenExchange"),
+       "reject (unknown): main.tf:6:20: statement `cred`: cannot be decided: `var.repo` is not declared"},
+      // AWS: a whole statement list from a variable.
+      {R"(variable "statements" {}
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = var.statements })
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main"),
+       "reject (unknown): main.tf:4:73: statement #1: cannot be decided: `var.statements` has no default"},
+      // AWS: a heredoc whose unknown part is not inside a JSON string.
+      {R"(variable "statements" {}
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = <<EOF
+{"Version": "2012-10-17", "Statement": ${var.statements}}
+EOF
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main"),
+       "reject (unknown): main.tf:4:24: statement #1: cannot be decided: `var.statements` has no default"},
+      // AWS: a count that depends on a variable.
+      {R"(variable "enabled" {}
+resource "aws_iam_role" "r" {
+  count = var.enabled ? 1 : 0
+  name  = "r"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",
+    Action = "sts:AssumeRoleWithWebIdentity",
+    Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" } }] })
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main"),
+       "reject (unknown): main.tf:3:11: statement #1: cannot be decided: whether `aws_iam_role.r` exists is "
+       "unknown: `var.enabled` has no default"},
+  };
+  for (const Case& c : cases) {
+    Result<LoadedFile> f = LoadTf(c.trust);
+    ASSERT_TRUE(f.ok()) << f.status().ToString() << "\n" << c.trust;
+    ASSERT_EQ(f->trusts.size(), 1u) << c.trust;
+    EXPECT_EQ(Verdict(f->trusts[0], c.token), c.expected) << c.trust;
+    EXPECT_EQ(DumpAll(*f).find("@@unknown"), std::string::npos) << DumpAll(*f);
+    for (const LoweringNote& n : f->trusts[0].notes) {
+      EXPECT_EQ(n.message.find("@@unknown"), std::string::npos) << n.message;
+      EXPECT_NE(n.kind, LoweringNote::Kind::kMalformed) << n.message;
+    }
+    bool unresolved = false;
+    for (const LoweringNote& n : f->trusts[0].notes) unresolved |= n.kind == LoweringNote::Kind::kUnresolved;
+    EXPECT_TRUE(unresolved) << "lint must be told what it could not verify: " << c.trust;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Instances, documents, module
+
+constexpr const char* kRoleTemplate = R"(resource "aws_iam_role" "r" {
+  %s
+  name = "role-${%s}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+      Condition = { StringEquals = { "token.actions.githubusercontent.com:sub" = "repo:octo-org/%s:ref:refs/heads/main" } }
+    }]
+  })
+}
+)";
+
+std::string Role(const std::string& meta, const std::string& suffix, const std::string& repo) {
+  std::string out = kRoleTemplate;
+  for (const std::string& part : {meta, suffix, repo}) out.replace(out.find("%s"), 2, part);
+  return out;
+}
+
+TEST(Terraform, CountAndForEach) {
+  struct InstanceCase {
+    std::string meta, suffix, repo;
+    std::vector<std::string> names;
+  };
+  const std::vector<InstanceCase> cases = {
+      {"count = 0", "count.index", "a", {}},
+      {"count = 2", "count.index", "repo-${count.index}", {"role-0", "role-1"}},
+      {"for_each = toset([\"web\", \"api\"])", "each.key", "${each.value}", {"role-api", "role-web"}},
+      {"for_each = { web = \"octo-web\" }", "each.key", "${each.value}", {"role-web"}},
+  };
+  for (const InstanceCase& c : cases) {
+    Result<LoadedFile> f = LoadTf(Role(c.meta, c.suffix, c.repo));
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    std::vector<std::string> names;
+    for (const Trust& t : f->trusts) names.push_back(t.name);
+    EXPECT_EQ(names, c.names) << c.meta;
+  }
+  Result<LoadedFile> each = LoadTf(Role("for_each = { web = \"octo-web\" }", "each.key", "${each.value}"));
+  ASSERT_TRUE(each.ok());
+  EXPECT_EQ(*each->trusts[0].Attribute("address"), "aws_iam_role.r[\"web\"]");
+  EXPECT_EQ(Verdict(each->trusts[0], GitHubToken("repo:octo-org/octo-web:ref:refs/heads/main")), "accept");
+  Result<LoadedFile> counted = LoadTf(Role("count = 2", "count.index", "repo-${count.index}"));
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(Verdict(counted->trusts[1], GitHubToken("repo:octo-org/repo-1:ref:refs/heads/main")), "accept");
+  EXPECT_NE(Verdict(counted->trusts[0], GitHubToken("repo:octo-org/repo-1:ref:refs/heads/main")), "accept");
+}
+
+TEST(Terraform, PolicyDocuments) {
+  const std::string prefix = R"(resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid     = "Web"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:octo-org/*"]
+    }
+  }
+}
+)";
+  struct DocCase {
+    std::string document;
+    std::string expected_main;
+  };
+  const std::vector<DocCase> cases = {
+      // A source document's statement with the same Sid is replaced.
+      {R"(data "aws_iam_policy_document" "trust" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    sid     = "Web"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:octo-org/other:ref:refs/heads/main"]
+    }
+  }
+}
+)",
+       "reject (implicit deny): main.tf:32:18: statement `Web`: condition `StringEquals` on "
+       "`token.actions.githubusercontent.com:sub` expects `repo:octo-org/other:ref:refs/heads/main`; token `sub` is "
+       "`repo:octo-org/octo-repo:ref:refs/heads/main`"},
+      // Statements of a source document are kept.
+      {R"(data "aws_iam_policy_document" "trust" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+}
+)",
+       "accept"},
+      // An explicit Deny overrides.
+      {R"(data "aws_iam_policy_document" "trust" {
+  source_policy_documents = [data.aws_iam_policy_document.base.json]
+  statement {
+    effect  = "Deny"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+)",
+       "reject (explicit deny): main.tf:22:3: denied by statement #2"},
+      // Principal identifiers that are unknown.
+      {R"(data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [var.provider_arn]
+    }
+  }
+}
+)",
+       "reject (unknown): main.tf:25:22: statement #1: cannot be decided: `var.provider_arn` is not declared"},
+      // A dynamic statement over an unknown collection.
+      {R"(data "aws_iam_policy_document" "trust" {
+  dynamic "statement" {
+    for_each = var.repos
+    content {
+      actions = ["sts:AssumeRoleWithWebIdentity"]
+    }
+  }
+}
+)",
+       "reject (unknown): main.tf:21:3: statement #1: cannot be decided: `var.repos` is not declared"},
+  };
+  for (const DocCase& c : cases) {
+    Result<LoadedFile> f = LoadTf(prefix + c.document);
+    ASSERT_TRUE(f.ok()) << f.status().ToString() << "\n" << c.document;
+    ASSERT_EQ(f->trusts.size(), 1u);
+    EXPECT_EQ(Verdict(f->trusts[0], GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main")), c.expected_main)
+        << c.document;
+  }
+}
+
+TEST(Terraform, ModuleFilesTfvarsAndBrokenSiblings) {
+  TempModule m("module");
+  m.Write("variables.tf", "variable \"repo\" {}\nlocals { org = \"octo-org\" }\n");
+  m.Write("terraform.tfvars", "repo = \"octo-repo\"\n");
+  m.Write("broken.tf", "resource \"x\" {\n");  // reported when loaded itself, not here
+  std::string role = Role("", "local.org", "${var.repo}");
+  role.replace(role.find("octo-org/"), 9, "${local.org}/");
+  std::string main = m.Write("main.tf", role);
+  LoadResult r = [&] {
+    LoadOptions options;
+    auto loaded = LoadPaths({main}, options);
+    EXPECT_TRUE(loaded.ok());
+    return std::move(*loaded);
+  }();
+  ASSERT_EQ(r.errors.size(), 0u);
+  const Trust* t = Find(r, "role-octo-org");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(Verdict(*t, GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main")), "accept");
+  // The folder as a whole: the broken file is an error of its own.
+  LoadOptions options;
+  auto folder = LoadPaths({m.path()}, options);
+  ASSERT_TRUE(folder.ok());
+  ASSERT_EQ(folder->errors.size(), 1u);
+  const Status& error = folder->errors[0];
+  EXPECT_EQ(fmt::format("{}:{}:{}: {}", fs::path(error.loc().path()).filename().string(), error.loc().line,
+                        error.loc().column, error.message()),
+            "broken.tf:1:1: block `resource` is not closed by `}`");
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+TEST(Terraform, ErrorsAreLocatedInTheTfFile) {
+  const std::vector<Case> cases = {
+      {"resource \"aws_iam_role\" \"r\" {\n  name = \"r\n}\n", "",
+       "/nonexistent-module/main.tf:2:10: error: quoted string is not closed on its line (use a heredoc for text "
+       "spanning lines)"},
+      {"resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\n", "",
+       "/nonexistent-module/main.tf:1:1: error: `aws_iam_role.r` has no `assume_role_policy`"},
+      {"resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = <<EOF\n{\n  \"Version\": \"2012-10-17\",\n"
+       "  \"Statement\": [}\nEOF\n}\n",
+       "",
+       "/nonexistent-module/main.tf:5:17: error: invalid JSON in the `assume_role_policy` of `aws_iam_role.r`: "
+       "syntax error: value, object or array expected"},
+      {"resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = { Version = 1 }\n}\n", "",
+       "/nonexistent-module/main.tf:2:24: error: the `assume_role_policy` of `aws_iam_role.r` must be a JSON string, "
+       "not an object"},
+      {"resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({ Statement = [1 + \"x\"] })\n}\n", "",
+       "/nonexistent-module/main.tf:2:54: error: `+` needs a number, not the string `x`"},
+      {"resource \"aws_iam_role\" \"r\" {\n  count = -1\n  assume_role_policy = \"{}\"\n}\n", "",
+       "/nonexistent-module/main.tf:2:11: error: `count` must be a whole number"},
+      // IAM's own grammar, located at the line of the jsonencode argument.
+      {"resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n"
+       "    Statement = [{ Effect = \"Maybe\", Action = \"sts:AssumeRoleWithWebIdentity\", Principal = \"*\" }]\n"
+       "  })\n}\n",
+       "",
+       "/nonexistent-module/main.tf:4:29: error: `Effect` must be `Allow` or `Deny`, not `Maybe`"},
+  };
+  for (const Case& c : cases) {
+    Result<LoadedFile> f = LoadTf(c.trust);
+    ASSERT_FALSE(f.ok()) << c.trust;
+    EXPECT_EQ(f.status().ToString(), c.expected) << c.trust;
+  }
+}
+
+TEST(Terraform, FilesWithoutTrustsLoadEmpty) {
+  Result<LoadedFile> f = LoadTf("variable \"x\" { default = 1 }\nresource \"aws_s3_bucket\" \"b\" {}\n");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->format, "terraform");
+  EXPECT_TRUE(f->trusts.empty());
+  EXPECT_TRUE(f->facts.empty());
+}
+
+TEST(Terraform, ProviderFacts) {
+  Result<LoadedFile> f = LoadTf(R"(resource "aws_iam_openid_connect_provider" "gh" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com", var.extra]
+}
+resource "vault_jwt_auth_backend" "b" {
+  path         = "gitlab"
+  bound_issuer = var.issuer
+}
+)");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->facts.size(), 2u);
+  std::vector<std::string> values;
+  for (const LoadedFile::Fact& fact : f->facts) {
+    for (const auto& [k, v] : fact.values) values.push_back(fact.kind + " " + fact.key + " " + k + "=" + v);
+  }
+  EXPECT_NE(std::find(values.begin(), values.end(),
+                      "vault-jwt-config gitlab bound_issuer=(unknown: `var.issuer` is not declared)"),
+            values.end())
+      << fmt::format("{}", fmt::join(values, "\n"));
+  EXPECT_EQ(f->facts[0].kind, "aws-oidc-provider");
+  EXPECT_EQ(f->facts[0].key, "token.actions.githubusercontent.com");
+  EXPECT_EQ(f->facts[0].loc.line, 3u);
+}
+
+}  // namespace
+}  // namespace trustcheck
