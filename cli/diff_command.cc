@@ -269,6 +269,7 @@ std::string Explanation(const Row& r, bool widened, const Witness& w, bool reaso
     return fmt::format("{}{}", widened ? "NEW accepts a token OLD refused" : "NEW refuses a token OLD accepted", why);
   auto describe = [](const Witness::Difference& d, const std::string& value) {
     if (d.claim == kTimeClaims) return fmt::format("time claims `{}`", value);
+    if (value == "(absent)") return fmt::format("a token without `{}`", d.claim);
     return fmt::format("`{}` `{}`", d.claim, value);
   };
   std::string values;

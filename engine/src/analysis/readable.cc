@@ -142,7 +142,160 @@ std::vector<std::string> NearMisses(const std::string& s) {
   return out;
 }
 
+// A small recursive-descent reader of regular expressions that produces
+// example strings instead of a matcher.
+class RegexExampler {
+ public:
+  RegexExampler(std::string_view re, size_t max) : re_(re), max_(max) {}
+  std::optional<std::vector<std::string>> Run() {
+    auto out = Alternation();
+    if (!out || pos_ != re_.size()) return std::nullopt;
+    return out;
+  }
+
+ private:
+  using Set = std::vector<std::string>;
+
+  Set Cap(Set s) {
+    if (s.size() > max_) s.resize(max_);
+    return s;
+  }
+  static Set Concat(const Set& a, const Set& b) {
+    Set out;
+    for (const std::string& x : a)
+      for (const std::string& y : b) out.push_back(x + y);
+    return out;
+  }
+  std::optional<Set> Alternation() {
+    auto first = Sequence();
+    if (!first) return std::nullopt;
+    Set out = *first;
+    while (pos_ < re_.size() && re_[pos_] == '|') {
+      ++pos_;
+      auto next = Sequence();
+      if (!next) return std::nullopt;
+      out.insert(out.end(), next->begin(), next->end());
+    }
+    return Cap(out);
+  }
+  std::optional<Set> Sequence() {
+    Set out{""};
+    while (pos_ < re_.size() && re_[pos_] != '|' && re_[pos_] != ')') {
+      auto atom = Atom();
+      if (!atom) return std::nullopt;
+      auto repeated = Repeat(*atom);
+      if (!repeated) return std::nullopt;
+      out = Cap(Concat(out, *repeated));
+    }
+    return out;
+  }
+  std::optional<Set> Repeat(const Set& atom) {
+    if (pos_ >= re_.size()) return atom;
+    char c = re_[pos_];
+    Set out;
+    if (c == '*' || c == '?') {
+      ++pos_;
+      out = atom;  // one copy reads best; the empty one is a near miss
+    } else if (c == '+') {
+      ++pos_;
+      out = atom;
+    } else if (c == '{') {
+      size_t close = re_.find('}', pos_);
+      if (close == std::string_view::npos) return std::nullopt;
+      std::string_view body = re_.substr(pos_ + 1, close - pos_ - 1);
+      size_t n = 0;
+      size_t i = 0;
+      for (; i < body.size() && std::isdigit(static_cast<unsigned char>(body[i])); ++i) n = n * 10 + (body[i] - '0');
+      if (i == 0 || n > 64) return std::nullopt;
+      pos_ = close + 1;
+      out = {""};
+      for (size_t k = 0; k < n; ++k) out = Cap(Concat(out, atom));
+    } else {
+      return atom;
+    }
+    if (pos_ < re_.size() && re_[pos_] == '?') ++pos_;  // lazy
+    return out;
+  }
+  std::optional<Set> Atom() {
+    char c = re_[pos_];
+    switch (c) {
+      case '^':
+      case '$': ++pos_; return Set{""};
+      case '.': ++pos_; return Set{"x"};
+      case '(': {
+        ++pos_;
+        if (re_.substr(pos_, 2) == "?:") pos_ += 2;
+        else if (pos_ < re_.size() && re_[pos_] == '?') return std::nullopt;
+        auto inner = Alternation();
+        if (!inner || pos_ >= re_.size() || re_[pos_] != ')') return std::nullopt;
+        ++pos_;
+        return inner;
+      }
+      case '[': return Class();
+      case '\\': {
+        if (pos_ + 1 >= re_.size()) return std::nullopt;
+        char e = re_[pos_ + 1];
+        pos_ += 2;
+        if (e == 'd') return Set{"0"};
+        if (e == 'w') return Set{"x"};
+        if (e == 's') return Set{" "};
+        if (std::isalnum(static_cast<unsigned char>(e))) return std::nullopt;  // \b, \pL, ...
+        return Set{std::string(1, e)};
+      }
+      case '*':
+      case '+':
+      case '?':
+      case '{':
+      case ')':
+      case '|': return std::nullopt;
+      default: ++pos_; return Set{std::string(1, c)};
+    }
+  }
+  std::optional<Set> Class() {
+    ++pos_;  // '['
+    bool negated = pos_ < re_.size() && re_[pos_] == '^';
+    if (negated) ++pos_;
+    std::string members;
+    bool first = true;
+    while (pos_ < re_.size() && (re_[pos_] != ']' || first)) {
+      first = false;
+      char c = re_[pos_++];
+      if (c == '\\' && pos_ < re_.size()) c = re_[pos_++];
+      if (pos_ + 1 < re_.size() && re_[pos_] == '-' && re_[pos_ + 1] != ']') {
+        char hi = re_[pos_ + 1];
+        pos_ += 2;
+        for (int k = static_cast<unsigned char>(c); k <= static_cast<unsigned char>(hi); ++k)
+          members += static_cast<char>(k);
+        continue;
+      }
+      members += c;
+    }
+    if (pos_ >= re_.size()) return std::nullopt;
+    ++pos_;  // ']'
+    if (negated) {
+      for (char c : std::string("xyzq0_")) {
+        if (members.find(c) == std::string::npos) return Set{std::string(1, c)};
+      }
+      return std::nullopt;
+    }
+    if (members.empty()) return std::nullopt;
+    // A letter or digit reads best.
+    for (char c : members)
+      if (std::isalnum(static_cast<unsigned char>(c))) return Set{std::string(1, c)};
+    return Set{std::string(1, members[0])};
+  }
+
+  std::string_view re_;
+  size_t max_;
+  size_t pos_ = 0;
+};
+
 }  // namespace
+
+std::vector<std::string> RegexExamples(std::string_view regex, size_t max_examples) {
+  auto out = RegexExampler(regex, max_examples).Run();
+  return out ? *out : std::vector<std::string>{};
+}
 
 const std::vector<std::string>& ExampleSubjects() {
   // One typical subject per well-known issuer (docs: ISSUERS.md); only

@@ -29,6 +29,13 @@ namespace trustcheck::analysis {
 // has no duplicates.
 std::vector<std::string> ReadableCandidates(const std::vector<Pattern>& patterns);
 
+// Strings that match a regular expression (RE2 syntax, as in CEL
+// `matches()`), one per alternative, for a common subset: literals and
+// escapes, `.`, classes, groups, alternation, `? * + {n,m}`, anchors. Empty
+// when the expression uses anything else. Only candidates: whatever uses
+// them is confirmed by the evaluator.
+std::vector<std::string> RegexExamples(std::string_view regex, size_t max_examples = 8);
+
 // Example subjects of well-known issuers, used as continuations in step 2.
 const std::vector<std::string>& ExampleSubjects();
 

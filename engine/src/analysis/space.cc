@@ -9,6 +9,9 @@
 #include <array>
 #include <set>
 
+#include "analysis/cel_reads.h"
+#include "analysis/readable.h"
+#include "cel/trust_expr.h"
 #include "value_text.h"
 
 namespace trustcheck::analysis {
@@ -254,12 +257,46 @@ void Space::CollectLeaves(const Node& node) {
   Leaf leaf;
   leaf.node = &node;
   if (node.kind == Node::Kind::kExpr) {
-    leaf.whole_token = true;
-    leaf.modelable = false;
-    leaf.fingerprint = fmt::format("expr:{}", static_cast<const void*>(node.expr.get()));
+    ExprReads reads = InspectExpr(node);
+    leaf.fingerprint = reads.fingerprint;
+    leaf.modelable = reads.exact_mapping;
+    leaf.is_mapping = reads.is_mapping;
     leaf.limit = fmt::format("the expression at {} did not lower into tests; it is evaluated on the candidate "
                              "tokens but not modelled exactly",
                              node.loc.ToString());
+    if (!reads.constant_paths) {
+      leaf.whole_token = true;
+      leaf.modelable = false;
+    } else {
+      for (const auto& path : reads.claims) {
+        if (IsTimeClaim(path)) {
+          leaf.whole_token = true;
+          leaf.modelable = false;
+          continue;
+        }
+        std::string display;
+        for (const std::string& k : path) display += (display.empty() ? "" : ".") + k;
+        int slot = SlotFor(path, display);
+        leaf.deps.push_back(slot);
+        leaf.value_deps.push_back(slot);
+        Slot& sl = slots_[slot];
+        sl.expr_typed = true;
+        std::vector<std::string> candidates;
+        for (const std::string& re : reads.regexes)
+          for (std::string& example : RegexExamples(re)) candidates.push_back(std::move(example));
+        candidates.insert(candidates.end(), reads.literals.begin(), reads.literals.end());
+        for (const std::string& c : candidates)
+          if (std::find(sl.expr_candidates.begin(), sl.expr_candidates.end(), c) == sl.expr_candidates.end())
+            sl.expr_candidates.push_back(c);
+        if (reads.exact_mapping && path == reads.subject) {
+          // google.subject: at most 127 bytes; a glob for 128 or more.
+          Glob too_long;
+          for (size_t i = 0; i <= cel::kMaxSubjectBytes; ++i) too_long.tokens.push_back({Glob::Token::kAny, 0, false});
+          too_long.AppendStar();
+          sl.expr_globs.push_back(std::move(too_long));
+        }
+      }
+    }
   } else {
     const Test& t = *node.test;
     leaf.fingerprint = Fingerprint(t);
@@ -413,8 +450,25 @@ Space::Space(const Acceptor& accepting, const Acceptor& refusing, const Analysis
     }
     if (slots_[i].parent >= 0) slots_[slots_[i].parent].children.push_back(static_cast<int>(i));
   }
+  // An expression reads whole values: the claims nested in them too.
+  for (Leaf& leaf : leaves_) {
+    if (leaf.node->kind != Node::Kind::kExpr) continue;
+    for (size_t k = 0; k < leaf.deps.size(); ++k)
+      for (int child : slots_[leaf.deps[k]].children)
+        if (std::find(leaf.deps.begin(), leaf.deps.end(), child) == leaf.deps.end()) leaf.deps.push_back(child);
+    std::sort(leaf.deps.begin(), leaf.deps.end());
+  }
   BuildValues();
   BuildTimeSlot();
+  // The mapping check is exact only when both sides map alike (cel_reads.h).
+  std::set<std::string> mappings;
+  for (const Leaf& leaf : leaves_)
+    if (leaf.is_mapping) mappings.insert(leaf.fingerprint);
+  for (Leaf& leaf : leaves_) {
+    if (!leaf.is_mapping || mappings.size() <= 1 || !leaf.modelable) continue;
+    leaf.modelable = false;
+    leaf.limit = "the attribute mappings differ; they are evaluated on the candidate tokens but not modelled exactly";
+  }
   // A leaf is exact only when every slot it reads is.
   for (Leaf& leaf : leaves_) {
     if (!leaf.modelable) continue;

@@ -34,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analysis/glob_space.h"
 #include "trustcheck/analysis.h"
 #include "trustcheck/claims.h"
 
@@ -55,6 +56,11 @@ struct Slot {
   // behaviour, kept to explain witnesses ("OLD accepts ..." close to the
   // witness's value); never searched.
   std::vector<std::string> examples;
+  // What expression nodes (CEL) need represented on this claim: patterns,
+  // candidate strings, typed JSON values.
+  std::vector<Glob> expr_globs;
+  std::vector<std::string> expr_candidates;
+  bool expr_typed = false;
   size_t atom_values = 0;          // kAtom: 2 or 3 (unknown possible)
   bool complete = true;            // the values cover every behaviour
   std::vector<std::string> limits; // why not, for people
@@ -84,10 +90,11 @@ struct Leaf {
   const Node* node = nullptr;
   std::vector<int> deps;       // claim slots it reads (values, issuer, variables)
   std::vector<int> value_deps; // the slots it reads as its value (names, pointer)
-  bool whole_token = false;    // reads claims no slot stands for (CEL, time claims)
+  bool whole_token = false;    // reads claims no slot stands for (time claims, all of `assertion`)
   bool reads_action = false;
   bool modelable = true;       // exact in proof mode
   bool has_variables = false;  // AWS policy variables in an operand
+  bool is_mapping = false;     // the GCP attribute-mapping check
   std::string fingerprint;
   std::string limit;           // why it is not modelable
   int atom = -1;               // proof mode: its atom slot

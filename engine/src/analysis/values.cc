@@ -125,6 +125,7 @@ void ValueBuilder::Build(int index) {
     if (leaf.node->test->kind != MatchKind::kPresence)
       (leaf.node->test->typing == ValueTyping::kIamString ? iam : json) = true;
   }
+  json = json || slot.expr_typed;
   Family family = pattern ? Family::kPattern : numeric ? Family::kNumeric : date ? Family::kDate : Family::kPattern;
   if (iam && json) {
     slot.complete = false;
@@ -183,6 +184,7 @@ void ValueBuilder::Build(int index) {
         }
       }
     }
+    for (const Glob& g : slot.expr_globs) globs.push_back(g);
     if (slot.is_issuer) {
       // Claims::aws_key_prefix(): `iss` without a leading `https://`
       // (exact), then lower-cased.
@@ -215,9 +217,18 @@ void ValueBuilder::Build(int index) {
     }
     std::vector<std::string> candidates = firsts;
     for (std::string& c : ReadableCandidates(readable)) candidates.push_back(std::move(c));
+    // An expression's literals come last: they are often fragments
+    // (`startsWith('refs/heads/')`), not values.
+    for (const std::string& c : slot.expr_candidates) candidates.push_back(c);
+    // One candidate per pattern class is enough for the tests modelled by
+    // globs; expression nodes and unmodelled tests see more than the
+    // classes, so every candidate is kept for them (the signatures below
+    // deduplicate).
+    bool beyond_globs = !slot.expr_candidates.empty() || slot.expr_typed;
+    for (int r : readers) beyond_globs = beyond_globs || FamilyOf(s_.leaves_[r]) != Family::kPattern;
     std::set<std::vector<bool>> covered;
     for (const std::string& c : candidates)
-      if (covered.insert(ClassOf(globs, c)).second) strings.push_back(c);
+      if (covered.insert(ClassOf(globs, c)).second || beyond_globs) strings.push_back(c);
     if (!slot.fragments()) {
       constexpr size_t kExamples = 200;
       slot.examples.assign(candidates.begin(), candidates.begin() + static_cast<long>(std::min(kExamples, candidates.size())));
@@ -291,6 +302,22 @@ void ValueBuilder::Build(int index) {
     t.ref.visible = true;
     probes.push_back(Node::MakeTest(std::move(t), leaf.node->loc));
   }
+  // Expression nodes read several claims: probe them with this one varied
+  // and the others set to a plain string.
+  struct ExprProbe {
+    const Node* node;
+    std::vector<int> others;
+  };
+  std::vector<ExprProbe> expr_probes;
+  for (size_t i = 0; i < s_.leaves_.size(); ++i) {
+    const Leaf& leaf = s_.leaves_[i];
+    if (leaf.node->kind != Node::Kind::kExpr || leaf.whole_token) continue;
+    if (std::find(leaf.value_deps.begin(), leaf.value_deps.end(), index) == leaf.value_deps.end()) continue;
+    ExprProbe probe{leaf.node, {}};
+    for (int d : leaf.deps)
+      if (d != index) probe.others.push_back(d);
+    expr_probes.push_back(std::move(probe));
+  }
   // `fragment`: the value is a spelling group's name -> value object.
   auto signature = [&](const std::optional<Json::Value>& v, bool fragment = false) {
     std::string sig;
@@ -306,6 +333,14 @@ void ValueBuilder::Build(int index) {
       for (const std::string& p : slot.issuer_prefixes) sig += claims.aws_key_prefix() == p ? '1' : '0';
     for (const Node& probe : probes)
       sig += static_cast<char>('0' + static_cast<int>(EvaluateNode(probe, claims, "", nullptr)));
+    for (const ExprProbe& probe : expr_probes) {
+      Json::Value with_others = root;
+      for (int d : probe.others)
+        if (!s_.slots_[d].fragments()) SetAt(&with_others, s_.slots_[d].path, Json::Value("x"));
+      if (v && fragment) PlaceValue(&with_others, slot, v);
+      else if (v) SetAt(&with_others, slot.path, *v);
+      sig += static_cast<char>('0' + static_cast<int>(EvaluateNode(*probe.node, Claims(with_others), "", nullptr)));
+    }
     return sig;
   };
 
