@@ -677,6 +677,10 @@ TEST(AwsPolicy, TypedOperators) {
        "implicit deny",
        "7:36: statement #1: condition `DateLessThan` on `token.actions.githubusercontent.com:repository_id` expects a "
        "date before `2021-01-01`; token `repository_id` is `2021-06-01T12:00:00+02:00`"},
+      {"DateGreaterThan counts milliseconds", with("DateGreaterThan", R"("2021-06-01T12:00:00Z")"),
+       GitHub(R"({"repository_id": "2021-06-01T12:00:00.001Z"})"), "allowed", "3:17: allowed by statement #1"},
+      {"DateEquals counts milliseconds", with("DateEquals", R"("2021-06-01T12:00:00.5Z")"),
+       GitHub(R"({"repository_id": "2021-06-01T12:00:00.500+00:00"})"), "allowed", "3:17: allowed by statement #1"},
       {"Bool", with("Bool", R"("TRUE")"), GitHub(R"({"repository_id": true})"), "allowed",
        "3:17: allowed by statement #1"},
       {"Bool on a value that is no boolean", with("Bool", R"("true")"), GitHub(), "implicit deny",

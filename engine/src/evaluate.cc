@@ -263,14 +263,15 @@ Outcome CompareText(const Test& test, const Operand& op, std::string_view value,
     case MatchKind::kDateLe:
     case MatchKind::kDateGt:
     case MatchKind::kDateGe: {
-      auto d = ParseIsoOrEpoch(value);
+      auto d = ParseIsoOrEpochMillis(value);
       if (!d) return Outcome::kError;
+      const int64_t policy = op.epoch_seconds * 1000 + op.epoch_milliseconds;
       switch (test.kind) {
-        case MatchKind::kDateEq: return FromBool(*d == op.epoch_seconds);
-        case MatchKind::kDateLt: return FromBool(*d < op.epoch_seconds);
-        case MatchKind::kDateLe: return FromBool(*d <= op.epoch_seconds);
-        case MatchKind::kDateGt: return FromBool(*d > op.epoch_seconds);
-        default: return FromBool(*d >= op.epoch_seconds);
+        case MatchKind::kDateEq: return FromBool(*d == policy);
+        case MatchKind::kDateLt: return FromBool(*d < policy);
+        case MatchKind::kDateLe: return FromBool(*d <= policy);
+        case MatchKind::kDateGt: return FromBool(*d > policy);
+        default: return FromBool(*d >= policy);
       }
     }
     case MatchKind::kBool: return MatchBool(op, value, ctx);

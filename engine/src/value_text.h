@@ -23,6 +23,9 @@ std::optional<double> ParseDecimal(std::string_view text);
 // ISO 8601 (a date, or a date-time with or without a zone; UTC assumed) or
 // epoch seconds, as AWS Date operators accept them.
 std::optional<int64_t> ParseIsoOrEpoch(std::string_view text);
+// The same in milliseconds: an ISO 8601 fraction of a second counts to the
+// millisecond (`2024-06-01T12:00:00.5Z` is after `2024-06-01T12:00:00Z`).
+std::optional<int64_t> ParseIsoOrEpochMillis(std::string_view text);
 
 // JSON equality that respects types (`true` != "true", 42 != "42"), numbers
 // by value.

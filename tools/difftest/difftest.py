@@ -20,7 +20,7 @@ are counted per class (see `exclusion`).
 
 Usage:
   IAM_SIMULATE_DIR=/path/to/install python3 tools/difftest/difftest.py \
-      [--binary build/trustcheck] [--cases N] [--seed S] [--per-token K] [--keep FILE]
+      [--binary build/trustcheck] [--cases N] [--seed S] [--per-token K] [--keep FILE] [--simple]
 where /path/to/install holds node_modules/@cloud-copilot/iam-simulate (npm install
 @cloud-copilot/iam-simulate@0.1.173 there). Exit 1 when any compared case disagrees.
 """
@@ -86,6 +86,7 @@ def exposed_for(iss):
 
 
 TAGS_CLAIM = "https://aws.amazon.com/tags"
+SIMPLE = False  # --simple: one condition per policy
 
 # ---------------------------------------------------------------------------
 # Values
@@ -96,7 +97,7 @@ VALUES = [
     "sts.amazonaws.com", "STS.amazonaws.com", "aws.workload.identity", "", "a", "A", "ab", "abc", "aXbXc", "a*b",
     "a?b", "a$b", "${x}", "x:y/z", "*", "?", "é", "É", "ß", "日本", "😀", "a😀b", "line\nbreak", "true", "TRUE",
     "false", "False", "5", "10", "-3", "2.5", "007", "2024-01-01T00:00:00Z", "2024-06-01T12:00:00Z",
-    "2024-06-01", "1700000000", "1717243200", "10.0.0.1", "arn:aws:iam::111122223333:role/deploy",
+    "2024-06-01", "2024-06-01T12:00:00.250Z", "1700000000", "1717243200", "10.0.0.1", "arn:aws:iam::111122223333:role/deploy",
     "system:serviceaccount:default:my-sa", "system:serviceaccount:kube-system:aws-node", "octocat",
     "acme/app", "refs/heads/main", "acme/app/.github/workflows/deploy.yml@refs/heads/main", "12345",
     "us-east-1:abcd-1234", "authenticated", "unauthenticated", "cognito-identity.amazonaws.com",
@@ -104,7 +105,8 @@ VALUES = [
 ]
 NUMERIC_VALUES = ["0", "5", "10", "-3", "2.5", "10.0", "007", "74", "100", "abc", ""]
 DATE_VALUES = ["2024-01-01T00:00:00Z", "2024-06-01T12:00:00Z", "2024-06-01", "2023-12-31T23:59:59Z",
-               "2024-06-01T14:00:00+02:00", "1700000000", "1717243200", "1704067200", "not-a-date"]
+               "2024-06-01T14:00:00+02:00", "2024-06-01T12:00:00.500Z", "2024-06-01T12:00:00.5Z",
+               "2024-06-01T11:59:59.999Z", "1700000000", "1717243200", "1704067200", "not-a-date"]
 
 
 def rand_case(rng, s):
@@ -405,8 +407,29 @@ def gen_principal(rng, iss):
     return {"Federated": fed}
 
 
+def gen_simple_policy(rng, claims, ctx):
+    """One Allow (or Deny next to an allow-all) statement for the token's provider with one
+    condition on one key: every operator and key shape in isolation."""
+    iss = claims.get("iss", "")
+    prefixes = [key_prefix(iss), "token.actions.githubusercontent.com"]
+    claims_list = ["sub", "aud", "azp", "amr", "email", "actor", "repository", "ref", "oaud"]
+    base, name = gen_operator(rng)
+    key = gen_key(rng, iss)
+    cond = [(name, [(key, gen_values(rng, base, key, ctx, prefixes, claims_list))])]
+    effect = "Allow" if rng.random() < 0.7 else "Deny"
+    actions = ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+    statements = [[("Effect", effect), ("Principal", {"Federated": principal_for(iss)}), ("Action", actions),
+                   ("Condition", cond)]]
+    if effect == "Deny":
+        statements.append([("Effect", "Allow"), ("Principal", {"Federated": principal_for(iss)}),
+                           ("Action", actions)])
+    return write_pairs([("Version", "2012-10-17"), ("Statement", statements)])
+
+
 def gen_policy(rng, claims, ctx):
     """Returns (policy text, policy object as IAM reads it: last duplicate wins)."""
+    if SIMPLE:
+        return gen_simple_policy(rng, claims, ctx)
     iss = claims.get("iss", "")
     prefixes = [key_prefix(iss), "token.actions.githubusercontent.com", "accounts.google.com"]
     claims_list = ["sub", "aud", "azp", "amr", "email", "actor", "repository", "ref", "oaud"]
@@ -492,7 +515,7 @@ def variable_keys(v):
     return [m.split(", ")[0].strip() for m in re.findall(r"\$\{(.*?)\}", v) if m not in ("*", "?", "$")]
 
 
-ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?)?")
+ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})?)?")
 JS_DATE_PARSES = {}  # string -> bool: Date.parse accepts it (filled by js_date_parse)
 
 
@@ -700,7 +723,11 @@ def main():
     ap.add_argument("--per-token", type=int, default=25)
     ap.add_argument("--binary", default=os.path.join(REPO, "build", "trustcheck"))
     ap.add_argument("--keep", default=None, help="where to write the disagreeing cases (JSON lines)")
-    sys.exit(run(ap.parse_args()))
+    ap.add_argument("--simple", action="store_true", help="one statement with one condition per policy")
+    args = ap.parse_args()
+    global SIMPLE
+    SIMPLE = args.simple
+    sys.exit(run(args))
 
 
 if __name__ == "__main__":

@@ -152,6 +152,7 @@ struct Operand {
   std::shared_ptr<const Json::Value> typed;
   double number = 0;          // kNumeric*
   int64_t epoch_seconds = 0;  // kDate*
+  int32_t epoch_milliseconds = 0;  // kDate*: the fraction of a second past epoch_seconds (0-999)
   bool flag = false;          // kBool, kPresence (Null: true means "absent")
   JsonShape shape = JsonShape::kNull;  // kJsonShape
   // kIpAddress: network bytes (4 or 16) and prefix length.

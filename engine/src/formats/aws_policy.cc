@@ -32,6 +32,50 @@ std::string Lower(std::string_view s) {
 
 bool IEquals(std::string_view a, std::string_view b) { return a.size() == b.size() && Lower(a) == Lower(b); }
 
+// Matches `arn:aws[a-z-]*:iam::<12 digits>:<type><rest>` where <rest> has no
+// line break (and is not empty unless `rest_may_be_empty`), as the regular
+// expressions `arn:aws[a-z-]*:iam::(\d{12}):<type>(.+)` did: by hand, since
+// std::regex took as long as lowering the rest of a policy.
+bool MatchIamArn(std::string_view arn, std::string_view type, bool rest_may_be_empty, std::string* account,
+                 std::string* rest) {
+  constexpr std::string_view kStart = "arn:aws";
+  if (arn.substr(0, kStart.size()) != kStart) return false;
+  size_t i = kStart.size();
+  while (i < arn.size() && ((arn[i] >= 'a' && arn[i] <= 'z') || arn[i] == '-')) ++i;
+  constexpr std::string_view kIam = ":iam::";
+  if (arn.substr(i, kIam.size()) != kIam) return false;
+  i += kIam.size();
+  if (arn.size() < i + 13) return false;
+  for (size_t k = i; k < i + 12; ++k)
+    if (arn[k] < '0' || arn[k] > '9') return false;
+  std::string_view digits = arn.substr(i, 12);
+  i += 12;
+  if (arn[i++] != ':' || arn.substr(i, type.size()) != type) return false;
+  std::string_view tail = arn.substr(i + type.size());
+  if ((tail.empty() && !rest_may_be_empty) || tail.find_first_of("\n\r") != std::string_view::npos) return false;
+  if (account) *account = std::string(digits);
+  if (rest) *rest = std::string(tail);
+  return true;
+}
+
+// `[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+`: labels of letters, digits and hyphens,
+// at least two, separated by single dots.
+bool IsDomainName(std::string_view text) {
+  size_t labels = 0, length = 0;
+  for (char c : text) {
+    if (c == '.') {
+      if (length == 0) return false;
+      ++labels;
+      length = 0;
+    } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+      ++length;
+    } else {
+      return false;
+    }
+  }
+  return length > 0 && labels >= 1;
+}
+
 // The operator families IAM knows. Names compare case-insensitively.
 enum class OpFamily { kString, kNumeric, kDate, kBool, kNull, kArn, kBinary, kIp };
 
@@ -235,10 +279,17 @@ class PolicyLowering {
   // traces and the first reported problem follow the policy as written.
   std::vector<std::string> SourceOrder(const Json::Value& object) const {
     std::vector<std::string> names = object.getMemberNames();
-    std::stable_sort(names.begin(), names.end(), [&](const std::string& a, const std::string& b) {
-      SourceLoc la = KeyLoc(object[a]), lb = KeyLoc(object[b]);
-      return std::tie(la.line, la.column) < std::tie(lb.line, lb.column);
-    });
+    if (names.size() < 2) return names;
+    // Each member's location once, not once per comparison.
+    std::vector<std::pair<std::pair<uint32_t, uint32_t>, std::string>> located;
+    located.reserve(names.size());
+    for (std::string& name : names) {
+      SourceLoc loc = KeyLoc(object[name]);
+      located.emplace_back(std::make_pair(loc.line, loc.column), std::move(name));
+    }
+    std::stable_sort(located.begin(), located.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < names.size(); ++i) names[i] = std::move(located[i].second);
     return names;
   }
   // Values that take a single string or a list of them.
@@ -285,9 +336,7 @@ Result<Trust> PolicyLowering::Run() {
   trust_.required_actions = {{"sts:AssumeRoleWithWebIdentity", ""}, {"sts:TagSession", kSessionTagsClaim}};
   trust_.time.check_exp = true;
   trust_.time.check_nbf = true;
-  static const std::regex kRoleArn(R"(arn:aws[a-z-]*:iam::(\d{12}):role/.*)");
-  std::smatch m;
-  if (std::regex_match(in_.arn, m, kRoleArn)) role_account_ = m[1].str();
+  MatchIamArn(in_.arn, "role/", true, &role_account_, nullptr);
   if (const std::string* unknown = in_.locator->Unknown(policy)) {
     // The whole document is unknown (a CloudFormation `!If` that cannot be
     // decided, a Terraform value known only after apply).
@@ -505,23 +554,20 @@ Node PolicyLowering::LowerFederated(const Json::Value& value) {
   }
   if (!value.isString()) return MalformedNode(loc, "`Federated` principal must be a string");
   const std::string text = value.asString();
-  static const std::regex kOidcArn(R"(arn:aws[a-z-]*:iam::(\d{12}):oidc-provider/(.+))");
-  static const std::regex kSamlArn(R"(arn:aws[a-z-]*:iam::\d{12}:saml-provider/.+)");
-  static const std::regex kDomainName(R"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)");
-  std::smatch m;
+  std::string account, host;
   std::vector<std::string> issuers;
-  if (std::regex_match(text, m, kOidcArn)) {
-    if (!role_account_.empty() && m[1].str() != role_account_)
+  if (MatchIamArn(text, "oidc-provider/", false, &account, &host)) {
+    if (!role_account_.empty() && account != role_account_)
       return Node::Const(false,
-                         fmt::format("OIDC provider account `{}` is not the role's account `{}`", m[1].str(),
+                         fmt::format("OIDC provider account `{}` is not the role's account `{}`", account,
                                      role_account_),
                          loc);
-    issuers = {"https://" + m[2].str()};
+    issuers = {"https://" + host};
   } else if (IsBuiltInProvider(text)) {
     issuers = IssuersForProvider(text);
-  } else if (std::regex_match(text, kSamlArn)) {
+  } else if (MatchIamArn(text, "saml-provider/", false, nullptr, nullptr)) {
     return Node::Const(false, fmt::format("SAML provider `{}` does not accept OIDC tokens", text), loc);
-  } else if (std::regex_match(text, kDomainName)) {
+  } else if (IsDomainName(text)) {
     // IAM accepts any domain name here ("a valid domain name or a SAML
     // metadata ARN"), but only the built-in providers, spelled exactly,
     // name web identity providers; principals compare case-sensitively.
@@ -674,12 +720,14 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       return true;
     }
     case OpFamily::kDate: {
-      auto d = ParseIsoOrEpoch(*text);
+      auto d = ParseIsoOrEpochMillis(*text);
       if (!d) {
         *error = fmt::format("`{}` is not an ISO 8601 date or epoch seconds", *text);
         return false;
       }
-      out->epoch_seconds = *d;
+      // Floor division: the milliseconds part stays within 0-999.
+      out->epoch_seconds = *d / 1000 - (*d % 1000 < 0 ? 1 : 0);
+      out->epoch_milliseconds = static_cast<int32_t>(*d - out->epoch_seconds * 1000);
       return true;
     }
     case OpFamily::kBool:
