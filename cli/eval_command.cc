@@ -1,18 +1,22 @@
-// `trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] PATH...`
+// `trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] [--all] PATH...`
 
 #include <fmt/format.h>
 #include <json/json.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 #include "cli/command.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
+#include "trustcheck/index.h"
 #include "trustcheck/jwks.h"
 #include "trustcheck/load.h"
 
@@ -21,7 +25,26 @@ namespace trustcheck::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] PATH...";
+    "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
+    "PATH...";
+
+// With more trusts than this, the text report asks the trust index
+// (trustcheck/index.h) which trusts can accept the token, evaluates only
+// those and counts the others; `--all` evaluates and lists every trust, as
+// the JSON report (one entry per trust) always does.
+constexpr size_t kIndexThreshold = 256;
+
+// Owns what a run allocated until the process exits, without freeing it: the
+// process ends right after the report, and releasing twenty thousand lowered
+// trusts one allocation at a time took longer than evaluating them. The list
+// stays reachable from a static, so leak checkers do not report it.
+template <typename T>
+T& KeepUntilExit(T value) {
+  static auto* kept = new std::vector<std::shared_ptr<const void>>();
+  auto owned = std::make_shared<T>(std::move(value));
+  kept->push_back(owned);
+  return *owned;
+}
 
 bool ReadTokenText(const std::string& path, std::string* out) {
   if (path == "-") {
@@ -63,8 +86,24 @@ struct Row {
   Decision decision;
 };
 
-void PrintText(const std::vector<Row>& rows, const DecodedToken& token, const std::string& token_path, int64_t at,
-               size_t accepted) {
+// Evaluates every trust, on every core when there are many (Evaluate is a
+// pure function).
+std::vector<Row> EvaluateAll(const std::vector<Row>& trusts, const Claims& claims, const EvalOptions& options) {
+  std::vector<Row> rows = trusts;
+  auto work = [&](size_t first, size_t step) {
+    for (size_t i = first; i < rows.size(); i += step) rows[i].decision = Evaluate(*rows[i].trust, claims, options);
+  };
+  size_t threads = rows.size() > kIndexThreshold ? std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16) : 1;
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
+  work(0, threads);
+  for (std::thread& t : pool) t.join();
+  return rows;
+}
+
+// `total`: trusts loaded; `rows` may hold only the index's candidates.
+void PrintText(const std::vector<Row>& rows, size_t total, const DecodedToken& token, const std::string& token_path,
+               int64_t at, size_t accepted) {
   bool color = isatty(STDOUT_FILENO);
   auto paint = [&](const char* code, const std::string& s) {
     return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
@@ -78,7 +117,12 @@ void PrintText(const std::vector<Row>& rows, const DecodedToken& token, const st
                        t.loc.ToString(), label, PlatformName(t.platform), t.kind, r.decision.outcome);
     for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
   }
-  out += fmt::format("\n{} of {} trust{} accepted the token\n", accepted, rows.size(), rows.size() == 1 ? "" : "s");
+  if (total > rows.size())
+    out += fmt::format("\n{} other trust{} cannot accept the token: no Allow statement of {} can apply to its claims "
+                       "(`--all` lists each with its reasons)\n",
+                       total - rows.size(), total - rows.size() == 1 ? "" : "s",
+                       total - rows.size() == 1 ? "it" : "theirs");
+  out += fmt::format("\n{} of {} trust{} accepted the token\n", accepted, total, total == 1 ? "" : "s");
   std::fputs(out.c_str(), stdout);
 }
 
@@ -116,7 +160,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks"}, {"help"}, &args)) return kExitError;
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks"}, {"help", "all"}, &args)) return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
     return kExitOk;
@@ -153,31 +197,40 @@ int EvalCommand(int argc, char** argv) {
 
   LoadOptions options;
   options.forced_format = args.Get("type");
-  auto loaded = LoadPaths(args.positional, options);
+  auto& loaded = KeepUntilExit(LoadPaths(args.positional, options));
   if (!loaded.ok()) return InputError(loaded.status());
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
 
-  std::vector<Row> rows;
-  size_t accepted = 0;
+  std::vector<Row> trusts;
+  for (const LoadedFile& f : loaded->files)
+    for (const Trust& t : f.trusts) trusts.push_back({&f, &t, {}});
+  if (trusts.empty() && loaded->errors.empty()) return UsageError("no trust found in the given paths");
+  // Nothing could be evaluated: the errors above are the whole answer.
+  if (trusts.empty()) return kExitError;
+
   EvalOptions eval_options;
   eval_options.now = at;
-  for (const LoadedFile& f : loaded->files) {
-    for (const Trust& t : f.trusts) {
-      Row row{&f, &t, Evaluate(t, token->claims, eval_options)};
-      if (!signature.ok()) {
-        row.decision.accepted = false;
-        row.decision.outcome = "signature";
-        row.decision.reasons = {{signature.loc(), "token signature rejected: " + signature.message()}};
-      }
-      if (row.decision.accepted) ++accepted;
-      rows.push_back(std::move(row));
-    }
+  auto& rows = KeepUntilExit(std::vector<Row>());
+  if (format == "text" && !args.Has("all") && trusts.size() > kIndexThreshold && signature.ok()) {
+    std::vector<const Trust*> pointers;
+    for (const Row& r : trusts) pointers.push_back(r.trust);
+    TrustIndex index = TrustIndex::Build(std::move(pointers));
+    for (uint32_t id : index.Candidates(token->claims))
+      rows.push_back({trusts[id].file, trusts[id].trust, Evaluate(*trusts[id].trust, token->claims, eval_options)});
+  } else {
+    rows = EvaluateAll(trusts, token->claims, eval_options);
   }
-  if (rows.empty() && loaded->errors.empty()) return UsageError("no trust found in the given paths");
-  // Nothing could be evaluated: the errors above are the whole answer.
-  if (rows.empty()) return kExitError;
+  size_t accepted = 0;
+  for (Row& row : rows) {
+    if (!signature.ok()) {
+      row.decision.accepted = false;
+      row.decision.outcome = "signature";
+      row.decision.reasons = {{signature.loc(), "token signature rejected: " + signature.message()}};
+    }
+    if (row.decision.accepted) ++accepted;
+  }
   if (format == "json") PrintJson(rows, *token, at, accepted);
-  else PrintText(rows, *token, token_path, at, accepted);
+  else PrintText(rows, trusts.size(), *token, token_path, at, accepted);
   if (!loaded->errors.empty()) return kExitError;
   return accepted > 0 ? kExitOk : kExitNegative;
 }

@@ -4,8 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <regex>
-#include <set>
+#include <unordered_map>
 
 namespace trustcheck {
 
@@ -103,25 +104,40 @@ Status CheckValues(const SourceText& source, const Json::Value& v, const JsonLim
 
 }  // namespace
 
+namespace {
+
+// Building a jsoncpp reader (its settings are a Json::Value) costs about as
+// much as parsing a small policy: keep one per thread and nesting limit.
+Json::CharReader& Reader(int max_depth) {
+  thread_local std::unique_ptr<Json::CharReader> reader;
+  thread_local int reader_depth = -1;
+  if (!reader || reader_depth != max_depth) {
+    Json::CharReaderBuilder builder;
+    builder["collectComments"] = false;
+    builder["allowComments"] = false;
+    builder["allowTrailingCommas"] = false;
+    builder["strictRoot"] = true;
+    builder["allowDroppedNullPlaceholders"] = false;
+    builder["allowNumericKeys"] = false;
+    builder["allowSingleQuotes"] = false;
+    builder["stackLimit"] = max_depth;
+    builder["failIfExtra"] = true;
+    builder["rejectDupKeys"] = false;
+    builder["allowSpecialFloats"] = false;
+    builder["skipBom"] = true;
+    reader.reset(builder.newCharReader());
+    reader_depth = max_depth;
+  }
+  return *reader;
+}
+
+}  // namespace
+
 Result<Json::Value> ParseJson(const SourceText& source, const JsonLimits& limits) {
-  Json::CharReaderBuilder builder;
-  builder["collectComments"] = false;
-  builder["allowComments"] = false;
-  builder["allowTrailingCommas"] = false;
-  builder["strictRoot"] = true;
-  builder["allowDroppedNullPlaceholders"] = false;
-  builder["allowNumericKeys"] = false;
-  builder["allowSingleQuotes"] = false;
-  builder["stackLimit"] = limits.max_depth;
-  builder["failIfExtra"] = true;
-  builder["rejectDupKeys"] = false;
-  builder["allowSpecialFloats"] = false;
-  builder["skipBom"] = true;
-  std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
   Json::Value root;
   std::string errors;
   const std::string& t = source.text();
-  if (!reader->parse(t.data(), t.data() + t.size(), &root, &errors)) return JsonError(source, errors);
+  if (!Reader(limits.max_depth).parse(t.data(), t.data() + t.size(), &root, &errors)) return JsonError(source, errors);
   Status s = CheckValues(source, root, limits);
   if (!s.ok()) return s;
   return root;
@@ -154,68 +170,96 @@ SourceLoc KeyLocOf(const SourceText& source, const Json::Value& member_value) {
   return LocOf(source, member_value);
 }
 
-std::vector<DuplicateKey> FindDuplicateKeys(const SourceText& source) {
-  // A tiny scanner over already-valid JSON: a stack of (is_object, keys seen,
-  // path, expecting_key) frames.
-  struct Frame {
-    bool object = false;
-    std::set<std::string> keys;
-    std::map<std::string, size_t> first_offset;
-    std::string path;
-    bool expect_key = false;
-    size_t index = 0;
-    std::string last_key;
-  };
-  std::vector<DuplicateKey> out;
-  std::vector<Frame> stack;
-  const std::string& t = source.text();
-  auto child_path = [&](const Frame& f) {
-    std::string seg = f.object ? f.last_key : std::to_string(f.index);
-    std::string esc;
+namespace {
+
+// One open object or array of FindDuplicateKeys' scan.
+struct KeyFrame {
+  bool object = false;
+  bool expect_key = false;
+  size_t index = 0;             // arrays: the element being read
+  std::string_view last_key;    // objects: the member being read (raw, escapes kept)
+  size_t keys_begin = 0;        // this object's keys in the shared key stack
+  // Objects with many keys look them up here instead of scanning the stack.
+  std::unique_ptr<std::unordered_map<std::string_view, size_t>> many;
+};
+
+// JSON pointer of the object or array `frames[depth]`, from the members and
+// indexes its ancestors are reading.
+std::string PathOf(const std::vector<KeyFrame>& frames, size_t depth) {
+  std::string path;
+  for (size_t d = 0; d < depth; ++d) {
+    const KeyFrame& f = frames[d];
+    std::string seg = f.object ? std::string(f.last_key) : std::to_string(f.index);
+    path += '/';
     for (char c : seg) {
-      if (c == '~') esc += "~0";
-      else if (c == '/') esc += "~1";
-      else esc += c;
+      if (c == '~') path += "~0";
+      else if (c == '/') path += "~1";
+      else path += c;
     }
-    return f.path + "/" + esc;
-  };
+  }
+  return path;
+}
+
+}  // namespace
+
+// A scan over already-valid JSON that allocates only for the duplicates it
+// reports (and for objects of more than kLinear keys): keys are views into
+// the text, kept on one stack for all open objects, and paths are built only
+// when a duplicate is found.
+std::vector<DuplicateKey> FindDuplicateKeys(const SourceText& source) {
+  constexpr size_t kLinear = 32;
+  std::vector<DuplicateKey> out;
+  std::vector<KeyFrame> frames;
+  size_t depth = 0;  // frames[0, depth) are open; deeper ones are kept for reuse
+  std::vector<std::pair<std::string_view, size_t>> keys;  // (raw key, offset of its latest occurrence)
+  const std::string& t = source.text();
   for (size_t i = 0; i < t.size(); ++i) {
     char c = t[i];
     if (c == '"') {
       size_t start = i;
-      std::string value;
-      for (++i; i < t.size() && t[i] != '"'; ++i) {
-        if (t[i] == '\\' && i + 1 < t.size()) {
-          value += t[i];
-          ++i;
-        }
-        value += t[i];
+      for (++i; i < t.size() && t[i] != '"'; ++i)
+        if (t[i] == '\\' && i + 1 < t.size()) ++i;
+      if (depth == 0 || !frames[depth - 1].object || !frames[depth - 1].expect_key) continue;
+      KeyFrame& f = frames[depth - 1];
+      std::string_view key = std::string_view(t).substr(start + 1, std::min(i, t.size()) - start - 1);
+      size_t* seen = nullptr;
+      if (f.many) {
+        auto it = f.many->find(key);
+        if (it != f.many->end()) seen = &it->second;
+      } else {
+        for (size_t k = f.keys_begin; k < keys.size(); ++k)
+          if (keys[k].first == key) seen = &keys[k].second;
       }
-      if (!stack.empty() && stack.back().object && stack.back().expect_key) {
-        Frame& f = stack.back();
-        if (f.keys.count(value)) {
-          out.push_back({f.first_offset[value], value, f.path});
-          f.first_offset[value] = start;
-        } else {
-          f.keys.insert(value);
-          f.first_offset[value] = start;
+      if (seen) {
+        out.push_back({*seen, std::string(key), PathOf(frames, depth - 1)});
+        *seen = start;
+      } else if (f.many) {
+        f.many->emplace(key, start);
+      } else {
+        keys.emplace_back(key, start);
+        if (keys.size() - f.keys_begin > kLinear) {
+          f.many = std::make_unique<std::unordered_map<std::string_view, size_t>>();
+          for (size_t k = f.keys_begin; k < keys.size(); ++k) f.many->emplace(keys[k].first, keys[k].second);
+          keys.resize(f.keys_begin);
         }
-        f.last_key = value;
-        f.expect_key = false;
       }
+      f.last_key = key;
+      f.expect_key = false;
     } else if (c == '{' || c == '[') {
-      std::string path = stack.empty() ? "" : child_path(stack.back());
-      Frame frame;
-      frame.object = c == '{';
-      frame.path = path;
-      frame.expect_key = frame.object;
-      stack.push_back(std::move(frame));
+      if (depth == frames.size()) frames.emplace_back();
+      KeyFrame& f = frames[depth++];
+      f.object = c == '{';
+      f.expect_key = f.object;
+      f.index = 0;
+      f.last_key = {};
+      f.keys_begin = keys.size();
+      f.many.reset();
     } else if (c == '}' || c == ']') {
-      if (!stack.empty()) stack.pop_back();
+      if (depth > 0) keys.resize(frames[--depth].keys_begin);
     } else if (c == ',') {
-      if (!stack.empty()) {
-        stack.back().expect_key = stack.back().object;
-        stack.back().index++;
+      if (depth > 0) {
+        frames[depth - 1].expect_key = frames[depth - 1].object;
+        frames[depth - 1].index++;
       }
     }
   }
