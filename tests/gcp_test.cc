@@ -623,6 +623,94 @@ TEST(GcpProvider, DetectsOnlyProviders) {
   EXPECT_FALSE(o.accepted);
 }
 
+// Config Connector (Kubernetes) resources: `spec` is the provider; its name
+// comes from the references, known as far as the file tells it.
+TEST(GcpProvider, ConfigConnectorResources) {
+  const std::string provider = R"(apiVersion: iam.cnrm.cloud.google.com/v1beta1
+kind: IAMWorkloadIdentityPoolProvider
+metadata:
+  name: github-provider
+spec:
+  projectRef:
+    external: projects/PROJECT
+  location: global
+  workloadIdentityPoolRef:
+    name: github-pool
+  resourceID: my-repo
+  attributeMapping:
+    google.subject: assertion.sub
+  attributeCondition: assertion.repository_owner == 'octo-org'
+  oidc:
+    issuerUri: https://token.actions.githubusercontent.com
+)";
+  const std::string pool = R"(apiVersion: iam.cnrm.cloud.google.com/v1beta1
+kind: IAMWorkloadIdentityPool
+metadata:
+  name: github-pool
+spec:
+  resourceID: github
+  projectRef:
+    external: projects/PROJECT
+  location: global
+---
+)";
+  struct Case {
+    std::string name;
+    std::string text;
+    Json::Value claims;
+    bool accepted;
+    std::string reason;
+  };
+  Json::Value other_owner = GitHubClaims();
+  other_owner["repository_owner"] = "evil-org";
+  Json::Value other_provider = GitHubClaims();
+  other_provider["aud"] = "//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/x/providers/y";
+  const std::string numbered =
+      pool + std::string(provider).replace(provider.find("projects/PROJECT"), 16, "projects/123456789");
+  const std::vector<Case> cases = {
+      // The project number is not in the file: the audience is undecided.
+      {"project id", pool + provider, GitHubClaims(), false,
+       "cannot be decided: the number of project `PROJECT` is not in the file @kcc.yaml:16:3"},
+      {"project number", numbered, GitHubClaims(), true, ""},
+      {"condition", numbered, other_owner, false,
+       "condition `==` on `repository_owner` expects `\"octo-org\"`; token `repository_owner` has `\"evil-org\"` "
+       "@kcc.yaml:24:50"},
+      {"another provider's audience", pool + provider, other_provider, false,
+       "audience (default audience) expects `//iam.googleapis.com/projects/${project_number}/locations/global/"
+       "workloadIdentityPools/github/providers/my-repo` or `https://iam.googleapis.com/projects/${project_number}/"
+       "locations/global/workloadIdentityPools/github/providers/my-repo`; token `aud` has "
+       "`//iam.googleapis.com/projects/123456789/locations/global/workloadIdentityPools/x/providers/y` "
+       "@kcc.yaml:16:3"},
+      // A constant subject that is not a string: no exchange can succeed.
+      {"constant subject",
+       std::string(numbered).replace(numbered.find("google.subject: assertion.sub"), 29, "google.subject: \"true\""),
+       GitHubClaims(), false, "attribute mapping `google.subject` is the constant `true`, not a string @kcc.yaml:23:21"},
+      // The pool is another Kubernetes object, not in this file.
+      {"pool elsewhere", provider, GitHubClaims(), false,
+       "cannot be decided: the number of project `PROJECT` is not in the file @kcc.yaml:6:3"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto file = Load(c.text, "kcc.yaml");
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    EXPECT_EQ(file->format, "gcp-provider");
+    ASSERT_EQ(file->trusts.size(), 1u);  // the pool object is skipped
+    EXPECT_EQ(file->trusts[0].name, "my-repo");
+    Outcome o = Decide(file->trusts[0], c.claims);
+    EXPECT_EQ(o.accepted, c.accepted);
+    EXPECT_EQ(o.first_reason, c.reason);
+  }
+  // Unknowns are reported to lint.
+  auto file = Load(provider, "kcc.yaml");
+  ASSERT_TRUE(file.ok());
+  std::vector<std::string> unresolved;
+  for (const LoweringNote& n : file->trusts[0].notes)
+    if (n.kind == LoweringNote::Kind::kUnresolved) unresolved.push_back(n.message);
+  EXPECT_EQ(unresolved, std::vector<std::string>{"the number of project `PROJECT` is not in the file"});
+  EXPECT_EQ(*file->trusts[0].Attribute("resource_name"),
+            "projects/${project_number}/locations/global/workloadIdentityPools/${pool_id}/providers/my-repo");
+}
+
 // The examples in corpus/gcp/ with the tokens in corpus/tokens/.
 TEST(GcpProvider, CorpusExamples) {
   const std::string root = std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/";

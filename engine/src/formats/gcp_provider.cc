@@ -23,6 +23,7 @@
 #include "cel/trust_expr.h"
 #include "formats/format.h"
 #include "formats/scalar_trace.h"
+#include "formats/unresolved_notes.h"
 #include "formats/yaml_tree.h"
 #include "value_text.h"
 
@@ -124,7 +125,11 @@ class ProviderLowering {
     if (oidc == nullptr) {
       parts.push_back(NotOidc(p));
     } else {
-      LowerOidc(*oidc, &parts);
+      if (const std::string* unknown = UnknownOf(*oidc)) {
+        parts.push_back(Node::Unknown(*unknown, KeyLoc(*oidc)));
+      } else {
+        LowerOidc(*oidc, &parts);
+      }
       LowerMapping(p, &parts);
       LowerCondition(p, &parts);
     }
@@ -137,10 +142,56 @@ class ProviderLowering {
   SourceLoc Loc(const Json::Value& v) const { return in_.locator->ValueLoc(v); }
   SourceLoc KeyLoc(const Json::Value& v) const { return in_.locator->KeyLoc(v); }
 
-  static const Json::Value* Member(const Json::Value& object, const char* key) {
+  // A member that is set; an unknown value (which a plan writes as null)
+  // counts as set.
+  const Json::Value* Member(const Json::Value& object, const char* key) const {
     if (!object.isObject()) return nullptr;
     const Json::Value* v = object.find(key, key + std::strlen(key));
-    return v != nullptr && !v->isNull() ? v : nullptr;
+    if (v == nullptr) return nullptr;
+    return !v->isNull() || UnknownOf(*v) != nullptr ? v : nullptr;
+  }
+
+  // Why a value is unknown (a Terraform variable with no default, a value
+  // computed at apply), or nullptr when it is known.
+  const std::string* UnknownOf(const Json::Value& v) const { return in_.locator->Unknown(v); }
+
+  // The widest pattern a partly known string could match: the known text
+  // literally, each unknown piece a `*`. nullopt when nothing is known.
+  std::optional<Operand> WideOperand(const Json::Value& v, const std::string& prefix, const SourceLoc& loc) const {
+    const std::vector<TextPiece>* pieces = in_.locator->Pieces(v);
+    if (pieces == nullptr) return std::nullopt;
+    Operand op;
+    std::string pattern = EscapeForPattern(prefix);
+    op.text = prefix;
+    for (const TextPiece& piece : *pieces) {
+      op.text += piece.text;
+      pattern += piece.known ? EscapeForPattern(piece.text) : "*";
+    }
+    op.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, false, true});
+    op.loc = loc;
+    return op;
+  }
+
+  // The reason of the first unknown piece of a partly known string, else
+  // the reason of the whole value.
+  std::string UnknownReason(const Json::Value& v) const {
+    if (const std::vector<TextPiece>* pieces = in_.locator->Pieces(v)) {
+      for (const TextPiece& piece : *pieces) {
+        if (!piece.known && !piece.reason.empty()) return piece.reason;
+      }
+    }
+    const std::string* reason = UnknownOf(v);
+    return reason != nullptr ? *reason : std::string("the value is unknown");
+  }
+
+  // The text of a partly known string with each unknown piece as the source
+  // wrote it (`${var.pool}`), for attributes and messages.
+  std::string WrittenText(const Json::Value& v) const {
+    std::string out;
+    if (const std::vector<TextPiece>* pieces = in_.locator->Pieces(v)) {
+      for (const TextPiece& piece : *pieces) out += piece.text;
+    }
+    return out;
   }
 
   void Malformed(const SourceLoc& loc, std::string message) {
@@ -162,7 +213,21 @@ class ProviderLowering {
 
   void ReadName(const Json::Value& p) {
     std::string name;
-    if (const Json::Value* n = Member(p, "name"); n && n->isString()) name = n->asString();
+    if (const Json::Value* n = Member(p, "name"); n && UnknownOf(*n)) {
+      // Terraform: the project number is known only after apply. The caller
+      // names the trust; the partly known name still gives the audience.
+      name_ = n;
+      trust_.name = in_.fallback_name;
+      if (std::string written = WrittenText(*n); !written.empty()) {
+        trust_.attributes.emplace_back("resource_name", written);
+      }
+      ReadDisplayName(p);
+      return;
+    }
+    if (const Json::Value* n = Member(p, "name"); n && n->isString()) {
+      name = n->asString();
+      if (!name.empty()) name_ = n;
+    }
     resource_name_ = name;
     std::smatch m;
     if (std::regex_match(name, m, ResourceNamePattern())) {
@@ -172,19 +237,25 @@ class ProviderLowering {
       trust_.attributes.emplace_back("pool", m[3].str());
     } else if (!name.empty()) {
       trust_.name = name.substr(name.rfind('/') + 1);
-    } else if (const Json::Value* d = Member(p, "displayName"); d && d->isString() && !d->asString().empty()) {
+    } else if (const Json::Value* d = Member(p, "displayName");
+               d && d->isString() && !UnknownOf(*d) && !d->asString().empty()) {
       trust_.name = d->asString();
     } else {
       trust_.name = in_.fallback_name;
     }
     if (!name.empty()) trust_.attributes.emplace_back("resource_name", name);
-    if (const Json::Value* d = Member(p, "displayName"); d && d->isString())
+    ReadDisplayName(p);
+  }
+
+  void ReadDisplayName(const Json::Value& p) {
+    if (const Json::Value* d = Member(p, "displayName"); d && d->isString() && !UnknownOf(*d))
       trust_.attributes.emplace_back("display_name", d->asString());
   }
 
   // `state: DELETED` and `disabled: true` reject every token.
   void LowerState(const Json::Value& p, std::vector<Node>* parts) {
-    if (const Json::Value* state = Member(p, "state")) {
+    // A state computed at apply is that of a new provider: active.
+    if (const Json::Value* state = Member(p, "state"); state && !UnknownOf(*state)) {
       auto text = Text(*state);
       if (text) trust_.attributes.emplace_back("state", *text);
       if (text && *text == "DELETED") {
@@ -193,7 +264,9 @@ class ProviderLowering {
       }
     }
     if (const Json::Value* disabled = Member(p, "disabled")) {
-      if (!disabled->isBool()) {
+      if (const std::string* unknown = UnknownOf(*disabled)) {
+        parts->push_back(Node::Unknown(*unknown, KeyLoc(*disabled)));
+      } else if (!disabled->isBool()) {
         parts->push_back(MalformedNode(Loc(*disabled), "`disabled` must be `true` or `false`"));
       } else if (disabled->asBool()) {
         trust_.attributes.emplace_back("disabled", "true");
@@ -220,12 +293,14 @@ class ProviderLowering {
   void LowerOidc(const Json::Value& oidc, std::vector<Node>* parts) {
     trust_.attributes.emplace_back("provider_type", "oidc");
     const Json::Value* issuer = Member(oidc, "issuerUri");
-    if (issuer == nullptr || !issuer->isString() || issuer->asString().empty()) {
+    if (issuer != nullptr && UnknownOf(*issuer)) {
+      parts->push_back(IssuerUnknown(*issuer));
+    } else if (issuer == nullptr || !issuer->isString() || issuer->asString().empty()) {
       parts->push_back(MalformedNode(issuer ? Loc(*issuer) : KeyLoc(oidc), "`oidc.issuerUri` must be a non-empty string"));
     } else {
       parts->push_back(IssuerTest(*issuer));
     }
-    parts->push_back(AudienceTest(oidc));
+    AudienceTest(oidc, parts);
   }
 
   // `iss` must be the issuer URI. A trailing-slash difference is accepted
@@ -249,6 +324,32 @@ class ProviderLowering {
     return Node::MakeTest(std::move(test), KeyLoc(issuer));
   }
 
+  // An issuer that is partly known still refuses tokens of other issuers.
+  Node IssuerUnknown(const Json::Value& issuer) {
+    Node unknown = Node::Unknown(UnknownReason(issuer), KeyLoc(issuer));
+    std::optional<Operand> wide = WideOperand(issuer, "", Loc(issuer));
+    if (!wide) return unknown;
+    Test test;
+    test.ref.names = {"iss"};
+    test.ref.display = "iss";
+    test.typing = ValueTyping::kJson;
+    test.kind = MatchKind::kString;
+    test.what = "issuer";
+    test.op_display = "issuerUri";
+    test.operands.push_back(std::move(*wide));
+    // The trailing-slash tolerance (rule 1a): a `*` already matches it when
+    // the text ends in a hole; otherwise add the other spelling.
+    const Operand& first = test.operands.front();
+    if (!first.text.empty() && first.pattern.text().back() != '*') {
+      std::string other = first.pattern.text();
+      other = other.back() == '/' ? other.substr(0, other.size() - 1) : other + "/";
+      Operand alt = first;
+      alt.pattern = Pattern::Compile(other, {WildcardFlavor::kAws, false, true});
+      test.operands.push_back(std::move(alt));
+    }
+    return Node::And({Node::MakeTest(std::move(test), KeyLoc(issuer)), std::move(unknown)}, KeyLoc(issuer));
+  }
+
   Operand LiteralOperand(const std::string& text, const SourceLoc& loc) const {
     Operand op;
     op.text = text;
@@ -259,8 +360,46 @@ class ProviderLowering {
 
   // `aud` must be one of `allowedAudiences`; with none configured, the
   // provider's full resource name with `//iam.googleapis.com/` or
-  // `https://iam.googleapis.com/` in front.
-  Node AudienceTest(const Json::Value& oidc) {
+  // `https://iam.googleapis.com/` in front. Unknown values (Terraform) never
+  // accept: a token that matches what is known of them is undecided, any
+  // other token is refused.
+  void AudienceTest(const Json::Value& oidc, std::vector<Node>* parts) {
+    // The default audience of a provider whose name is partly unknown is a
+    // fact of the provider, not a value of its condition: its test and its
+    // unknown are parts of the statement itself, and the attribute
+    // `default_audience` says it is unknown (lint/analysis.cc reads such
+    // unknowns as pinning nothing).
+    if (Member(oidc, "allowedAudiences") == nullptr || IsEmptyList(*Member(oidc, "allowedAudiences"))) {
+      if (name_ != nullptr && UnknownOf(*name_)) {
+        Node n = DefaultAudienceUnknown();
+        if (n.kind == Node::Kind::kAnd) {
+          for (Node& child : n.children) parts->push_back(std::move(child));
+        } else {
+          parts->push_back(std::move(n));
+        }
+        trust_.attributes.emplace_back("default_audience", "(unknown)");
+        return;
+      }
+    }
+    parts->push_back(Audience(oidc));
+  }
+
+  bool IsEmptyList(const Json::Value& v) const { return v.isArray() && v.empty() && !UnknownOf(v); }
+
+  // `aud` against the resource name, of which only some pieces are known.
+  Node DefaultAudienceUnknown() {
+    Test test = AudienceBase();
+    test.op_display = "default audience";
+    std::string reason = UnknownReason(*name_);
+    for (const char* prefix : {"//iam.googleapis.com/", "https://iam.googleapis.com/"}) {
+      std::optional<Operand> op = WideOperand(*name_, prefix, Loc(*name_));
+      if (!op) return Node::Unknown(reason, KeyLoc(*name_));
+      test.operands.push_back(std::move(*op));
+    }
+    return PartlyKnown(Test(), std::move(test), reason, KeyLoc(*name_));
+  }
+
+  static Test AudienceBase() {
     Test test;
     test.ref.names = {"aud"};
     test.ref.display = "aud";
@@ -268,7 +407,13 @@ class ProviderLowering {
     test.kind = MatchKind::kString;
     test.quantifier = Quantifier::kAnyValue;
     test.what = "audience";
+    return test;
+  }
+
+  Node Audience(const Json::Value& oidc) {
+    Test test = AudienceBase();
     const Json::Value* allowed = Member(oidc, "allowedAudiences");
+    if (allowed != nullptr && UnknownOf(*allowed)) return Node::Unknown(*UnknownOf(*allowed), KeyLoc(*allowed));
     std::vector<std::string> joined;
     if (allowed != nullptr && !(allowed->isArray() && allowed->empty())) {
       test.op_display = "allowedAudiences";
@@ -278,24 +423,44 @@ class ProviderLowering {
       } else {
         values.push_back(allowed);
       }
+      Test wide = test;
+      std::string unknown;
       for (const Json::Value* v : values) {
+        if (UnknownOf(*v)) {
+          if (unknown.empty()) unknown = UnknownReason(*v);
+          std::optional<Operand> op = WideOperand(*v, "", Loc(*v));
+          if (!op) return Node::Unknown(UnknownReason(*v), Loc(*v));
+          wide.operands.push_back(std::move(*op));
+          joined.push_back(WrittenText(*v));
+          continue;
+        }
         auto text = Text(*v);
         if (!text) return MalformedNode(Loc(*v), "`allowedAudiences` must be a list of strings");
         test.operands.push_back(LiteralOperand(*text, Loc(*v)));
+        wide.operands.push_back(LiteralOperand(*text, Loc(*v)));
         joined.push_back(*text);
       }
       trust_.attributes.emplace_back("allowed_audiences", fmt::format("{}", fmt::join(joined, "\n")));
-      return Node::MakeTest(std::move(test), KeyLoc(*allowed));
+      if (unknown.empty()) return Node::MakeTest(std::move(test), KeyLoc(*allowed));
+      return PartlyKnown(std::move(test), std::move(wide), unknown, KeyLoc(*allowed));
     }
-    const Json::Value* name = Member(*in_.provider, "name");
-    if (resource_name_.empty() || name == nullptr) {
+    if (name_ == nullptr) {
       return Node::Unknown("the provider has no `name`, so its default audience is unknown", KeyLoc(oidc));
     }
     test.op_display = "default audience";
     for (const char* prefix : {"//iam.googleapis.com/", "https://iam.googleapis.com/"}) {
-      test.operands.push_back(LiteralOperand(prefix + resource_name_, Loc(*name)));
+      test.operands.push_back(LiteralOperand(prefix + resource_name_, Loc(*name_)));
     }
-    return Node::MakeTest(std::move(test), KeyLoc(*name));
+    return Node::MakeTest(std::move(test), KeyLoc(*name_));
+  }
+
+  // `exact` holds the known values, `wide` those and patterns for the partly
+  // known ones: an exact match accepts, a token outside `wide` is refused,
+  // anything else is unknown (the test is monotone in its operands).
+  static Node PartlyKnown(Test exact, Test wide, const std::string& reason, const SourceLoc& loc) {
+    Node maybe = Node::And({Node::MakeTest(std::move(wide), loc), Node::Unknown(reason, loc)}, loc);
+    if (exact.operands.empty()) return maybe;
+    return Node::Or({Node::MakeTest(std::move(exact), loc), std::move(maybe)}, loc);
   }
 
   // -- CEL text
@@ -324,6 +489,13 @@ class ProviderLowering {
 
   void LowerMapping(const Json::Value& p, std::vector<Node>* parts) {
     const Json::Value* mapping = Member(p, "attributeMapping");
+    if (mapping != nullptr && UnknownOf(*mapping)) {
+      // Attributes cannot be read; the condition still decides what it can.
+      mapping_unknown_ = true;
+      mapping_ = std::make_shared<cel::AttributeMapping>();
+      parts->push_back(Node::Unknown(*UnknownOf(*mapping), KeyLoc(*mapping)));
+      return;
+    }
     if (mapping == nullptr || !mapping->isObject()) {
       parts->push_back(MalformedNode(mapping ? Loc(*mapping) : trust_.loc,
                                      "an OIDC provider needs an `attributeMapping` that maps `google.subject`"));
@@ -341,6 +513,13 @@ class ProviderLowering {
         continue;
       }
       has_subject |= key == "google.subject";
+      if (UnknownOf(value)) {
+        // Left out of the mapping: an attribute condition reading it is
+        // undecided (a missing attribute is an error), never true.
+        unknown_keys_.insert(key);
+        parts->push_back(Node::Unknown(UnknownReason(value), KeyLoc(value)));
+        continue;
+      }
       std::optional<std::string> text = Text(value);
       if (!text) {
         parts->push_back(MalformedNode(Loc(value), fmt::format("attribute mapping `{}` must be a CEL string", key)));
@@ -351,6 +530,14 @@ class ProviderLowering {
       if (!expr.ok()) {
         parts->push_back(MalformedNode(expr.status().loc(), expr.status().message()));
         continue;
+      }
+      // A constant subject that is not a string fails every exchange (rule
+      // 3c); said here, where the linter sees it, not only when evaluated.
+      if (key == "google.subject" && (*expr)->kind() == cel::ExprKind::kLiteral &&
+          (*expr)->literal().type() != cel::Type::kString) {
+        parts->push_back(Node::Const(
+            false, fmt::format("attribute mapping `google.subject` is the constant `{}`, not a string", *text),
+            Loc(value)));
       }
       compiled->entries.push_back({key, std::move(*expr), KeyLoc(value)});
     }
@@ -373,6 +560,12 @@ class ProviderLowering {
   void LowerCondition(const Json::Value& p, std::vector<Node>* parts) {
     const Json::Value* condition = Member(p, "attributeCondition");
     if (condition == nullptr) return;  // every token of the issuer passes
+    if (UnknownOf(*condition)) {
+      // Nested: a value of the condition, which may well pin the tenant,
+      // not an unknown fact of the provider (see AudienceTest).
+      parts->push_back(Node::And({Node::Unknown(UnknownReason(*condition), Loc(*condition))}, Loc(*condition)));
+      return;
+    }
     std::optional<std::string> text = Text(*condition);
     if (!text) {
       parts->push_back(MalformedNode(Loc(*condition), "`attributeCondition` must be a CEL string"));
@@ -645,7 +838,8 @@ class ProviderLowering {
     }
     if ((operand.name() == "attribute" || operand.name() == "google") && mapping_) {
       std::string key = operand.name() + "." + e.name();
-      bool mapped = std::any_of(mapping_->entries.begin(), mapping_->entries.end(),
+      if (mapping_unknown_) return Node::Unknown(fmt::format("whether `{}` is mapped is unknown", key), e.loc());
+      bool mapped = unknown_keys_.count(key) > 0 || std::any_of(mapping_->entries.begin(), mapping_->entries.end(),
                                 [&](const cel::AttributeMapping::Entry& entry) { return entry.key == key; });
       return Node::Const(mapped, fmt::format("the attribute mapping has no `{}`", key), e.loc());
     }
@@ -655,7 +849,10 @@ class ProviderLowering {
   ProviderInput in_;
   Trust trust_;
   std::string resource_name_;
+  const Json::Value* name_ = nullptr;  // the `name` member, when set
   std::shared_ptr<const cel::AttributeMapping> mapping_;
+  bool mapping_unknown_ = false;         // the whole mapping is unknown
+  std::set<std::string> unknown_keys_;  // mapped attributes whose expression is unknown
   std::shared_ptr<const cel::Expr> condition_root_;
 };
 
@@ -665,6 +862,93 @@ bool LooksLikeYamlProvider(const YAML::Node& doc) {
   if (name && name.IsScalar() && std::regex_match(name.Scalar(), ResourceNamePattern())) return true;
   const YAML::Node oidc = doc["oidc"];
   return oidc && oidc.IsMap() && oidc["issuerUri"] && (doc["attributeMapping"] || doc["attributeCondition"]);
+}
+
+// Config Connector (Kubernetes) resources: `apiVersion:
+// iam.cnrm.cloud.google.com/v1beta1`, `kind: IAMWorkloadIdentityPoolProvider`,
+// the provider's REST fields under `spec`.
+bool IsConfigConnector(const YAML::Node& doc) {
+  if (!doc.IsMap()) return false;
+  const YAML::Node api = doc["apiVersion"];
+  return api && api.IsScalar() && api.Scalar().find(".cnrm.cloud.google.com/") != std::string::npos;
+}
+
+bool IsConfigConnectorKind(const YAML::Node& doc, const char* kind) {
+  if (!IsConfigConnector(doc)) return false;
+  const YAML::Node k = doc["kind"];
+  return k && k.IsScalar() && k.Scalar() == kind && doc["spec"] && doc["spec"].IsMap();
+}
+
+std::string ScalarAt(const YAML::Node& node, std::initializer_list<const char*> path) {
+  // reset() rebinds; assigning a YAML::Node would write into the document.
+  YAML::Node n;
+  n.reset(node);
+  for (const char* key : path) {
+    if (!n.IsMap()) return {};
+    const YAML::Node& map = n;  // the const operator[] adds no key
+    const YAML::Node next = map[key];
+    if (!next) return {};
+    n.reset(next);
+  }
+  return n.IsScalar() ? n.Scalar() : std::string();
+}
+
+// The id a Config Connector object is created with: `spec.resourceID`, else
+// `metadata.name`.
+std::string ConfigConnectorId(const YAML::Node& doc) {
+  std::string id = ScalarAt(doc, {"spec", "resourceID"});
+  return id.empty() ? ScalarAt(doc, {"metadata", "name"}) : id;
+}
+
+bool AllDigits(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The provider's resource name, as far as the file tells it: the project
+// number is known only when `projectRef.external` is one; a pool named by a
+// Kubernetes object is known when that object is in the same file.
+std::vector<TextPiece> ConfigConnectorName(const YAML::Node& doc, const std::vector<YAML::Node>& docs) {
+  std::vector<TextPiece> pieces;
+  auto text = [&](const std::string& t) {
+    if (!pieces.empty() && pieces.back().known) {
+      pieces.back().text += t;
+    } else {
+      pieces.push_back({t, true, {}, TextPiece::Same::kNothing});
+    }
+  };
+  auto hole = [&](std::string written, std::string reason) {
+    pieces.push_back({std::move(written), false, std::move(reason), TextPiece::Same::kNothing});
+  };
+  std::string project = ScalarAt(doc, {"spec", "projectRef", "external"});
+  if (project.rfind("projects/", 0) == 0) project = project.substr(9);
+  text("projects/");
+  if (AllDigits(project)) {
+    text(project);
+  } else if (!project.empty()) {
+    hole("${project_number}", fmt::format("the number of project `{}` is not in the file", project));
+  } else {
+    hole("${project_number}", "the provider's project is not in the file");
+  }
+  std::string location = ScalarAt(doc, {"spec", "location"});
+  text("/locations/" + (location.empty() ? std::string("global") : location) + "/workloadIdentityPools/");
+  std::string pool = ScalarAt(doc, {"spec", "workloadIdentityPoolRef", "external"});
+  if (size_t slash = pool.rfind('/'); slash != std::string::npos) pool = pool.substr(slash + 1);
+  if (pool.empty()) {
+    std::string ref = ScalarAt(doc, {"spec", "workloadIdentityPoolRef", "name"});
+    for (const YAML::Node& other : docs) {
+      if (!ref.empty() && IsConfigConnectorKind(other, "IAMWorkloadIdentityPool") &&
+          ScalarAt(other, {"metadata", "name"}) == ref) {
+        pool = ConfigConnectorId(other);
+      }
+    }
+    if (pool.empty()) {
+      hole("${pool_id}", ref.empty() ? std::string("the provider's pool is not in the file")
+                                     : fmt::format("pool `{}` is a Kubernetes object not in the file", ref));
+    }
+  }
+  if (!pool.empty()) text(pool);
+  text("/providers/" + ConfigConnectorId(doc));
+  return pieces;
 }
 
 std::vector<LoweringNote> DuplicateNotes(const SourceText& source, const std::string& path_prefix) {
@@ -698,8 +982,11 @@ class GcpProvider : public Format {
     size_t providers = 0;
     for (const YAML::Node& doc : *docs) {
       if (doc.IsNull()) continue;
-      if (!LooksLikeYamlProvider(doc)) return 0;
-      ++providers;
+      if (IsConfigConnectorKind(doc, "IAMWorkloadIdentityPoolProvider") || LooksLikeYamlProvider(doc)) {
+        ++providers;
+      } else if (!IsConfigConnector(doc)) {
+        return 0;  // the other Config Connector objects of a file are skipped
+      }
     }
     return providers > 0 ? 70 : 0;
   }
@@ -725,13 +1012,35 @@ class GcpProvider : public Format {
     size_t index = 0;
     for (const YAML::Node& doc : *docs) {
       if (doc.IsNull()) continue;
+      const bool config_connector = IsConfigConnectorKind(doc, "IAMWorkloadIdentityPoolProvider");
+      if (!config_connector && IsConfigConnector(doc)) continue;
       ++index;
       YamlTreeOptions options;
       options.max_depth = in.options().limits.max_depth;
       auto tree = YamlToJson(doc, in.source(), options);
       if (!tree.ok()) return tree.status();
       std::string fallback = docs->size() > 1 ? fmt::format("{}#{}", stem, index) : stem;
-      Status s = LoadOne(*tree->root, *tree->locator, in, fallback, std::move(tree->duplicates), out);
+      const Json::Value* provider = tree->root.get();
+      if (config_connector) {
+        // `spec` is the REST resource; its name is built from the references.
+        Json::Value& spec = (*tree->root)["spec"];
+        Json::Value& name = spec["name"];
+        std::vector<TextPiece> pieces = ConfigConnectorName(doc, *docs);
+        auto hole = std::find_if(pieces.begin(), pieces.end(), [](const TextPiece& p) { return !p.known; });
+        if (hole == pieces.end()) {
+          name = pieces.front().text;
+        } else {
+          tree->locator->SetUnknown(&name, hole->reason);
+        }
+        tree->locator->SetPieces(&name, std::move(pieces));
+        // Located at the project reference, whose number is what is usually
+        // missing.
+        const Json::Value* project = spec.find("projectRef", "projectRef" + 10);
+        tree->locator->Set(&name, tree->locator->KeyLoc(project != nullptr ? *project : spec));
+        provider = &spec;
+        fallback = ConfigConnectorId(doc);
+      }
+      Status s = LoadOne(*provider, *tree->locator, in, fallback, std::move(tree->duplicates), out);
       if (!s.ok()) return s;
     }
     return Status();
@@ -749,6 +1058,7 @@ class GcpProvider : public Format {
     input.notes = std::move(notes);
     auto trust = LowerProvider(std::move(input));
     if (!trust.ok()) return trust.status();
+    AddUnresolvedNotes(&*trust);  // so lint reports what it could not verify (TC024)
     out->trusts.push_back(std::move(*trust));
     return Status();
   }

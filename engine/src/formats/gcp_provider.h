@@ -1,6 +1,12 @@
 // Internal: lowering a Google Cloud workload identity pool provider (the REST
 // resource, as `gcloud iam workload-identity-pools providers describe`
 // prints it) into a Trust. Every rule cites docs/semantics-gcp.md.
+//
+// Terraform sources and plans, and Config Connector resources, map their
+// fields onto that shape. Values their locator reports unknown are unknown
+// parts of the decision (never an accept); a `name` known only in pieces
+// (Terraform knows the project ID, not the number) gives a default audience
+// that refuses every token it cannot be, and is unknown for the others.
 
 #ifndef TRUSTCHECK_SRC_FORMATS_GCP_PROVIDER_H_
 #define TRUSTCHECK_SRC_FORMATS_GCP_PROVIDER_H_
@@ -17,7 +23,10 @@
 namespace trustcheck::gcp {
 
 struct ProviderInput {
-  const Json::Value* provider = nullptr;  // the resource object, camelCase keys
+  // The resource object, camelCase keys: name, displayName, state, disabled,
+  // attributeMapping, attributeCondition, oidc {issuerUri, allowedAudiences}
+  // (or aws / saml / x509).
+  const Json::Value* provider = nullptr;
   const TreeLocator* locator = nullptr;
   // The file the resource was read from, when it is JSON or YAML text: CEL
   // errors are then traced to the exact column inside escaped or folded
