@@ -225,6 +225,198 @@ TEST(Terraform, VaultRoleLinkedToItsBackend) {
             "`https://gitlab.example.com`; token `iss` has `https://gitlab.evil.test`");
 }
 
+TEST(Terraform, GcpWorkloadIdentityProviders) {
+  LoadResult r = LoadAll({kCorpus + "gcp"});
+  auto token = [](const std::string& aud, const std::string& owner = "octo-org",
+                  const std::string& ref = "refs/heads/main") {
+    std::string t = GitHubToken("repo:" + owner + "/octo-repo:ref:" + ref, aud);
+    t.replace(t.find("\"repository_owner\": \"octo-org\""), 30,
+              "\"repository_owner\": \"" + owner + "\", \"ref\": \"" + ref + "\"");
+    return t;
+  };
+  const std::string org_aud = "https://github.com/octo-org";
+  const std::string numbered_aud =
+      "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/github/providers/numbered";
+  const std::string default_aud =
+      "//iam.googleapis.com/projects/42/locations/global/workloadIdentityPools/github/providers/default-audience";
+  const std::vector<Case> cases = {
+      // allowed_audiences and a condition on a mapped attribute (`var.github_org` has a default).
+      {"github-actions", token(org_aud), "accept"},
+      {"github-actions", token(org_aud, "evil-org"),
+       "reject (implicit deny): providers.tf:10:53: statement `github-actions`: condition `==` on `repository_owner` "
+       "expects `\"octo-org\"`; token `repository_owner` has `\"evil-org\"`"},
+      {"github-actions", token("sts.amazonaws.com"),
+       "reject (implicit deny): providers.tf:13:25: statement `github-actions`: audience (allowedAudiences) expects "
+       "`https://github.com/octo-org`; token `aud` has `sts.amazonaws.com`"},
+      // No allowed_audiences: the resource name is the audience, and its
+      // project number is known only after apply. A token naming another
+      // provider is still refused.
+      {"default-audience", token(default_aud),
+       "reject (unknown): providers.tf:20:40: statement `default-audience`: cannot be decided: the project number of "
+       "`google_iam_workload_identity_pool_provider.default_audience` is known only after apply"},
+      {"default-audience", token(numbered_aud),
+       "reject (implicit deny): providers.tf:20:40: statement `default-audience`: audience (default audience) expects "
+       "`//iam.googleapis.com/projects/${project_number}/locations/global/workloadIdentityPools/github/providers/"
+       "default-audience` or `https://iam.googleapis.com/projects/${project_number}/locations/global/"
+       "workloadIdentityPools/github/providers/default-audience`; token `aud` has `" +
+           numbered_aud + "`"},
+      // A project number in `project`: the default audience is known; the
+      // heredoc condition is located in the heredoc.
+      {"numbered", token(numbered_aud), "accept"},
+      {"numbered", token(numbered_aud, "octo-org", "refs/heads/dev"),
+       "reject (implicit deny): providers.tf:41:59: statement `numbered`: condition `==` on `ref` expects "
+       "`\"refs/heads/main\"`; token `ref` has `\"refs/heads/dev\"`"},
+      // A condition that reads a variable without a default.
+      {"per-ref", token(org_aud),
+       "reject (unknown): providers.tf:53:40: statement `per-ref`: cannot be decided: `var.allowed_ref` has no "
+       "default"},
+      // The pool it belongs to is disabled.
+      {"retired", token(org_aud),
+       "reject (implicit deny): pools.tf:8:31: statement `retired`: pool `google_iam_workload_identity_pool.retired` "
+       "is disabled"},
+  };
+  for (const Case& c : cases) {
+    if (const Trust* t = Find(r, c.trust)) {
+      EXPECT_EQ(Verdict(*t, c.token), c.expected) << c.trust << " " << c.token;
+    }
+  }
+  const Trust* t = Find(r, "github-actions");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->platform, Platform::kGcp);
+  EXPECT_EQ(t->format, "terraform");
+  EXPECT_EQ(fmt::format("{}:{}", fs::path(t->loc.path()).filename().string(), t->loc.line), "providers.tf:2");
+  EXPECT_EQ(*t->Attribute("address"), "google_iam_workload_identity_pool_provider.github");
+  EXPECT_EQ(*t->Attribute("pool"), "github");
+  EXPECT_EQ(*t->Attribute("resource_name"),
+            "projects/${project_number}/locations/global/workloadIdentityPools/github/providers/github-actions");
+  EXPECT_EQ(*t->Attribute("attribute_condition"), "attribute.repository_owner == 'octo-org'");
+}
+
+TEST(Terraform, GcpProviderUnknownsNeverAccept) {
+  const std::string aud = "https://github.com/octo-org";
+  const std::string token = GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main", aud);
+  const std::string head = R"(resource "google_iam_workload_identity_pool_provider" "p" {
+  workload_identity_pool_id          = "pool"
+  workload_identity_pool_provider_id = "p"
+)";
+  const std::vector<Case> cases = {
+      {head + R"(  attribute_mapping = { "google.subject" = "assertion.sub" }
+  oidc {
+    issuer_uri        = var.issuer
+    allowed_audiences = ["https://github.com/octo-org"]
+  }
+}
+)",
+       token,
+       "reject (unknown): main.tf:6:25: statement `p`: cannot be decided: `var.issuer` is not declared"},
+      // A partly known issuer still refuses other issuers' tokens.
+      {head + R"(  attribute_mapping = { "google.subject" = "assertion.sub" }
+  oidc {
+    issuer_uri        = "https://gitlab.${var.domain}"
+    allowed_audiences = ["https://github.com/octo-org"]
+  }
+}
+)",
+       token,
+       "reject (implicit deny): main.tf:6:25: statement `p`: issuer (issuerUri) expects `https://gitlab.${var.domain}`; "
+       "token `iss` has `https://token.actions.githubusercontent.com`"},
+      // A partly known audience still refuses tokens outside it.
+      {head + R"(  attribute_mapping = { "google.subject" = "assertion.sub" }
+  oidc {
+    issuer_uri        = "https://token.actions.githubusercontent.com"
+    allowed_audiences = ["https://github.com/${var.org}"]
+  }
+}
+)",
+       GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main", "sts.amazonaws.com"),
+       "reject (implicit deny): main.tf:7:25: statement `p`: audience (allowedAudiences) expects "
+       "`https://github.com/${var.org}`; token `aud` has `sts.amazonaws.com`"},
+      {head + R"(  attribute_mapping = { "google.subject" = "assertion.sub" }
+  oidc {
+    issuer_uri        = "https://token.actions.githubusercontent.com"
+    allowed_audiences = ["https://github.com/${var.org}"]
+  }
+}
+)",
+       token, "reject (unknown): main.tf:7:25: statement `p`: cannot be decided: `var.org` is not declared"},
+      // An unknown mapping: a condition on the attribute cannot be decided.
+      {head + R"(  attribute_mapping = {
+    "google.subject"             = "assertion.sub"
+    "attribute.repository_owner" = local.owner_claim
+  }
+  attribute_condition = "attribute.repository_owner == 'octo-org'"
+  oidc {
+    issuer_uri        = "https://token.actions.githubusercontent.com"
+    allowed_audiences = ["https://github.com/octo-org"]
+  }
+}
+)",
+       token,
+       "reject (unknown): main.tf:6:36: statement `p`: cannot be decided: `local.owner_claim` is not defined"},
+      {head + R"(  attribute_mapping = var.mapping
+  oidc {
+    issuer_uri        = "https://token.actions.githubusercontent.com"
+    allowed_audiences = ["https://github.com/octo-org"]
+  }
+}
+)",
+       token, "reject (unknown): main.tf:4:23: statement `p`: cannot be decided: `var.mapping` is not declared"},
+      {head + R"(  attribute_mapping = { "google.subject" = "assertion.sub" }
+  disabled          = var.disabled
+  oidc {
+    issuer_uri        = "https://token.actions.githubusercontent.com"
+    allowed_audiences = ["https://github.com/octo-org"]
+  }
+}
+)",
+       token, "reject (unknown): main.tf:5:23: statement `p`: cannot be decided: `var.disabled` is not declared"},
+  };
+  for (const Case& c : cases) {
+    Result<LoadedFile> f = LoadTf(c.trust);
+    ASSERT_TRUE(f.ok()) << f.status().ToString() << "\n" << c.trust;
+    ASSERT_EQ(f->trusts.size(), 1u) << c.trust;
+    EXPECT_EQ(Verdict(f->trusts[0], c.token), c.expected) << c.trust;
+    EXPECT_EQ(DumpAll(*f).find("@@unknown"), std::string::npos) << DumpAll(*f);
+    bool unresolved = false;
+    for (const LoweringNote& n : f->trusts[0].notes) {
+      EXPECT_EQ(n.message.find("@@unknown"), std::string::npos) << n.message;
+      EXPECT_NE(n.kind, LoweringNote::Kind::kMalformed) << n.message;
+      unresolved |= n.kind == LoweringNote::Kind::kUnresolved;
+    }
+    EXPECT_TRUE(unresolved) << "lint must be told what it could not verify: " << c.trust;
+  }
+}
+
+TEST(Terraform, GcpProviderOfOtherCredentialsAndErrors) {
+  Result<LoadedFile> aws = LoadTf(R"(resource "google_iam_workload_identity_pool_provider" "p" {
+  workload_identity_pool_id          = "pool"
+  workload_identity_pool_provider_id = "aws"
+  aws {
+    account_id = "999999999999"
+  }
+}
+)");
+  ASSERT_TRUE(aws.ok()) << aws.status().ToString();
+  ASSERT_EQ(aws->trusts.size(), 1u);
+  EXPECT_EQ(Verdict(aws->trusts[0], GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main")),
+            "reject (implicit deny): main.tf:4:3: statement `aws`: provider `aws` accepts AWS credentials, not OIDC "
+            "tokens");
+  // What Google refuses is an error in eval, located in the `.tf` file.
+  Result<LoadedFile> bad = LoadTf(R"(resource "google_iam_workload_identity_pool_provider" "p" {
+  workload_identity_pool_id          = "pool"
+  workload_identity_pool_provider_id = "p"
+  attribute_mapping                  = { "google.subject" = "assertion.sub" }
+  attribute_condition                = "assertion.ref == 'main' &&"
+  oidc {
+    issuer_uri = "https://token.actions.githubusercontent.com"
+  }
+}
+)");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().ToString(),
+            "/nonexistent-module/main.tf:5:67: error: expected an expression, found end of expression");
+}
+
 // ---------------------------------------------------------------------------
 // Unknowns
 

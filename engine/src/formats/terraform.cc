@@ -12,11 +12,13 @@
 //   azapi_resource (federatedIdentityCredentials)  -> Entra trust
 //   vault_jwt_auth_backend_role           -> Vault trust
 //   vault_jwt_auth_backend                -> "vault-jwt-config" fact
+//   google_iam_workload_identity_pool_provider -> GCP trust (its pool's
+//                                         `disabled` too, when referenced)
 //
 // `data "aws_iam_policy_document"` blocks are documents that roles use via
 // `.json`. Expressions are evaluated by engine/src/hcl (see
 // docs/terraform.md); each platform's own lowering (aws_policy.h,
-// entra_credential.h, vault_role.h) does the rest, on a
+// entra_credential.h, vault_role.h, gcp_provider.h) does the rest, on a
 // JSON-shaped tree whose every value is located at its line in the `.tf`
 // file.
 //
@@ -44,6 +46,7 @@
 #include "formats/aws_policy.h"
 #include "formats/entra_credential.h"
 #include "formats/format.h"
+#include "formats/gcp_provider.h"
 #include "formats/tree_locator.h"
 #include "formats/unresolved_notes.h"
 #include "formats/vault_role.h"
@@ -971,6 +974,7 @@ class TerraformLoader {
         {"azapi_resource", &TerraformLoader::AzapiCredential},
         {"vault_jwt_auth_backend_role", &TerraformLoader::VaultRole},
         {"vault_jwt_auth_backend", &TerraformLoader::VaultBackend},
+        {"google_iam_workload_identity_pool_provider", &TerraformLoader::GcpProvider},
     };
     auto handler = kHandlers.find(block.labels[0]);
     if (handler == kHandlers.end()) return Status();
@@ -1300,6 +1304,167 @@ class TerraformLoader {
     LoadedFile::Fact fact = vault::ConfigFact(root, *emitter.locator(), mount);
     if (!fact.loc.known()) fact.loc = block.loc;
     out_->facts.push_back(std::move(fact));
+    return Status();
+  }
+
+  // -- GCP
+
+  // google_iam_workload_identity_pool_provider: the REST resource under its
+  // Terraform argument names, lowered by gcp_provider.h. Its `name` (so its
+  // default audience) holds the project number, known only after apply.
+  Status GcpProvider(const hcl::Block& block, const Instance& inst) {
+    const hcl::Bindings* b = &inst.bindings;
+    Value::Fields provider;
+    for (const auto& [attr, key] : std::vector<std::pair<const char*, const char*>>{
+             {"display_name", "displayName"},
+             {"disabled", "disabled"},
+             {"attribute_mapping", "attributeMapping"},
+             {"attribute_condition", "attributeCondition"}}) {
+      Status s = Copy(block.body, attr, key, b, &provider);
+      if (!s.ok()) return s;
+    }
+    if (auto it = provider.find("attributeCondition"); it != provider.end()) it->second = AtText(it->second);
+    if (auto it = provider.find("attributeMapping"); it != provider.end() && it->second.is_object()) {
+      Value::Fields mapping;
+      for (const auto& [key, v] : it->second.fields()) mapping[key] = AtText(v);
+      it->second = Value::Object(std::move(mapping), it->second.loc());
+    }
+    std::vector<BlockUse> oidc = Blocks(block.body, "oidc", b);
+    if (!oidc.empty()) {
+      if (oidc.front().unknown) {
+        provider["oidc"] = *oidc.front().unknown;
+      } else {
+        Value::Fields fields;
+        for (const auto& [attr, key] : std::vector<std::pair<const char*, const char*>>{
+                 {"issuer_uri", "issuerUri"}, {"allowed_audiences", "allowedAudiences"}}) {
+          Status s = Copy(*oidc.front().body, attr, key, oidc.front().bindings, &fields);
+          if (!s.ok()) return s;
+        }
+        provider["oidc"] = Value::Object(std::move(fields), oidc.front().loc);
+      }
+    } else {
+      for (const char* other : {"aws", "saml", "x509"}) {
+        if (const std::vector<const hcl::Block*> found = block.body.BlocksOfType(other); !found.empty()) {
+          provider[other] = Value::Object({}, found.front()->loc);
+        }
+      }
+    }
+    Result<std::optional<Value>> project = Attr(block.body, "project", b);
+    Result<std::optional<Value>> pool = Attr(block.body, "workload_identity_pool_id", b);
+    Result<std::optional<Value>> id = Attr(block.body, "workload_identity_pool_provider_id", b);
+    for (const auto* r : {&project, &pool, &id}) {
+      if (!r->ok()) return r->status();
+    }
+    // Unknowns about the name are located at `project` (whose number is
+    // missing) when it is written.
+    const hcl::Attribute* project_attr = block.body.Find("project");
+    provider["name"] =
+        GcpResourceName(inst.address, *project, *pool, *id, project_attr ? project_attr->expr->loc : block.loc);
+
+    Emitter emitter(block.loc);
+    Json::Value root;
+    emitter.Emit(Value::Object(std::move(provider), block.loc), &root);
+    gcp::ProviderInput input;
+    input.provider = &root;
+    input.locator = emitter.locator();
+    input.format = kFormatName;
+    input.fallback_name = *id && (*id)->is_string() ? (*id)->as_string() : inst.address;
+    Result<Trust> trust = gcp::LowerProvider(std::move(input));
+    if (!trust.ok()) return trust.status();
+    trust->attributes.emplace_back("location", "global");
+    if (*project && (*project)->is_string()) trust->attributes.emplace_back("project", (*project)->as_string());
+    if (*pool && (*pool)->is_string()) trust->attributes.emplace_back("pool", (*pool)->as_string());
+    std::vector<Hole> guards;
+    if (Status s = PoolState(block, b, &*trust, &guards); !s.ok()) return s;
+    Finish(std::move(*trust), block, inst, emitter, std::move(guards));
+    return Status();
+  }
+
+  // CEL error positions count from the value's location: start it at the
+  // text, not at the quote or the heredoc marker.
+  static Value AtText(const Value& v) {
+    if (v.is_string() && !v.pieces().empty() && v.pieces().front().known && v.pieces().front().loc.known()) {
+      return v.WithLoc(v.pieces().front().loc);
+    }
+    return v;
+  }
+
+  // projects/NUMBER/locations/global/workloadIdentityPools/POOL/providers/ID
+  // (Terraform's pools are global). `project` is the project ID unless it is
+  // all digits; the number is unknown otherwise.
+  static Value GcpResourceName(const std::string& address, const std::optional<Value>& project,
+                               const std::optional<Value>& pool, const std::optional<Value>& id,
+                               const SourceLoc& loc) {
+    std::vector<Value::Piece> pieces;
+    auto text = [&](std::string t) {
+      if (!pieces.empty() && pieces.back().known) {
+        pieces.back().text += t;
+      } else {
+        pieces.push_back({true, std::move(t), loc});
+      }
+    };
+    auto part = [&](const std::optional<Value>& v, const char* attr) {
+      if (v && v->is_string()) return text(v->as_string());
+      if (v && v->is_unknown() && !v->pieces().empty()) {
+        for (const Value::Piece& p : v->pieces()) {
+          if (p.known) {
+            text(p.text);
+          } else {
+            pieces.push_back(p);
+          }
+        }
+        return;
+      }
+      std::string reason = v ? v->FirstUnknownReason() : fmt::format("`{}` has no `{}`", address, attr);
+      if (reason.empty()) reason = fmt::format("the `{}` of `{}` is not a string", attr, address);
+      pieces.push_back({false, std::move(reason), v ? v->loc() : loc, fmt::format("${{{}}}", attr)});
+    };
+    text("projects/");
+    const std::string* digits = project && project->is_string() ? &project->as_string() : nullptr;
+    if (digits && !digits->empty() &&
+        std::all_of(digits->begin(), digits->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      text(*digits);
+    } else {
+      pieces.push_back({false, fmt::format("the project number of `{}` is known only after apply", address), loc,
+                        "${project_number}"});
+    }
+    text("/locations/global/workloadIdentityPools/");
+    part(pool, "workload_identity_pool_id");
+    text("/providers/");
+    part(id, "workload_identity_pool_provider_id");
+    for (const Value::Piece& p : pieces) {
+      if (!p.known) return Value::Unknown(p.text, loc).WithPieces(std::move(pieces));
+    }
+    return Value::String(pieces.front().text, loc);
+  }
+
+  // A disabled pool exchanges no token ("You cannot use a disabled pool to
+  // exchange tokens"): when the provider names a pool of this module by
+  // reference, the pool's `disabled` is part of the trust.
+  Status PoolState(const hcl::Block& block, const hcl::Bindings* b, Trust* trust, std::vector<Hole>* guards) {
+    const hcl::Attribute* ref = block.body.Find("workload_identity_pool_id");
+    if (!ref || ref->expr->kind != hcl::Expr::Kind::kScopeTraversal ||
+        ref->expr->name != "google_iam_workload_identity_pool" || ref->expr->steps.size() != 2 ||
+        ref->expr->steps[0].kind != hcl::Step::Kind::kAttr) {
+      return Status();
+    }
+    auto it = resources_.find("google_iam_workload_identity_pool." + ref->expr->steps[0].name);
+    if (it == resources_.end()) return Status();
+    const hcl::Block& pool = *it->second;
+    Result<std::optional<Value>> disabled = Attr(pool.body, "disabled", nullptr);
+    if (!disabled.ok()) return disabled.status();
+    if (!*disabled) return Status();
+    const Value& v = **disabled;
+    if (v.is_unknown()) {
+      guards->push_back({fmt::format("whether pool `{}` is disabled is unknown: {}", Address(pool), v.unknown_reason()),
+                         v.loc()});
+    } else if (v.is_bool() && v.as_bool()) {
+      for (trustcheck::Statement& s : trust->statements) {
+        s.when = Node::And({std::move(s.when), Node::Const(false, fmt::format("pool `{}` is disabled", Address(pool)),
+                                                            v.loc())},
+                           s.loc);
+      }
+    }
     return Status();
   }
 
