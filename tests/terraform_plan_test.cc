@@ -307,3 +307,90 @@ TEST(TerraformPlan, VaultValuesKnownOnlyAfterApply) {
 
 }  // namespace
 }  // namespace trustcheck
+
+namespace trustcheck {
+namespace {
+
+// GCP workload identity pool providers: the REST fields under their
+// Terraform names, the resource name (hence the default audience) known only
+// after apply in a plan, and known in a state.
+TEST(TerraformPlan, GcpWorkloadIdentityProviders) {
+  auto r = LoadPaths({kCorpus + "gcp.plan.json"}, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->errors.empty()) << r->errors[0].ToString();
+  ASSERT_EQ(r->files.size(), 1u);
+  const LoadedFile& f = r->files[0];
+  std::vector<std::string> trusts;
+  for (const Trust& t : f.trusts)
+    trusts.push_back(fmt::format("{} {} {} {}", Where(t.loc), PlatformName(t.platform), t.name, t.format));
+  EXPECT_EQ(trusts, (std::vector<std::string>{"23:11 gcp github-actions terraform-plan",
+                                              "60:15 gcp gitlab-ci terraform-plan"}));
+  const std::string token = R"({"iss": "https://token.actions.githubusercontent.com",
+    "aud": "//iam.googleapis.com/projects/42/locations/global/workloadIdentityPools/github/providers/github-actions",
+    "sub": "repo:octo-org/octo-repo:ref:refs/heads/main", "repository": "octo-org/octo-repo",
+    "repository_owner": "octo-org", "nbf": 1632492967, "exp": 1632493867, "iat": 1632493567})";
+  struct Case {
+    size_t trust;
+    std::string token;
+    std::string outcome;
+    std::vector<std::string> reasons;
+  };
+  const std::vector<Case> cases = {
+      // The audience may be this provider's: undecided until apply.
+      {0, token, "unknown",
+       {"46:13: statement `github-actions`: cannot be decided: the project number of "
+        "`google_iam_workload_identity_pool_provider.github` is known only after apply"}},
+      // Another provider's audience cannot be.
+      {0, Replace(token, "providers/github-actions", "providers/other"), "implicit deny",
+       {"46:13: statement `github-actions`: audience (default audience) expects "
+        "`//iam.googleapis.com/projects/${project_number}/locations/global/workloadIdentityPools/github/providers/"
+        "github-actions` or `https://iam.googleapis.com/projects/${project_number}/locations/global/"
+        "workloadIdentityPools/github/providers/github-actions`; token `aud` has "
+        "`//iam.googleapis.com/projects/42/locations/global/workloadIdentityPools/github/providers/other`"}},
+      // The condition, located inside its JSON string.
+      {0, Replace(token, "\"repository_owner\": \"octo-org\"", "\"repository_owner\": \"evil\""), "implicit deny",
+       {"30:64: statement `github-actions`: condition `==` on `repository_owner` expects `\"octo-org\"`; token "
+        "`repository_owner` has `\"evil\"`"}},
+      // A condition known only after apply.
+      {1, Replace(Replace(token, "https://token.actions.githubusercontent.com", "https://gitlab.com"),
+                  "\"//iam.googleapis.com/projects/42/locations/global/workloadIdentityPools/github/providers/"
+                  "github-actions\"",
+                  "\"https://gitlab.com\""),
+       "unknown",
+       {"60:15: statement `gitlab-ci`: cannot be decided: `attribute_condition` of "
+        "`module.ci.google_iam_workload_identity_pool_provider.gitlab` is known only after apply"}},
+  };
+  for (const Case& c : cases) {
+    Decision d = Eval(f.trusts[c.trust], c.token);
+    EXPECT_FALSE(d.accepted);
+    EXPECT_EQ(d.outcome, c.outcome) << c.token;
+    EXPECT_EQ(Reasons(d), c.reasons) << c.token;
+  }
+  EXPECT_EQ(*f.trusts[0].Attribute("default_audience"), "(unknown)");
+  bool unresolved = false;
+  for (const LoweringNote& n : f.trusts[1].notes) unresolved |= n.kind == LoweringNote::Kind::kUnresolved;
+  EXPECT_TRUE(unresolved);
+
+  // In a state the name is known, and so is the default audience.
+  std::string state = R"({"format_version": "1.0", "terraform_version": "1.7.5", "values": {"root_module": {
+    "resources": [{"address": "google_iam_workload_identity_pool_provider.p", "mode": "managed",
+      "type": "google_iam_workload_identity_pool_provider", "name": "p",
+      "values": {"name": "projects/42/locations/global/workloadIdentityPools/github/providers/github-actions",
+        "project": "octo-project", "workload_identity_pool_id": "github",
+        "workload_identity_pool_provider_id": "github-actions", "state": "ACTIVE", "disabled": false,
+        "attribute_mapping": {"google.subject": "assertion.sub"},
+        "attribute_condition": "assertion.repository_owner == 'octo-org'",
+        "oidc": [{"allowed_audiences": [], "issuer_uri": "https://token.actions.githubusercontent.com"}]}}]}}})";
+  auto s = LoadText("state.json", state, {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->trusts.size(), 1u);
+  EXPECT_TRUE(Eval(s->trusts[0], token).accepted);
+  state = Replace(state, "\"disabled\": false", "\"disabled\": true");
+  s = LoadText("state.json", state, {});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(Reasons(Eval(s->trusts[0], token)),
+            std::vector<std::string>{"6:84: statement `github-actions`: provider `github-actions` is disabled"});
+}
+
+}  // namespace
+}  // namespace trustcheck

@@ -14,16 +14,19 @@
 //   azurerm_federated_identity_credential          -> Entra trust
 //   vault_jwt_auth_backend_role                    -> Vault trust
 //   vault_jwt_auth_backend                         -> "vault-jwt-config" fact
+//   google_iam_workload_identity_pool_provider     -> GCP trust
 //
 // The other platforms' resources are mapped onto the shape their own
-// lowering reads (Graph's credential, Vault's role fields), keeping each
-// value's place in the plan.
+// lowering reads (Graph's credential, Vault's role fields, Google's REST
+// provider), keeping each value's place in the plan.
 //
 // Locations: the plan is one JSON file; a policy string's values are located
 // inside that string (embedded_json.h).
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
@@ -34,6 +37,7 @@
 #include "formats/embedded_json.h"
 #include "formats/entra_credential.h"
 #include "formats/format.h"
+#include "formats/gcp_provider.h"
 #include "formats/unresolved_notes.h"
 #include "formats/vault_role.h"
 
@@ -95,10 +99,17 @@ class PlanLocator : public TreeLocator {
     auto it = unknowns_.find(&v);
     return it == unknowns_.end() ? nullptr : &it->second;
   }
+  // Marks an unknown string as partly known (call SetUnknown too).
+  void SetPieces(const Json::Value* value, std::vector<TextPiece> pieces) { pieces_[value] = std::move(pieces); }
+  const std::vector<TextPiece>* Pieces(const Json::Value& v) const override {
+    auto it = pieces_.find(&v);
+    return it == pieces_.end() ? nullptr : &it->second;
+  }
   SourceLoc FileLoc() const override { return text_.FileLoc(); }
 
  private:
   JsonTextLocator text_;
+  std::unordered_map<const Json::Value*, std::vector<TextPiece>> pieces_;
   std::unordered_map<const Json::Value*, SourceLoc> locs_;
   std::unordered_map<const Json::Value*, SourceLoc> key_locs_;
   std::unordered_map<const Json::Value*, std::string> unknowns_;
@@ -117,6 +128,7 @@ class PlanLoader {
   Status EntraCredential(const PlannedResource& r, const Json::Value& node);
   Status VaultRole(const PlannedResource& r, const Json::Value& node);
   Status VaultBackend(const PlannedResource& r, const Json::Value& node);
+  Status GcpProvider(const PlannedResource& r, const Json::Value& node);
   // A trust whose deciding values are known only after apply.
   void AddUnknownTrust(const PlannedResource& r, const Json::Value& node, Platform platform, const char* kind,
                        std::string name, const std::string& reason);
@@ -179,6 +191,7 @@ Status PlanLoader::Resource(const PlannedResource& r, const Json::Value& node) {
     return EntraCredential(r, node);
   if (r.type == "vault_jwt_auth_backend_role") return VaultRole(r, node);
   if (r.type == "vault_jwt_auth_backend") return VaultBackend(r, node);
+  if (r.type == "google_iam_workload_identity_pool_provider") return GcpProvider(r, node);
   return Status();
 }
 
@@ -387,6 +400,131 @@ Status PlanLoader::VaultBackend(const PlannedResource& r, const Json::Value& nod
   }
   out_->facts.push_back(vault::ConfigFact(config, locator, mount));
   return Status();
+}
+
+// The REST resource's shape, camelCase ({name, displayName, disabled,
+// attributeMapping, attributeCondition, oidc: {issuerUri, allowedAudiences}}),
+// as gcp_provider.h reads it. A plan knows `name` only after apply (a state
+// knows it): until then it is partly known, the project number missing.
+Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node) {
+  PlanLocator locator(in_.source());
+  const SourceLoc at = locator_.KeyLoc(node["address"]);
+  Json::Value provider(Json::objectValue);
+  locator.Set(&provider, at);
+  // Copies `values[attr]` (or marks it unknown) into `to[key]`; `mirror` is
+  // the part of after_unknown that describes `values`.
+  auto copy = [&](const Json::Value* values, const Json::Value* mirror, const char* attr, Json::Value& to,
+                  const char* key) {
+    const Json::Value* unknown = mirror && mirror->isObject() ? mirror->find(attr, attr + std::strlen(attr)) : nullptr;
+    if (unknown && unknown->isBool() && unknown->asBool()) {
+      locator.SetUnknown(&to[key], fmt::format("`{}` of `{}` is known only after apply", attr, r.address), at);
+      return;
+    }
+    if (!values || !values->isObject() || !values->isMember(attr) || (*values)[attr].isNull()) return;
+    const Json::Value& v = (*values)[attr];
+    Json::Value& slot = to[key];
+    slot = v;  // a copy keeps its offsets, so its location
+    // Map entries computed at apply.
+    if (v.isObject() && unknown && unknown->isObject()) {
+      for (const std::string& entry : unknown->getMemberNames()) {
+        const Json::Value& u = (*unknown)[entry];
+        if (!u.isBool() || !u.asBool()) continue;
+        locator.SetUnknown(&slot[entry],
+                           fmt::format("`{}[\"{}\"]` of `{}` is known only after apply", attr, entry, r.address),
+                           locator_.KeyLoc(v));
+      }
+    }
+  };
+  copy(r.values, r.after_unknown, "display_name", provider, "displayName");
+  copy(r.values, r.after_unknown, "disabled", provider, "disabled");
+  copy(r.values, r.after_unknown, "attribute_mapping", provider, "attributeMapping");
+  copy(r.values, r.after_unknown, "attribute_condition", provider, "attributeCondition");
+  copy(r.values, r.after_unknown, "state", provider, "state");
+  // Blocks are lists of one object in a plan.
+  const Json::Value* oidc = r.Get("oidc");
+  if (r.Unknown("oidc")) {
+    locator.SetUnknown(&provider["oidc"], r.UnknownReason("oidc"), at);
+  } else if (oidc && oidc->isArray() && !oidc->empty() && (*oidc)[0].isObject()) {
+    const Json::Value& block = (*oidc)[0];
+    const Json::Value* mirror = nullptr;
+    if (r.after_unknown && r.after_unknown->isObject() && (*r.after_unknown)["oidc"].isArray() &&
+        !(*r.after_unknown)["oidc"].empty()) {
+      mirror = &(*r.after_unknown)["oidc"][0];
+    }
+    Json::Value& out = provider["oidc"];
+    out = Json::Value(Json::objectValue);
+    locator.Set(&out, locator_.ValueLoc(block));
+    locator.SetKey(&out, locator_.KeyLoc(*oidc));
+    copy(&block, mirror, "issuer_uri", out, "issuerUri");
+    copy(&block, mirror, "allowed_audiences", out, "allowedAudiences");
+  } else {
+    for (const char* other : {"aws", "saml", "x509"}) {
+      const Json::Value* v = r.Get(other);
+      if (!v || !v->isArray() || v->empty()) continue;
+      provider[other] = Json::Value(Json::objectValue);
+      locator.Set(&provider[other], locator_.KeyLoc(*v));
+    }
+  }
+  // The identity.
+  auto text = [&](const char* attr) -> std::optional<std::string> {
+    const Json::Value* v = r.Get(attr);
+    if (!v || !v->isString() || r.Unknown(attr)) return std::nullopt;
+    return v->asString();
+  };
+  std::optional<std::string> project = text("project");
+  std::optional<std::string> pool = text("workload_identity_pool_id");
+  std::optional<std::string> id = text("workload_identity_pool_provider_id");
+  if (std::optional<std::string> name = text("name")) {
+    provider["name"] = *r.Get("name");
+  } else {
+    std::vector<TextPiece> pieces;
+    auto add = [&](std::string piece) {
+      if (!pieces.empty() && pieces.back().known) {
+        pieces.back().text += piece;
+      } else {
+        pieces.push_back({std::move(piece), true, {}, TextPiece::Same::kNothing});
+      }
+    };
+    auto hole = [&](std::string written, std::string reason) {
+      pieces.push_back({std::move(written), false, std::move(reason), TextPiece::Same::kNothing});
+    };
+    add("projects/");
+    if (project && !project->empty() &&
+        std::all_of(project->begin(), project->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      add(*project);
+    } else {
+      hole("${project_number}", fmt::format("the project number of `{}` is known only after apply", r.address));
+    }
+    add("/locations/global/workloadIdentityPools/");
+    if (pool) add(*pool);
+    else hole("${workload_identity_pool_id}", r.UnknownReason("workload_identity_pool_id"));
+    add("/providers/");
+    if (id) add(*id);
+    else hole("${workload_identity_pool_provider_id}", r.UnknownReason("workload_identity_pool_provider_id"));
+    Json::Value& slot = provider["name"];
+    std::string reason;
+    for (const TextPiece& p : pieces) {
+      if (!p.known) {
+        reason = p.reason;
+        break;
+      }
+    }
+    // Located at `project`, whose number is what is missing.
+    locator.SetUnknown(&slot, reason, r.Get("project") ? locator_.KeyLoc(*r.Get("project")) : at);
+    locator.SetPieces(&slot, std::move(pieces));
+  }
+  gcp::ProviderInput input;
+  input.provider = &provider;
+  input.locator = &locator;
+  input.source = &in_.source();
+  input.format = "terraform-plan";
+  input.fallback_name = id ? *id : r.address;
+  Result<Trust> trust = gcp::LowerProvider(std::move(input));
+  if (trust.ok()) {
+    if (project) trust->attributes.emplace_back("project", *project);
+    if (pool) trust->attributes.emplace_back("pool", *pool);
+  }
+  return Finish(std::move(trust), r, node);
 }
 
 Status PlanLoader::AwsRole(const PlannedResource& r, const Json::Value& node) {
