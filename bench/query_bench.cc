@@ -12,6 +12,9 @@
 // Counters: candidates and accepted per query; for `index` also the index's
 // own bytes per trust (TrustIndexStats::memory_bytes / N) and the growth of
 // the resident set while building it, per trust.
+//
+// BM_IndexBuild/<N>: TrustIndex::Build over the same N trusts (what `eval`
+// pays once before its one query), in trusts per second.
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -116,6 +119,22 @@ void RunQuery(benchmark::State& state, bool use_index, size_t n) {
   }
 }
 
+void RunBuild(benchmark::State& state, size_t n) {
+  Corpus& c = CorpusOf(n);
+  if (!c.error.empty()) {
+    state.SkipWithError(c.error.c_str());
+    return;
+  }
+  std::vector<const Trust*> pointers;
+  pointers.reserve(n);
+  for (const Trust& t : c.trusts) pointers.push_back(&t);
+  for (auto _ : state) {
+    TrustIndex index = TrustIndex::Build(pointers);
+    benchmark::DoNotOptimize(index.size());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+
 const bool kRegistered = [] {
   for (size_t n : {1000u, 10000u, 100000u, 1000000u}) {
     for (bool use_index : {true, false}) {
@@ -125,6 +144,9 @@ const bool kRegistered = [] {
                                    [use_index, n](benchmark::State& state) { RunQuery(state, use_index, n); })
           ->Unit(benchmark::kMicrosecond);
     }
+    benchmark::RegisterBenchmark(fmt::format("BM_IndexBuild/{}", n).c_str(),
+                                 [n](benchmark::State& state) { RunBuild(state, n); })
+        ->Unit(benchmark::kMillisecond);
   }
   return true;
 }();

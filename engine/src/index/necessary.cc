@@ -28,17 +28,17 @@ std::string FoldAscii(std::string_view text) {
 
 std::optional<uint16_t> SourceTable::Intern(const ValueRef& ref) {
   bool pointer = ref.source == ValueRef::Source::kPointer;
-  std::string name(1, pointer ? 'p' : 'c');
+  lookup_.assign(1, pointer ? 'p' : 'c');
   for (const std::string& n : ref.names) {
-    name += n;
-    name.push_back('\0');
+    lookup_ += n;
+    lookup_.push_back('\0');
   }
-  auto it = ids_.find(name);
+  auto it = ids_.find(lookup_);
   if (it != ids_.end()) return it->second;
   if (sources_.size() > UINT16_MAX) return std::nullopt;
   auto id = static_cast<uint16_t>(sources_.size());
   sources_.push_back({pointer, ref.names});
-  ids_.emplace(std::move(name), id);
+  ids_.emplace(lookup_, id);
   return id;
 }
 
@@ -57,9 +57,26 @@ double Weight(KeyKind kind) {
   return 64;
 }
 
-uint64_t KeyHash(const Key& key) { return std::hash<std::string>{}(KeyBytes(key.kind, key.source, key.value)); }
-
 }  // namespace
+
+// Only steers the choice among an And's children: a collision makes a key
+// look more common than it is, never makes the index unsound.
+uint64_t NeedAnalysis::KeyHash(const KeyRef& k) const {
+  uint64_t h = std::hash<std::string_view>{}(Value(k));
+  return (h ^ (static_cast<uint64_t>(k.kind) << 16 | k.source)) * 0x9E3779B97F4A7C15ull;
+}
+
+NeedAnalysis::KeyRef NeedAnalysis::AddKey(KeyKind kind, uint16_t source, std::string_view value, bool fold,
+                                          bool reverse) {
+  const size_t offset = bytes_.size();
+  bytes_.append(value);
+  auto first = bytes_.begin() + static_cast<std::ptrdiff_t>(offset);
+  if (fold)
+    for (auto c = first; c != bytes_.end(); ++c)
+      if (*c >= 'A' && *c <= 'Z') *c = static_cast<char>(*c - 'A' + 'a');
+  if (reverse) std::reverse(first, bytes_.end());
+  return {kind, source, static_cast<uint32_t>(offset), static_cast<uint32_t>(value.size())};
+}
 
 // The evaluator (evaluate.cc, EvalTest) makes a string or typed Test true
 // only through MatchOne on an extracted value, unless the value is missing
@@ -67,72 +84,80 @@ uint64_t KeyHash(const Key& key) { return std::hash<std::string>{}(KeyBytes(key.
 // those, and without negation, a true Test means some value of the claim
 // matched some valid operand; each operand's key describes the values it can
 // match.
-std::optional<std::vector<Key>> NeedAnalysis::TestKeys(const Test& test) {
+bool NeedAnalysis::TestKeys(const Test& test) {
   const bool typed = test.kind == MatchKind::kTyped;
-  if (test.kind != MatchKind::kString && !typed) return std::nullopt;
-  if (test.negated || test.missing_result == Tri::kTrue || test.quantifier == Quantifier::kAllValues)
-    return std::nullopt;
+  if (test.kind != MatchKind::kString && !typed) return false;
+  if (test.negated || test.missing_result == Tri::kTrue || test.quantifier == Quantifier::kAllValues) return false;
   const ValueRef& ref = test.ref;
   switch (ref.source) {
     case ValueRef::Source::kClaim: break;
     case ValueRef::Source::kPointer:
-      if (ref.fold_last_token) return std::nullopt;
+      if (ref.fold_last_token) return false;
       break;
     case ValueRef::Source::kAction:
-    case ValueRef::Source::kMemberNames: return std::nullopt;
+    case ValueRef::Source::kMemberNames: return false;
   }
   // A key the platform never exposes always reads as missing, and a missing
   // value gives missing_result, which is not true here.
-  if (!ref.visible || ref.names.empty()) return std::vector<Key>{};
+  if (!ref.visible || ref.names.empty()) return true;
   std::optional<uint16_t> source = sources_.Intern(ref);
-  if (!source) return std::nullopt;
-  std::vector<Key> keys;
+  if (!source) return false;
+  const size_t first = refs_.size();
+  auto give_up = [&] {
+    refs_.resize(first);
+    return false;
+  };
   for (const Operand& op : test.operands) {
-    if (!op.valid) continue;                         // never matches
-    if (!op.segments.empty()) return std::nullopt;   // policy variables: known only per token
+    if (!op.valid) continue;                    // never matches
+    if (!op.segments.empty()) return give_up();  // policy variables: known only per token
     if (typed) {
-      if (!op.typed) continue;                       // never matches
-      if (!op.typed->isString()) return std::nullopt;
-      keys.push_back({KeyKind::kExact, *source, op.typed->asString()});
+      if (!op.typed) continue;                  // never matches
+      if (!op.typed->isString()) return give_up();
+      const char* begin = nullptr;
+      const char* end = nullptr;
+      op.typed->getString(&begin, &end);
+      refs_.push_back(AddKey(KeyKind::kExact, *source, std::string_view(begin, end - begin), false, false));
       continue;
     }
     const Pattern& p = op.pattern;
     const bool fold = p.options().fold_case;
-    auto folded = [&](std::string_view s) { return fold ? FoldAscii(s) : std::string(s); };
     if (!p.has_wildcards()) {
-      keys.push_back({fold ? KeyKind::kExactFolded : KeyKind::kExact, *source, folded(p.literal_prefix())});
+      refs_.push_back(AddKey(fold ? KeyKind::kExactFolded : KeyKind::kExact, *source, p.literal_prefix(), fold, false));
     } else if (!p.literal_prefix().empty()) {
-      keys.push_back({fold ? KeyKind::kPrefixFolded : KeyKind::kPrefix, *source, folded(p.literal_prefix())});
+      refs_.push_back(
+          AddKey(fold ? KeyKind::kPrefixFolded : KeyKind::kPrefix, *source, p.literal_prefix(), fold, false));
     } else if (!p.literal_suffix().empty()) {
-      std::string reversed = folded(p.literal_suffix());
-      std::reverse(reversed.begin(), reversed.end());
-      keys.push_back({fold ? KeyKind::kSuffixFolded : KeyKind::kSuffix, *source, std::move(reversed)});
+      refs_.push_back(AddKey(fold ? KeyKind::kSuffixFolded : KeyKind::kSuffix, *source, p.literal_suffix(), fold, true));
     } else {
-      keys.push_back({KeyKind::kPresent, *source, {}});
+      refs_.push_back({KeyKind::kPresent, *source, 0, 0});
     }
   }
-  return keys;
+  return true;
 }
 
 void NeedAnalysis::CountNode(const Node& node) {
   if (node.kind == Node::Kind::kTest) {
-    if (auto keys = TestKeys(*node.test))
-      for (const Key& k : *keys) ++counts_[KeyHash(k)];
+    const size_t first = refs_.size();
+    if (TestKeys(*node.test))
+      for (size_t i = first; i < refs_.size(); ++i) ++counts_[KeyHash(refs_[i])];
+    refs_.resize(first);
     return;
   }
   for (const Node& child : node.children) CountNode(child);
 }
 
 void NeedAnalysis::Count(const Trust& trust) {
+  refs_.clear();
+  bytes_.clear();
   for (const Statement& s : trust.statements)
     if (s.effect == Effect::kAllow) CountNode(s.when);
 }
 
-double NeedAnalysis::Cost(const Need& need) const {
+double NeedAnalysis::Cost(size_t first, size_t last) const {
   double cost = 0;
-  for (const Key& k : need.keys) {
-    auto it = counts_.find(KeyHash(k));
-    cost += Weight(k.kind) * (it == counts_.end() ? 1 : it->second);
+  for (size_t i = first; i < last; ++i) {
+    auto it = counts_.find(KeyHash(refs_[i]));
+    cost += Weight(refs_[i].kind) * (it == counts_.end() ? 1 : it->second);
   }
   return cost;
 }
@@ -140,56 +165,68 @@ double NeedAnalysis::Cost(const Need& need) const {
 // Kleene logic (evaluate.cc): an And is true only when every child is true,
 // an Or only when some child is, a Const true always, a Const false and an
 // Unknown never. Not and Expr nodes can be true in ways not analysed here.
-Need NeedAnalysis::NodeNeed(const Node& node) {
+bool NeedAnalysis::NodeNeed(const Node& node) {
+  const size_t start = refs_.size();
   switch (node.kind) {
     case Node::Kind::kAnd: {
-      Need best = Need::Any();
+      // Needs any one child's condition: keep the cheapest, move it to `start`.
+      bool found = false;
+      size_t best_first = 0, best_last = 0;
       double best_cost = 0;
       for (const Node& child : node.children) {
-        Need n = NodeNeed(child);
-        if (n.never()) return n;
-        if (n.any) continue;
-        double cost = Cost(n);
-        if (best.any || cost < best_cost) {
-          best = std::move(n);
+        const size_t first = refs_.size();
+        if (!NodeNeed(child)) continue;
+        const size_t last = refs_.size();
+        if (first == last) {  // this child is never true, so neither is the And
+          refs_.resize(start);
+          return true;
+        }
+        double cost = Cost(first, last);
+        if (!found || cost < best_cost) {
+          found = true;
+          best_first = first;
+          best_last = last;
           best_cost = cost;
         }
       }
-      return best;
-    }
-    case Node::Kind::kOr: {
-      Need all = Need::Never();
-      for (const Node& child : node.children) {
-        Need n = NodeNeed(child);
-        if (n.any) return n;
-        for (Key& k : n.keys) all.keys.push_back(std::move(k));
+      if (!found) {
+        refs_.resize(start);
+        return false;
       }
-      return all;
+      std::copy(refs_.begin() + static_cast<std::ptrdiff_t>(best_first),
+                refs_.begin() + static_cast<std::ptrdiff_t>(best_last),
+                refs_.begin() + static_cast<std::ptrdiff_t>(start));
+      refs_.resize(start + (best_last - best_first));
+      return true;
     }
-    case Node::Kind::kTest: {
-      auto keys = TestKeys(*node.test);
-      if (!keys) return Need::Any();
-      return Need{false, std::move(*keys)};
-    }
-    case Node::Kind::kConst: return node.value ? Need::Any() : Need::Never();
-    case Node::Kind::kUnknown: return Need::Never();
+    case Node::Kind::kOr:
+      for (const Node& child : node.children) {
+        if (!NodeNeed(child)) {
+          refs_.resize(start);
+          return false;
+        }
+      }
+      return true;
+    case Node::Kind::kTest: return TestKeys(*node.test);
+    case Node::Kind::kConst: return !node.value;
+    case Node::Kind::kUnknown: return true;
     case Node::Kind::kNot:
-    case Node::Kind::kExpr: return Need::Any();
+    case Node::Kind::kExpr: return false;
   }
-  return Need::Any();
+  return false;
 }
 
 // Evaluate() accepts only when, in every pass, some Allow statement is true;
 // there is always at least one pass, so some Allow statement's Need holds.
 Need NeedAnalysis::TrustNeed(const Trust& trust) {
-  Need all = Need::Never();
-  for (const Statement& s : trust.statements) {
-    if (s.effect != Effect::kAllow) continue;
-    Need n = NodeNeed(s.when);
-    if (n.any) return n;
-    for (Key& k : n.keys) all.keys.push_back(std::move(k));
-  }
-  return all;
+  refs_.clear();
+  bytes_.clear();
+  for (const Statement& s : trust.statements)
+    if (s.effect == Effect::kAllow && !NodeNeed(s.when)) return Need::Any();
+  Need need;
+  need.keys.reserve(refs_.size());
+  for (const KeyRef& k : refs_) need.keys.push_back({k.kind, k.source, std::string(Value(k))});
+  return need;
 }
 
 // As evaluate.cc's Lookup and Extract read a value, without the visibility

@@ -62,6 +62,7 @@ class SourceTable {
  private:
   std::unordered_map<std::string, uint16_t> ids_;
   std::vector<Source> sources_;
+  std::string lookup_;  // reused for the lookup key: no allocation per call
 };
 
 struct Need {
@@ -74,6 +75,12 @@ struct Need {
 
 // Two passes over the trusts: Count() every candidate key (so the choice
 // among the children of an And can prefer rare keys), then TrustNeed().
+//
+// Both passes visit every Test of every Allow statement, a few million for a
+// million trusts, so the walk allocates nothing per Test: keys are collected
+// as (kind, source, offset, length) into scratch buffers reused from trust to
+// trust, an And keeps only its chosen child's keys, and only the keys a
+// trust is finally filed under become Key objects.
 class NeedAnalysis {
  public:
   void Count(const Trust& trust);
@@ -81,15 +88,31 @@ class NeedAnalysis {
   const SourceTable& sources() const { return sources_; }
 
  private:
-  // The keys of a Test that can only be true with a matching value; nullopt
-  // when the Test can be true without one.
-  std::optional<std::vector<Key>> TestKeys(const Test& test);
-  Need NodeNeed(const Node& node);
+  // A key under construction: its value is bytes_[offset, offset + length).
+  struct KeyRef {
+    KeyKind kind;
+    uint16_t source;
+    uint32_t offset;
+    uint32_t length;
+  };
+  std::string_view Value(const KeyRef& k) const { return std::string_view(bytes_).substr(k.offset, k.length); }
+  KeyRef AddKey(KeyKind kind, uint16_t source, std::string_view value, bool fold, bool reverse);
+
+  // Appends to refs_ the keys of a Test that can only be true with a
+  // matching value; false (and nothing appended) when the Test can be true
+  // without one.
+  bool TestKeys(const Test& test);
+  // Appends the keys of a node's necessary condition to refs_; false when
+  // there is none (`any`). True with nothing appended: never true.
+  bool NodeNeed(const Node& node);
   void CountNode(const Node& node);
-  double Cost(const Need& need) const;
+  double Cost(size_t first, size_t last) const;
+  uint64_t KeyHash(const KeyRef& k) const;
 
   SourceTable sources_;
   std::unordered_map<uint64_t, uint32_t> counts_;
+  std::vector<KeyRef> refs_;  // scratch, per trust
+  std::string bytes_;         // scratch, per trust: the refs' values
 };
 
 // The texts a claim source holds for a token, as the evaluator would read
