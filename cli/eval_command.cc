@@ -1,4 +1,4 @@
-// `trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] [--all] PATH...`
+// `trustcheck eval --token FILE|- [--at TIME] [--format text|json] [--type FORMAT] [--all] [--timings] PATH...`
 
 #include <fmt/format.h>
 #include <json/json.h>
@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,7 +27,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
-    "PATH...";
+    "[--timings] PATH...";
 
 // With more trusts than this, the text report asks the trust index
 // (trustcheck/index.h) which trusts can accept the token, evaluates only
@@ -45,6 +46,38 @@ T& KeepUntilExit(T value) {
   kept->push_back(owned);
   return *owned;
 }
+
+// `--timings`: the wall and CPU time of each stage of the run on stderr, to
+// see where an end-to-end run spends its time. CPU time is the process's, so
+// it adds up the threads of the parallel stages and, unlike wall time, hardly
+// depends on what else the machine is running.
+class StageTimer {
+ public:
+  explicit StageTimer(bool enabled) : enabled_(enabled), wall_(Wall()), cpu_(Cpu()) {}
+
+  // Prints the time since the previous lap, under `stage`.
+  void Lap(const char* stage) {
+    if (!enabled_) return;
+    double wall = Wall(), cpu = Cpu();
+    std::fputs(fmt::format("timing: {:<8} {:8.1f} ms wall {:8.1f} ms cpu\n", stage, wall - wall_, cpu - cpu_).c_str(),
+               stderr);
+    wall_ = wall;
+    cpu_ = cpu;
+  }
+
+ private:
+  static double Wall() {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  static double Cpu() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+  }
+
+  bool enabled_;
+  double wall_, cpu_;
+};
 
 bool ReadTokenText(const std::string& path, std::string* out) {
   if (path == "-") {
@@ -160,7 +193,8 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks"}, {"help", "all"}, &args)) return kExitError;
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks"}, {"help", "all", "timings"}, &args))
+    return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
     return kExitOk;
@@ -168,6 +202,7 @@ int EvalCommand(int argc, char** argv) {
   if (!args.Has("token")) return UsageError(std::string("`--token` is required\n") + kUsage);
   if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + kUsage);
   std::string format = args.Get("format", "text");
+  StageTimer timer(args.Has("timings"));
   if (!CheckChoice("format", format, {"text", "json"})) return kExitError;
 
   int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
@@ -195,10 +230,12 @@ int EvalCommand(int argc, char** argv) {
     token->signature_verified = signature.ok();
   }
 
+  timer.Lap("token");
   LoadOptions options;
   options.forced_format = args.Get("type");
   auto& loaded = KeepUntilExit(LoadPaths(args.positional, options));
   if (!loaded.ok()) return InputError(loaded.status());
+  timer.Lap("load");
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
 
   std::vector<Row> trusts;
@@ -215,11 +252,13 @@ int EvalCommand(int argc, char** argv) {
     std::vector<const Trust*> pointers;
     for (const Row& r : trusts) pointers.push_back(r.trust);
     TrustIndex index = TrustIndex::Build(std::move(pointers));
+    timer.Lap("index");
     for (uint32_t id : index.Candidates(token->claims))
       rows.push_back({trusts[id].file, trusts[id].trust, Evaluate(*trusts[id].trust, token->claims, eval_options)});
   } else {
     rows = EvaluateAll(trusts, token->claims, eval_options);
   }
+  timer.Lap("evaluate");
   size_t accepted = 0;
   for (Row& row : rows) {
     if (!signature.ok()) {
@@ -231,6 +270,7 @@ int EvalCommand(int argc, char** argv) {
   }
   if (format == "json") PrintJson(rows, *token, at, accepted);
   else PrintText(rows, trusts.size(), *token, token_path, at, accepted);
+  timer.Lap("report");
   if (!loaded->errors.empty()) return kExitError;
   return accepted > 0 ? kExitOk : kExitNegative;
 }

@@ -164,6 +164,26 @@ TEST(CliEval, ExitCodes) {
             "token expired at 1632493867 (`exp`), 1 s before the evaluation time (corpus/aws/github-actions-repo.json:1:1)");
 }
 
+// `--timings` adds one line per stage on stderr and leaves the report alone.
+TEST(CliEval, TimingsOnStderr) {
+  const std::string args = std::string("eval ") + kMainToken + " corpus/aws/github-actions-repo.json";
+  RunResult plain = RunTrustcheck(args);
+  RunResult timed = RunTrustcheck(args + " --timings");
+  EXPECT_EQ(timed.exit_code, plain.exit_code);
+  EXPECT_EQ(timed.out, plain.out);
+  std::istringstream lines(timed.err);
+  std::string line, stages;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string prefix, stage, wall, wall_unit, wall_word, cpu, cpu_unit, cpu_word;
+    words >> prefix >> stage >> wall >> wall_unit >> wall_word >> cpu >> cpu_unit >> cpu_word;
+    EXPECT_EQ(prefix + wall_unit + wall_word + cpu_unit + cpu_word, "timing:mswallmscpu") << line;
+    EXPECT_GE(std::stod(wall), 0) << line;
+    stages += stage + " ";
+  }
+  EXPECT_EQ(stages, "token load evaluate report ");
+}
+
 // AWS's EKS IRSA example: an `aud` list of one element is its value.
 TEST(CliEval, EksServiceAccount) {
   RunResult r = RunTrustcheck("eval --format json --token corpus/tokens/eks-service-account.json --at 1700000100 "
