@@ -388,6 +388,35 @@ TEST(GcpProvider, ErrorsAreAbsorbedOnlyWhereCelAbsorbsThem) {
   }
 }
 
+// A conjunct that applies an operator to an attribute the mapping does not
+// define is an error for every token: said once, at the read, as a constant
+// (so lint reports that nothing gets in). Under `||`, `?:` or `has` the error
+// may be absorbed, and the evaluator decides per token.
+TEST(GcpProvider, UnmappedAttributeInAConjunctRejectsEveryToken) {
+  struct Case {
+    std::string condition;
+    bool accepted;
+    std::string reason;
+  };
+  const std::string never = "the condition reads `attribute.nope`, which the attribute mapping does not define, so it "
+                            "fails for every token @provider.yaml:1:";
+  const Case cases[] = {
+      {"attribute.nope == 'x'", false, never + "31"},
+      {"assertion.repository_owner == 'octo-org' && attribute.nope.startsWith('x')", false, never + "75"},
+      {"\"'admins' in attribute.nope\"", false, never + "44"},
+      {"attribute.nope.exists(g, g == 'x')", false, never + "31"},
+      {"\"!(attribute.nope == 'x')\"", false,
+       "condition `attribute.nope == 'x'` fails: no such key `nope` @provider.yaml:1:34"},
+      {"attribute.nope == 'x' || assertion.repository_owner == 'octo-org'", true, ""},
+      {"\"has(attribute.nope) ? attribute.nope == 'x' : true\"", true, ""},
+  };
+  for (const Case& c : cases) {
+    Outcome o = DecideText(GitHubProvider("", c.condition), GitHubClaims());
+    EXPECT_EQ(o.accepted, c.accepted) << c.condition;
+    EXPECT_EQ(o.first_reason, c.reason) << c.condition;
+  }
+}
+
 // The lowered tree must give exactly what CEL gives: true, false, or (for an
 // error) unknown, for claims of every JSON type and for missing claims.
 TEST(GcpProvider, LoweringAgreesWithTheCelEvaluator) {

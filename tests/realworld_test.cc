@@ -179,7 +179,9 @@ const std::map<std::string, Expected> kExpected = {
     // GCP providers: the project number (so the default audience) is known
     // only after apply; a provider without attribute_condition on a shared
     // issuer lets every tenant in.
-    {"terraform/CorbetR__Detection-de-Fraudes-Terraform__iam-workload-identity-federation.tf", {0, 1, "TC024:low"}},
+    // Its condition reads `attribute.repository`, which is not mapped: nothing gets in.
+    {"terraform/CorbetR__Detection-de-Fraudes-Terraform__iam-workload-identity-federation.tf",
+     {1, 1, "TC020:medium TC024:low"}},
     {"terraform/Dromadon__hallebarde__iam_api.tf", {0, 1, "TC024:low"}},
     {"terraform/briananderson1222__demo-app__workload-identity.tf", {0, 1, "TC013:info TC024:low"}},
     {"terraform/briandenicola__kubernetes__porter-identities.tf", {0, 1, "TC024:low"}},

@@ -579,7 +579,73 @@ class ProviderLowering {
       return;
     }
     condition_root_ = *expr;
+    if (std::optional<std::string> key = UnmappedConjunct(*condition_root_)) {
+      parts->push_back(Node::Const(
+          false,
+          fmt::format("the condition reads `{}`, which the attribute mapping does not define, so it fails for every "
+                      "token",
+                      *key),
+          unmapped_loc_));
+    }
     parts->push_back(Lower(*condition_root_));
+  }
+
+  // The attribute (`attribute.x`, `google.x`) a path reads when the mapping
+  // is known and does not define it.
+  std::optional<std::string> UnmappedAttribute(const cel::Expr& e) const {
+    if (!mapping_ || mapping_unknown_) return std::nullopt;
+    std::optional<cel::Path> path = cel::AsPath(e);
+    if (!path || (path->root != "attribute" && path->root != "google") || path->steps.empty()) return std::nullopt;
+    const std::string* step = std::get_if<std::string>(&path->steps[0]);
+    if (step == nullptr) return std::nullopt;
+    std::string key = path->root + "." + *step;
+    if (unknown_keys_.count(key)) return std::nullopt;
+    for (const cel::AttributeMapping::Entry& entry : mapping_->entries) {
+      if (entry.key == key) return std::nullopt;
+    }
+    return key;
+  }
+
+  // Reading an attribute that is not mapped is an error ("You must have an
+  // attribute mapping for all attribute condition fields"), and CEL
+  // operators and functions are strict in their operands: a conjunct of the
+  // condition that applies one directly to such a read is never true, so no
+  // token passes. Only `&&`, `||`, `?:` and `has` can absorb the error;
+  // reads under them are left to the evaluator.
+  std::optional<std::string> UnmappedConjunct(const cel::Expr& e) {
+    if (e.kind() == cel::ExprKind::kAnd) {
+      for (size_t i = 0; i < e.num_children(); ++i) {
+        if (auto key = UnmappedConjunct(e.child(i))) return key;
+      }
+      return std::nullopt;
+    }
+    std::vector<const cel::Expr*> strict;
+    switch (e.kind()) {
+      case cel::ExprKind::kIdent:
+      case cel::ExprKind::kSelect:
+        strict.push_back(&e);
+        break;
+      case cel::ExprKind::kBinary:
+      case cel::ExprKind::kCall:
+      case cel::ExprKind::kUnary:
+      case cel::ExprKind::kIndex:
+        strict.push_back(&e);
+        for (size_t i = 0; i < e.num_children(); ++i) strict.push_back(&e.child(i));
+        break;
+      case cel::ExprKind::kConditional:
+      case cel::ExprKind::kComprehension:
+        strict.push_back(&e.child(0));
+        break;
+      default:
+        break;
+    }
+    for (const cel::Expr* operand : strict) {
+      if (auto key = UnmappedAttribute(*operand)) {
+        unmapped_loc_ = operand->loc();
+        return key;
+      }
+    }
+    return std::nullopt;
   }
 
   // CEL && || ! are Kleene And / Or / Not once an error is read as kUnknown;
@@ -854,6 +920,7 @@ class ProviderLowering {
   bool mapping_unknown_ = false;         // the whole mapping is unknown
   std::set<std::string> unknown_keys_;  // mapped attributes whose expression is unknown
   std::shared_ptr<const cel::Expr> condition_root_;
+  SourceLoc unmapped_loc_;  // where UnmappedConjunct found its read
 };
 
 bool LooksLikeYamlProvider(const YAML::Node& doc) {
