@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -370,6 +372,17 @@ TEST(TerraformPlan, GcpWorkloadIdentityProviders) {
   bool unresolved = false;
   for (const LoweringNote& n : f.trusts[1].notes) unresolved |= n.kind == LoweringNote::Kind::kUnresolved;
   EXPECT_TRUE(unresolved);
+
+  // A disabled pool of the plan rejects its providers' tokens.
+  std::ifstream in(kCorpus + "gcp.plan.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto disabled = LoadText("gcp.plan.json", Replace(text.str(), "\"disabled\": false", "\"disabled\": true"), {});
+  ASSERT_TRUE(disabled.ok()) << disabled.status().ToString();
+  ASSERT_EQ(disabled->trusts.size(), 2u);
+  EXPECT_EQ(Reasons(Eval(disabled->trusts[0], token)),
+            std::vector<std::string>{"16:13: statement `github-actions`: pool `google_iam_workload_identity_pool.github` "
+                                     "is disabled"});
 
   // In a state the name is known, and so is the default audience.
   std::string state = R"({"format_version": "1.0", "terraform_version": "1.7.5", "values": {"root_module": {

@@ -138,6 +138,16 @@ class PlanLoader {
   LoadedFile* out_;
   JsonTextLocator locator_;
   std::map<std::string, const Json::Value*> after_unknown_;
+
+  // The plan's workload identity pools by "PROJECT/POOL_ID": a disabled pool
+  // exchanges no token, whichever of its providers is asked.
+  struct GcpPool {
+    std::string address;
+    const Json::Value* disabled = nullptr;  // the planned value, when known
+    bool disabled_unknown = false;
+  };
+  void CollectPools(const Json::Value& module, int depth);
+  std::map<std::string, GcpPool> pools_;
 };
 
 Status PlanLoader::Load(const Json::Value& root) {
@@ -150,7 +160,33 @@ Status PlanLoader::Load(const Json::Value& root) {
   if (!values.isObject()) return Status();  // a plan with no resources at all
   const Json::Value& module = values["root_module"];
   if (module.isNull()) return Status();
+  CollectPools(module, 0);
   return Module(module, 0);
+}
+
+void PlanLoader::CollectPools(const Json::Value& module, int depth) {
+  if (!module.isObject() || depth > kMaxModuleDepth) return;  // Module() reports it
+  if (module["resources"].isArray()) {
+    for (const Json::Value& node : module["resources"]) {
+      if (!node.isObject() || node["type"] != "google_iam_workload_identity_pool") continue;
+      if (node["mode"].isString() && node["mode"].asString() != "managed") continue;
+      const Json::Value& values = node["values"];
+      if (!values.isObject() || !values["project"].isString() || !values["workload_identity_pool_id"].isString())
+        continue;
+      GcpPool pool;
+      pool.address = node["address"].asString();
+      if (values["disabled"].isBool()) pool.disabled = &values["disabled"];
+      auto changes = after_unknown_.find(pool.address);
+      if (changes != after_unknown_.end() && changes->second->isObject()) {
+        const Json::Value& unknown = (*changes->second)["disabled"];
+        pool.disabled_unknown = unknown.isBool() && unknown.asBool();
+      }
+      pools_[values["project"].asString() + "/" + values["workload_identity_pool_id"].asString()] = pool;
+    }
+  }
+  if (module["child_modules"].isArray()) {
+    for (const Json::Value& child : module["child_modules"]) CollectPools(child, depth + 1);
+  }
 }
 
 Status PlanLoader::Module(const Json::Value& module, int depth) {
@@ -523,6 +559,21 @@ Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node
   if (trust.ok()) {
     if (project) trust->attributes.emplace_back("project", *project);
     if (pool) trust->attributes.emplace_back("pool", *pool);
+    // Its pool, when the plan has it ("You cannot use a disabled pool to
+    // exchange tokens").
+    auto found = project && pool ? pools_.find(*project + "/" + *pool) : pools_.end();
+    if (found != pools_.end()) {
+      const GcpPool& p = found->second;
+      std::optional<Node> guard;
+      if (p.disabled_unknown) {
+        guard = Node::Unknown(fmt::format("`disabled` of `{}` is known only after apply", p.address), at);
+      } else if (p.disabled && p.disabled->asBool()) {
+        guard = Node::Const(false, fmt::format("pool `{}` is disabled", p.address), locator_.KeyLoc(*p.disabled));
+      }
+      for (Statement& s : trust->statements) {
+        if (guard) s.when = Node::And({std::move(s.when), *guard}, s.loc);
+      }
+    }
   }
   return Finish(std::move(trust), r, node);
 }
