@@ -1105,7 +1105,7 @@ class GcpProvider : public Format {
         const Json::Value* project = spec.find("projectRef", "projectRef" + 10);
         tree->locator->Set(&name, tree->locator->KeyLoc(project != nullptr ? *project : spec));
         provider = &spec;
-        fallback = ConfigConnectorId(doc);
+        if (std::string id = ConfigConnectorId(doc); !id.empty()) fallback = id;
       }
       Status s = LoadOne(*provider, *tree->locator, in, fallback, std::move(tree->duplicates), out);
       if (!s.ok()) return s;
