@@ -120,7 +120,9 @@ Json::CharReader& Reader(int max_depth) {
     builder["allowDroppedNullPlaceholders"] = false;
     builder["allowNumericKeys"] = false;
     builder["allowSingleQuotes"] = false;
-    builder["stackLimit"] = max_depth;
+    // A backstop only: NestingTooDeep refuses deeper text first, with a
+    // location; jsoncpp throws (instead of failing) past its stack limit.
+    builder["stackLimit"] = max_depth + 8;
     builder["failIfExtra"] = true;
     builder["rejectDupKeys"] = false;
     builder["allowSpecialFloats"] = false;
@@ -131,13 +133,43 @@ Json::CharReader& Reader(int max_depth) {
   return *reader;
 }
 
+// The offset of the first `[` or `{` nested deeper than `max_depth` (outside
+// strings), or npos.
+size_t NestingTooDeep(const std::string& text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::string::npos;
+}
+
 }  // namespace
 
 Result<Json::Value> ParseJson(const SourceText& source, const JsonLimits& limits) {
   Json::Value root;
   std::string errors;
   const std::string& t = source.text();
-  if (!Reader(limits.max_depth).parse(t.data(), t.data() + t.size(), &root, &errors)) return JsonError(source, errors);
+  if (size_t deep = NestingTooDeep(t, limits.max_depth); deep != std::string::npos)
+    return Status::Error(source.LocAt(deep),
+                         fmt::format("invalid JSON: nesting is deeper than the limit of {} levels", limits.max_depth));
+  bool parsed = false;
+  try {
+    parsed = Reader(limits.max_depth).parse(t.data(), t.data() + t.size(), &root, &errors);
+  } catch (const Json::Exception& e) {
+    return Status::Error(source.FileLoc(), fmt::format("invalid JSON: {}", e.what()));
+  }
+  if (!parsed) return JsonError(source, errors);
   Status s = CheckValues(source, root, limits);
   if (!s.ok()) return s;
   return root;

@@ -862,7 +862,14 @@ class EvalContext {
     std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
     Json::Value json;
     std::string errors;
-    if (!reader->parse(text.data(), text.data() + text.size(), &json, &errors)) {
+    bool parsed = false;
+    try {
+      parsed = reader->parse(text.data(), text.data() + text.size(), &json, &errors);
+    } catch (const Json::Exception&) {
+      // jsoncpp throws, instead of failing, past its stack limit.
+      return c.Error(0, "the argument of `jsondecode` is nested deeper than the limit of 100 levels");
+    }
+    if (!parsed) {
       std::string first = errors.substr(0, errors.find('\n'));
       return c.Error(0, fmt::format("the argument of `jsondecode` is not valid JSON ({})", first));
     }
