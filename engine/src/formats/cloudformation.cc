@@ -53,7 +53,7 @@ int ScoreYaml(const YAML::Node& root) {
   const YAML::Node resources = root["Resources"];
   if (!resources || !resources.IsMap()) return 0;
   for (auto it = resources.begin(); it != resources.end(); ++it) {
-    const YAML::Node& r = it->second;
+    const YAML::Node r = it->second;  // a copy: `it->second` lives in a proxy
     if (!r.IsMap()) continue;
     const YAML::Node type = r["Type"];
     if (type && type.IsScalar() && type.Scalar().rfind("AWS::", 0) == 0) return 80;

@@ -132,7 +132,8 @@ Status Converter::Map(const YAML::Node& node, const SourceLoc& loc, Json::Value*
   *slot = Json::Value(Json::objectValue);
   std::map<std::string, SourceLoc> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // A copy: `it->first` lives in a proxy that dies with the statement.
+    const YAML::Node key = it->first;
     SourceLoc kloc = MarkLoc(key.Mark());
     if (!key.IsScalar() && !key.IsNull())
       return Status::Error(kloc, "YAML map keys must be plain strings");
