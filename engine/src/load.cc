@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <atomic>
@@ -44,20 +47,97 @@ const Status& InputFile::json_error() const {
 
 namespace {
 
-// yaml-cpp recurses per nesting level; refuse deeper documents up front so a
-// hostile file cannot overflow the stack.
-bool YamlNestingWithin(const std::string& text, int max_depth) {
-  int depth = 0, max_seen = 0;
+// yaml-cpp recurses per nesting level (and gives up at 500 with "bad
+// file"); refuse deeper flow collections up front with a location. Returns
+// the offset of the first `[` or `{` too deep, or npos. Quoted text is skipped
+// roughly; yaml-cpp's own guard catches what this misses.
+size_t YamlTooDeep(const std::string& text, int max_depth) {
+  int depth = 0;
   bool in_single = false, in_double = false;
-  for (char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
     if (in_single) { in_single = c != '\''; continue; }
     if (in_double) { in_double = c != '"'; continue; }
     if (c == '\'') in_single = true;
     else if (c == '"') in_double = true;
-    else if (c == '[' || c == '{') max_seen = std::max(max_seen, ++depth);
+    else if ((c == '[' || c == '{') && ++depth > max_depth) return i;
     else if ((c == ']' || c == '}') && depth > 0) --depth;
   }
-  return max_seen <= max_depth;
+  return std::string::npos;
+}
+
+// An upper bound on the nodes yaml-cpp would build: every node starts after
+// a line break or one of these indicators. yaml-cpp 0.7 holds about half a
+// kilobyte per node (more inside flow collections) and takes microseconds
+// each, so the bound is checked before parsing. Quotes are not tracked on
+// purpose: an apostrophe in a plain scalar would hide the rest of the file.
+size_t YamlNodeBound(const std::string& text) {
+  size_t bound = 1;
+  for (char c : text)
+    bound += c == '\n' || c == ',' || c == ':' || c == '-' || c == '?' || c == '[' || c == '{';
+  return bound;
+}
+
+// Walks the YAML events without building nodes, to catch the input that
+// makes YAML::LoadAll loop: in yaml-cpp 0.7 a `,` where a document's root
+// node would start (`,`, `"a", "b"`, `[a],`) is a flow-entry token outside
+// any flow collection; SingleDocParser::HandleNode reports a null node
+// without consuming it, so LoadAll appends empty documents forever (about
+// 8 GB in seconds). Two documents starting at the same offset mean the
+// parser made no progress: that is refused at the offending character.
+struct YamlNoProgress {
+  YAML::Mark mark;
+};
+
+class YamlProgressCheck : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (mark.pos == last_document_start_) throw YamlNoProgress{mark};
+    last_document_start_ = mark.pos;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  int last_document_start_ = -1;
+};
+
+SourceLoc MarkLoc(const SourceText& source, const YAML::Mark& mark) {
+  return source.LocAtLine(static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1));
+}
+
+// What to say about the character where the parser made no progress.
+std::string NoProgressMessage(const std::string& text, int pos) {
+  if (pos >= 0 && static_cast<size_t>(pos) < text.size()) {
+    char c = text[static_cast<size_t>(pos)];
+    if (c == ',') return "invalid YAML: `,` outside a flow sequence or map";
+    if (c >= 0x21 && c < 0x7f) return fmt::format("invalid YAML: unexpected `{}`", c);
+  }
+  return "invalid YAML: the parser cannot continue here";
+}
+
+Status CheckYamlProgress(const SourceText& source) {
+  std::istringstream stream(source.text());
+  YAML::Parser parser(stream);
+  YamlProgressCheck check;
+  try {
+    while (parser.HandleNextDocument(check)) {
+    }
+  } catch (const YamlNoProgress& stuck) {
+    return Status::Error(MarkLoc(source, stuck.mark), NoProgressMessage(source.text(), stuck.mark.pos));
+  } catch (const YAML::DeepRecursion& e) {
+    // Block nesting (indentation, `- - -`) past yaml-cpp's own guard.
+    return Status::Error(MarkLoc(source, e.mark), "invalid YAML: nesting is deeper than yaml-cpp can read");
+  } catch (const YAML::Exception& e) {
+    return Status::Error(MarkLoc(source, e.mark), "invalid YAML: " + e.msg);
+  }
+  return Status();
 }
 
 }  // namespace
@@ -65,17 +145,25 @@ bool YamlNestingWithin(const std::string& text, int max_depth) {
 const std::vector<YAML::Node>* InputFile::yaml() const {
   if (!yaml_done_) {
     yaml_done_ = true;
-    if (!YamlNestingWithin(source_.text(), options_.limits.max_depth)) {
-      yaml_error_ = Status::Error(source_.FileLoc(), "YAML nesting is deeper than the limit");
+    const std::string& text = source_.text();
+    if (size_t deep = YamlTooDeep(text, options_.limits.max_depth); deep != std::string::npos) {
+      yaml_error_ = Status::Error(source_.LocAt(deep), fmt::format("invalid YAML: nesting is deeper than the limit of {} levels",
+                                                                   options_.limits.max_depth));
       return nullptr;
     }
+    if (YamlNodeBound(text) > options_.limits.max_yaml_nodes) {
+      yaml_error_ = Status::Error(
+          source_.FileLoc(),
+          fmt::format("YAML file may hold more than the limit of {} nodes (counting line breaks and `,:-?[{{`)",
+                      options_.limits.max_yaml_nodes));
+      return nullptr;
+    }
+    yaml_error_ = CheckYamlProgress(source_);
+    if (!yaml_error_.ok()) return nullptr;
     try {
-      yaml_ = YAML::LoadAll(source_.text());
+      yaml_ = YAML::LoadAll(text);
     } catch (const YAML::Exception& e) {
-      std::string msg = e.msg;
-      yaml_error_ = Status::Error(source_.LocAtLine(static_cast<uint32_t>(e.mark.line + 1),
-                                                    static_cast<uint32_t>(e.mark.column + 1)),
-                                  "invalid YAML: " + msg);
+      yaml_error_ = Status::Error(MarkLoc(source_, e.mark), "invalid YAML: " + e.msg);
     } catch (const std::exception& e) {
       yaml_error_ = Status::Error(source_.FileLoc(), std::string("invalid YAML: ") + e.what());
     }
@@ -109,10 +197,35 @@ Status FirstMalformed(const LoadedFile& file) {
   return Status();
 }
 
+// The statement and value limits on what a format lowered, so every format
+// shares them (the AWS lowering also checks them before it starts).
+Status CheckNodeSizes(const Node& node, const LoadLimits& limits) {
+  if (node.test && node.test->operands.size() > limits.max_values)
+    return Status::Error(node.loc, fmt::format("{} `{}` holds {} values, more than the limit of {}",
+                                               node.test->what.empty() ? "condition" : node.test->what,
+                                               node.test->op_display, node.test->operands.size(), limits.max_values));
+  for (const Node& child : node.children)
+    if (Status s = CheckNodeSizes(child, limits); !s.ok()) return s;
+  return Status();
+}
+
+Status CheckTrustSizes(const LoadedFile& file, const LoadLimits& limits) {
+  for (const Trust& t : file.trusts) {
+    if (t.statements.size() > limits.max_statements)
+      return Status::Error(t.loc, fmt::format("trust holds {} statements, more than the limit of {}",
+                                              t.statements.size(), limits.max_statements));
+    for (const Statement& st : t.statements)
+      if (Status s = CheckNodeSizes(st.when, limits); !s.ok()) return s;
+  }
+  return Status();
+}
+
 // Why a file that is not any known format was refused, as precisely as we can.
 Status NotATrust(const InputFile& in) {
   if (!in.json_error().ok()) return in.json_error();
   if (in.json()) return Status::Error(in.source().FileLoc(), "JSON does not match any known trust format");
+  // Text that is not even YAML: say where it stops being YAML.
+  if (!in.yaml_error().ok()) return in.yaml_error();
   return Status::Error(in.source().FileLoc(), "not a trust in any known format");
 }
 
@@ -148,6 +261,8 @@ Result<LoadedFile> LoadText(const std::string& path, std::string text, const Loa
   }
   out.format = chosen->name();
   Status s = chosen->Load(in, &out);
+  if (!s.ok()) return s;
+  s = CheckTrustSizes(out, options.limits);
   if (!s.ok()) return s;
   if (options.malformed_is_error) {
     Status m = FirstMalformed(out);

@@ -42,6 +42,10 @@ struct LoadLimits {
   size_t max_statements = 10000;      // Default: statements per policy.
   size_t max_values = 100000;         // Default: values per condition key.
   size_t max_files = 1000000;         // Default: files per load.
+  // Default: 500,000 possible nodes per YAML file, counted before parsing
+  // as line breaks plus `,` `:` `-` `?` `[` `{` (yaml-cpp needs about half
+  // a kilobyte per node).
+  size_t max_yaml_nodes = 500000;
 };
 
 struct LoadOptions {

@@ -318,6 +318,8 @@ class PolicyLowering {
   bool MakeOperand(const ParsedOperator& op, const Json::Value& v, Operand* out, std::string* error);
 
   bool variables_enabled() const { return trust_.policy_version == "2012-10-17"; }
+  Status CheckListSizes(const Json::Value& value, const std::string& name, int depth) const;
+  void FailClosedWhenMalformed();
 
   TrustPolicyInput in_;
   Trust trust_;
@@ -381,6 +383,10 @@ Result<Trust> PolicyLowering::Run() {
     Malformed(Loc(statements), "`Statement` must be an object or an array of objects");
     return trust_;
   }
+  if (statements.isArray() && statements.size() > in_.max_statements)
+    return Status::Error(Loc(statements), fmt::format("`Statement` holds {} statements, more than the limit of {}",
+                                                      statements.size(), in_.max_statements));
+  if (Status s = CheckListSizes(statements, "Statement", 0); !s.ok()) return s;
   size_t index = 0;
   for (const Json::Value* st : ListOf(statements)) {
     Statement s;
@@ -393,7 +399,42 @@ Result<Trust> PolicyLowering::Run() {
     }
     trust_.statements.push_back(std::move(s));
   }
+  FailClosedWhenMalformed();
   return trust_;
+}
+
+// IAM refuses the whole document when any part of it is malformed, so no
+// Allow may apply, whichever statement holds the problem: a broken Deny (an
+// unknown operator, a misspelt Effect) must not leave the Allows standing.
+void PolicyLowering::FailClosedWhenMalformed() {
+  const LoweringNote* first = nullptr;
+  for (const LoweringNote& n : trust_.notes)
+    if (n.kind == LoweringNote::Kind::kMalformed && (!first || std::tie(n.loc.line, n.loc.column) <
+                                                                   std::tie(first->loc.line, first->loc.column)))
+      first = &n;
+  if (!first) return;
+  for (Statement& s : trust_.statements) {
+    if (s.effect != Effect::kAllow) continue;
+    s.when = Node::And({Node::Const(false, "malformed policy: " + first->message, first->loc), std::move(s.when)},
+                       s.loc);
+  }
+}
+
+// Every list inside the statements (principals, actions, condition values)
+// against the value limit; lowering costs memory per value, and a policy
+// IAM would accept holds at most a few thousand bytes of them anyway.
+Status PolicyLowering::CheckListSizes(const Json::Value& value, const std::string& name, int depth) const {
+  if (value.isArray() && depth > 0 && value.size() > in_.max_values)
+    return Status::Error(Loc(value), fmt::format("`{}` holds {} values, more than the limit of {}", name,
+                                                 value.size(), in_.max_values));
+  if (value.isArray()) {
+    for (const Json::Value& e : value)
+      if (Status s = CheckListSizes(e, name, depth + 1); !s.ok()) return s;
+  } else if (value.isObject()) {
+    for (auto it = value.begin(); it != value.end(); ++it)
+      if (Status s = CheckListSizes(*it, it.name(), depth + 1); !s.ok()) return s;
+  }
+  return Status();
 }
 
 Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Statement* out) {

@@ -12,6 +12,7 @@
 
 #include "formats/tree_locator.h"
 #include "trustcheck/ast.h"
+#include "trustcheck/load.h"
 
 namespace trustcheck::aws {
 
@@ -22,13 +23,18 @@ struct TrustPolicyInput {
   std::string name;    // role name (or the file name)
   std::string arn;     // role ARN when known: provider accounts are checked against it
   std::vector<LoweringNote> notes;  // e.g. duplicate keys found by the caller
+  // Checked before lowering, so a hostile policy is refused before it costs
+  // memory: statements in the document, values in any one list.
+  size_t max_statements = LoadLimits().max_statements;
+  size_t max_values = LoadLimits().max_values;
 };
 
 // Lowers one trust policy document. Grammar problems IAM would refuse
 // (unknown operator, bad Effect, NotPrincipal, Resource, ...) become
 // kMalformed notes and fail-closed nodes; the load step turns the first such
 // note into an error unless the caller (the linter) wants to report them.
-// Errors are returned only when the input is not a policy at all.
+// Errors are returned only when the input is not a policy at all or is over
+// the size limits.
 Result<Trust> LowerTrustPolicy(TrustPolicyInput input);
 
 // True when a JSON value looks like an IAM policy document (has Statement).

@@ -27,6 +27,8 @@ class AwsPolicy : public Format {
     input.format = name();
     input.name = std::filesystem::path(*in.source().path()).stem().string();
     input.notes = aws::DuplicateKeyNotes(in.source());
+    input.max_statements = in.options().limits.max_statements;
+    input.max_values = in.options().limits.max_values;
     auto trust = aws::LowerTrustPolicy(std::move(input));
     if (!trust.ok()) return trust.status();
     out->trusts.push_back(std::move(*trust));
