@@ -339,6 +339,58 @@ TEST(Analysis, AddedTrustIsWidenedRemovedIsNarrowed) {
   EXPECT_EQ(removed.narrowed.answer, Answer::kYes);
 }
 
+// Both versions check `aud` against a Terraform variable without a default,
+// so eval accepts nothing on either side; the change to `sub` must still
+// show, as undecided (the variable may hold anything) with the token it would
+// let in. An unchanged trust behind the same unknown stays proved.
+TEST(Analysis, ChangesBehindAnUnknownAreUndecidedNotUnchanged) {
+  auto module = [](const std::string& sub) {
+    return R"(variable "audience" {}
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = var.audience }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = ")" + sub + R"(" }
+      }
+    }]
+  })
+}
+)";
+  };
+  struct Case {
+    std::string old_sub, new_sub;
+    Answer widened, narrowed;
+  };
+  const Case cases[] = {
+      {"repo:acme/app:ref:refs/heads/main", "repo:acme/*", Answer::kUndecided, Answer::kNo},
+      {"repo:acme/*", "repo:acme/app:ref:refs/heads/main", Answer::kNo, Answer::kUndecided},
+      {"repo:acme/app:*", "repo:acme/app:*", Answer::kNo, Answer::kNo},
+  };
+  AnalysisOptions options;
+  options.now = kNow;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.old_sub + " -> " + c.new_sub);
+    Trust old_trust = Load("old/main.tf", module(c.old_sub));
+    Trust new_trust = Load("new/main.tf", module(c.new_sub));
+    ASSERT_FALSE(old_trust.statements.empty());
+    TrustChange change = CompareTrusts(&old_trust, &new_trust, options);
+    EXPECT_EQ(AnswerName(change.widened.answer), std::string(AnswerName(c.widened)));
+    EXPECT_EQ(AnswerName(change.narrowed.answer), std::string(AnswerName(c.narrowed)));
+    for (const Separation* s : {&change.widened, &change.narrowed}) {
+      if (s->answer != Answer::kUndecided) continue;
+      ASSERT_FALSE(s->limits.empty());
+      EXPECT_THAT(s->limits.back(), ::testing::HasSubstr("`var.audience`"));
+      EXPECT_THAT(s->limits.back(), ::testing::HasSubstr("\"sub\":\"repo:acme/"));
+    }
+  }
+}
+
 TEST(Analysis, StatementQuestions) {
   Trust t = Load("policy.json",
                  Policy({GitHubStatement({kAud, Sub("StringLike", R"("repo:acme/*")")}),

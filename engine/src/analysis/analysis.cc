@@ -4,6 +4,7 @@
 
 #include "trustcheck/analysis.h"
 
+#include <fmt/format.h>
 #include <json/json.h>
 
 #include <algorithm>
@@ -263,12 +264,63 @@ std::vector<const Node*> ContradictingParts(const Trust& trust, size_t index, co
   return core;
 }
 
+namespace {
+
+// Replaces every Unknown node by a true constant, collecting the reasons.
+void AssumeUnknownsHold(Node* node, std::vector<std::string>* reasons) {
+  if (node->kind == Node::Kind::kUnknown) {
+    if (std::find(reasons->begin(), reasons->end(), node->reason) == reasons->end()) reasons->push_back(node->reason);
+    *node = Node::Const(true, "assumed to hold: " + node->reason, node->loc);
+    return;
+  }
+  for (Node& child : node->children) AssumeUnknownsHold(&child, reasons);
+}
+
+Trust AssumingUnknownsHold(const Trust& trust, std::vector<std::string>* reasons) {
+  Trust copy = trust;
+  for (Statement& s : copy.statements) AssumeUnknownsHold(&s.when, reasons);
+  return copy;
+}
+
+// An unknown (an unset variable, a value known only after apply) never lets
+// a token in, so two versions that both depend on one accept nothing and
+// compare equal, however their conditions changed. Assuming each unknown
+// holds, the same way on both sides, asks what the change does once the
+// values are known; a difference found that way is not proved (the values
+// may turn out otherwise), so it makes the answer undecided, with the token.
+void CheckUnderAssumedUnknowns(const Trust& old_trust, const Trust& new_trust, const AnalysisOptions& options,
+                               TrustChange* change) {
+  std::vector<std::string> reasons;
+  Trust old_assumed = AssumingUnknownsHold(old_trust, &reasons);
+  Trust new_assumed = AssumingUnknownsHold(new_trust, &reasons);
+  if (reasons.empty()) return;
+  std::string unknowns;
+  for (const std::string& r : reasons) unknowns += (unknowns.empty() ? "" : "; ") + r;
+  auto recheck = [&](Separation* answer, const Trust& accepting, const Trust& refusing, const char* story) {
+    if (answer->answer != Answer::kNo) return;
+    Separation assumed = Separate(Acceptor::WholeTrust(accepting), Acceptor::WholeTrust(refusing), options);
+    if (assumed.answer == Answer::kNo) return;
+    answer->answer = Answer::kUndecided;
+    if (assumed.answer == Answer::kYes)
+      answer->limits.push_back(fmt::format("both versions depend on values unknown here ({}); if those values let "
+                                           "the token in, {} token {}",
+                                           unknowns, story, CompactJson(*assumed.witnesses.front().claims)));
+    else
+      answer->limits.push_back(fmt::format("both versions depend on values unknown here ({})", unknowns));
+  };
+  recheck(&change->widened, new_assumed, old_assumed, "NEW accepts and OLD refuses the");
+  recheck(&change->narrowed, old_assumed, new_assumed, "OLD accepts and NEW refuses the");
+}
+
+}  // namespace
+
 TrustChange CompareTrusts(const Trust* old_trust, const Trust* new_trust, const AnalysisOptions& options) {
   Acceptor old_side = old_trust ? Acceptor::WholeTrust(*old_trust) : Acceptor::Nothing();
   Acceptor new_side = new_trust ? Acceptor::WholeTrust(*new_trust) : Acceptor::Nothing();
   TrustChange change;
   change.widened = Separate(new_side, old_side, options);
   change.narrowed = Separate(old_side, new_side, options);
+  if (old_trust && new_trust) CheckUnderAssumedUnknowns(*old_trust, *new_trust, options, &change);
   return change;
 }
 
