@@ -81,6 +81,7 @@ std::vector<DiffCase> Cases() {
       {"azure-credentials-reordered", "old.json", "new.json", false, false},
       {"vault-glob-branch", "old", "new", true, false},
       {"vault-audience-added", "old", "new", true, false},
+      {"vault-audiences-removed", "old", "new", true, true},
       {"vault-list-reordered", "old", "new", false, false},
       {"vault-typed-claim", "old", "new", true, true},
       {"gcp-prefix-widens", "old.yaml", "new.yaml", true, false},
@@ -169,6 +170,19 @@ TEST(DiffText, AddedAndRemovedTrusts) {
   EXPECT_THAT(r.out, ::testing::HasSubstr("NEW also accepts `sub` `repo:acme/app:environment:staging`, which OLD "
                                           "refused (OLD accepts `sub` `repo:acme/app:environment:production`)"));
   EXPECT_THAT(r.out, ::testing::HasSubstr("3 trusts compared: 2 widened, 1 narrowed\n"));
+}
+
+// Vault's strict audience rule: without bound_audiences only tokens without
+// `aud` log in. The story names the absent claim, not a case-variant
+// spelling of it that Vault would also read.
+TEST(DiffText, AbsentClaimReadsAsATokenWithoutIt) {
+  Output r = Shell(Binary() + " diff --at " + kAt +
+                   " corpus/diff/vault-audiences-removed/old corpus/diff/vault-audiences-removed/new");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, ::testing::HasSubstr("NEW also accepts a token without `aud`, which OLD refused (OLD accepts "
+                                          "`aud` `https://github.com/acme`)"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("NEW no longer accepts `aud` `https://github.com/acme`, which OLD "
+                                          "accepted (NEW accepts a token without `aud`)"));
 }
 
 // A throwaway git repository with one policy, committed, then edited.

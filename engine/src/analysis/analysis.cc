@@ -45,6 +45,15 @@ std::string ValueText(const analysis::Slot& slot, const std::optional<Json::Valu
   return CompactJson(*v);
 }
 
+// A spelling group's fragment that holds the claim under a name other than
+// the canonical one.
+bool OtherSpelling(const analysis::Slot& slot, const std::optional<Json::Value>& v) {
+  if (!slot.fragments() || !v || !v->isObject()) return false;
+  for (const std::string& name : v->getMemberNames())
+    if (name != slot.path[0]) return true;
+  return false;
+}
+
 // Levenshtein distance.
 size_t Levenshtein(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
@@ -103,6 +112,9 @@ Witness MakeWitness(const analysis::Space& space, const std::vector<int>& found,
       Claims alt_claims(space.Token(alt));
       if (!Accepts(refusing, alt_claims, options, nullptr)) continue;
       size_t distance = EditDistance(value_text, ValueText(slot, slot.values[v]));
+      // A claim under another spelling (Vault's `auD` for `aud`) is a
+      // correct but puzzling example: any plain value reads better.
+      if (OtherSpelling(slot, slot.values[v])) distance += 1u << 20;
       if (distance < best_distance) best = static_cast<int>(v), best_distance = distance;
     }
     if (best < 0) continue;
