@@ -41,16 +41,17 @@ std::vector<Token> Tokens(const std::string& p, const PatternOptions& o) {
   return out;
 }
 
-// Splits the subject into characters as the matcher's `?` sees them: a UTF-8
-// lead byte with the continuation bytes it announces, or a single byte.
+// Splits the subject into characters as the matcher's `?` sees them
+// (pattern.h): a UTF-8 lead byte with the continuation bytes it announces,
+// as far as they are present; any other byte (a stray continuation byte,
+// 0xF8-0xFF) alone.
 std::vector<std::string> Characters(const std::string& s) {
   std::vector<std::string> out;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c >= 0xF0 && c < 0xF8 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    size_t len = c >= 0xF8 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
     size_t k = 1;
     while (k < len && i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80) ++k;
-    if (k != len) k = 1;
     out.push_back(s.substr(i, k));
     i += k;
   }
@@ -77,7 +78,9 @@ bool Reference(const std::vector<Token>& p, const std::string& s, bool fold) {
         break;
       }
       if (i == s.size()) continue;
-      if (t.kind == Token::kAny) nxt[next[i]] = 1;
+      if (t.kind == Token::kAny) {
+        if (next[i] != 0) nxt[next[i]] = 1;  // `?` starts only where a character does
+      }
       else if (Fold(s[i], fold) == Fold(t.byte, fold)) nxt[i + 1] = 1;
     }
     cur.swap(nxt);
