@@ -4,3 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+# The same tests under ASan+UBSan, and a fuzz smoke run per target (clang).
+scripts/sanitize.sh

@@ -5,7 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(g++ cmake ninja-build pkg-config libjsoncpp-dev libre2-dev libfmt-dev libyaml-cpp-dev
-          libssl-dev libgtest-dev libgmock-dev libbenchmark-dev)
+          libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+          # The sanitizer and fuzzing build (scripts/sanitize.sh): clang 14, its
+          # runtime libraries (ASan, UBSan, libFuzzer) and llvm-symbolizer for
+          # readable stack traces.
+          clang libclang-rt-14-dev llvm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
