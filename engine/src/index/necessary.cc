@@ -59,6 +59,45 @@ double Weight(KeyKind kind) {
 
 }  // namespace
 
+void NeedAnalysis::KeyCounts::Increment(uint64_t hash) {
+  if (2 * (used_ + 1) > slots_.size()) Grow();
+  hash = hash == 0 ? 1 : hash;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    if (slots_[i].hash == hash) {
+      ++slots_[i].count;
+      return;
+    }
+    if (slots_[i].hash == 0) {
+      slots_[i] = {hash, 1};
+      ++used_;
+      return;
+    }
+  }
+}
+
+uint32_t NeedAnalysis::KeyCounts::Get(uint64_t hash) const {
+  if (slots_.empty()) return 0;
+  hash = hash == 0 ? 1 : hash;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    if (slots_[i].hash == hash) return slots_[i].count;
+    if (slots_[i].hash == 0) return 0;
+  }
+}
+
+void NeedAnalysis::KeyCounts::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(64, 2 * old.size()), Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.hash == 0) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].hash != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
 // Only steers the choice among an And's children: a collision makes a key
 // look more common than it is, never makes the index unsound.
 uint64_t NeedAnalysis::KeyHash(const KeyRef& k) const {
@@ -139,7 +178,7 @@ void NeedAnalysis::CountNode(const Node& node) {
   if (node.kind == Node::Kind::kTest) {
     const size_t first = refs_.size();
     if (TestKeys(*node.test))
-      for (size_t i = first; i < refs_.size(); ++i) ++counts_[KeyHash(refs_[i])];
+      for (size_t i = first; i < refs_.size(); ++i) counts_.Increment(KeyHash(refs_[i]));
     refs_.resize(first);
     return;
   }
@@ -156,8 +195,8 @@ void NeedAnalysis::Count(const Trust& trust) {
 double NeedAnalysis::Cost(size_t first, size_t last) const {
   double cost = 0;
   for (size_t i = first; i < last; ++i) {
-    auto it = counts_.find(KeyHash(refs_[i]));
-    cost += Weight(refs_[i].kind) * (it == counts_.end() ? 1 : it->second);
+    uint32_t count = counts_.Get(KeyHash(refs_[i]));
+    cost += Weight(refs_[i].kind) * (count == 0 ? 1 : count);
   }
   return cost;
 }
