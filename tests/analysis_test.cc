@@ -151,8 +151,12 @@ void ExpectWitness(const Separation& s, const Trust* accepting, const Trust* ref
   eo.now = kNow;
   for (const Witness& w : s.witnesses) {
     Claims claims(*w.claims);
-    if (accepting) EXPECT_TRUE(Evaluate(*accepting, claims, eo).accepted) << w.claims->toStyledString();
-    if (refusing) EXPECT_FALSE(Evaluate(*refusing, claims, eo).accepted) << w.claims->toStyledString();
+    if (accepting) {
+      EXPECT_TRUE(Evaluate(*accepting, claims, eo).accepted) << w.claims->toStyledString();
+    }
+    if (refusing) {
+      EXPECT_FALSE(Evaluate(*refusing, claims, eo).accepted) << w.claims->toStyledString();
+    }
   }
 }
 
@@ -171,9 +175,10 @@ TEST_P(AwsPairs, ClassifiesBothDirections) {
     for (const std::string& limit : s->limits) EXPECT_EQ(limit.rfind("internal", 0), std::string::npos) << limit;
   if (change.widened.answer == Answer::kYes) {
     ExpectWitness(change.widened, &new_trust, &old_trust);
-    if (!c.widened_sub.empty())
+    if (!c.widened_sub.empty()) {
       EXPECT_EQ((*change.widened.witnesses.front().claims)["sub"].asString(), c.widened_sub)
           << change.widened.witnesses.front().claims->toStyledString();
+    }
   }
   if (change.narrowed.answer == Answer::kYes) ExpectWitness(change.narrowed, &old_trust, &new_trust);
 }
@@ -283,7 +288,9 @@ TEST_P(OtherPairs, ClassifiesBothDirections) {
   EXPECT_EQ(AnswerName(change.narrowed.answer), std::string(AnswerName(c.narrowed))) << Describe(change.narrowed);
   if (change.widened.answer == Answer::kYes) ExpectWitness(change.widened, &new_trust, &old_trust);
   if (change.narrowed.answer == Answer::kYes) ExpectWitness(change.narrowed, &old_trust, &new_trust);
-  if (change.widened.answer == Answer::kUndecided) EXPECT_FALSE(change.widened.limits.empty());
+  if (change.widened.answer == Answer::kUndecided) {
+    EXPECT_FALSE(change.widened.limits.empty());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Analysis, OtherPairs, ::testing::ValuesIn(OtherCases()),

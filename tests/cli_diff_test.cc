@@ -115,7 +115,9 @@ TEST_P(DiffFixtures, AnswersAndWitnessesReplayUnderEval) {
   EXPECT_EQ(v["widened"].asBool(), c.widened) << r.out;
   EXPECT_EQ(v["narrowed"].asBool(), c.narrowed) << r.out;
   EXPECT_EQ(v["undecided"].asBool(), c.undecided) << r.out;
-  if (c.widened || c.narrowed) EXPECT_FALSE(v["witnesses"].empty());
+  if (c.widened || c.narrowed) {
+    EXPECT_FALSE(v["witnesses"].empty());
+  }
   char tmpl[] = "/tmp/trustcheck-witness-XXXXXX";
   int fd = mkstemp(tmpl);
   ASSERT_GE(fd, 0);
@@ -130,7 +132,9 @@ TEST_P(DiffFixtures, AnswersAndWitnessesReplayUnderEval) {
     bool refusing_exists = !w["trust"][widened ? "old" : "new"].isNull();
     ASSERT_TRUE(accepting_exists) << w.toStyledString();
     EXPECT_EQ(EvalDecision(tmpl, accepting, name), "accept") << w.toStyledString();
-    if (refusing_exists) EXPECT_EQ(EvalDecision(tmpl, refusing, name), "reject") << w.toStyledString();
+    if (refusing_exists) {
+      EXPECT_EQ(EvalDecision(tmpl, refusing, name), "reject") << w.toStyledString();
+    }
     EXPECT_FALSE(w["explanation"].asString().empty());
   }
   fs::remove(tmpl);

@@ -792,11 +792,10 @@ class ProviderLowering {
       if (auto ref = ResolveClaim(right); ref && IsScalarLiteral(left)) return ListContains(*ref, e, left);
       return std::nullopt;
     }
-    const cel::Expr* claim = &left;
+    // The claim on either side, the literal on the other.
     const cel::Expr* literal = &right;
     std::optional<ValueRef> ref = ResolveClaim(left);
     if (!ref) {
-      claim = &right;
       literal = &left;
       ref = ResolveClaim(right);
     }
