@@ -278,18 +278,20 @@ class PolicyLowering {
   // Member names in the order the source has them (jsoncpp sorts them), so
   // traces and the first reported problem follow the policy as written.
   std::vector<std::string> SourceOrder(const Json::Value& object) const {
-    std::vector<std::string> names = object.getMemberNames();
-    if (names.size() < 2) return names;
-    // Each member's location once, not once per comparison.
+    if (object.size() < 2) return object.getMemberNames();
+    // Each member's location once, not once per comparison; the members are
+    // walked in place rather than looked up again by name.
     std::vector<std::pair<std::pair<uint32_t, uint32_t>, std::string>> located;
-    located.reserve(names.size());
-    for (std::string& name : names) {
-      SourceLoc loc = KeyLoc(object[name]);
-      located.emplace_back(std::make_pair(loc.line, loc.column), std::move(name));
+    located.reserve(object.size());
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      SourceLoc loc = KeyLoc(*it);
+      located.emplace_back(std::make_pair(loc.line, loc.column), it.name());
     }
     std::stable_sort(located.begin(), located.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t i = 0; i < names.size(); ++i) names[i] = std::move(located[i].second);
+    std::vector<std::string> names;
+    names.reserve(located.size());
+    for (auto& l : located) names.push_back(std::move(l.second));
     return names;
   }
   // Values that take a single string or a list of them.
