@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <json/json.h>
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
@@ -34,17 +35,35 @@ const char* SeverityColor(Severity s) {
   return "0";
 }
 
+// Longest excerpt shown: a minified JSON file is one line of megabytes, and
+// repeating it under every finding made the report quadratic in the file.
+constexpr size_t kMaxExcerptBytes = 160;
+
 // The source line and a caret under the column, tabs kept for alignment.
+// A long line shows only a window around the column, elided with `...`.
 std::string SourceExcerpt(const SourceLines* lines, const SourceLoc& loc, bool color) {
   if (!lines || !loc.known()) return "";
   std::string_view line = lines->Line(loc.line);
   if (line.empty()) return "";
+  size_t column = loc.column > 0 ? loc.column - 1 : 0;  // bytes before the caret
+  std::string prefix, suffix;
+  if (line.size() > kMaxExcerptBytes) {
+    auto continuation = [&](size_t i) { return i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80; };
+    size_t start = column > kMaxExcerptBytes / 2 ? column - kMaxExcerptBytes / 2 : 0;
+    while (start > 0 && continuation(start)) --start;
+    size_t end = std::min(line.size(), start + kMaxExcerptBytes);
+    while (end < line.size() && continuation(end)) ++end;
+    if (start > 0) prefix = "...";
+    if (end < line.size()) suffix = "...";
+    line = line.substr(start, end - start);
+    column = column >= start ? column - start : 0;
+  }
   std::string number = std::to_string(loc.line);
   std::string pad(number.size(), ' ');
-  std::string caret;
-  for (size_t i = 0; loc.column > 0 && i + 1 < loc.column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';
+  std::string caret(prefix.size(), ' ');
+  for (size_t i = 0; i < column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';
   std::string mark = color ? "\033[1;32m^\033[0m" : "^";
-  return fmt::format("    {} | {}\n    {} | {}{}\n", number, line, pad, caret, mark);
+  return fmt::format("    {} | {}{}{}\n    {} | {}{}\n", number, prefix, line, suffix, pad, caret, mark);
 }
 
 std::string Summary(const std::vector<Finding>& findings, const std::vector<LoadedFile>& files) {
