@@ -146,6 +146,10 @@ std::vector<bool> ClassOf(const std::vector<Glob>& globs, std::string_view utf8)
   return out;
 }
 
+// Work allowed per automaton state of the budget (NFA steps): generous for
+// the few patterns of a real trust, decisive for thousands.
+constexpr size_t kWorkPerState = 16384;
+
 GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_states) {
   GlobClasses result;
   // The alphabet: named code points, their case mates under folding, and
@@ -225,11 +229,18 @@ GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_stat
   record(0);
   queue.push_back(0);
   const size_t all_classes = globs.size() < 63 ? (size_t{1} << globs.size()) : SIZE_MAX;
+  // Each transition costs one step per NFA state of all globs side by side:
+  // a thousand wildcard patterns make every automaton state expensive, so
+  // the work is bounded too, not only the number of states.
+  const size_t max_work = max_states * kWorkPerState;
+  size_t work = 0;
   while (!queue.empty()) {
     if (found.size() == all_classes) break;  // nothing left to discover
     size_t id = queue.front();
     queue.pop_front();
     for (char32_t c : alphabet) {
+      work += total;
+      if (work > max_work) return result;  // incomplete
       State next(words, 0);
       bool any = false;
       for (size_t g = 0; g < globs.size(); ++g) {

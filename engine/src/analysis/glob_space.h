@@ -62,7 +62,9 @@ struct GlobClasses {
 };
 
 // All realisable match vectors of `globs`, each with a shortest example.
-// `max_states` bounds the product automaton.
+// `max_states` bounds the product automaton, and `max_states` * 16384 steps
+// over the globs' NFA states bound the work (many wide patterns); past
+// either, the result is incomplete.
 GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_states);
 
 // The match vector of one string.

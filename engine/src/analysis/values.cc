@@ -224,6 +224,17 @@ void ValueBuilder::Build(int index) {
     // globs; expression nodes and unmodelled tests see more than the
     // classes, so every candidate is kept for them (the signatures below
     // deduplicate).
+    // Classifying a candidate matches it against every glob: with a thousand
+    // wildcard patterns that is millions of matches per space, so past a
+    // budget the candidates are cut and the values are sampled.
+    constexpr size_t kMaxClassMatches = 500'000;
+    if (!globs.empty() && candidates.size() * globs.size() > kMaxClassMatches) {
+      candidates.resize(std::max<size_t>(1, kMaxClassMatches / globs.size()));
+      slot.complete = false;
+      slot.limits.push_back(fmt::format("the {} patterns on `{}` have too many candidate values to classify; its "
+                                        "values are sampled, not enumerated",
+                                        globs.size(), slot.display));
+    }
     bool beyond_globs = !slot.expr_candidates.empty() || slot.expr_typed;
     for (int r : readers) beyond_globs = beyond_globs || FamilyOf(s_.leaves_[r]) != Family::kPattern;
     std::set<std::vector<bool>> covered;
