@@ -267,6 +267,14 @@ std::vector<HostileCase> Cases() {
        R"(FILE:\d+:\d+: error: YAML document expands to more than 1000000 values)"},
       {"deep HCL", "deep.tf", [] { return "locals {\n  x = " + std::string(200000, '[') + "\n}\n"; }, Command::kLint,
        2, R"(FILE:2:\d+: error: nesting is deeper than the limit of 100 levels)"},
+      {"deep JSON inside a Terraform policy document", "deep-doc.tf",
+       [] {
+         std::string deep = Repeat("{\\\"a\\\":", 150) + "1" + std::string(150, '}');
+         return "data \"aws_iam_policy_document\" \"d\" {\n  source_policy_documents = [\"" + deep +
+                "\"]\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n"
+                "  assume_role_policy = data.aws_iam_policy_document.d.json\n}\n";
+       },
+       Command::kEvalTrust, 1, ""},
       {"deep HCL blocks", "deep-blocks.tf", [] { return Repeat("a {\n", 200000); }, Command::kLint, 2,
        R"(FILE:\d+:\d+: error: nesting is deeper than the limit of 100 levels)"},
       {"a huge CEL expression", "provider.yaml",
@@ -291,7 +299,7 @@ std::vector<HostileCase> Cases() {
        [] { return Policy(Statement("\"" + Repeat("*a", 5000) + "*b\"")); }, Command::kEvalTrust, 1, ""},
       {"many statements", "statements.json",
        [kSubLike] { return Policy(Join(std::vector<std::string>(10001, Statement(kSubLike)), ",")); },
-       Command::kLint, 2, R"(FILE:1:40: error: `Statement` holds 10001 statements, more than the limit of 10000)"},
+       Command::kLint, 2, R"(FILE:1:40: error: `Statement` holds 10001 statements, more than the limit of 100)"},
       {"many values", "values.json",
        [] {
          std::vector<std::string> values;
@@ -299,7 +307,7 @@ std::vector<HostileCase> Cases() {
          return Policy(Statement("[" + Join(values, ",") + "]"));
        },
        Command::kLint, 2,
-       R"(FILE:1:\d+: error: `token.actions.githubusercontent.com:sub` holds 100001 values, more than the limit of 100000)"},
+       R"(FILE:1:\d+: error: `token.actions.githubusercontent.com:sub` holds 100001 values, more than the limit of 1000)"},
       {"many claims", "claims.json",
        [] {
          std::string extra;
@@ -339,6 +347,43 @@ TEST(Hostile, LocatedErrorOrRejectInBoundedTimeAndMemory) {
     } else {
       EXPECT_EQ(r.err, "");
       EXPECT_NE(r.out.find("0 of 1 trust accepted the token"), std::string::npos) << r.out.substr(0, 500);
+    }
+    std::remove(path.c_str());
+  }
+}
+
+// Just inside the statement and value limits, lint (whose analysis grows
+// faster than linearly with them) still answers in time and memory.
+TEST(Hostile, LintAtTheLimitsAnswersInTime) {
+  const std::string kSubLike = "\"repo:octo-org/octo-repo:*\"";
+  std::vector<std::string> values;
+  // 997 + the principal and the action: the trust's 1,000 values.
+  for (int i = 0; i < 997; ++i) values.push_back("\"repo:octo-org/r" + std::to_string(i) + ":*\"");
+  const std::pair<const char*, std::string> cases[] = {
+      {"statements.json", Policy(Join(std::vector<std::string>(100, Statement(kSubLike)), ","))},
+      {"values.json", Policy(Statement("[" + Join(values, ",") + "]"))},
+      // One line of 1,000 roles, each a finding: the report shows a window of
+      // the line, not the whole line under every finding.
+      {"roles.json", [] {
+         std::vector<std::string> roles;
+         for (int i = 0; i < 1000; ++i) {
+           std::string doc = Policy(Statement("\"repo:octo-org/*\""));
+           doc = std::regex_replace(doc, std::regex("\""), "\\\"");
+           roles.push_back("{\"RoleName\": \"r" + std::to_string(i) + "\", \"Arn\": \"arn:aws:iam::123456789012:role/r" +
+                           std::to_string(i) + "\", \"AssumeRolePolicyDocument\": \"" + doc + "\"}");
+         }
+         return "{\"Roles\": [" + Join(roles, ", ") + "]}";
+       }()},
+  };
+  for (const auto& [name, text] : cases) {
+    SCOPED_TRACE(name);
+    const std::string path = WriteTemp(name, text);
+    ChildRun r = RunLimited({"lint", path});
+    EXPECT_EQ(r.signal, 0) << r.err;
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.exit_code << " " << r.err;
+    EXPECT_LT(r.seconds, kSecondsBudget);
+    if (!kSanitized) {
+      EXPECT_LT(r.max_rss_kb, long{1} << 20);
     }
     std::remove(path.c_str());
   }

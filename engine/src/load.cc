@@ -199,13 +199,17 @@ Status FirstMalformed(const LoadedFile& file) {
 
 // The statement and value limits on what a format lowered, so every format
 // shares them (the AWS lowering also checks them before it starts).
-Status CheckNodeSizes(const Node& node, const LoadLimits& limits) {
-  if (node.test && node.test->operands.size() > limits.max_values)
-    return Status::Error(node.loc, fmt::format("{} `{}` holds {} values, more than the limit of {}",
-                                               node.test->what.empty() ? "condition" : node.test->what,
-                                               node.test->op_display, node.test->operands.size(), limits.max_values));
+// `total` counts the values of every test seen so far in the trust.
+Status CheckNodeSizes(const Node& node, const LoadLimits& limits, size_t* total) {
+  if (node.test) {
+    *total += node.test->operands.size();
+    if (node.test->operands.size() > limits.max_values)
+      return Status::Error(node.loc, fmt::format("{} `{}` holds {} values, more than the limit of {}",
+                                                 node.test->what.empty() ? "condition" : node.test->what,
+                                                 node.test->op_display, node.test->operands.size(), limits.max_values));
+  }
   for (const Node& child : node.children)
-    if (Status s = CheckNodeSizes(child, limits); !s.ok()) return s;
+    if (Status s = CheckNodeSizes(child, limits, total); !s.ok()) return s;
   return Status();
 }
 
@@ -214,8 +218,12 @@ Status CheckTrustSizes(const LoadedFile& file, const LoadLimits& limits) {
     if (t.statements.size() > limits.max_statements)
       return Status::Error(t.loc, fmt::format("trust holds {} statements, more than the limit of {}",
                                               t.statements.size(), limits.max_statements));
+    size_t total = 0;
     for (const Statement& st : t.statements)
-      if (Status s = CheckNodeSizes(st.when, limits); !s.ok()) return s;
+      if (Status s = CheckNodeSizes(st.when, limits, &total); !s.ok()) return s;
+    if (total > limits.max_values)
+      return Status::Error(t.loc, fmt::format("trust holds {} values in its conditions, more than the limit of {}",
+                                              total, limits.max_values));
   }
   return Status();
 }

@@ -1,6 +1,7 @@
 // libFuzzer target: one input format, parsed, lowered and evaluated.
-// Built once per format with FUZZ_FORMAT set (see CMakeLists.txt); the
-// property is "never crash, never hang, never leak", whatever the bytes.
+// Built once per format with FUZZ_FORMAT set (see CMakeLists.txt); the bytes
+// also go through format detection. The property is "never crash, never
+// hang, never leak", whatever the bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -33,10 +34,14 @@ const trustcheck::Claims& Token() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string text(reinterpret_cast<const char*>(data), size);
   trustcheck::LoadOptions options;
-  options.forced_format = FUZZ_FORMAT;
   options.malformed_is_error = false;
-  auto file = trustcheck::LoadText(FUZZ_PATH, std::string(reinterpret_cast<const char*>(data), size), options);
+  // Detection first, as the command line does without --type: every
+  // format's Detect sees the bytes (the YAML and JSON parses they share).
+  (void)trustcheck::LoadText(FUZZ_PATH, text, options);
+  options.forced_format = FUZZ_FORMAT;
+  auto file = trustcheck::LoadText(FUZZ_PATH, text, options);
   if (!file.ok()) return 0;
   trustcheck::EvalOptions eval;
   eval.now = 1700000000;

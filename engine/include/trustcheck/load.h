@@ -39,8 +39,11 @@ struct LoadLimits {
   size_t max_file_bytes = 32u << 20;  // Default: 32 MiB per file.
   int max_depth = 256;                // Default: 256 levels of nesting.
   size_t max_string_bytes = 1u << 20; // Default: 1 MiB per string value.
-  size_t max_statements = 10000;      // Default: statements per policy.
-  size_t max_values = 100000;         // Default: values per condition key.
+  // IAM stores at most 4096 characters of trust policy: about 100 statements
+  // or 1000 values. The linter's analysis grows faster than linearly with
+  // both, so these also keep `lint` within seconds.
+  size_t max_statements = 100;        // Default: statements per trust.
+  size_t max_values = 1000;           // Default: values per list, and in all of a trust's conditions.
   size_t max_files = 1000000;         // Default: files per load.
   // Default: 500,000 possible nodes per YAML file, counted before parsing
   // as line breaks plus `,` `:` `-` `?` `[` `{` (yaml-cpp needs about half

@@ -811,7 +811,14 @@ class TerraformLoader {
       Json::Value json;
       std::string errors;
       const std::string& t = doc_text.as_string();
-      if (!reader->parse(t.data(), t.data() + t.size(), &json, &errors)) {
+      bool parsed = false;
+      try {
+        parsed = reader->parse(t.data(), t.data() + t.size(), &json, &errors);
+      } catch (const Json::Exception&) {
+        // jsoncpp throws, instead of failing, past its stack limit.
+        parsed = false;
+      }
+      if (!parsed) {
         *unknown = Value::Unknown("a source policy document is not valid JSON", doc_text.loc());
         return std::nullopt;
       }
