@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "test_support.h"
+
 #include "cel/cel.h"
 
 namespace trustcheck::cel {
@@ -382,14 +384,7 @@ TEST(CelInspect, Paths) {
 // --------------------------------------------------------------------------
 // Values
 
-Json::Value ParseJson(const std::string& text) {
-  Json::Value json;
-  Json::CharReaderBuilder builder;
-  std::string errors;
-  std::istringstream in(text);
-  EXPECT_TRUE(Json::parseFromStream(builder, in, &json, &errors)) << errors;
-  return json;
-}
+Json::Value ParseJson(const std::string& text) { return trustcheck::testing::ParseJsonText(text); }
 
 TEST(CelValue, FromJson) {
   const std::pair<std::string, std::string> cases[] = {

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "test_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -44,14 +46,7 @@ Output Shell(const std::string& command) {
 
 std::string Binary() { return std::string("'") + TRUSTCHECK_BINARY + "'"; }
 
-Json::Value ParseJson(const std::string& text) {
-  Json::Value v;
-  Json::CharReaderBuilder b;
-  std::string errors;
-  std::unique_ptr<Json::CharReader> reader(b.newCharReader());
-  EXPECT_TRUE(reader->parse(text.data(), text.data() + text.size(), &v, &errors)) << errors << "\n" << text;
-  return v;
-}
+Json::Value ParseJson(const std::string& text) { return trustcheck::testing::ParseJsonText(text); }
 
 struct DiffCase {
   const char* name;  // folder under corpus/diff

@@ -15,53 +15,19 @@
 #include <sstream>
 #include <string>
 
+#include "test_support.h"
+
 namespace {
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-std::string TempDir() {
-  static std::string dir = [] {
-    char templ[] = "/tmp/trustcheck-cli-XXXXXX";
-    const char* d = mkdtemp(templ);
-    return std::string(d ? d : "/tmp");
-  }();
-  return dir;
-}
+using trustcheck::testing::ReadFileText;
+using RunResult = trustcheck::testing::CliRun;
 
 // Runs `trustcheck <args>` in the source tree; `stdin_text` is piped in.
 RunResult RunTrustcheck(const std::string& args, const std::string& stdin_text = "") {
-  const std::string dir = TempDir();
-  const std::string in = dir + "/stdin", out = dir + "/stdout", err = dir + "/stderr";
-  std::ofstream(in, std::ios::binary) << stdin_text;
-  const std::string command = std::string("cd '") + TRUSTCHECK_SOURCE_DIR + "' && '" + TRUSTCHECK_BINARY + "' " +
-                              args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
-  int status = std::system(command.c_str());
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadAll(out);
-  r.err = ReadAll(err);
-  return r;
+  return trustcheck::testing::RunCli(TRUSTCHECK_SOURCE_DIR, args, stdin_text);
 }
 
-Json::Value ParseJson(const std::string& text) {
-  Json::Value v;
-  Json::CharReaderBuilder b;
-  std::string errors;
-  std::istringstream in(text);
-  EXPECT_TRUE(Json::parseFromStream(b, in, &v, &errors)) << errors << "\n" << text;
-  return v;
-}
+Json::Value ParseJson(const std::string& text) { return trustcheck::testing::ParseJsonText(text); }
 
 constexpr const char* kMainToken = "--token corpus/tokens/github-actions-main.json --at 1632493000";
 
@@ -289,7 +255,7 @@ TEST(CliEval, TokenAndUsageErrors) {
 // `--token -` reads standard input; a compact JWT is decoded and the report
 // says its signature was not verified.
 TEST(CliEval, TokenFromStdinAndJwt) {
-  const std::string claims = ReadAll(std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/tokens/github-actions-main.json");
+  const std::string claims = ReadFileText(std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/tokens/github-actions-main.json");
   RunResult from_stdin = RunTrustcheck("eval --format json --token - --at 1632493000 corpus/aws/github-actions-repo.json", claims);
   EXPECT_EQ(from_stdin.exit_code, 0);
   EXPECT_EQ(ParseJson(from_stdin.out)["accepted"].asInt(), 1);

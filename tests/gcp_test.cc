@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "test_support.h"
+
 #include "cel/cel.h"
 #include "cel/trust_expr.h"
 #include "trustcheck/ast.h"
@@ -21,14 +23,7 @@ namespace {
 
 constexpr int64_t kNow = 1700000100;  // inside every token's validity below
 
-Json::Value ParseJson(const std::string& text) {
-  Json::Value json;
-  Json::CharReaderBuilder builder;
-  std::string errors;
-  std::istringstream in(text);
-  EXPECT_TRUE(Json::parseFromStream(builder, in, &json, &errors)) << errors << "\n" << text;
-  return json;
-}
+Json::Value ParseJson(const std::string& text) { return trustcheck::testing::ParseJsonText(text); }
 
 Result<LoadedFile> Load(const std::string& text, const std::string& path = "provider.yaml",
                         bool malformed_is_error = true) {

@@ -22,6 +22,8 @@
 #include <set>
 #include <sstream>
 
+#include "test_support.h"
+
 #include "lint/linter.h"
 #include "lint/registry.h"
 #include "rules/builtin_rules.h"
@@ -47,12 +49,7 @@ std::vector<std::string> RuleIds() {
   return ids;
 }
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string ReadAll(const fs::path& path) { return trustcheck::testing::ReadFileText(path.string()); }
 
 class LintRuleTest : public ::testing::TestWithParam<std::string> {};
 

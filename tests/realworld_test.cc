@@ -30,52 +30,23 @@
 #include <string>
 #include <vector>
 
+#include "test_support.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
 const fs::path kRealWorld = fs::path(TRUSTCHECK_SOURCE_DIR) / ".." / "shared" / "realworld";
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using RunResult = trustcheck::testing::CliRun;
 
 // Runs `trustcheck <args>` inside the real-world folder, so paths in the
 // output are relative to it (`invalid/x.json:20:24: ...`).
 RunResult RunTrustcheck(const std::string& args) {
-  static const fs::path dir = [] {
-    char templ[] = "/tmp/trustcheck-realworld-XXXXXX";
-    const char* d = mkdtemp(templ);
-    return fs::path(d ? d : "/tmp");
-  }();
-  const fs::path out = dir / "stdout", err = dir / "stderr";
-  const std::string command = "cd '" + kRealWorld.string() + "' && '" + TRUSTCHECK_BINARY + "' " + args +
-                              " </dev/null >'" + out.string() + "' 2>'" + err.string() + "'";
-  int status = std::system(command.c_str());
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadAll(out);
-  r.err = ReadAll(err);
-  return r;
+  return trustcheck::testing::RunCli(kRealWorld.string(), args);
 }
 
-Json::Value ParseJson(const std::string& text) {
-  Json::Value v;
-  Json::CharReaderBuilder b;
-  std::string errors;
-  std::istringstream in(text);
-  EXPECT_TRUE(Json::parseFromStream(b, in, &v, &errors)) << errors << "\n" << text;
-  return v;
-}
+Json::Value ParseJson(const std::string& text) { return trustcheck::testing::ParseJsonText(text); }
 
 // The files of one folder of the sweep, relative to the real-world root.
 std::vector<std::string> FilesIn(const std::string& folder) {

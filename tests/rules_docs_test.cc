@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "test_support.h"
+
 #include "lint/docs.h"
 #include "lint/registry.h"
 #include "rules/builtin_rules.h"
@@ -20,12 +22,7 @@ namespace fs = std::filesystem;
 const fs::path kDocs = fs::path(TRUSTCHECK_SOURCE_DIR) / "docs" / "rules";
 constexpr const char* kRegenerate = "docs/rules is stale: run tools/gen_rule_docs.sh";
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+std::string ReadAll(const fs::path& path) { return trustcheck::testing::ReadFileText(path.string()); }
 
 TEST(rules_docs_test, every_rule_page_is_current) {
   Registry registry;
