@@ -7,23 +7,11 @@
 //               "actions": ["sts:AssumeRoleWithWebIdentity", ...]}
 // Output line: JSON array of decisions, one per action: "Allowed" | "ExplicitlyDenied" |
 //              "ImplicitlyDenied" | "Error <message>".
-import path from 'node:path';
 import readline from 'node:readline';
-import { pathToFileURL } from 'node:url';
 
-const base = process.env.IAM_SIMULATE_DIR;
-if (!base) {
-  console.error('set IAM_SIMULATE_DIR to the folder where @cloud-copilot/iam-simulate is installed');
-  process.exit(2);
-}
-const modules = path.join(path.resolve(base), 'node_modules', '@cloud-copilot');
-const load = (rel) => import(pathToFileURL(path.join(modules, rel)).href);
-const { loadPolicy } = await load('iam-policy/dist/esm/index.js');
-const simulate = 'iam-simulate/dist/esm/';
-const { authorize } = await load(simulate + 'core_engine/CoreSimulatorEngine.js');
-const { AwsRequestImpl } = await load(simulate + 'request/request.js');
-const { RequestContextImpl } = await load(simulate + 'requestContext.js');
-const { DiscoveryContextKeyConstraints } = await load(simulate + 'context_keys/discoveryContextKeyConstraints.js');
+import {
+  loadPolicy, authorize, AwsRequestImpl, RequestContextImpl, DiscoveryContextKeyConstraints,
+} from '../iam_simulate_core.mjs';
 
 // The simulator treats a principal that is neither an ARN nor an `...amazonaws.com` name
 // (accounts.google.com, graph.facebook.com, www.amazon.com) as a cross-account caller that also

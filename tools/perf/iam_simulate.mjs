@@ -20,21 +20,10 @@
 // Node's start-up and the package's import).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
-const base = process.env.IAM_SIMULATE_DIR;
-if (!base) {
-  console.error('set IAM_SIMULATE_DIR to the folder where @cloud-copilot/iam-simulate is installed');
-  process.exit(2);
-}
-const modules = path.join(path.resolve(base), 'node_modules', '@cloud-copilot');
-const load = (rel) => import(pathToFileURL(path.join(modules, rel)).href);
-const { loadPolicy } = await load('iam-policy/dist/esm/index.js');
-const simulate = 'iam-simulate/dist/esm/';
-const { authorize } = await load(simulate + 'core_engine/CoreSimulatorEngine.js');
-const { AwsRequestImpl } = await load(simulate + 'request/request.js');
-const { RequestContextImpl } = await load(simulate + 'requestContext.js');
-const { DiscoveryContextKeyConstraints } = await load(simulate + 'context_keys/discoveryContextKeyConstraints.js');
+import {
+  loadPolicy, authorize, AwsRequestImpl, RequestContextImpl, DiscoveryContextKeyConstraints,
+} from '../iam_simulate_core.mjs';
 
 const [dir, contextFile, principal] = process.argv.slice(2);
 const started = performance.now();
