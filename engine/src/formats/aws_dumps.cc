@@ -61,6 +61,8 @@ class DumpLoader {
 };
 
 Status DumpLoader::Load(const Json::Value& root) {
+  // isMember throws on anything but an object (or null): `--type aws-iam-dump` on `[]`.
+  if (!root.isObject()) return Status::Error(locator_.ValueLoc(root), "an IAM dump must be a JSON object");
   if (root.isMember("RoleDetailList")) return AddRoles(root["RoleDetailList"], "RoleDetailList");
   if (root.isMember("Roles")) return AddRoles(root["Roles"], "Roles");
   if (root.isMember("Role")) {
