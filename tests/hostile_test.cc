@@ -48,6 +48,8 @@ constexpr bool kSanitized = false;
 // the time budget grows.
 constexpr rlim_t kMemoryLimit = rlim_t{1} << 30;
 const double kSecondsBudget = kSanitized ? 120.0 : 5.0;
+// The CPU-time backstop against a hang, past which the child gets SIGXCPU.
+constexpr rlim_t kCpuSecondsLimit = kSanitized ? 120 : 60;
 
 struct ChildRun {
   int exit_code = -1;  // -1: killed by a signal
@@ -91,7 +93,7 @@ ChildRun RunLimited(const std::vector<std::string>& args) {
       rlimit as{kMemoryLimit, kMemoryLimit};
       setrlimit(RLIMIT_AS, &as);
     }
-    rlimit cpu{60, 60};
+    rlimit cpu{kCpuSecondsLimit, kCpuSecondsLimit};
     setrlimit(RLIMIT_CPU, &cpu);
     int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
