@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <string_view>
 
 #include "cel/cel.h"
 #include "cel/trust_expr.h"
@@ -29,6 +30,12 @@
 
 namespace trustcheck::gcp {
 namespace {
+
+// The member `key` of an object, or null, without inserting it (jsoncpp's
+// find takes the key as a character range).
+const Json::Value* FindMember(const Json::Value& object, std::string_view key) {
+  return object.find(key.data(), key.data() + key.size());
+}
 
 // projects/NUMBER/locations/LOCATION/workloadIdentityPools/POOL/providers/ID
 const std::regex& ResourceNamePattern() {
@@ -1101,7 +1108,7 @@ class GcpProvider : public Format {
         tree->locator->SetPieces(&name, std::move(pieces));
         // Located at the project reference, whose number is what is usually
         // missing.
-        const Json::Value* project = spec.find("projectRef", "projectRef" + 10);
+        const Json::Value* project = FindMember(spec, "projectRef");
         tree->locator->Set(&name, tree->locator->KeyLoc(project != nullptr ? *project : spec));
         provider = &spec;
         if (std::string id = ConfigConnectorId(doc); !id.empty()) fallback = id;
@@ -1136,9 +1143,9 @@ Result<Trust> LowerProvider(ProviderInput input) { return ProviderLowering(std::
 
 int ProviderScore(const Json::Value& value) {
   if (!value.isObject()) return 0;
-  const Json::Value* name = value.find("name", "name" + 4);
+  const Json::Value* name = FindMember(value, "name");
   if (name != nullptr && name->isString() && std::regex_match(name->asString(), ResourceNamePattern())) return 80;
-  const Json::Value* oidc = value.find("oidc", "oidc" + 4);
+  const Json::Value* oidc = FindMember(value, "oidc");
   if (oidc != nullptr && oidc->isObject() && oidc->isMember("issuerUri") &&
       (value.isMember("attributeMapping") || value.isMember("attributeCondition"))) {
     return 60;
