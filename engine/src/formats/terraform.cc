@@ -410,29 +410,6 @@ struct Instance {
   std::vector<Hole> guards;  // unknowns about the instance itself
 };
 
-Value JsonToValue(const Json::Value& j, const SourceLoc& loc, int depth = 0) {
-  if (depth > hcl::kMaxNesting) return Value::Unknown("JSON nests too deeply", loc);
-  switch (j.type()) {
-    case Json::nullValue: return Value::Null(loc);
-    case Json::booleanValue: return Value::Bool(j.asBool(), loc);
-    case Json::intValue:
-    case Json::uintValue:
-    case Json::realValue: return Value::Number(j.asDouble(), loc);
-    case Json::stringValue: return Value::String(j.asString(), loc);
-    case Json::arrayValue: {
-      Value::Items items;
-      for (const Json::Value& item : j) items.push_back(JsonToValue(item, loc, depth + 1));
-      return Value::Tuple(std::move(items), loc);
-    }
-    case Json::objectValue: {
-      Value::Fields fields;
-      for (auto it = j.begin(); it != j.end(); ++it) fields[it.name()] = JsonToValue(*it, loc, depth + 1);
-      return Value::Object(std::move(fields), loc);
-    }
-  }
-  return Value::Null(loc);
-}
-
 std::string Quoted(const std::string& key) { return "\"" + key + "\""; }
 
 class TerraformLoader {
@@ -822,7 +799,7 @@ class TerraformLoader {
         *unknown = Value::Unknown("a source policy document is not valid JSON", doc_text.loc());
         return std::nullopt;
       }
-      doc = JsonToValue(json, doc_text.loc());
+      doc = hcl::DecodeJson(json, doc_text.loc());
     }
     if (doc.is_unknown()) {
       *unknown = doc;

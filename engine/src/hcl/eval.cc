@@ -71,7 +71,13 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-Value FromJson(const Json::Value& j, const SourceLoc& loc) {
+
+}  // namespace
+
+namespace {
+
+Value DecodeJsonAt(const Json::Value& j, const SourceLoc& loc, int depth) {
+  if (depth > kMaxNesting) return Value::Unknown("JSON nests too deeply", loc);
   switch (j.type()) {
     case Json::nullValue: return Value::Null(loc);
     case Json::booleanValue: return Value::Bool(j.asBool(), loc);
@@ -81,12 +87,12 @@ Value FromJson(const Json::Value& j, const SourceLoc& loc) {
     case Json::stringValue: return Value::String(j.asString(), loc);
     case Json::arrayValue: {
       Value::Items items;
-      for (const Json::Value& item : j) items.push_back(FromJson(item, loc));
+      for (const Json::Value& item : j) items.push_back(DecodeJsonAt(item, loc, depth + 1));
       return Value::Tuple(std::move(items), loc);
     }
     case Json::objectValue: {
       Value::Fields fields;
-      for (auto it = j.begin(); it != j.end(); ++it) fields[it.name()] = FromJson(*it, loc);
+      for (auto it = j.begin(); it != j.end(); ++it) fields[it.name()] = DecodeJsonAt(*it, loc, depth + 1);
       return Value::Object(std::move(fields), loc);
     }
   }
@@ -94,6 +100,8 @@ Value FromJson(const Json::Value& j, const SourceLoc& loc) {
 }
 
 }  // namespace
+
+Value DecodeJson(const Json::Value& json, const SourceLoc& loc) { return DecodeJsonAt(json, loc, 0); }
 
 // ---------------------------------------------------------------------------
 // Module, Bindings, ResourceRef
@@ -873,7 +881,7 @@ class EvalContext {
       std::string first = errors.substr(0, errors.find('\n'));
       return c.Error(0, fmt::format("the argument of `jsondecode` is not valid JSON ({})", first));
     }
-    return FromJson(json, c.loc());
+    return DecodeJson(json, c.loc());
   }
 
   Result<Value> FnFormat(const Call& c) {

@@ -57,6 +57,10 @@
 
 #include "trustcheck/status.h"
 
+namespace Json {
+class Value;
+}  // namespace Json
+
 namespace trustcheck::hcl {
 
 // Files larger than this are refused before lexing.
@@ -181,6 +185,11 @@ std::string FormatNumber(double value);
 std::string EncodeJson(const Value& value);
 // The same, or nullopt as soon as the text would exceed max_bytes.
 std::optional<std::string> EncodeJson(const Value& value, size_t max_bytes);
+
+// The value Terraform's jsondecode gives for parsed JSON (numbers as
+// numbers, arrays as tuples, objects as objects), every part at `loc`.
+// Nesting past kMaxNesting becomes an unknown saying so.
+Value DecodeJson(const Json::Value& json, const SourceLoc& loc);
 
 // A one-line rendering for tests and messages: strings JSON-quoted, tuples
 // `[a, b]`, objects `{k = v}`, unknowns `(unknown: reason)`.
