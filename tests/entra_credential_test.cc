@@ -134,7 +134,9 @@ TEST(EntraClassic, ExactMatching) {
     ASSERT_EQ(trusts.size(), 1u);
     Decision d = Eval(trusts[0], Merge(kGitHubToken, c.token_overrides));
     EXPECT_EQ(d.accepted, c.accepted) << FirstReason(d);
-    if (!c.accepted) EXPECT_EQ(FirstReason(d), c.reason);
+    if (!c.accepted) {
+      EXPECT_EQ(FirstReason(d), c.reason);
+    }
   }
 }
 
@@ -193,11 +195,11 @@ TEST(EntraFlexible, DocumentedExamples) {
        "statement `FlexFic1`: claims['sub'] (matches) expects `repo:contoso/contoso-repo:ref:refs/heads/*`; token "
        "`sub` has `repo:contoso/contoso-repo:ref:refs/tags/v1`"},
       {"docs example 2: ? is one character", kGitHub,
-       "claims['sub'] matches 'repo:contoso/contoso-repo-*:ref:refs/heads/????' and claims['repository_owner_id'] eq "
+       "claims['sub'] matches 'repo:contoso/contoso-repo-*:ref:refs/heads/?\?\?\?' and claims['repository_owner_id'] eq "
        "'123456'",
        R"({"sub": "repo:contoso/contoso-repo-web:ref:refs/heads/main"})", true, ""},
       {"docs example 2: ???? needs four characters", kGitHub,
-       "claims['sub'] matches 'repo:contoso/contoso-repo-*:ref:refs/heads/????' and claims['repository_owner_id'] eq "
+       "claims['sub'] matches 'repo:contoso/contoso-repo-*:ref:refs/heads/?\?\?\?' and claims['repository_owner_id'] eq "
        "'123456'",
        R"({"sub": "repo:contoso/contoso-repo-web:ref:refs/heads/master"})", false,
        "statement `FlexFic1`: claims['sub'] (matches) expects `repo:contoso/contoso-repo-*:ref:refs/heads/????`; "
@@ -255,7 +257,9 @@ TEST(EntraFlexible, DocumentedExamples) {
     ASSERT_EQ(trusts.size(), 1u);
     Decision d = Eval(trusts[0], Merge(kGitHubToken, c.token));
     EXPECT_EQ(d.accepted, c.accepted) << FirstReason(d);
-    if (!c.accepted) EXPECT_EQ(d.reasons.front().message, c.reason);
+    if (!c.accepted) {
+      EXPECT_EQ(d.reasons.front().message, c.reason);
+    }
   }
 }
 

@@ -156,7 +156,9 @@ TEST(lint_test, run_lint_applies_the_config) {
   configured.config = &*config;
   for (const Finding& f : RunLint(Builtins(), files, configured)) {
     EXPECT_NE(f.rule, "TC013");
-    if (f.rule == "TC002") EXPECT_EQ(f.severity, Severity::kLow);
+    if (f.rule == "TC002") {
+      EXPECT_EQ(f.severity, Severity::kLow);
+    }
   }
 
   auto ignore = ParseConfig("cfg.yaml", "ignore: [\"**/wildcard-before-tenant-boundary/*\"]\n", Builtins());
