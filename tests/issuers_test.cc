@@ -178,7 +178,9 @@ TEST(issuers_test, reads_claim_values) {
     EXPECT_EQ(r.tenant_pinned, c.tenant_pinned);
     EXPECT_EQ(r.pinned_by_id, c.pinned_by_id);
     EXPECT_EQ(r.open_before_tenant, c.open_before_tenant);
-    if (r.has_wildcard) EXPECT_EQ(static_cast<int>(r.open_level), static_cast<int>(c.open_level));
+    if (r.has_wildcard) {
+      EXPECT_EQ(static_cast<int>(r.open_level), static_cast<int>(c.open_level));
+    }
     EXPECT_EQ(r.admits, c.admits);
   }
 }
