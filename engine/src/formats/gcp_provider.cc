@@ -310,13 +310,8 @@ class ProviderLowering {
     AudienceTest(oidc, parts);
   }
 
-  // `iss` must be the issuer URI. A trailing-slash difference is accepted
-  // (docs/semantics-gcp.md, "Issuer": Google's own GitHub instructions use
-  // the URI with a slash, GitHub's tokens have none).
-  Node IssuerTest(const Json::Value& issuer) {
-    std::string uri = issuer.asString();
-    trust_.attributes.emplace_back("issuer_uri", uri);
-    std::string other = !uri.empty() && uri.back() == '/' ? uri.substr(0, uri.size() - 1) : uri + "/";
+  // The test on `iss` against the issuer URI, its operands to be added.
+  static Test IssuerTestWithoutOperands() {
     Test test;
     test.ref.names = {"iss"};
     test.ref.display = "iss";
@@ -324,6 +319,17 @@ class ProviderLowering {
     test.kind = MatchKind::kString;
     test.what = "issuer";
     test.op_display = "issuerUri";
+    return test;
+  }
+
+  // `iss` must be the issuer URI. A trailing-slash difference is accepted
+  // (docs/semantics-gcp.md, "Issuer": Google's own GitHub instructions use
+  // the URI with a slash, GitHub's tokens have none).
+  Node IssuerTest(const Json::Value& issuer) {
+    std::string uri = issuer.asString();
+    trust_.attributes.emplace_back("issuer_uri", uri);
+    std::string other = !uri.empty() && uri.back() == '/' ? uri.substr(0, uri.size() - 1) : uri + "/";
+    Test test = IssuerTestWithoutOperands();
     for (const std::string& text : {uri, other}) {
       if (text.empty()) continue;
       test.operands.push_back(LiteralOperand(text, Loc(issuer)));
@@ -336,13 +342,7 @@ class ProviderLowering {
     Node unknown = Node::Unknown(UnknownReason(issuer), KeyLoc(issuer));
     std::optional<Operand> wide = WideOperand(issuer, "", Loc(issuer));
     if (!wide) return unknown;
-    Test test;
-    test.ref.names = {"iss"};
-    test.ref.display = "iss";
-    test.typing = ValueTyping::kJson;
-    test.kind = MatchKind::kString;
-    test.what = "issuer";
-    test.op_display = "issuerUri";
+    Test test = IssuerTestWithoutOperands();
     test.operands.push_back(std::move(*wide));
     // The trailing-slash tolerance (rule 1a): a `*` already matches it when
     // the text ends in a hole; otherwise add the other spelling.
