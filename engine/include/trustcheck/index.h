@@ -45,7 +45,9 @@
 //
 // Build returns an immutable index; Candidates and Accepting may be called
 // from many threads at once. The index keeps pointers to the trusts: they
-// must outlive it and must not change.
+// must outlive it and must not change. Build itself may use several threads
+// (TrustIndexOptions::threads); it reads the trusts from all of them, so
+// nothing may change them while it runs.
 
 #ifndef TRUSTCHECK_INDEX_H_
 #define TRUSTCHECK_INDEX_H_
@@ -74,6 +76,18 @@ struct TrustIndexStats {
   size_t memory_bytes = 0;
 };
 
+// How Build works; never what it builds.
+struct TrustIndexOptions {
+  // Threads for the build: 1 builds on the calling thread, 0 uses one per
+  // core; never more than 16. The index is the same for every value (the
+  // same keys, postings, lists and stats), only the time differs.
+  int threads = 1;
+  // Each thread gets at least this many trusts, so a small index is built
+  // on fewer threads (or one): starting a thread costs more than filing a
+  // few thousand trusts.
+  size_t min_trusts_per_thread = 4096;
+};
+
 class TrustIndex {
  public:
   // An empty index (no trusts).
@@ -83,8 +97,9 @@ class TrustIndex {
   TrustIndex& operator=(TrustIndex&&) noexcept;
 
   // Builds the index. A trust's id is its position in `trusts`. Never fails:
-  // what cannot be indexed is scanned.
-  static TrustIndex Build(std::vector<const Trust*> trusts);
+  // what cannot be indexed is scanned, and a thread that cannot be started
+  // leaves its share of the work to the calling thread.
+  static TrustIndex Build(std::vector<const Trust*> trusts, const TrustIndexOptions& options = {});
 
   size_t size() const;
   const Trust& trust(uint32_t id) const;

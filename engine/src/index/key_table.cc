@@ -10,16 +10,43 @@ namespace trustcheck::index {
 void KeyTable::Builder::Add(std::string_view key, uint32_t id) {
   pending_.push_back({bytes_.size(), static_cast<uint32_t>(key.size()), id});
   bytes_.append(key);
+  sorted_ = pending_.size() == 1;
+}
+
+bool KeyTable::Builder::Less(const Pending& a, const Pending& b) const {
+  int c = std::string_view(bytes_).substr(a.offset, a.length).compare(std::string_view(bytes_).substr(b.offset, b.length));
+  return c != 0 ? c < 0 : a.id < b.id;
+}
+
+void KeyTable::Builder::Sort() {
+  if (!sorted_) std::sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) { return Less(a, b); });
+  sorted_ = true;
+}
+
+void KeyTable::Builder::Append(Builder&& other) {
+  const uint64_t shift = bytes_.size();
+  const size_t middle = pending_.size();
+  bytes_.append(other.bytes_);
+  pending_.reserve(pending_.size() + other.pending_.size());
+  for (const Pending& p : other.pending_) pending_.push_back({p.offset + shift, p.length, p.id});
+  if (sorted_ && other.sorted_) {
+    std::inplace_merge(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(middle), pending_.end(),
+                       [&](const Pending& a, const Pending& b) { return Less(a, b); });
+  } else {
+    sorted_ = pending_.size() <= 1;
+  }
+  other.bytes_.clear();
+  other.bytes_.shrink_to_fit();
+  other.pending_.clear();
+  other.pending_.shrink_to_fit();
+  other.sorted_ = true;
 }
 
 uint64_t KeyTable::Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 KeyTable KeyTable::Builder::Build() {
   auto view = [&](const Pending& p) { return std::string_view(bytes_).substr(p.offset, p.length); };
-  std::sort(pending_.begin(), pending_.end(), [&](const Pending& a, const Pending& b) {
-    int c = view(a).compare(view(b));
-    return c != 0 ? c < 0 : a.id < b.id;
-  });
+  Sort();
   KeyTable table;
   for (size_t i = 0; i < pending_.size(); ++i) {
     std::string_view key = view(pending_[i]);
@@ -52,6 +79,7 @@ KeyTable KeyTable::Builder::Build() {
   bytes_.shrink_to_fit();
   pending_.clear();
   pending_.shrink_to_fit();
+  sorted_ = true;
   return table;
 }
 

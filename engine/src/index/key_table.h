@@ -24,7 +24,14 @@ class KeyTable {
    public:
     void Add(std::string_view key, uint32_t id);
     size_t size() const { return pending_.size(); }
-    // Sorts and deduplicates; the builder is left empty.
+    // Sorts the pairs collected so far, which Build would otherwise do:
+    // builders filled on separate threads sort there, in parallel.
+    void Sort();
+    // Moves `other`'s pairs into this builder (which is left as if they had
+    // been added here); `other` is left empty. When both are sorted, this
+    // one stays sorted (a merge: linear, where sorting again is not).
+    void Append(Builder&& other);
+    // Sorts (unless sorted) and deduplicates; the builder is left empty.
     KeyTable Build();
 
    private:
@@ -33,8 +40,10 @@ class KeyTable {
       uint32_t length;
       uint32_t id;
     };
+    bool Less(const Pending& a, const Pending& b) const;
     std::string bytes_;
     std::vector<Pending> pending_;
+    bool sorted_ = true;  // pending_ is in Less order
   };
 
   // The ids filed under `key`, ascending and distinct; empty when absent.

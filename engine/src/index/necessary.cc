@@ -26,20 +26,43 @@ std::string FoldAscii(std::string_view text) {
   return out;
 }
 
-std::optional<uint16_t> SourceTable::Intern(const ValueRef& ref) {
-  bool pointer = ref.source == ValueRef::Source::kPointer;
-  lookup_.assign(1, pointer ? 'p' : 'c');
-  for (const std::string& n : ref.names) {
-    lookup_ += n;
-    lookup_.push_back('\0');
+void SourceTable::LookupKey(bool pointer, const std::vector<std::string>& names, std::string* out) {
+  out->assign(1, pointer ? 'p' : 'c');
+  for (const std::string& n : names) {
+    *out += n;
+    out->push_back('\0');
   }
+}
+
+std::optional<uint16_t> SourceTable::Intern(const ValueRef& ref) {
+  const bool pointer = ref.source == ValueRef::Source::kPointer;
+  LookupKey(pointer, ref.names, &lookup_);
+  return InternLookup(pointer, ref.names);
+}
+
+std::optional<uint16_t> SourceTable::InternLookup(bool pointer, const std::vector<std::string>& names) {
   auto it = ids_.find(lookup_);
   if (it != ids_.end()) return it->second;
   if (sources_.size() > UINT16_MAX) return std::nullopt;
   auto id = static_cast<uint16_t>(sources_.size());
-  sources_.push_back({pointer, ref.names});
+  sources_.push_back({pointer, names});
+  fingerprints_.push_back(std::hash<std::string>{}(lookup_));
   ids_.emplace(lookup_, id);
   return id;
+}
+
+std::optional<uint16_t> SourceTable::Find(const ValueRef& ref, std::string* scratch) const {
+  LookupKey(ref.source == ValueRef::Source::kPointer, ref.names, scratch);
+  auto it = ids_.find(*scratch);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+void SourceTable::Absorb(const SourceTable& later) {
+  for (const Source& s : later.sources_) {
+    LookupKey(s.pointer, s.names, &lookup_);
+    InternLookup(s.pointer, s.names);
+  }
 }
 
 namespace {
@@ -59,24 +82,24 @@ double Weight(KeyKind kind) {
 
 }  // namespace
 
-void NeedAnalysis::KeyCounts::Increment(uint64_t hash) {
+void KeyCounts::Add(uint64_t hash, uint32_t count) {
   if (2 * (used_ + 1) > slots_.size()) Grow();
   hash = hash == 0 ? 1 : hash;
   const size_t mask = slots_.size() - 1;
   for (size_t i = hash & mask;; i = (i + 1) & mask) {
     if (slots_[i].hash == hash) {
-      ++slots_[i].count;
+      slots_[i].count += count;
       return;
     }
     if (slots_[i].hash == 0) {
-      slots_[i] = {hash, 1};
+      slots_[i] = {hash, count};
       ++used_;
       return;
     }
   }
 }
 
-uint32_t NeedAnalysis::KeyCounts::Get(uint64_t hash) const {
+uint32_t KeyCounts::Get(uint64_t hash) const {
   if (slots_.empty()) return 0;
   hash = hash == 0 ? 1 : hash;
   const size_t mask = slots_.size() - 1;
@@ -86,7 +109,7 @@ uint32_t NeedAnalysis::KeyCounts::Get(uint64_t hash) const {
   }
 }
 
-void NeedAnalysis::KeyCounts::Grow() {
+void KeyCounts::Grow() {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(std::max<size_t>(64, 2 * old.size()), Slot{});
   const size_t mask = slots_.size() - 1;
@@ -98,11 +121,26 @@ void NeedAnalysis::KeyCounts::Grow() {
   }
 }
 
+void KeyCounts::Merge(const KeyCounts& other) {
+  for (const Slot& s : other.slots_)
+    if (s.hash != 0) Add(s.hash, s.count);
+}
+
+// Sources beyond the table's 65536 are the only way the tables absorbed in
+// order can differ from one table over all trusts (a run's table fills at
+// other sources than the whole's): the Tests reading those sources get no
+// key either way, so their counts, merged or not, are never read.
+void KeyStatistics::Merge(const KeyStatistics& later) {
+  sources.Absorb(later.sources);
+  counts.Merge(later.counts);
+}
+
 // Only steers the choice among an And's children: a collision makes a key
 // look more common than it is, never makes the index unsound.
 uint64_t NeedAnalysis::KeyHash(const KeyRef& k) const {
   uint64_t h = std::hash<std::string_view>{}(Value(k));
-  return (h ^ (static_cast<uint64_t>(k.kind) << 16 | k.source)) * 0x9E3779B97F4A7C15ull;
+  h ^= stats_->sources.fingerprint(k.source) * 0xC2B2AE3D27D4EB4Full + static_cast<uint64_t>(k.kind);
+  return h * 0x9E3779B97F4A7C15ull;
 }
 
 NeedAnalysis::KeyRef NeedAnalysis::AddKey(KeyKind kind, uint16_t source, std::string_view value, bool fold,
@@ -139,7 +177,7 @@ bool NeedAnalysis::TestKeys(const Test& test) {
   // A key the platform never exposes always reads as missing, and a missing
   // value gives missing_result, which is not true here.
   if (!ref.visible || ref.names.empty()) return true;
-  std::optional<uint16_t> source = sources_.Intern(ref);
+  std::optional<uint16_t> source = counting_ ? counting_->sources.Intern(ref) : stats_->sources.Find(ref, &lookup_);
   if (!source) return false;
   const size_t first = refs_.size();
   auto give_up = [&] {
@@ -178,14 +216,16 @@ void NeedAnalysis::CountNode(const Node& node) {
   if (node.kind == Node::Kind::kTest) {
     const size_t first = refs_.size();
     if (TestKeys(*node.test))
-      for (size_t i = first; i < refs_.size(); ++i) counts_.Increment(KeyHash(refs_[i]));
+      for (size_t i = first; i < refs_.size(); ++i) counting_->counts.Increment(KeyHash(refs_[i]));
     refs_.resize(first);
     return;
   }
   for (const Node& child : node.children) CountNode(child);
 }
 
-void NeedAnalysis::Count(const Trust& trust) {
+void NeedAnalysis::Count(const Trust& trust, KeyStatistics* stats) {
+  counting_ = stats;
+  stats_ = stats;
   refs_.clear();
   bytes_.clear();
   for (const Statement& s : trust.statements)
@@ -195,7 +235,7 @@ void NeedAnalysis::Count(const Trust& trust) {
 double NeedAnalysis::Cost(size_t first, size_t last) const {
   double cost = 0;
   for (size_t i = first; i < last; ++i) {
-    uint32_t count = counts_.Get(KeyHash(refs_[i]));
+    uint32_t count = stats_->counts.Get(KeyHash(refs_[i]));
     cost += Weight(refs_[i].kind) * (count == 0 ? 1 : count);
   }
   return cost;
@@ -257,7 +297,9 @@ bool NeedAnalysis::NodeNeed(const Node& node) {
 
 // Evaluate() accepts only when, in every pass, some Allow statement is true;
 // there is always at least one pass, so some Allow statement's Need holds.
-Need NeedAnalysis::TrustNeed(const Trust& trust) {
+Need NeedAnalysis::TrustNeed(const Trust& trust, const KeyStatistics& stats) {
+  counting_ = nullptr;
+  stats_ = &stats;
   refs_.clear();
   bytes_.clear();
   for (const Statement& s : trust.statements)

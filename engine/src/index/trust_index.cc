@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "index/key_table.h"
 #include "index/necessary.h"
@@ -49,51 +51,138 @@ bool IsLengthKind(KeyKind kind) {
          kind == KeyKind::kSuffixFolded;
 }
 
-}  // namespace
+// The threads Build uses: one per `min_trusts_per_thread` trusts, at most
+// the requested number (0: one per core), at most 16.
+size_t ThreadsFor(size_t trusts, const TrustIndexOptions& options) {
+  size_t wanted = options.threads > 0 ? static_cast<size_t>(options.threads) : std::thread::hardware_concurrency();
+  wanted = std::clamp<size_t>(wanted, 1, 16);
+  const size_t by_size = trusts / std::max<size_t>(options.min_trusts_per_thread, 1);
+  return std::clamp<size_t>(by_size, 1, wanted);
+}
 
-TrustIndex TrustIndex::Build(std::vector<const Trust*> trusts) {
-  TrustIndex out;
-  Impl& impl = *out.impl_;
-  impl.trusts = std::move(trusts);
-  index::NeedAnalysis analysis;
-  for (const Trust* t : impl.trusts) analysis.Count(*t);
+// Runs work(0) .. work(count - 1), work(0) on the calling thread and the
+// others on threads of their own; a thread that cannot be started has its
+// work done on the calling thread instead (Build never fails).
+template <typename Work>
+void RunEach(size_t count, const Work& work) {
+  std::vector<std::thread> pool;
+  std::vector<size_t> here;
+  for (size_t i = 1; i < count; ++i) {
+    try {
+      pool.emplace_back(work, i);
+    } catch (const std::system_error&) {
+      here.push_back(i);
+    }
+  }
+  work(0);
+  for (size_t i : here) work(i);
+  for (std::thread& t : pool) t.join();
+}
+
+// What filing a run of consecutive trusts gives.
+struct Filing {
   index::KeyTable::Builder builder;
-  std::vector<std::vector<uint32_t>> lengths;
-  std::vector<uint8_t> kinds;
-  for (size_t id = 0; id < impl.trusts.size(); ++id) {
-    index::Need need = analysis.TrustNeed(*impl.trusts[id]);
+  std::vector<uint32_t> always;
+  size_t indexed = 0;
+  size_t never = 0;
+  std::vector<uint8_t> kinds;                  // per source, as Impl::kinds
+  std::vector<std::vector<uint32_t>> lengths;  // as Impl::lengths, unsorted, with repeats
+
+  // Appends the filing of the run that follows this one's.
+  void Append(Filing&& later) {
+    builder.Append(std::move(later.builder));
+    always.insert(always.end(), later.always.begin(), later.always.end());
+    indexed += later.indexed;
+    never += later.never;
+    if (kinds.size() < later.kinds.size()) {
+      kinds.resize(later.kinds.size(), 0);
+      lengths.resize(later.lengths.size());
+    }
+    for (size_t s = 0; s < later.kinds.size(); ++s) kinds[s] |= later.kinds[s];
+    for (size_t i = 0; i < later.lengths.size(); ++i)
+      lengths[i].insert(lengths[i].end(), later.lengths[i].begin(), later.lengths[i].end());
+  }
+};
+
+// Files trusts[first, last) under their keys, chosen with the statistics of
+// all the trusts.
+void File(const std::vector<const Trust*>& trusts, size_t first, size_t last, const index::KeyStatistics& stats,
+          Filing* out) {
+  index::NeedAnalysis analysis;
+  for (size_t id = first; id < last; ++id) {
+    index::Need need = analysis.TrustNeed(*trusts[id], stats);
     if (need.any) {
-      impl.always.push_back(static_cast<uint32_t>(id));
+      out->always.push_back(static_cast<uint32_t>(id));
       continue;
     }
     if (need.never()) {
-      ++impl.stats.never;
+      ++out->never;
       continue;
     }
-    ++impl.stats.indexed;
+    ++out->indexed;
     for (const Key& k : need.keys) {
-      builder.Add(index::KeyBytes(k.kind, k.source, k.value), static_cast<uint32_t>(id));
-      if (kinds.size() <= k.source) {
-        kinds.resize(k.source + 1, 0);
-        lengths.resize((k.source + 1) * kKeyKinds);
+      out->builder.Add(index::KeyBytes(k.kind, k.source, k.value), static_cast<uint32_t>(id));
+      if (out->kinds.size() <= k.source) {
+        out->kinds.resize(k.source + 1, 0);
+        out->lengths.resize((k.source + 1) * kKeyKinds);
       }
-      kinds[k.source] |= static_cast<uint8_t>(1u << static_cast<int>(k.kind));
+      out->kinds[k.source] |= static_cast<uint8_t>(1u << static_cast<int>(k.kind));
       if (IsLengthKind(k.kind))
-        lengths[k.source * kKeyKinds + static_cast<int>(k.kind)].push_back(static_cast<uint32_t>(k.value.size()));
+        out->lengths[k.source * kKeyKinds + static_cast<int>(k.kind)].push_back(
+            static_cast<uint32_t>(k.value.size()));
     }
   }
-  for (auto& l : lengths) {
+}
+
+}  // namespace
+
+// Two passes, each over consecutive runs of trusts, one run per thread:
+// count the keys (the runs' statistics merged in trust order equal one pass's
+// over all trusts), then choose each trust's keys, file them and sort the
+// run's postings. The runs' filings, appended in trust order (the sorted
+// postings merged), are what one thread would have filed, so the index does
+// not depend on the number of threads.
+TrustIndex TrustIndex::Build(std::vector<const Trust*> trusts, const TrustIndexOptions& options) {
+  TrustIndex out;
+  Impl& impl = *out.impl_;
+  impl.trusts = std::move(trusts);
+  const size_t runs = ThreadsFor(impl.trusts.size(), options);
+  auto run_first = [&](size_t run) { return impl.trusts.size() * run / runs; };
+
+  std::vector<index::KeyStatistics> counted(runs);
+  RunEach(runs, [&](size_t run) {
+    index::NeedAnalysis analysis;
+    for (size_t id = run_first(run); id < run_first(run + 1); ++id) analysis.Count(*impl.trusts[id], &counted[run]);
+  });
+  for (size_t run = 1; run < runs; ++run) counted[0].Merge(counted[run]);
+  counted.resize(1);
+  const index::KeyStatistics& stats = counted[0];
+
+  std::vector<Filing> filings(runs);
+  RunEach(runs, [&](size_t run) {
+    File(impl.trusts, run_first(run), run_first(run + 1), stats, &filings[run]);
+    filings[run].builder.Sort();
+  });
+  Filing& filing = filings[0];
+  for (size_t run = 1; run < runs; ++run) filing.Append(std::move(filings[run]));
+
+  for (auto& l : filing.lengths) {
     std::sort(l.begin(), l.end());
     l.erase(std::unique(l.begin(), l.end()), l.end());
     l.shrink_to_fit();
   }
-  impl.kinds = std::move(kinds);
-  impl.lengths = std::move(lengths);
-  impl.sources = analysis.sources().sources();
+  impl.kinds = std::move(filing.kinds);
+  impl.kinds.shrink_to_fit();
+  impl.lengths = std::move(filing.lengths);
+  impl.lengths.shrink_to_fit();
+  impl.sources = stats.sources.sources();
   impl.sources.resize(impl.kinds.size());  // sources interned by keys that were never chosen are not needed
-  impl.table = builder.Build();
+  impl.table = filing.builder.Build();
+  impl.always = std::move(filing.always);
   impl.always.shrink_to_fit();
   impl.stats.trusts = impl.trusts.size();
+  impl.stats.indexed = filing.indexed;
+  impl.stats.never = filing.never;
   impl.stats.always_scan = impl.always.size();
   impl.stats.keys = impl.table.keys();
   impl.stats.postings = impl.table.postings();
