@@ -426,5 +426,128 @@ TEST(TrustIndexTest, AcceptingSetEqualsEvaluatingEveryTrust) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Build on several threads: the same index as on one.
+
+// A string Test on claim `claim` that the index can file under a key.
+Node SubjectTest(const std::string& claim, const std::string& text, bool fold_case, bool negated = false) {
+  Test t;
+  t.kind = MatchKind::kString;
+  t.ref.source = ValueRef::Source::kClaim;
+  t.ref.names = {claim};
+  t.ref.display = claim;
+  t.typing = ValueTyping::kIamString;
+  t.missing_result = Tri::kFalse;
+  t.negated = negated;
+  t.what = "condition";
+  t.op_display = "op";
+  Operand op;
+  op.text = text;
+  op.pattern = Pattern::Compile(text, {WildcardFlavor::kAws, fold_case, true});
+  t.operands.push_back(std::move(op));
+  return Node::MakeTest(std::move(t), {});
+}
+
+// Trusts in the shapes of real accounts, filed under every kind of key:
+// a subject that is exact, `prefix*`, `*suffix` or exact ignoring case,
+// next to a shared audience test (so the build must choose the rarer key),
+// some with a Deny, some scanned always (a negated test) or never (false).
+// The subject's claim name changes every 50 trusts, so later runs of trusts
+// meet claim names earlier runs never saw.
+Trust ShapedTrust(size_t i) {
+  const std::string claim = "c" + std::to_string(i / 50);
+  const std::string org = "org" + std::to_string(i % 37);
+  Node subject;
+  switch (i % 7) {
+    case 0: subject = SubjectTest(claim, "repo:" + org + "/app" + std::to_string(i % 11), false); break;
+    case 1: subject = SubjectTest(claim, "repo:" + org + "/*", false); break;
+    case 2: subject = SubjectTest(claim, "*:env" + std::to_string(i % 5), false); break;
+    case 3: subject = SubjectTest(claim, "Repo:" + org + "/APP", true); break;
+    case 4: subject = SubjectTest(claim, "repo:" + org + "/*", false, true); break;  // always scanned
+    case 5: subject = Node::Const(false, "malformed"); break;                        // never a candidate
+    default: subject = SubjectTest(claim, "REPO:" + org + "/*", true); break;
+  }
+  Trust t;
+  t.name = "shaped" + std::to_string(i);
+  Statement allow;
+  allow.effect = Effect::kAllow;
+  allow.when = Node::And({SubjectTest("aud", "sts.amazonaws.com", false), std::move(subject)});
+  t.statements.push_back(std::move(allow));
+  if (i % 3 == 0) {
+    Statement deny;
+    deny.effect = Effect::kDeny;
+    deny.when = SubjectTest(claim, "*:pull_request", false);
+    t.statements.push_back(std::move(deny));
+  }
+  return t;
+}
+
+std::string ShapedToken(size_t i) {
+  const std::string claim = "c" + std::to_string(i / 50);
+  const std::string org = "org" + std::to_string(i % 37);
+  static const char* kTails[] = {"/app3", "/APP", "/x:env2", "/x:pull_request", "/app5:env4"};
+  return R"({"aud": "sts.amazonaws.com", ")" + claim + R"(": "repo:)" + org + kTails[i % 5] +
+         R"(", "exp": 1632493700})";
+}
+
+struct ThreadsCase {
+  const char* name;
+  size_t trusts;
+  int threads;
+};
+
+TEST(TrustIndexTest, BuildOnSeveralThreadsGivesTheSameIndex) {
+  // 1,501 trusts: a multiple of none of the thread counts.
+  static const ThreadsCase kCases[] = {
+      {"no trusts, 2 threads", 0, 2},    {"one trust, 3 threads", 1, 3}, {"1 thread", 1501, 1},
+      {"2 threads", 1501, 2},            {"3 threads", 1501, 3},         {"7 threads", 1501, 7},
+      {"one per core", 1501, 0},         {"more threads than trusts", 5, 7},
+  };
+  for (const ThreadsCase& c : kCases) {
+    SCOPED_TRACE(c.name);
+    // Shaped trusts, with a random trust (any node, operator, source) after
+    // every second one.
+    RandomCorpus random(c.trusts);
+    std::vector<Trust> trusts;
+    for (size_t i = 0; i < c.trusts; ++i) trusts.push_back(i % 3 == 2 ? random.MakeTrust() : ShapedTrust(i));
+    std::vector<const Trust*> pointers;
+    for (const Trust& t : trusts) pointers.push_back(&t);
+    TrustIndex one = TrustIndex::Build(pointers);
+    TrustIndexOptions options;
+    options.threads = c.threads;
+    options.min_trusts_per_thread = 1;  // threads even for a small corpus
+    TrustIndex several = TrustIndex::Build(pointers, options);
+
+    TrustIndexStats a = one.stats(), b = several.stats();
+    EXPECT_EQ(b.trusts, c.trusts);
+    EXPECT_EQ(b.indexed, a.indexed);
+    EXPECT_EQ(b.always_scan, a.always_scan);
+    EXPECT_EQ(b.never, a.never);
+    EXPECT_EQ(b.keys, a.keys);
+    EXPECT_EQ(b.postings, a.postings);
+    EXPECT_EQ(b.memory_bytes, a.memory_bytes);
+    if (c.trusts > 1000) {  // every placement and kind of key occurs
+      EXPECT_GT(b.indexed, 500u);
+      EXPECT_GT(b.always_scan, 150u);
+      EXPECT_GT(b.never, 150u);
+    }
+
+    std::vector<std::string> tokens = {"{}"};
+    for (size_t i = 0; i < 150; ++i) tokens.push_back(i % 2 ? random.MakeToken() : ShapedToken(i * 11));
+    size_t accepts = 0;
+    for (const std::string& token : tokens) {
+      Claims claims = ClaimsOf(token);
+      std::vector<uint32_t> accepting = several.Accepting(claims, {kNow});
+      ASSERT_EQ(several.Candidates(claims), one.Candidates(claims)) << token;
+      ASSERT_EQ(accepting, one.Accepting(claims, {kNow})) << token;
+      ASSERT_EQ(accepting, BruteForce(pointers, claims)) << token;
+      accepts += accepting.size();
+    }
+    if (c.trusts > 1000) {
+      EXPECT_GT(accepts, 300u);  // not a vacuous agreement
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trustcheck
