@@ -251,7 +251,10 @@ int EvalCommand(int argc, char** argv) {
   if (format == "text" && !args.Has("all") && trusts.size() > kIndexThreshold && signature.ok()) {
     std::vector<const Trust*> pointers;
     for (const Row& r : trusts) pointers.push_back(r.trust);
-    TrustIndex index = TrustIndex::Build(std::move(pointers));
+    // On every core, as the loading: the build is a pass over every trust.
+    TrustIndexOptions index_options;
+    index_options.threads = 0;
+    TrustIndex index = TrustIndex::Build(std::move(pointers), index_options);
     timer.Lap("index");
     for (uint32_t id : index.Candidates(token->claims))
       rows.push_back({trusts[id].file, trusts[id].trust, Evaluate(*trusts[id].trust, token->claims, eval_options)});
