@@ -286,6 +286,11 @@ const StructureCase kStructureCases[] = {
     {kLiteral, "a*?", "a*?", "", 3, false, R"("a*?")"},
     {kLiteralFold, "AbC", "AbC", "", 3, false, R"("AbC")"},  // as written, not folded
     {kAwsFold, "AbC*dE", "AbC", "dE", 5, true, R"("AbC" * "dE")"},
+    // Values without wildcards or escapes take the plain-literal path.
+    {kAwsFold, "AbC", "AbC", "", 3, false, R"("AbC")"},
+    {kEntra, "repo:o/r", "repo:o/r", "", 8, false, R"("repo:o/r")"},
+    {kVault, "a?b", "a?b", "", 3, false, R"("a?b")"},
+    {kAwsNoEscapes, "a$b", "a$b", "", 3, false, R"("a$b")"},
 };
 
 TEST(PatternTest, Structure) {
@@ -297,6 +302,23 @@ TEST(PatternTest, Structure) {
     EXPECT_EQ(pattern.min_length(), c.min_length);
     EXPECT_EQ(pattern.has_wildcards(), c.has_wildcards);
     EXPECT_EQ(Render(pattern.Pieces()), c.pieces);
+  }
+}
+
+// An exact pattern keeps its literals in its text: copies and moves (short
+// texts live inside the string object) must still match.
+TEST(PatternTest, CopiesAndMovesKeepMatching) {
+  for (const std::string text : {"main", "repo:octo-org/octo-repo:ref:refs/heads/main"}) {
+    SCOPED_TRACE(text);
+    Pattern original = Pattern::Compile(text, kLiteral);
+    Pattern copy = original;
+    Pattern moved = std::move(original);
+    std::vector<Pattern> grown;
+    for (int i = 0; i < 20; ++i) grown.push_back(copy);  // reallocations move the elements
+    EXPECT_TRUE(copy.Match(text));
+    EXPECT_TRUE(moved.Match(text));
+    EXPECT_TRUE(grown.front().Match(text));
+    EXPECT_FALSE(grown.back().Match(text + "x"));
   }
 }
 

@@ -270,7 +270,7 @@ class PatternInternal {
     const size_t n = subject.size();
     if (n < pattern.min_length_) return false;
     const bool fold = pattern.options_.fold_case;
-    const char* lits = pattern.lits_.data();
+    const char* lits = pattern.literals();
     const char* s = subject.data();
     if (!pattern.has_wildcards_) {
       return n == pattern.min_length_ && (n == 0 || Equal(s, lits, n, fold));
@@ -328,7 +328,7 @@ class PatternInternal {
       const Op* literal = star + 1;
       if (segment_end == literal + 1 && literal->kind == Op::kLit) {
         // The common segment, one literal run: its leftmost occurrence.
-        const char* hit = Find(base + pos, limit - pos, pattern.lits_.data() + literal->offset,
+        const char* hit = Find(base + pos, limit - pos, pattern.literals() + literal->offset,
                                literal->length, fold);
         if (hit == nullptr) return false;
         pos = static_cast<size_t>(hit - base) + literal->length;
@@ -346,7 +346,7 @@ class PatternInternal {
     size_t p = *pos;
     if (op.kind == Op::kLit) {
       if (limit - p < op.length) return false;
-      if (!Equal(reinterpret_cast<const char*>(s) + p, pattern.lits_.data() + op.offset, op.length,
+      if (!Equal(reinterpret_cast<const char*>(s) + p, pattern.literals() + op.offset, op.length,
                  pattern.options_.fold_case)) {
         return false;
       }
@@ -375,7 +375,7 @@ class PatternInternal {
     if (op.kind == Op::kLit) {
       if (p - floor < op.length) return false;
       p -= op.length;
-      if (!Equal(reinterpret_cast<const char*>(s) + p, pattern.lits_.data() + op.offset, op.length,
+      if (!Equal(reinterpret_cast<const char*>(s) + p, pattern.literals() + op.offset, op.length,
                  pattern.options_.fold_case)) {
         return false;
       }
@@ -405,7 +405,7 @@ class PatternInternal {
     if (first->kind == Op::kLit) {
       // Search for the leading literal; verify the rest of the segment there.
       const char* base = reinterpret_cast<const char*>(s);
-      const char* literal = pattern.lits_.data() + first->offset;
+      const char* literal = pattern.literals() + first->offset;
       while (limit - start >= min_length) {
         const size_t window = limit - start - (min_length - first->length);
         const char* hit = Find(base + start, window, literal, first->length, fold);
@@ -489,13 +489,40 @@ std::vector<Pattern::Piece> Parse(std::string_view text, const PatternOptions& o
   return pieces;
 }
 
+// True when `text` compiles to itself: no wildcard and no escape in the
+// flavour (the common exact value), so Compile needs no parsing.
+bool IsPlainLiteral(std::string_view text, const PatternOptions& options) {
+  switch (options.flavor) {
+    case WildcardFlavor::kLiteral: return true;
+    case WildcardFlavor::kVault: return text.find('*') == std::string_view::npos;
+    case WildcardFlavor::kEntra: return text.find_first_of("*?") == std::string_view::npos;
+    case WildcardFlavor::kAws:
+      return text.find_first_of(options.aws_escapes ? "*?$" : "*?") == std::string_view::npos;
+  }
+  return false;
+}
+
 }  // namespace
 
 Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
   Pattern pattern;
   pattern.text_.assign(text);
   pattern.options_ = options;
+  if (IsPlainLiteral(text, options)) {
+    // One literal run: no program, no parsing, one string unless folded.
+    pattern.min_length_ = text.size();
+    pattern.prefix_length_ = static_cast<uint32_t>(text.size());
+    if (options.fold_case) {
+      pattern.unfolded_.assign(text);
+      pattern.lits_.resize(text.size());
+      for (size_t i = 0; i < text.size(); ++i) pattern.lits_[i] = static_cast<char>(Lower(text[i]));
+    } else {
+      pattern.literals_are_text_ = true;
+    }
+    return pattern;
+  }
   const std::vector<Piece> pieces = Parse(text, options);
+  pattern.lits_.reserve(text.size());
   for (const Piece& piece : pieces) {
     switch (piece.kind) {
       case Piece::kLiteral: {
@@ -504,6 +531,7 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
         for (char c : piece.literal) {
           pattern.lits_.push_back(options.fold_case ? static_cast<char>(Lower(c)) : c);
         }
+        if (options.fold_case) pattern.unfolded_ += piece.literal;
         pattern.ops_.push_back(op);
         pattern.min_length_ += piece.literal.size();
         break;
@@ -540,11 +568,12 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
     }
   }
   if (!pieces.empty() && pieces.front().kind == Piece::kLiteral) {
-    pattern.literal_prefix_ = pieces.front().literal;
+    pattern.prefix_length_ = static_cast<uint32_t>(pieces.front().literal.size());
   }
   if (pattern.has_wildcards_ && pieces.back().kind == Piece::kLiteral) {
-    pattern.literal_suffix_ = pieces.back().literal;
+    pattern.suffix_length_ = static_cast<uint32_t>(pieces.back().literal.size());
   }
+  if (!pattern.has_wildcards_) pattern.ops_.clear();  // only escapes: Match compares the literals
   return pattern;
 }
 

@@ -77,9 +77,12 @@ class Pattern {
   // The literal bytes before the first wildcard (after unescaping, as
   // written: not case-folded even with fold_case). For an exact pattern this
   // is the whole value. Used by the index.
-  std::string_view literal_prefix() const { return literal_prefix_; }
+  std::string_view literal_prefix() const { return unfolded_literals().substr(0, prefix_length_); }
   // The literal bytes after the last wildcard; empty for exact patterns.
-  std::string_view literal_suffix() const { return literal_suffix_; }
+  std::string_view literal_suffix() const {
+    std::string_view all = unfolded_literals();
+    return all.substr(all.size() - suffix_length_);
+  }
   // Minimum subject length (in bytes) that can match.
   size_t min_length() const { return min_length_; }
 
@@ -99,14 +102,25 @@ class Pattern {
     uint32_t offset = 0;  // into lits_ for kLit
     uint32_t length = 0;  // bytes for kLit; count of `?` for kAny
   };
+  // The literal runs, concatenated: the text itself when it holds no
+  // wildcard, escape or case folding (most policy values), so that an exact
+  // pattern owns one string, not two.
+  const char* literals() const { return literals_are_text_ ? text_.data() : lits_.data(); }
+  // The literal runs as written (not case-folded), for prefix and suffix.
+  std::string_view unfolded_literals() const {
+    if (options_.fold_case) return unfolded_;
+    return literals_are_text_ ? std::string_view(text_) : std::string_view(lits_);
+  }
   std::string text_;
-  PatternOptions options_;
-  std::string lits_;  // concatenated literal runs (folded when fold_case)
-  std::vector<Op> ops_;
-  std::string literal_prefix_;
-  std::string literal_suffix_;
+  std::string lits_;      // concatenated literal runs (folded when fold_case); empty when literals_are_text_
+  std::string unfolded_;  // fold_case only: the literal runs as written
+  std::vector<Op> ops_;   // empty for patterns without wildcards (Match compares the literals)
   size_t min_length_ = 0;
+  uint32_t prefix_length_ = 0;  // bytes of the first literal run, when the pattern starts with one
+  uint32_t suffix_length_ = 0;  // bytes of the last literal run, when it follows a wildcard
+  PatternOptions options_;
   bool has_wildcards_ = false;
+  bool literals_are_text_ = false;
   friend class PatternInternal;
 };
 
