@@ -81,14 +81,18 @@ bool IsBuiltInProvider(std::string_view name) {
 
 bool IsBuiltInProviderFolded(std::string_view name) { return IsBuiltInProvider(Lower(name)); }
 
-const std::vector<ExposedClaim>& ExposedClaimsFor(std::string_view provider_prefix) {
-  std::string p = Lower(provider_prefix);
+// `p` is already lower case.
+static const std::vector<ExposedClaim>& ExposedClaimsForLowered(std::string_view p) {
   if (p == "accounts.google.com") return GoogleClaims();
   if (p == "cognito-identity.amazonaws.com") return CognitoClaims();
   if (p == "www.amazon.com") return AmazonClaims();
   if (p == "graph.facebook.com") return FacebookClaims();
   if (IsGitHubProvider(p)) return GitHubClaims();
   return GenericClaims();
+}
+
+const std::vector<ExposedClaim>& ExposedClaimsFor(std::string_view provider_prefix) {
+  return ExposedClaimsForLowered(Lower(provider_prefix));
 }
 
 std::vector<std::string> IssuersForProvider(std::string_view provider) {
@@ -134,24 +138,25 @@ ValueRef MapConditionKey(std::string_view key) {
     ref.names = {lower};
     return ref;
   }
-  std::string prefix = lower.substr(0, colon);
-  std::string claim = lower.substr(colon + 1);
+  std::string_view prefix = std::string_view(lower).substr(0, colon);
+  std::string_view claim = std::string_view(lower).substr(colon + 1);
   ref.issuer_prefix = prefix;
   // Global keys (aws:, sts:, ...) have no dot in their prefix: never a provider.
   if (prefix.find('.') == std::string::npos) {
     ref.visible = false;
-    ref.names = {claim};
+    ref.names = {std::string(claim)};
     return ref;
   }
-  for (const ExposedClaim& e : ExposedClaimsFor(prefix)) {
+  for (const ExposedClaim& e : ExposedClaimsForLowered(prefix)) {
     if (claim == e.key_claim) {
+      ref.names.reserve(e.claims.size());
       for (const char* c : e.claims) ref.names.emplace_back(c);
       ref.multi_valued = e.multi_valued;
       return ref;
     }
   }
   ref.visible = false;
-  ref.names = {claim};
+  ref.names = {std::string(claim)};
   return ref;
 }
 

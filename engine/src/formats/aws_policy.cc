@@ -30,7 +30,14 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool IEquals(std::string_view a, std::string_view b) { return a.size() == b.size() && Lower(a) == Lower(b); }
+// ASCII case-insensitive equality, without building lowered copies: operator
+// names are compared against every known operator.
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
 
 // Matches `arn:aws[a-z-]*:iam::<12 digits>:<type><rest>` where <rest> has no
 // line break (and is not empty unless `rest_may_be_empty`), as the regular
@@ -158,7 +165,8 @@ std::optional<ParsedOperator> ParseOperator(std::string_view written) {
   return std::nullopt;
 }
 
-// A policy value split into literal text and `${...}` policy variables.
+// A policy value split into literal text and `${...}` policy variables
+// (segments are filled only when there is a variable).
 struct ValuePieces {
   std::vector<Operand::Segment> segments;
   bool has_variable = false;
@@ -179,6 +187,8 @@ std::string_view TrimSpaces(std::string_view s) {
 // (kAws, aws_escapes) can tell them from wildcards.
 ValuePieces SplitVariables(const std::string& text) {
   ValuePieces out;
+  // Most values hold no `${`: no variable, and no segments are needed.
+  if (text.find("${") == std::string::npos) return out;
   std::string literal;
   size_t i = 0;
   while (i < text.size()) {
@@ -221,6 +231,7 @@ ValuePieces SplitVariables(const std::string& text) {
 
 // `${*}` -> `*` etc., for operators that compare exactly.
 std::string UnescapeAws(const std::string& text) {
+  if (text.find("${") == std::string::npos) return text;
   std::string out;
   for (size_t i = 0; i < text.size();) {
     if (text.compare(i, 4, "${*}") == 0 || text.compare(i, 4, "${?}") == 0 || text.compare(i, 4, "${$}") == 0) {
@@ -275,35 +286,66 @@ class PolicyLowering {
     Malformed(loc, message);
     return Node::Const(false, "malformed policy: " + message, loc);
   }
-  // Member names in the order the source has them (jsoncpp sorts them), so
-  // traces and the first reported problem follow the policy as written.
-  std::vector<std::string> SourceOrder(const Json::Value& object) const {
-    if (object.size() < 2) return object.getMemberNames();
-    // Each member's location once, not once per comparison; the members are
-    // walked in place rather than looked up again by name.
-    std::vector<std::pair<std::pair<uint32_t, uint32_t>, std::string>> located;
-    located.reserve(object.size());
+  // An object's members in the order the source has them (jsoncpp sorts
+  // them), so traces and the first reported problem follow the policy as
+  // written. The names point into the tree: walking the members once here
+  // replaces a lookup by name per member (and per isMember()).
+  struct Member {
+    std::string_view name;
+    const Json::Value* value;
+    uint64_t order;  // TreeLocator::MemberOrder
+  };
+  std::vector<Member> SourceOrder(const Json::Value& object) const {
+    std::vector<Member> members;
+    members.reserve(object.size());
     for (auto it = object.begin(); it != object.end(); ++it) {
-      SourceLoc loc = KeyLoc(*it);
-      located.emplace_back(std::make_pair(loc.line, loc.column), it.name());
+      const char* end = nullptr;
+      const char* begin = it.memberName(&end);
+      members.push_back(Member{std::string_view(begin, end - begin), &*it, in_.locator->MemberOrder(*it)});
     }
-    std::stable_sort(located.begin(), located.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::string> names;
-    names.reserve(located.size());
-    for (auto& l : located) names.push_back(std::move(l.second));
-    return names;
-  }
-  // Values that take a single string or a list of them.
-  std::vector<const Json::Value*> ListOf(const Json::Value& v) const {
-    std::vector<const Json::Value*> out;
-    if (v.isArray()) {
-      for (const Json::Value& e : v) out.push_back(&e);
-    } else {
-      out.push_back(&v);
+    auto before = [](const Member& a, const Member& b) { return a.order < b.order; };
+    if (members.size() > 16) {
+      std::stable_sort(members.begin(), members.end(), before);
+      return members;
     }
-    return out;
+    // Insertion sort for the few members most objects have: stable, and
+    // without std::stable_sort's temporary buffer.
+    for (size_t i = 1; i < members.size(); ++i)
+      for (size_t j = i; j > 0 && before(members[j], members[j - 1]); --j) std::swap(members[j], members[j - 1]);
+    return members;
   }
+  // The member called `name`, or nullptr (one walk, no allocation).
+  static const Json::Value* Find(const std::vector<Member>& members, std::string_view name) {
+    for (const Member& m : members)
+      if (m.name == name) return m.value;
+    return nullptr;
+  }
+  // Values that take a single string or a list of them, walked in place.
+  class ListOf {
+   public:
+    explicit ListOf(const Json::Value& v) : value_(v), size_(v.isArray() ? v.size() : 1) {}
+    class iterator {
+     public:
+      iterator(const ListOf* list, Json::ArrayIndex i) : list_(list), i_(i) {}
+      const Json::Value* operator*() const { return list_->value_.isArray() ? &list_->value_[i_] : &list_->value_; }
+      iterator& operator++() {
+        ++i_;
+        return *this;
+      }
+      bool operator!=(const iterator& other) const { return i_ != other.i_; }
+
+     private:
+      const ListOf* list_;
+      Json::ArrayIndex i_;
+    };
+    iterator begin() const { return iterator(this, 0); }
+    iterator end() const { return iterator(this, size_); }
+    size_t size() const { return size_; }
+
+   private:
+    const Json::Value& value_;
+    Json::ArrayIndex size_;
+  };
 
   Node LowerStatement(const Json::Value& st, size_t index, Statement* out);
   Node LowerPrincipal(const Json::Value& principal);
@@ -315,12 +357,12 @@ class PolicyLowering {
                    Operand* out) const;
   Node LowerAction(const Json::Value& value, bool negated);
   Node LowerCondition(const Json::Value& condition);
-  Node LowerOperatorKey(const ParsedOperator& op, const std::string& op_name, const std::string& key,
+  Node LowerOperatorKey(const ParsedOperator& op, std::string_view op_name, std::string_view key,
                         const Json::Value& values);
   bool MakeOperand(const ParsedOperator& op, const Json::Value& v, Operand* out, std::string* error);
 
   bool variables_enabled() const { return trust_.policy_version == "2012-10-17"; }
-  Status CheckListSizes(const Json::Value& value, const std::string& name, int depth) const;
+  Status CheckListSizes(const Json::Value& value, std::string_view name, int depth) const;
   void FailClosedWhenMalformed();
 
   TrustPolicyInput in_;
@@ -357,12 +399,13 @@ Result<Trust> PolicyLowering::Run() {
   // Problems of the document as a whole: IAM refuses it, so no statement
   // may apply (each gets a false first part).
   std::vector<Node> refused;
-  for (const std::string& key : SourceOrder(policy)) {
-    if (key != "Version" && key != "Statement" && key != "Id")
-      refused.push_back(MalformedNode(KeyLoc(policy[key]), fmt::format("unknown policy element `{}`", key)));
+  const std::vector<Member> members = SourceOrder(policy);
+  for (const Member& m : members) {
+    if (m.name != "Version" && m.name != "Statement" && m.name != "Id")
+      refused.push_back(MalformedNode(KeyLoc(*m.value), fmt::format("unknown policy element `{}`", m.name)));
   }
-  if (policy.isMember("Version")) {
-    const Json::Value& v = policy["Version"];
+  if (const Json::Value* version = Find(members, "Version")) {
+    const Json::Value& v = *version;
     if (!v.isString() || (v.asString() != "2012-10-17" && v.asString() != "2008-10-17"))
       refused.push_back(MalformedNode(
           Loc(v), fmt::format("policy `Version` must be `2012-10-17` or `2008-10-17`, not `{}`",
@@ -371,11 +414,12 @@ Result<Trust> PolicyLowering::Run() {
       trust_.policy_version = v.asString();
   }
   trust_.attributes.emplace_back("version", trust_.policy_version);
-  if (!policy.isMember("Statement")) {
+  const Json::Value* statements_value = Find(members, "Statement");
+  if (!statements_value) {
     Malformed(Loc(policy), "policy has no `Statement`");
     return std::move(trust_);
   }
-  const Json::Value& statements = policy["Statement"];
+  const Json::Value& statements = *statements_value;
   if (const std::string* unknown = in_.locator->Unknown(statements)) {
     Statement s;
     s.loc = Loc(statements);
@@ -427,7 +471,7 @@ void PolicyLowering::FailClosedWhenMalformed() {
 // Every list inside the statements (principals, actions, condition values)
 // against the value limit; lowering costs memory per value, and a policy
 // IAM would accept holds at most a few thousand bytes of them anyway.
-Status PolicyLowering::CheckListSizes(const Json::Value& value, const std::string& name, int depth) const {
+Status PolicyLowering::CheckListSizes(const Json::Value& value, std::string_view name, int depth) const {
   if (value.isArray() && depth > 0 && value.size() > in_.max_values)
     return Status::Error(Loc(value), fmt::format("`{}` holds {} values, more than the limit of {}", name,
                                                  value.size(), in_.max_values));
@@ -435,8 +479,11 @@ Status PolicyLowering::CheckListSizes(const Json::Value& value, const std::strin
     for (const Json::Value& e : value)
       if (Status s = CheckListSizes(e, name, depth + 1); !s.ok()) return s;
   } else if (value.isObject()) {
-    for (auto it = value.begin(); it != value.end(); ++it)
-      if (Status s = CheckListSizes(*it, it.name(), depth + 1); !s.ok()) return s;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const char* end = nullptr;
+      const char* begin = it.memberName(&end);
+      if (Status s = CheckListSizes(*it, std::string_view(begin, end - begin), depth + 1); !s.ok()) return s;
+    }
   }
   return Status();
 }
@@ -446,57 +493,65 @@ Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Stateme
   if (!st.isObject()) return MalformedNode(Loc(st), "statement must be a JSON object");
   static const char* kKnown[] = {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
                                  "Resource", "NotResource", "Condition"};
+  const std::vector<Member> members = SourceOrder(st);
   std::vector<Node> parts;
-  for (const std::string& key : SourceOrder(st)) {
-    if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return key == k; }) == std::end(kKnown))
-      parts.push_back(MalformedNode(KeyLoc(st[key]), fmt::format("unknown statement element `{}`", key)));
+  parts.reserve(members.size() + 3);
+  for (const Member& m : members) {
+    if (std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return m.name == k; }) ==
+        std::end(kKnown))
+      parts.push_back(MalformedNode(KeyLoc(*m.value), fmt::format("unknown statement element `{}`", m.name)));
   }
-  if (st.isMember("Sid")) {
-    if (st["Sid"].isString()) out->sid = st["Sid"].asString();
-    else if (in_.locator->Unknown(st["Sid"])) {}  // a name only: nothing to decide
-    else parts.push_back(MalformedNode(Loc(st["Sid"]), "`Sid` must be a string"));
+  if (const Json::Value* sid = Find(members, "Sid")) {
+    if (sid->isString()) out->sid = sid->asString();
+    else if (in_.locator->Unknown(*sid)) {}  // a name only: nothing to decide
+    else parts.push_back(MalformedNode(Loc(*sid), "`Sid` must be a string"));
   }
-  const Json::Value& effect = st["Effect"];
-  if (const std::string* unknown = in_.locator->Unknown(effect)) {
+  const Json::Value* effect = Find(members, "Effect");
+  if (const std::string* unknown = effect ? in_.locator->Unknown(*effect) : nullptr) {
     // An Effect that might be Deny: fail closed by treating it as an undecidable Deny.
     out->effect = Effect::kDeny;
-    return Node::Unknown(*unknown, Loc(effect));
+    return Node::Unknown(*unknown, Loc(*effect));
   }
-  if (!st.isMember("Effect")) {
+  if (!effect) {
     parts.push_back(MalformedNode(Loc(st), "statement has no `Effect`"));
-  } else if (effect.isString() && effect.asString() == "Allow") {
+  } else if (effect->isString() && effect->asString() == "Allow") {
     out->effect = Effect::kAllow;
-  } else if (effect.isString() && effect.asString() == "Deny") {
+  } else if (effect->isString() && effect->asString() == "Deny") {
     out->effect = Effect::kDeny;
   } else {
     parts.push_back(MalformedNode(
-        Loc(effect), fmt::format("`Effect` must be `Allow` or `Deny`, not `{}`", IamText(effect).value_or("?"))));
+        Loc(*effect), fmt::format("`Effect` must be `Allow` or `Deny`, not `{}`", IamText(*effect).value_or("?"))));
   }
-  if (st.isMember("NotPrincipal"))
-    parts.push_back(MalformedNode(KeyLoc(st["NotPrincipal"]), "role trust policies do not support `NotPrincipal`"));
+  const Json::Value* not_principal = Find(members, "NotPrincipal");
+  if (not_principal)
+    parts.push_back(MalformedNode(KeyLoc(*not_principal), "role trust policies do not support `NotPrincipal`"));
   for (const char* k : {"Resource", "NotResource"})
-    if (st.isMember(k))
-      parts.push_back(MalformedNode(KeyLoc(st[k]), fmt::format("role trust policies do not support `{}`", k)));
-  if (st.isMember("Principal")) {
+    if (const Json::Value* resource = Find(members, k))
+      parts.push_back(MalformedNode(KeyLoc(*resource), fmt::format("role trust policies do not support `{}`", k)));
+  if (const Json::Value* principal_value = Find(members, "Principal")) {
     // The principals as written, for the linter: account principals and `*`
     // carry risks of their own beside web identity.
-    const Json::Value& principal = st["Principal"];
+    const Json::Value& principal = *principal_value;
     if (principal.isString() && principal.asString() == "*") {
       out->principals.push_back({"*", "*", Loc(principal)});
     } else if (principal.isObject()) {
-      for (const std::string& type : principal.getMemberNames())
-        for (const Json::Value* v : ListOf(principal[type]))
-          if (v->isString()) out->principals.push_back({type, v->asString(), Loc(*v)});
+      for (auto it = principal.begin(); it != principal.end(); ++it) {
+        const char* end = nullptr;
+        const char* begin = it.memberName(&end);
+        for (const Json::Value* v : ListOf(*it))
+          if (v->isString()) out->principals.push_back({std::string(begin, end), v->asString(), Loc(*v)});
+      }
     }
     parts.push_back(LowerPrincipal(principal));
-  } else if (!st.isMember("NotPrincipal")) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));
-  bool has_action = st.isMember("Action"), has_not_action = st.isMember("NotAction");
-  if (has_action && has_not_action)
+  } else if (!not_principal) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));
+  const Json::Value* action = Find(members, "Action");
+  const Json::Value* not_action = Find(members, "NotAction");
+  if (action && not_action)
     parts.push_back(MalformedNode(Loc(st), "statement has both `Action` and `NotAction`"));
-  else if (has_action) parts.push_back(LowerAction(st["Action"], false));
-  else if (has_not_action) parts.push_back(LowerAction(st["NotAction"], true));
+  else if (action) parts.push_back(LowerAction(*action, false));
+  else if (not_action) parts.push_back(LowerAction(*not_action, true));
   else parts.push_back(MalformedNode(Loc(st), "statement has no `Action`"));
-  if (st.isMember("Condition")) parts.push_back(LowerCondition(st["Condition"]));
+  if (const Json::Value* condition = Find(members, "Condition")) parts.push_back(LowerCondition(*condition));
   (void)index;
   return Node::And(std::move(parts), Loc(st));
 }
@@ -510,8 +565,10 @@ Node PolicyLowering::LowerPrincipal(const Json::Value& principal) {
   }
   if (!principal.isObject()) return MalformedNode(Loc(principal), "`Principal` must be `*` or an object");
   std::vector<Node> alternatives;
-  for (const std::string& type : SourceOrder(principal)) {
-    const Json::Value& value = principal[type];
+  alternatives.reserve(principal.size());
+  for (const Member& m : SourceOrder(principal)) {
+    const std::string_view type = m.name;
+    const Json::Value& value = *m.value;
     if (type == "Federated") {
       for (const Json::Value* v : ListOf(value)) alternatives.push_back(LowerFederated(*v));
     } else if (type == "AWS" || type == "Service" || type == "CanonicalUser") {
@@ -670,7 +727,9 @@ Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
   test.negated = negated;
   test.what = "action";
   test.op_display = negated ? "NotAction" : "Action";
-  for (const Json::Value* v : ListOf(value)) {
+  const ListOf list(value);
+  test.operands.reserve(list.size());
+  for (const Json::Value* v : list) {
     if (const std::string* unknown = in_.locator->Unknown(*v)) return Node::Unknown(*unknown, Loc(*v));
     if (!v->isString()) return MalformedNode(Loc(*v), "actions must be strings");
     Operand op;
@@ -683,13 +742,21 @@ Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
     size_t colon = op.text.find(':');
     if (op.text != "*" && (colon == std::string::npos || op.text.find(':', colon + 1) != std::string::npos))
       return MalformedNode(op.loc, fmt::format("action `{}` must be `*` or `service:action`", op.text));
-    std::string pattern = op.text;
-    if (op.text != "*") {
-      pattern.clear();
+    std::string pattern;
+    if (op.text == "*") {
+      pattern = op.text;
+    } else {
+      pattern.reserve(op.text.size() + 8);
       for (size_t i = 0; i < op.text.size(); ++i) {
         char c = op.text[i];
         bool literal = c == '$' || (i < colon && (c == '*' || c == '?'));
-        pattern += literal ? fmt::format("${{{}}}", c) : std::string(1, c);
+        if (literal) {
+          pattern += "${";
+          pattern += c;
+          pattern += '}';
+        } else {
+          pattern += c;
+        }
       }
     }
     op.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, true, true});
@@ -702,8 +769,10 @@ Node PolicyLowering::LowerCondition(const Json::Value& condition) {
   if (const std::string* unknown = in_.locator->Unknown(condition)) return Node::Unknown(*unknown, Loc(condition));
   if (!condition.isObject()) return MalformedNode(Loc(condition), "`Condition` must be an object");
   std::vector<Node> tests;
-  for (const std::string& op_name : SourceOrder(condition)) {
-    const Json::Value& block = condition[op_name];
+  tests.reserve(condition.size() * 2);
+  for (const Member& m : SourceOrder(condition)) {
+    const std::string_view op_name = m.name;
+    const Json::Value& block = *m.value;
     auto op = ParseOperator(op_name);
     if (!op) {
       tests.push_back(MalformedNode(KeyLoc(block), fmt::format("unknown condition operator `{}`", op_name)));
@@ -721,19 +790,19 @@ Node PolicyLowering::LowerCondition(const Json::Value& condition) {
       tests.push_back(MalformedNode(Loc(block), fmt::format("operator `{}` must map condition keys to values", op_name)));
       continue;
     }
-    for (const std::string& key : SourceOrder(block))
-      tests.push_back(LowerOperatorKey(*op, op_name, key, block[key]));
+    for (const Member& key : SourceOrder(block)) tests.push_back(LowerOperatorKey(*op, op_name, key.name, *key.value));
   }
   return Node::And(std::move(tests), Loc(condition));
 }
 
 bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v, Operand* out, std::string* error) {
-  auto text = IamText(v);
-  if (!text) {
+  auto value_text = IamText(v);
+  if (!value_text) {
     *error = "condition values must be strings, numbers or booleans";
     return false;
   }
-  out->text = *text;
+  out->text = std::move(*value_text);
+  const std::string* text = &out->text;
   out->loc = Loc(v);
   const OperatorSpec& spec = *op.spec;
   switch (spec.family) {
@@ -751,8 +820,10 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
               if (!s.is_variable) s.text = UnescapeAws(s.text);
         }
       }
-      std::string pattern_text = vars && spec.flavor == WildcardFlavor::kLiteral ? UnescapeAws(*text) : *text;
-      out->pattern = Pattern::Compile(pattern_text, po);
+      if (vars && spec.flavor == WildcardFlavor::kLiteral && text->find("${") != std::string::npos)
+        out->pattern = Pattern::Compile(UnescapeAws(*text), po);
+      else
+        out->pattern = Pattern::Compile(*text, po);
       return true;
     }
     case OpFamily::kNumeric: {
@@ -807,7 +878,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
   return false;
 }
 
-Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, const std::string& op_name, const std::string& key,
+Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, std::string_view op_name, std::string_view key,
                                       const Json::Value& values) {
   SourceLoc loc = KeyLoc(values);
   // A single partly known value is approximated below.
@@ -841,7 +912,9 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, const std::strin
   test.missing_result = missing ? Tri::kTrue : Tri::kFalse;
   std::vector<Operand> approximations;
   std::string approximation_reason;
-  for (const Json::Value* v : ListOf(values)) {
+  const ListOf list(values);
+  test.operands.reserve(list.size());
+  for (const Json::Value* v : list) {
     if (const std::string* unknown = in_.locator->Unknown(*v)) {
       const std::vector<TextPiece>* pieces = in_.locator->Pieces(*v);
       Operand approximation;

@@ -45,6 +45,12 @@ class TreeLocator {
   virtual SourceLoc ValueLoc(const Json::Value& value) const = 0;
   // Where the key introducing a member value is (defaults to the value).
   virtual SourceLoc KeyLoc(const Json::Value& member_value) const { return ValueLoc(member_value); }
+  // A number that orders the members of one object as the source has them
+  // (defaults to the key's line and column).
+  virtual uint64_t MemberOrder(const Json::Value& member_value) const {
+    SourceLoc loc = KeyLoc(member_value);
+    return (static_cast<uint64_t>(loc.line) << 32) | loc.column;
+  }
   // Non-null when the value could not be resolved (Terraform variable with no
   // default, computed attribute); the string says what is unknown.
   virtual const std::string* Unknown(const Json::Value& value) const { return nullptr; }
@@ -61,6 +67,10 @@ class JsonTextLocator : public TreeLocator {
   explicit JsonTextLocator(const SourceText& source) : source_(source) {}
   SourceLoc ValueLoc(const Json::Value& value) const override { return LocOf(source_, value); }
   SourceLoc KeyLoc(const Json::Value& value) const override { return KeyLocOf(source_, value); }
+  // A member's value starts after its key, and members do not overlap.
+  uint64_t MemberOrder(const Json::Value& value) const override {
+    return static_cast<uint64_t>(value.getOffsetStart());
+  }
   SourceLoc FileLoc() const override { return source_.LocAtLine(1, 1); }
 
  private:
