@@ -24,11 +24,17 @@ class SourceText {
   SourceLoc LocAt(size_t offset) const;
   SourceLoc LocAtLine(uint32_t line, uint32_t column = 1) const;
   SourceLoc FileLoc() const { return SourceLoc{path_, 0, 0}; }
+  // True once ParseJson has shown that no object of the text repeats a key
+  // (it counts the keys of the text and the members of the tree), so that
+  // FindDuplicateKeys need not scan it.
+  bool duplicate_keys_ruled_out() const { return duplicate_keys_ruled_out_; }
+  void rule_out_duplicate_keys() const { duplicate_keys_ruled_out_ = true; }
 
  private:
   std::shared_ptr<const std::string> path_;
   std::string text_;
   std::vector<uint32_t> line_starts_;
+  mutable bool duplicate_keys_ruled_out_ = false;
 };
 
 // Fails with a located error at the first byte that is not valid UTF-8.
