@@ -176,10 +176,35 @@ const Status& InputFile::yaml_error() const {
   return yaml_error_;
 }
 
-std::string InputFile::extension() const {
-  std::string ext = fs::path(*source_.path()).extension().string();
+namespace {
+
+// Where a path's extension starts, by std::filesystem::path's rules (the
+// last `.` of the file name, unless the name is `.`, `..` or starts with its
+// only dot), without building a path: detection asks every file. Returns
+// {start of the file name, start of the extension or the path's end}.
+std::pair<size_t, size_t> FileNameSplit(std::string_view path) {
+  size_t name = path.rfind('/');
+  name = name == std::string_view::npos ? 0 : name + 1;
+  std::string_view file = path.substr(name);
+  size_t dot = file.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || file == "..") return {name, path.size()};
+  return {name, name + dot};
+}
+
+std::string LowerExtension(std::string_view path) {
+  std::string ext(path.substr(FileNameSplit(path).second));
   for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return ext;
+}
+
+}  // namespace
+
+std::string InputFile::extension() const { return LowerExtension(*source_.path()); }
+
+std::string InputFile::stem() const {
+  const std::string& path = *source_.path();
+  auto [name, ext] = FileNameSplit(path);
+  return path.substr(name, ext - name);
 }
 
 std::vector<std::string> FormatNames() {
@@ -283,8 +308,7 @@ namespace {
 
 bool CandidateInFolder(const fs::path& p) {
   static const char* kExtensions[] = {".json", ".yaml", ".yml", ".tf", ".template", ".jwt"};
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string ext = LowerExtension(p.native());
   return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
 }
 

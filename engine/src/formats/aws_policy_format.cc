@@ -1,8 +1,6 @@
 // Format "aws-policy": a role trust policy document as JSON, as written for
 // `aws iam create-role --assume-role-policy-document file://...`.
 
-#include <filesystem>
-
 #include "formats/aws_policy.h"
 #include "formats/format.h"
 
@@ -25,7 +23,7 @@ class AwsPolicy : public Format {
     input.policy = v;
     input.locator = &locator;
     input.format = name();
-    input.name = std::filesystem::path(*in.source().path()).stem().string();
+    input.name = in.stem();
     input.notes = aws::DuplicateKeyNotes(in.source());
     input.max_statements = in.options().limits.max_statements;
     input.max_values = in.options().limits.max_values;

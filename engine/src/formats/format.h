@@ -36,6 +36,8 @@ class InputFile {
   const Status& yaml_error() const;
   // File name extension, lower-case, with the dot ("" when none).
   std::string extension() const;
+  // File name without folder and extension, as std::filesystem::path::stem.
+  std::string stem() const;
 
  private:
   const SourceText& source_;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <cctype>
 #include <cmath>
 #include <set>
@@ -39,19 +40,30 @@ const std::set<std::string>& KnownRoleFields() {
   return kFields;
 }
 
-// Fields that only a role has (detection).
-bool HasRoleField(const Json::Value& v) {
-  for (const char* k : {"role_type", "user_claim", "bound_claims", "bound_audiences", "bound_subject",
-                        "bound_claims_type", "claim_mappings", "groups_claim", "user_claim_json_pointer"})
-    if (v.isMember(k)) return true;
+// True when the object has a member named one of `names`. Walks the members
+// (a policy has two or three) instead of looking each name up: detection
+// asks this of every JSON file.
+bool HasAnyMember(const Json::Value& v, std::initializer_list<std::string_view> names) {
+  if (!v.isObject()) return false;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const char* end = nullptr;
+    const char* begin = it.memberName(&end);
+    std::string_view member(begin, static_cast<size_t>(end - begin));
+    for (std::string_view name : names)
+      if (member == name) return true;
+  }
   return false;
 }
 
+// Fields that only a role has (detection).
+bool HasRoleField(const Json::Value& v) {
+  return HasAnyMember(v, {"role_type", "user_claim", "bound_claims", "bound_audiences", "bound_subject",
+                          "bound_claims_type", "claim_mappings", "groups_claim", "user_claim_json_pointer"});
+}
+
 bool HasConfigField(const Json::Value& v) {
-  for (const char* k : {"bound_issuer", "oidc_discovery_url", "jwks_url", "jwt_validation_pubkeys", "jwks_pairs",
-                        "oidc_client_id", "default_role", "jwt_supported_algs", "oidc_discovery_ca_pem"})
-    if (v.isMember(k)) return true;
-  return false;
+  return HasAnyMember(v, {"bound_issuer", "oidc_discovery_url", "jwks_url", "jwt_validation_pubkeys", "jwks_pairs",
+                          "oidc_client_id", "default_role", "jwt_supported_algs", "oidc_discovery_ca_pem"});
 }
 
 std::string Trim(std::string_view s) {
