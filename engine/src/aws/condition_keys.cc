@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
 
 namespace trustcheck::aws {
 
@@ -101,7 +104,9 @@ std::vector<std::string> IssuersForProvider(std::string_view provider) {
   return {"https://" + p};
 }
 
-ValueRef MapConditionKey(std::string_view key) {
+namespace {
+
+ValueRef ComputeConditionKey(std::string_view key) {
   ValueRef ref;
   ref.display = std::string(key);
   std::string lower = Lower(key);
@@ -157,6 +162,25 @@ ValueRef MapConditionKey(std::string_view key) {
   }
   ref.visible = false;
   ref.names = {std::string(claim)};
+  return ref;
+}
+
+}  // namespace
+
+// The same few keys (`token.actions.githubusercontent.com:sub`, `...:aud`)
+// recur in every policy of a folder: each thread keeps the keys it has
+// mapped (at most kCacheSize, then starts over) and copies the answer.
+ValueRef MapConditionKey(std::string_view key) {
+  constexpr size_t kCacheSize = 1024;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  thread_local std::unordered_map<std::string, ValueRef, Hash, std::equal_to<>> cache;
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kCacheSize) cache.clear();
+  ValueRef ref = ComputeConditionKey(key);
+  cache.emplace(std::string(key), ref);
   return ref;
 }
 
