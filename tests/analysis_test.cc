@@ -474,6 +474,27 @@ TEST(GlobSpace, EnumeratesExactlyTheRealisableClasses) {
   EXPECT_EQ(fseen, (std::set<std::vector<bool>>{{false, false}, {true, false}, {true, true}}));
 }
 
+// Answers are kept per thread: asking again, or with another budget, must
+// give what a first computation gives.
+TEST(GlobSpace, RepeatedQuestionsGetTheSameAnswerAndTheBudgetIsPartOfTheQuestion) {
+  const PatternOptions like{WildcardFlavor::kAws, false, true};
+  const std::vector<Glob> globs = Globs({{"repo:acme/*", like}, {"*:ref:refs/heads/main", like}});
+  auto first = EnumerateGlobClasses(globs, 1000);
+  auto again = EnumerateGlobClasses(globs, 1000);
+  ASSERT_TRUE(first.complete);
+  ASSERT_EQ(again.classes.size(), first.classes.size());
+  for (size_t i = 0; i < first.classes.size(); ++i) {
+    EXPECT_EQ(again.classes[i].matches, first.classes[i].matches);
+    EXPECT_EQ(again.classes[i].example, first.classes[i].example);
+  }
+  EXPECT_FALSE(EnumerateGlobClasses(globs, 2).complete);     // a budget too small for the product
+  EXPECT_TRUE(EnumerateGlobClasses(globs, 1000).complete);   // and the large one again
+  // Same text, another flavour: another question.
+  const PatternOptions exact{WildcardFlavor::kLiteral, false, true};
+  auto literal = EnumerateGlobClasses(Globs({{"repo:acme/*", exact}, {"*:ref:refs/heads/main", exact}}), 1000);
+  EXPECT_NE(literal.classes.size(), first.classes.size());
+}
+
 TEST(GlobSpace, EveryShortStringFallsInAnEnumeratedClass) {
   std::mt19937 rng(11);
   const std::string alphabet = "ab*?";

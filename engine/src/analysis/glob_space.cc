@@ -150,7 +150,9 @@ std::vector<bool> ClassOf(const std::vector<Glob>& globs, std::string_view utf8)
 // the few patterns of a real trust, decisive for thousands.
 constexpr size_t kWorkPerState = 16384;
 
-GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_states) {
+namespace {
+
+GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states) {
   GlobClasses result;
   // The alphabet: named code points, their case mates under folding, and
   // one representative of everything else (a readable letter if free).
@@ -268,6 +270,37 @@ GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_stat
     }
   }
   result.complete = true;
+  return result;
+}
+
+// The cache key: every token of every glob, and the budget.
+std::string CacheKey(const std::vector<Glob>& globs, size_t max_states) {
+  std::string key = std::to_string(max_states);
+  for (const Glob& g : globs) {
+    key += '\n';
+    for (const Glob::Token& t : g.tokens) {
+      key += static_cast<char>(t.kind | (t.fold ? 0x80 : 0));
+      if (t.kind == Glob::Token::kChar) key.append(reinterpret_cast<const char*>(&t.ch), sizeof t.ch);
+    }
+  }
+  return key;
+}
+
+}  // namespace
+
+// The same sets of globs come back in trust after trust (the GitHub issuer,
+// `sts.amazonaws.com`, the web identity action), and the subset construction
+// is by far the largest part of a lint run: each thread keeps the answers it
+// computed for up to kCacheEntries sets (then starts over). The answer
+// depends only on the globs and the budget, so a hit is exact.
+GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_states) {
+  constexpr size_t kCacheEntries = 4096;
+  thread_local std::unordered_map<std::string, GlobClasses> cache;
+  std::string key = CacheKey(globs, max_states);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  GlobClasses result = ComputeGlobClasses(globs, max_states);
+  if (cache.size() >= kCacheEntries) cache.clear();
+  cache.emplace(std::move(key), result);
   return result;
 }
 
