@@ -3,6 +3,8 @@
 #include "lint/linter.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <tuple>
 
 #include "lint/suppression.h"
@@ -38,14 +40,34 @@ std::vector<Finding> RunLint(const Registry& registry, const std::vector<LoadedF
   }
   const Rule* only = options.only_rule.empty() ? nullptr : registry.Find(options.only_rule);
   if (!options.only_rule.empty() && !only) return {};
-  std::vector<Finding> findings;
+  std::vector<const Rule*> enabled;
   for (const auto& rule : registry.rules()) {
     const RuleInfo& info = rule->info();
     if (only ? rule.get() != only : options.config && !options.config->Enabled(info)) continue;
-    std::vector<Finding> found;
-    CollectingSink sink(info, &found);
-    rule->Check(LintInput{input}, sink);
-    for (Finding& f : found) {
+    enabled.push_back(rule.get());
+  }
+  // The rules are independent and read the files only: they run on every
+  // core, each into its own list (the analysis rules take most of the time,
+  // one trust at a time). The config and the suppressions are applied
+  // afterwards, in rule order, on this thread.
+  std::vector<std::vector<Finding>> found(enabled.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < enabled.size(); i = next++) {
+      CollectingSink sink(enabled[i]->info(), &found[i]);
+      enabled[i]->Check(LintInput{input}, sink);
+    }
+  };
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::clamp(threads, 1, std::max(1, std::min(16, static_cast<int>(enabled.size()))));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  std::vector<Finding> findings;
+  for (size_t i = 0; i < enabled.size(); ++i) {
+    const RuleInfo& info = enabled[i]->info();
+    for (Finding& f : found[i]) {
       if (!only && options.config) f.severity = options.config->SeverityOf(info, f.severity);
       if (options.sources) {
         const SourceLines* lines = options.sources->Get(f.loc.path());

@@ -11,7 +11,9 @@
 //
 // THREAD SAFETY
 //
-// RunLint is reentrant; the SourceCache it is given must not be shared.
+// RunLint is reentrant; the SourceCache it is given must not be shared. It
+// runs the rules on `LintOptions::threads` threads (the rules only read the
+// files; the findings are the same for any number of threads).
 
 #ifndef TRUSTCHECK_LINT_LINTER_H_
 #define TRUSTCHECK_LINT_LINTER_H_
@@ -33,6 +35,8 @@ struct LintOptions {
   std::string only_rule;
   // Source text for inline suppressions; nullptr: no suppressions.
   SourceCache* sources = nullptr;
+  // Threads the rules run on; 0 (default): one per core.
+  int threads = 0;
 };
 
 std::vector<Finding> RunLint(const Registry& registry, const std::vector<LoadedFile>& files,

@@ -83,6 +83,9 @@ struct LintInput {
   const std::vector<LoadedFile>* files = nullptr;
 };
 
+// RunLint calls the Check of different rules from different threads at the
+// same time: a rule reads its input and reports to its own sink, and keeps
+// no mutable state of its own.
 class Rule {
  public:
   virtual ~Rule() = default;

@@ -177,6 +177,30 @@ TEST(lint_test, findings_are_sorted_by_place) {
   }
 }
 
+// The rules run on several threads; the findings must not depend on how
+// many. The bundled lint corpus holds a good and a bad file for every rule.
+TEST(lint_test, findings_do_not_depend_on_the_number_of_threads) {
+  LoadOptions options;
+  options.malformed_is_error = false;
+  auto loaded = LoadPaths({kSource + "/corpus/lint", kSource + "/corpus/aws"}, options);
+  ASSERT_TRUE(loaded.ok());
+  auto render = [](const std::vector<Finding>& findings) {
+    std::string out;
+    for (const Finding& f : findings) out += f.loc.ToString() + " " + f.rule + " " + f.message + "\n";
+    return out;
+  };
+  LintOptions one;
+  one.threads = 1;
+  const std::string expected = render(RunLint(Builtins(), loaded->files, one));
+  ASSERT_FALSE(expected.empty());
+  for (int threads : {2, 3, 8, 0}) {
+    SCOPED_TRACE(threads);
+    LintOptions many;
+    many.threads = threads;
+    EXPECT_EQ(render(RunLint(Builtins(), loaded->files, many)), expected);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Reporters.
 
