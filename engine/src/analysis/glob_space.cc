@@ -291,14 +291,20 @@ std::string CacheKey(const std::vector<Glob>& globs, size_t max_states) {
 // The same sets of globs come back in trust after trust (the GitHub issuer,
 // `sts.amazonaws.com`, the web identity action), and the subset construction
 // is by far the largest part of a lint run: each thread keeps the answers it
-// computed for up to kCacheEntries sets (then starts over). The answer
-// depends only on the globs and the budget, so a hit is exact.
+// computed for up to kCacheEntries small sets (then starts over). The answer
+// depends only on the globs and the budget, so a hit is exact. Large sets
+// and answers are not kept, so the cache stays within a few megabytes
+// whatever the input.
 GlobClasses EnumerateGlobClasses(const std::vector<Glob>& globs, size_t max_states) {
-  constexpr size_t kCacheEntries = 4096;
+  constexpr size_t kCacheEntries = 1024;
+  constexpr size_t kMaxKeyBytes = 2048;
+  constexpr size_t kMaxClasses = 64;
   thread_local std::unordered_map<std::string, GlobClasses> cache;
   std::string key = CacheKey(globs, max_states);
+  if (key.size() > kMaxKeyBytes) return ComputeGlobClasses(globs, max_states);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   GlobClasses result = ComputeGlobClasses(globs, max_states);
+  if (result.classes.size() > kMaxClasses) return result;
   if (cache.size() >= kCacheEntries) cache.clear();
   cache.emplace(std::move(key), result);
   return result;
