@@ -50,6 +50,7 @@ bool ParseArgs(int argc, char** argv, int first, const std::vector<std::string>&
         }
         value = argv[++i];
       }
+      out->values[name].push_back(value);
       out->flags[name] = value;
     } else if (std::find(bool_flags.begin(), bool_flags.end(), name) != bool_flags.end() && !has_value) {
       out->flags[name] = "true";

@@ -10,15 +10,20 @@
 #include <string>
 #include <vector>
 
+#include "trustcheck/load.h"
+
 namespace trustcheck::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitNegative = 1;
 inline constexpr int kExitError = 2;
 
-// Flags (`--name value` or `--name=value`) and positional arguments.
+// Flags (`--name value` or `--name=value`) and positional arguments. A
+// flag given twice keeps its last value in `flags`; `values` keeps every
+// value of the flags that may be repeated (`--limit`).
 struct Args {
   std::map<std::string, std::string> flags;
+  std::map<std::string, std::vector<std::string>> values;
   std::vector<std::string> positional;
   bool Has(const std::string& name) const { return flags.count(name) != 0; }
   std::string Get(const std::string& name, const std::string& fallback = "") const {
@@ -37,6 +42,12 @@ int UsageError(const std::string& message);
 
 // Checks that `value` is one of `allowed` for flag `name`.
 bool CheckChoice(const std::string& name, const std::string& value, const std::vector<std::string>& allowed);
+
+// `--limit NAME=VALUE` (repeatable): raises or lowers one of the load limits
+// of docs/hardening.md for this run. Returns false (after printing a usage
+// error) on an unknown name or a value that is not a whole number within
+// the limit's ceiling.
+bool ApplyLimitFlags(const Args& args, LoadLimits* limits);
 
 int EvalCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);

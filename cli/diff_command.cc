@@ -31,8 +31,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] OLD NEW\n"
-    "       trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] --git REV PATH";
+    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--limit NAME=VALUE]... OLD NEW\n"
+    "       trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--limit NAME=VALUE]... --git REV PATH";
 
 // ---------------------------------------------------------------------------
 // Loading one side
@@ -432,7 +432,7 @@ int PrintLoadErrors(const Side& side) {
 
 int DiffCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git"}, {"help"}, &args)) return kExitError;
+  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git", "limit"}, {"help"}, &args)) return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
     return kExitOk;
@@ -452,6 +452,7 @@ int DiffCommand(int argc, char** argv) {
   }
   LoadOptions options;
   options.forced_format = args.Get("type");
+  if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
   Side old_side, new_side;
   Status s;
   if (git) {

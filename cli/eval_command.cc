@@ -27,7 +27,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
-    "[--timings] PATH...";
+    "[--timings]\n"
+    "                       [--limit NAME=VALUE]... PATH...";
 
 // With more trusts than this, the text report asks the trust index
 // (trustcheck/index.h) which trusts can accept the token, evaluates only
@@ -193,7 +194,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks"}, {"help", "all", "timings"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit"}, {"help", "all", "timings"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -233,6 +234,7 @@ int EvalCommand(int argc, char** argv) {
   timer.Lap("token");
   LoadOptions options;
   options.forced_format = args.Get("type");
+  if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
   auto& loaded = KeepUntilExit(LoadPaths(args.positional, options));
   if (!loaded.ok()) return InputError(loaded.status());
   timer.Lap("load");

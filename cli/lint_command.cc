@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: trustcheck lint [--format text|json|sarif] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
-    "                       [--type FORMAT] [--no-color] PATH...\n"
+    "                       [--type FORMAT] [--no-color] [--limit NAME=VALUE]... PATH...\n"
     "\n"
     "Reports trusts that are too relaxed or broken, and what they let in. Exit codes: 0 when no finding is at or\n"
     "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
@@ -30,7 +30,7 @@ constexpr const char* kUsage =
 
 int LintCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type"}, {"help", "no-color"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type", "limit"}, {"help", "no-color"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -58,6 +58,7 @@ int LintCommand(int argc, char** argv) {
   LoadOptions options;
   options.forced_format = args.Get("type");
   options.malformed_is_error = false;  // malformed trusts are findings, not load errors
+  if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
   auto loaded = LoadPaths(args.positional, options);
   if (!loaded.ok()) return UsageError(loaded.status().ToString());
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);

@@ -252,6 +252,62 @@ TEST(CliEval, TokenAndUsageErrors) {
   }
 }
 
+// `--limit NAME=VALUE` sets the load limits of docs/hardening.md for one
+// run, in eval, lint and diff alike; bad settings are usage errors.
+TEST(CliEval, LimitFlags) {
+  const std::string policy = "corpus/aws/github-actions-repo.json";
+  struct Case {
+    std::string command;  // with `{}` where the limit goes
+    std::string limit;
+    int exit_code;
+    std::string err;
+  };
+  const std::string eval = std::string("eval ") + kMainToken + " {} " + policy;
+  const std::string names = "(names: `file-bytes`, `depth`, `string-bytes`, `statements`, `values`, `files`, `yaml-nodes`)";
+  const Case cases[] = {
+      {eval, "file-bytes=100", 2, "trustcheck: " + policy + ": error: file is larger than the limit of 100 bytes\n"},
+      {eval, "depth=2", 2,
+       "trustcheck: " + policy + ":4:5: error: invalid JSON: nesting is deeper than the limit of 2 levels\n"},
+      {eval, "values=1", 2,
+       "trustcheck: " + policy + ":1:1: error: trust holds 4 values in its conditions, more than the limit of 1\n"},
+      {eval, "file-bytes=64m", 0, ""},
+      {eval, "statements=1", 0, ""},
+      {"lint {} " + policy, "file-bytes=1k", 0, ""},
+      {"lint {} " + policy, "file-bytes=100", 2,
+       "trustcheck: " + policy + ": error: file is larger than the limit of 100 bytes\n"},
+      // Both sides are loaded, and each says so.
+      {"diff {} " + policy + " " + policy, "file-bytes=100", 2,
+       "trustcheck: " + policy + ": error: file is larger than the limit of 100 bytes\n"
+       "trustcheck: " + policy + ": error: file is larger than the limit of 100 bytes\n"},
+      {eval, "depth=0", 2, "trustcheck: error: `--limit depth`: `0` is not a whole number from 1 to 1000\n"},
+      {eval, "depth=1001", 2, "trustcheck: error: `--limit depth`: `1001` is not a whole number from 1 to 1000\n"},
+      {eval, "file-bytes=1x", 2,
+       "trustcheck: error: `--limit file-bytes`: `1x` is not a whole number from 1 to 4294967295\n"},
+      {eval, "bogus=1", 2, "trustcheck: error: `--limit`: unknown limit `bogus` " + names + "\n"},
+      {eval, "file-bytes", 2, "trustcheck: error: `--limit` takes NAME=VALUE, not `file-bytes` " + names + "\n"},
+  };
+  for (const Case& c : cases) {
+    std::string command = c.command;
+    command.replace(command.find("{}"), 2, "--limit " + c.limit);
+    SCOPED_TRACE(command);
+    RunResult r = RunTrustcheck(command);
+    EXPECT_EQ(r.exit_code, c.exit_code) << r.err;
+    EXPECT_EQ(r.err, c.err);
+  }
+
+  // Raising a limit lets through what the default refuses: JSON nested 300
+  // deep is refused at the 257th bracket by default, and read (then found
+  // not to be a trust) with a deeper limit. Repeated flags all apply.
+  const std::string deep = trustcheck::testing::TestTempDir() + "/deep.json";
+  std::ofstream(deep) << std::string(300, '[') << std::string(300, ']');
+  RunResult refused = RunTrustcheck(std::string("eval ") + kMainToken + " " + deep);
+  EXPECT_EQ(refused.err,
+            "trustcheck: " + deep + ":1:257: error: invalid JSON: nesting is deeper than the limit of 256 levels\n");
+  RunResult read = RunTrustcheck(std::string("eval ") + kMainToken + " --limit depth=400 --limit file-bytes=1k " + deep);
+  EXPECT_EQ(read.exit_code, 2);
+  EXPECT_EQ(read.err, "trustcheck: " + deep + ": error: JSON does not match any known trust format\n");
+}
+
 // `--token -` reads standard input; a compact JWT is decoded and the report
 // says its signature was not verified.
 TEST(CliEval, TokenFromStdinAndJwt) {
