@@ -14,6 +14,7 @@
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
+#include "test_support.h"
 
 namespace trustcheck {
 namespace {
@@ -39,13 +40,7 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
-Decision Eval(const Trust& trust, const std::string& token, int64_t at) {
-  auto decoded = DecodeToken(token, "token.json");
-  EXPECT_TRUE(decoded.ok()) << decoded.status().ToString();
-  EvalOptions options;
-  options.now = at;
-  return Evaluate(trust, decoded->claims, options);
-}
+Decision Eval(const Trust& trust, const std::string& token, int64_t at) { return testing::EvalToken(trust, token, at); }
 
 std::string Where(const SourceLoc& loc) { return fmt::format("{}:{}", loc.line, loc.column); }
 
@@ -67,21 +62,8 @@ std::string ReadCorpus(const std::string& name) {
   return text;
 }
 
-LoadResult LoadAll(const std::vector<std::string>& paths) {
-  auto r = LoadPaths(paths, {});
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  if (!r.ok()) return {};
-  for (const Status& e : r->errors) ADD_FAILURE() << e.ToString();
-  return std::move(*r);
-}
-
-const Trust* Find(const LoadResult& r, const std::string& name) {
-  for (const LoadedFile& f : r.files)
-    for (const Trust& t : f.trusts)
-      if (t.name == name) return &t;
-  ADD_FAILURE() << "no trust " << name;
-  return nullptr;
-}
+LoadResult LoadAll(const std::vector<std::string>& paths) { return testing::LoadPathsOrFail(paths); }
+const Trust* Find(const LoadResult& r, const std::string& name) { return testing::FindTrust(r, name); }
 
 TEST(AwsDumps, AccountAuthorizationDetails) {
   LoadResult r = LoadAll({kCorpus + "account-authorization-details.json"});

@@ -16,6 +16,7 @@
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
+#include "test_support.h"
 
 namespace trustcheck {
 namespace {
@@ -39,11 +40,7 @@ std::string Replace(std::string text, const std::string& from, const std::string
 }
 
 Decision Eval(const Trust& trust, const std::string& token, int64_t at = kAt) {
-  auto decoded = DecodeToken(token, "token.json");
-  EXPECT_TRUE(decoded.ok()) << decoded.status().ToString();
-  EvalOptions options;
-  options.now = at;
-  return Evaluate(trust, decoded->claims, options);
+  return testing::EvalToken(trust, token, at);
 }
 
 // "line:column: message" of each reason.
@@ -57,20 +54,9 @@ std::vector<std::string> Reasons(const Decision& d) {
 LoadResult LoadAll(const std::vector<std::string>& paths, bool malformed_is_error = true) {
   LoadOptions options;
   options.malformed_is_error = malformed_is_error;
-  auto r = LoadPaths(paths, options);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  if (!r.ok()) return {};
-  for (const Status& e : r->errors) ADD_FAILURE() << e.ToString();
-  return std::move(*r);
+  return testing::LoadPathsOrFail(paths, options);
 }
-
-const Trust* Find(const LoadResult& r, const std::string& name) {
-  for (const LoadedFile& f : r.files)
-    for (const Trust& t : f.trusts)
-      if (t.name == name) return &t;
-  ADD_FAILURE() << "no trust " << name;
-  return nullptr;
-}
+const Trust* Find(const LoadResult& r, const std::string& name) { return testing::FindTrust(r, name); }
 
 Result<LoadedFile> LoadTemplate(const std::string& text, bool malformed_is_error = true,
                                 const std::string& path = "template.yaml") {

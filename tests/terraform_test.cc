@@ -15,6 +15,7 @@
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
+#include "test_support.h"
 
 namespace trustcheck {
 namespace {
@@ -40,13 +41,7 @@ std::string GitLabToken(const std::string& ref) {
                      ref);
 }
 
-Decision Eval(const Trust& trust, const std::string& token) {
-  auto decoded = DecodeToken(token, "token.json");
-  EXPECT_TRUE(decoded.ok()) << decoded.status().ToString();
-  EvalOptions options;
-  options.now = kAt;
-  return Evaluate(trust, decoded->claims, options);
-}
+Decision Eval(const Trust& trust, const std::string& token) { return testing::EvalToken(trust, token, kAt); }
 
 // "decision: file:line:column: first reason", file relative to the corpus.
 std::string Verdict(const Trust& trust, const std::string& token) {
@@ -60,22 +55,8 @@ std::string Verdict(const Trust& trust, const std::string& token) {
   return out;
 }
 
-LoadResult LoadAll(const std::vector<std::string>& paths) {
-  LoadOptions options;
-  auto r = LoadPaths(paths, options);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  if (!r.ok()) return {};
-  for (const Status& e : r->errors) ADD_FAILURE() << e.ToString();
-  return std::move(*r);
-}
-
-const Trust* Find(const LoadResult& r, const std::string& name) {
-  for (const LoadedFile& f : r.files)
-    for (const Trust& t : f.trusts)
-      if (t.name == name) return &t;
-  ADD_FAILURE() << "no trust " << name;
-  return nullptr;
-}
+LoadResult LoadAll(const std::vector<std::string>& paths) { return testing::LoadPathsOrFail(paths); }
+const Trust* Find(const LoadResult& r, const std::string& name) { return testing::FindTrust(r, name); }
 
 // Loads one `.tf` text alone (its folder does not exist, so it has no
 // siblings).

@@ -1,5 +1,6 @@
 // Helpers shared by the test suites: reading a file whole, parsing JSON text
-// with a test failure on error, and running the trustcheck binary of the build
+// with a test failure on error, loading paths and evaluating a token as the
+// command line does, and running the trustcheck binary of the build
 // (TRUSTCHECK_BINARY) as a user would, capturing its exit code and output.
 
 #ifndef TRUSTCHECK_TESTS_TEST_SUPPORT_H_
@@ -10,12 +11,47 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "trustcheck/claims.h"
+#include "trustcheck/evaluate.h"
+#include "trustcheck/load.h"
 
 namespace trustcheck::testing {
+
+// Loads paths as the command line does (with the link step); a failure to
+// load, or an error in any file, fails the current test.
+inline LoadResult LoadPathsOrFail(const std::vector<std::string>& paths, const LoadOptions& options = {}) {
+  auto r = LoadPaths(paths, options);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return {};
+  for (const Status& e : r->errors) ADD_FAILURE() << e.ToString();
+  return std::move(*r);
+}
+
+// The loaded trust called `name`, or nullptr (and a test failure).
+inline const Trust* FindTrust(const LoadResult& r, const std::string& name) {
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts)
+      if (t.name == name) return &t;
+  ADD_FAILURE() << "no trust " << name;
+  return nullptr;
+}
+
+// Evaluates `trust` against a token (compact JWT or claims JSON) at Unix time
+// `at`; an undecodable token fails the current test.
+inline Decision EvalToken(const Trust& trust, const std::string& token, int64_t at) {
+  auto decoded = DecodeToken(token, "token.json");
+  EXPECT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EvalOptions options;
+  options.now = at;
+  return Evaluate(trust, decoded->claims, options);
+}
 
 // The whole file, or "" when it cannot be read.
 inline std::string ReadFileText(const std::string& path) {
