@@ -10,6 +10,7 @@
 #include "analysis/glob_space.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -29,25 +30,37 @@ bool CharMatches(const Glob::Token& t, char32_t c) {
 
 }  // namespace
 
+namespace {
+
+// Reads the code point at s[*i] and moves *i past it; false when the bytes
+// there are not UTF-8 (overlong forms, surrogates and values beyond U+10FFFF
+// included).
+bool NextCodePoint(std::string_view s, size_t* i, char32_t* out) {
+  unsigned char b = static_cast<unsigned char>(s[*i]);
+  size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || *i + len > s.size()) return false;
+  char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (size_t k = 1; k < len; ++k) {
+    unsigned char cb = static_cast<unsigned char>(s[*i + k]);
+    if ((cb >> 6) != 0x2) return false;
+    c = (c << 6) | (cb & 0x3F);
+  }
+  if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
+      (c >= 0xD800 && c <= 0xDFFF))
+    return false;
+  *out = c;
+  *i += len;
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::u32string> DecodeUtf8(std::string_view s) {
   std::u32string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return std::nullopt;
-    char32_t c = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cb = static_cast<unsigned char>(s[i + k]);
-      if ((cb >> 6) != 0x2) return std::nullopt;
-      c = (c << 6) | (cb & 0x3F);
-    }
-    // Overlong forms, surrogates and values beyond U+10FFFF are not UTF-8.
-    if ((len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
-        (c >= 0xD800 && c <= 0xDFFF))
-      return std::nullopt;
+  char32_t c = 0;
+  for (size_t i = 0; i < s.size();) {
+    if (!NextCodePoint(s, &i, &c)) return std::nullopt;
     out.push_back(c);
-    i += len;
   }
   return out;
 }
@@ -114,10 +127,38 @@ Glob& Glob::AppendStar() {
 }
 
 bool Glob::Matches(std::string_view utf8) const {
+  // Set simulation of the NFA, linear in |glob| * |subject|, one code point
+  // at a time. The analysis classifies many candidate values: globs of up to
+  // 63 tokens (nearly all) keep their state set in one word and allocate
+  // nothing.
+  const size_t n = tokens.size();
+  if (n < 64) {
+    uint64_t stars = 0;
+    for (size_t i = 0; i < n; ++i)
+      if (tokens[i].kind == Token::kStar) stars |= uint64_t{1} << i;
+    // A star's state also enters the state after it (repeatedly, for runs).
+    auto close = [stars](uint64_t set) {
+      for (uint64_t add = (set & stars) << 1; add & ~set; add = (set & stars) << 1) set |= add;
+      return set;
+    };
+    uint64_t cur = close(1);
+    char32_t c = 0;
+    for (size_t at = 0; at < utf8.size();) {
+      if (!NextCodePoint(utf8, &at, &c)) return false;
+      // A star stays; a character or `?` that matches moves on. Only the
+      // states in the set are visited (usually one or two).
+      uint64_t next = cur & stars;
+      for (uint64_t live = cur & ~stars; live != 0; live &= live - 1) {
+        const size_t i = static_cast<size_t>(__builtin_ctzll(live));
+        if (i < n && (tokens[i].kind == Token::kAny || CharMatches(tokens[i], c))) next |= uint64_t{1} << (i + 1);
+      }
+      cur = close(next);
+      if (cur == 0) return false;
+    }
+    return (cur >> n) & 1;
+  }
   auto points = DecodeUtf8(utf8);
   if (!points) return false;
-  // Set simulation of the NFA: linear in |glob| * |subject|.
-  const size_t n = tokens.size();
   std::vector<char> cur(n + 1, 0), next(n + 1, 0);
   auto close = [&](std::vector<char>& set) {
     for (size_t i = 0; i < n; ++i)
@@ -186,6 +227,11 @@ GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states
     total += g.tokens.size() + 1;
   }
   const size_t words = (total + 63) / 64;
+  std::vector<uint32_t> glob_of(total);  // NFA state -> its glob
+  for (size_t g = 0; g < globs.size(); ++g)
+    std::fill(glob_of.begin() + static_cast<std::ptrdiff_t>(offset[g]),
+              glob_of.begin() + static_cast<std::ptrdiff_t>(offset[g] + globs[g].tokens.size() + 1),
+              static_cast<uint32_t>(g));
   using State = std::vector<uint64_t>;
   auto set_bit = [](State& s, size_t i) { s[i / 64] |= uint64_t{1} << (i % 64); };
   auto has_bit = [](const State& s, size_t i) { return (s[i / 64] >> (i % 64)) & 1; };
@@ -236,6 +282,8 @@ GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states
   // the work is bounded too, not only the number of states.
   const size_t max_work = max_states * kWorkPerState;
   size_t work = 0;
+  State next(words, 0);
+  std::string k;
   while (!queue.empty()) {
     if (found.size() == all_classes) break;  // nothing left to discover
     size_t id = queue.front();
@@ -243,12 +291,19 @@ GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states
     for (char32_t c : alphabet) {
       work += total;
       if (work > max_work) return result;  // incomplete
-      State next(words, 0);
+      // One scratch state and key for every transition: only a state not
+      // seen before is copied into `visits` and `seen`.
+      std::fill(next.begin(), next.end(), 0);
       bool any = false;
-      for (size_t g = 0; g < globs.size(); ++g) {
-        const auto& toks = globs[g].tokens;
-        for (size_t i = 0; i < toks.size(); ++i) {
-          if (!has_bit(visits[id].state, offset[g] + i)) continue;
+      // Only the NFA states in the set are visited, in ascending order.
+      const State& current = visits[id].state;
+      for (size_t w = 0; w < words; ++w) {
+        for (uint64_t bits = current[w]; bits != 0; bits &= bits - 1) {
+          const size_t j = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+          const size_t g = glob_of[j];
+          const size_t i = j - offset[g];
+          const auto& toks = globs[g].tokens;
+          if (i >= toks.size()) continue;  // the glob's accepting state
           const Glob::Token& t = toks[i];
           if (t.kind == Glob::Token::kStar) {
             add(next, g, i);
@@ -260,11 +315,11 @@ GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states
         }
       }
       (void)any;
-      std::string k = key(next);
+      k.assign(reinterpret_cast<const char*>(next.data()), next.size() * 8);
       if (seen.count(k)) continue;
       if (visits.size() >= max_states) return result;  // incomplete
-      seen.emplace(std::move(k), visits.size());
-      visits.push_back({std::move(next), id, c});
+      seen.emplace(k, visits.size());
+      visits.push_back({next, id, c});
       record(visits.size() - 1);
       queue.push_back(visits.size() - 1);
     }
