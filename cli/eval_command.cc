@@ -12,7 +12,6 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
-#include <thread>
 
 #include "cli/command.h"
 #include "trustcheck/claims.h"
@@ -20,6 +19,7 @@
 #include "trustcheck/index.h"
 #include "trustcheck/jwks.h"
 #include "trustcheck/load.h"
+#include "trustcheck/parallel.h"
 
 namespace trustcheck::cli {
 
@@ -124,14 +124,9 @@ struct Row {
 // pure function).
 std::vector<Row> EvaluateAll(const std::vector<Row>& trusts, const Claims& claims, const EvalOptions& options) {
   std::vector<Row> rows = trusts;
-  auto work = [&](size_t first, size_t step) {
-    for (size_t i = first; i < rows.size(); i += step) rows[i].decision = Evaluate(*rows[i].trust, claims, options);
-  };
-  size_t threads = rows.size() > kIndexThreshold ? std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16) : 1;
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
-  work(0, threads);
-  for (std::thread& t : pool) t.join();
+  const size_t threads = rows.size() > kIndexThreshold ? ThreadCount(0) : 1;
+  ParallelFor(rows.size(), threads,
+              [&](size_t i) { rows[i].decision = Evaluate(*rows[i].trust, claims, options); });
   return rows;
 }
 

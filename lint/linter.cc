@@ -3,11 +3,10 @@
 #include "lint/linter.h"
 
 #include <algorithm>
-#include <atomic>
-#include <thread>
 #include <tuple>
 
 #include "lint/suppression.h"
+#include "trustcheck/parallel.h"
 
 namespace trustcheck::lint {
 
@@ -51,19 +50,10 @@ std::vector<Finding> RunLint(const Registry& registry, const std::vector<LoadedF
   // one trust at a time). The config and the suppressions are applied
   // afterwards, in rule order, on this thread.
   std::vector<std::vector<Finding>> found(enabled.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < enabled.size(); i = next++) {
-      CollectingSink sink(enabled[i]->info(), &found[i]);
-      enabled[i]->Check(LintInput{input}, sink);
-    }
-  };
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, std::max(1, std::min(16, static_cast<int>(enabled.size()))));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  ParallelFor(enabled.size(), ThreadCount(options.threads), [&](size_t i) {
+    CollectingSink sink(enabled[i]->info(), &found[i]);
+    enabled[i]->Check(LintInput{input}, sink);
+  });
   std::vector<Finding> findings;
   for (size_t i = 0; i < enabled.size(); ++i) {
     const RuleInfo& info = enabled[i]->info();

@@ -11,15 +11,14 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <sstream>
-#include <thread>
 
 #include "formats/aws_oidc_provider.h"
 #include "formats/format.h"
 #include "formats/vault_role.h"
+#include "trustcheck/parallel.h"
 
 namespace trustcheck {
 
@@ -391,24 +390,16 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
       return Status::Error(loc, fmt::format("more than {} files to load", options.limits.max_files));
   }
   std::vector<std::optional<Result<LoadedFile>>> results(jobs.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++) {
-      auto text = ReadFile(jobs[i].path, options.limits.max_file_bytes);
-      if (!text.ok()) {
-        results[i].emplace(text.status());
-        continue;
-      }
-      results[i].emplace(LoadText(jobs[i].path, std::move(*text), options, jobs[i].explicit_path));
+  // Small loads stay on this thread: starting threads costs more.
+  const size_t threads = jobs.size() < 64 ? 1 : ThreadCount(options.threads);
+  ParallelFor(jobs.size(), threads, [&](size_t i) {
+    auto text = ReadFile(jobs[i].path, options.limits.max_file_bytes);
+    if (!text.ok()) {
+      results[i].emplace(text.status());
+      return;
     }
-  };
-  int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-  threads = std::clamp(threads, 1, 16);
-  if (jobs.size() < 64) threads = 1;
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    results[i].emplace(LoadText(jobs[i].path, std::move(*text), options, jobs[i].explicit_path));
+  });
   LoadResult out;
   for (auto& r : results) {
     if (!r->ok()) {

@@ -6,11 +6,10 @@
 
 #include <algorithm>
 #include <string>
-#include <system_error>
-#include <thread>
 
 #include "index/key_table.h"
 #include "index/necessary.h"
+#include "trustcheck/parallel.h"
 
 namespace trustcheck {
 
@@ -51,32 +50,11 @@ bool IsLengthKind(KeyKind kind) {
          kind == KeyKind::kSuffixFolded;
 }
 
-// The threads Build uses: one per `min_trusts_per_thread` trusts, at most
-// the requested number (0: one per core), at most 16.
+// The runs (and threads) Build uses: one per `min_trusts_per_thread`
+// trusts, at most ThreadCount(options.threads).
 size_t ThreadsFor(size_t trusts, const TrustIndexOptions& options) {
-  size_t wanted = options.threads > 0 ? static_cast<size_t>(options.threads) : std::thread::hardware_concurrency();
-  wanted = std::clamp<size_t>(wanted, 1, 16);
   const size_t by_size = trusts / std::max<size_t>(options.min_trusts_per_thread, 1);
-  return std::clamp<size_t>(by_size, 1, wanted);
-}
-
-// Runs work(0) .. work(count - 1), work(0) on the calling thread and the
-// others on threads of their own; a thread that cannot be started has its
-// work done on the calling thread instead (Build never fails).
-template <typename Work>
-void RunEach(size_t count, const Work& work) {
-  std::vector<std::thread> pool;
-  std::vector<size_t> here;
-  for (size_t i = 1; i < count; ++i) {
-    try {
-      pool.emplace_back(work, i);
-    } catch (const std::system_error&) {
-      here.push_back(i);
-    }
-  }
-  work(0);
-  for (size_t i : here) work(i);
-  for (std::thread& t : pool) t.join();
+  return std::clamp<size_t>(by_size, 1, ThreadCount(options.threads));
 }
 
 // What filing a run of consecutive trusts gives.
@@ -150,7 +128,7 @@ TrustIndex TrustIndex::Build(std::vector<const Trust*> trusts, const TrustIndexO
   auto run_first = [&](size_t run) { return impl.trusts.size() * run / runs; };
 
   std::vector<index::KeyStatistics> counted(runs);
-  RunEach(runs, [&](size_t run) {
+  ParallelFor(runs, runs, [&](size_t run) {
     index::NeedAnalysis analysis;
     for (size_t id = run_first(run); id < run_first(run + 1); ++id) analysis.Count(*impl.trusts[id], &counted[run]);
   });
@@ -159,7 +137,7 @@ TrustIndex TrustIndex::Build(std::vector<const Trust*> trusts, const TrustIndexO
   const index::KeyStatistics& stats = counted[0];
 
   std::vector<Filing> filings(runs);
-  RunEach(runs, [&](size_t run) {
+  ParallelFor(runs, runs, [&](size_t run) {
     File(impl.trusts, run_first(run), run_first(run + 1), stats, &filings[run]);
     filings[run].builder.Sort();
   });
