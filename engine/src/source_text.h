@@ -53,6 +53,14 @@ Result<Json::Value> ParseJson(const SourceText& source, const JsonLimits& limits
 // Cheap test: does the text start like a JSON object or array?
 bool LooksLikeJson(std::string_view text);
 
+// The name of the member an object iterator points at, as a view into the
+// tree (no copy, unlike ValueIteratorBase::name()).
+inline std::string_view MemberName(const Json::Value::const_iterator& it) {
+  const char* end = nullptr;
+  const char* begin = it.memberName(&end);
+  return std::string_view(begin, static_cast<size_t>(end - begin));
+}
+
 // The location of a parsed value (its first character).
 SourceLoc LocOf(const SourceText& source, const Json::Value& value);
 // The location of the key that introduces a member value ({"key": value}).

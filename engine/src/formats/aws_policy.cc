@@ -231,7 +231,6 @@ ValuePieces SplitVariables(const std::string& text) {
 
 // `${*}` -> `*` etc., for operators that compare exactly.
 std::string UnescapeAws(const std::string& text) {
-  if (text.find("${") == std::string::npos) return text;
   std::string out;
   for (size_t i = 0; i < text.size();) {
     if (text.compare(i, 4, "${*}") == 0 || text.compare(i, 4, "${?}") == 0 || text.compare(i, 4, "${$}") == 0) {
@@ -298,11 +297,8 @@ class PolicyLowering {
   std::vector<Member> SourceOrder(const Json::Value& object) const {
     std::vector<Member> members;
     members.reserve(object.size());
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      const char* end = nullptr;
-      const char* begin = it.memberName(&end);
-      members.push_back(Member{std::string_view(begin, end - begin), &*it, in_.locator->MemberOrder(*it)});
-    }
+    for (auto it = object.begin(); it != object.end(); ++it)
+      members.push_back(Member{MemberName(it), &*it, in_.locator->MemberOrder(*it)});
     auto before = [](const Member& a, const Member& b) { return a.order < b.order; };
     if (members.size() > 16) {
       std::stable_sort(members.begin(), members.end(), before);
@@ -479,11 +475,8 @@ Status PolicyLowering::CheckListSizes(const Json::Value& value, std::string_view
     for (const Json::Value& e : value)
       if (Status s = CheckListSizes(e, name, depth + 1); !s.ok()) return s;
   } else if (value.isObject()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const char* end = nullptr;
-      const char* begin = it.memberName(&end);
-      if (Status s = CheckListSizes(*it, std::string_view(begin, end - begin), depth + 1); !s.ok()) return s;
-    }
+    for (auto it = value.begin(); it != value.end(); ++it)
+      if (Status s = CheckListSizes(*it, MemberName(it), depth + 1); !s.ok()) return s;
   }
   return Status();
 }
@@ -535,12 +528,9 @@ Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Stateme
     if (principal.isString() && principal.asString() == "*") {
       out->principals.push_back({"*", "*", Loc(principal)});
     } else if (principal.isObject()) {
-      for (auto it = principal.begin(); it != principal.end(); ++it) {
-        const char* end = nullptr;
-        const char* begin = it.memberName(&end);
+      for (auto it = principal.begin(); it != principal.end(); ++it)
         for (const Json::Value* v : ListOf(*it))
-          if (v->isString()) out->principals.push_back({std::string(begin, end), v->asString(), Loc(*v)});
-      }
+          if (v->isString()) out->principals.push_back({std::string(MemberName(it)), v->asString(), Loc(*v)});
     }
     parts.push_back(LowerPrincipal(principal));
   } else if (!not_principal) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));
@@ -802,7 +792,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
     return false;
   }
   out->text = std::move(*value_text);
-  const std::string* text = &out->text;
+  const std::string& text = out->text;
   out->loc = Loc(v);
   const OperatorSpec& spec = *op.spec;
   switch (spec.family) {
@@ -812,7 +802,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       bool vars = variables_enabled();
       PatternOptions po{spec.flavor, spec.fold_case, vars};
       if (vars) {
-        ValuePieces pieces = SplitVariables(*text);
+        ValuePieces pieces = SplitVariables(text);
         if (pieces.has_variable) {
           out->segments = std::move(pieces.segments);
           if (spec.flavor == WildcardFlavor::kLiteral)
@@ -820,25 +810,27 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
               if (!s.is_variable) s.text = UnescapeAws(s.text);
         }
       }
-      if (vars && spec.flavor == WildcardFlavor::kLiteral && text->find("${") != std::string::npos)
-        out->pattern = Pattern::Compile(UnescapeAws(*text), po);
+      // Exact operators compare `${*}` as `*`; a value without `${` (most)
+      // is compiled as it is, without an unescaped copy.
+      if (vars && spec.flavor == WildcardFlavor::kLiteral && text.find("${") != std::string::npos)
+        out->pattern = Pattern::Compile(UnescapeAws(text), po);
       else
-        out->pattern = Pattern::Compile(*text, po);
+        out->pattern = Pattern::Compile(text, po);
       return true;
     }
     case OpFamily::kNumeric: {
-      auto n = ParseDecimal(*text);
+      auto n = ParseDecimal(text);
       if (!n) {
-        *error = fmt::format("`{}` is not a number", *text);
+        *error = fmt::format("`{}` is not a number", text);
         return false;
       }
       out->number = *n;
       return true;
     }
     case OpFamily::kDate: {
-      auto d = ParseIsoOrEpochMillis(*text);
+      auto d = ParseIsoOrEpochMillis(text);
       if (!d) {
-        *error = fmt::format("`{}` is not an ISO 8601 date or epoch seconds", *text);
+        *error = fmt::format("`{}` is not an ISO 8601 date or epoch seconds", text);
         return false;
       }
       // Floor division: the milliseconds part stays within 0-999.
@@ -850,7 +842,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       // Bool takes policy variables (condition operators reference); the
       // substituted value must read `true` or `false` at evaluation time.
       if (variables_enabled()) {
-        ValuePieces pieces = SplitVariables(*text);
+        ValuePieces pieces = SplitVariables(text);
         if (pieces.has_variable) {
           out->segments = std::move(pieces.segments);
           for (auto& s : out->segments)
@@ -860,17 +852,17 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       }
       [[fallthrough]];
     case OpFamily::kNull: {
-      std::string t = Lower(*text);
+      std::string t = Lower(text);
       if (t != "true" && t != "false") {
-        *error = fmt::format("`{}` must be `true` or `false`", *text);
+        *error = fmt::format("`{}` must be `true` or `false`", text);
         return false;
       }
       out->flag = t == "true";
       return true;
     }
     case OpFamily::kIp:
-      if (!ParseCidr(*text, &out->ip_bytes, &out->ip_prefix)) {
-        *error = fmt::format("`{}` is not an IP address or CIDR block", *text);
+      if (!ParseCidr(text, &out->ip_bytes, &out->ip_prefix)) {
+        *error = fmt::format("`{}` is not an IP address or CIDR block", text);
         return false;
       }
       return true;

@@ -9,11 +9,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <initializer_list>
 #include <cctype>
 #include <cmath>
+#include <initializer_list>
 #include <set>
 
+#include "source_text.h"
 #include "value_text.h"
 
 namespace trustcheck::vault {
@@ -45,13 +46,9 @@ const std::set<std::string>& KnownRoleFields() {
 // asks this of every JSON file.
 bool HasAnyMember(const Json::Value& v, std::initializer_list<std::string_view> names) {
   if (!v.isObject()) return false;
-  for (auto it = v.begin(); it != v.end(); ++it) {
-    const char* end = nullptr;
-    const char* begin = it.memberName(&end);
-    std::string_view member(begin, static_cast<size_t>(end - begin));
+  for (auto it = v.begin(); it != v.end(); ++it)
     for (std::string_view name : names)
-      if (member == name) return true;
-  }
+      if (MemberName(it) == name) return true;
   return false;
 }
 
