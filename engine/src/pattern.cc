@@ -36,6 +36,7 @@
 
 #include "trustcheck/pattern.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -444,6 +445,19 @@ class PatternInternal {
 
 namespace {
 
+// The bytes that may start something other than literal text in the
+// flavour: its wildcards, and `$` where `${*}` `${?}` `${$}` are escapes. A
+// text holding none of them is one literal run.
+std::string_view SpecialBytes(const PatternOptions& options) {
+  switch (options.flavor) {
+    case WildcardFlavor::kLiteral: return "";
+    case WildcardFlavor::kVault: return "*";
+    case WildcardFlavor::kEntra: return "*?";
+    case WildcardFlavor::kAws: return options.aws_escapes ? "*?$" : "*?";
+  }
+  return "*?$";
+}
+
 // Splits `text` into pieces according to the flavour: literal runs (escapes
 // resolved, adjacent runs joined), one kStar per run of `*`, one kAnyChar per
 // `?`.
@@ -462,6 +476,7 @@ std::vector<Pattern::Piece> Parse(std::string_view text, const PatternOptions& o
   }
   const bool question_is_wildcard = options.flavor != WildcardFlavor::kVault;
   const bool escapes = options.flavor == WildcardFlavor::kAws && options.aws_escapes;
+  const std::string_view specials = SpecialBytes(options);
   size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
@@ -480,26 +495,12 @@ std::vector<Pattern::Piece> Parse(std::string_view text, const PatternOptions& o
       i += 4;
     } else {
       // Copy the run up to the next byte that may be special.
-      size_t j = i + 1;
-      while (j < text.size() && text[j] != '*' && text[j] != '?' && text[j] != '$') ++j;
+      const size_t j = std::min(text.find_first_of(specials, i + 1), text.size());
       append_literal(text.substr(i, j - i));
       i = j;
     }
   }
   return pieces;
-}
-
-// True when `text` compiles to itself: no wildcard and no escape in the
-// flavour (the common exact value), so Compile needs no parsing.
-bool IsPlainLiteral(std::string_view text, const PatternOptions& options) {
-  switch (options.flavor) {
-    case WildcardFlavor::kLiteral: return true;
-    case WildcardFlavor::kVault: return text.find('*') == std::string_view::npos;
-    case WildcardFlavor::kEntra: return text.find_first_of("*?") == std::string_view::npos;
-    case WildcardFlavor::kAws:
-      return text.find_first_of(options.aws_escapes ? "*?$" : "*?") == std::string_view::npos;
-  }
-  return false;
 }
 
 }  // namespace
@@ -508,7 +509,7 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
   Pattern pattern;
   pattern.text_.assign(text);
   pattern.options_ = options;
-  if (IsPlainLiteral(text, options)) {
+  if (text.find_first_of(SpecialBytes(options)) == std::string_view::npos) {
     // One literal run: no program, no parsing, one string unless folded.
     pattern.min_length_ = text.size();
     pattern.prefix_length_ = static_cast<uint32_t>(text.size());
