@@ -28,10 +28,6 @@ bool CharMatches(const Glob::Token& t, char32_t c) {
   return t.fold && IsAsciiLetter(c) && AsciiLower(t.ch) == AsciiLower(c);
 }
 
-}  // namespace
-
-namespace {
-
 // Reads the code point at s[*i] and moves *i past it; false when the bytes
 // there are not UTF-8 (overlong forms, surrogates and values beyond U+10FFFF
 // included).
@@ -128,56 +124,49 @@ Glob& Glob::AppendStar() {
 
 bool Glob::Matches(std::string_view utf8) const {
   // Set simulation of the NFA, linear in |glob| * |subject|, one code point
-  // at a time. The analysis classifies many candidate values: globs of up to
-  // 63 tokens (nearly all) keep their state set in one word and allocate
-  // nothing.
+  // at a time: state i is "before token i", state n accepts. The analysis
+  // classifies many candidate values, so the state sets are bit words in
+  // one buffer per thread (no allocation once it has grown), and only the
+  // states in a set are visited (usually one or two).
   const size_t n = tokens.size();
-  if (n < 64) {
-    uint64_t stars = 0;
-    for (size_t i = 0; i < n; ++i)
-      if (tokens[i].kind == Token::kStar) stars |= uint64_t{1} << i;
-    // A star's state also enters the state after it (repeatedly, for runs).
-    auto close = [stars](uint64_t set) {
-      for (uint64_t add = (set & stars) << 1; add & ~set; add = (set & stars) << 1) set |= add;
-      return set;
-    };
-    uint64_t cur = close(1);
-    char32_t c = 0;
-    for (size_t at = 0; at < utf8.size();) {
-      if (!NextCodePoint(utf8, &at, &c)) return false;
-      // A star stays; a character or `?` that matches moves on. Only the
-      // states in the set are visited (usually one or two).
-      uint64_t next = cur & stars;
-      for (uint64_t live = cur & ~stars; live != 0; live &= live - 1) {
-        const size_t i = static_cast<size_t>(__builtin_ctzll(live));
-        if (i < n && (tokens[i].kind == Token::kAny || CharMatches(tokens[i], c))) next |= uint64_t{1} << (i + 1);
+  const size_t words = n / 64 + 1;
+  thread_local std::vector<uint64_t> buffer;
+  buffer.assign(3 * words, 0);
+  uint64_t* stars = buffer.data();
+  uint64_t* cur = stars + words;
+  uint64_t* next = cur + words;
+  auto bit = [](size_t i) { return uint64_t{1} << (i % 64); };
+  for (size_t i = 0; i < n; ++i)
+    if (tokens[i].kind == Token::kStar) stars[i / 64] |= bit(i);
+  // A star's state also enters the state after it (repeatedly, for runs).
+  auto close = [&](uint64_t* set) {
+    for (size_t w = 0; w < words; ++w)
+      for (uint64_t m = set[w] & stars[w]; m != 0; m &= m - 1) {
+        const size_t after = w * 64 + static_cast<size_t>(__builtin_ctzll(m)) + 1;
+        if (set[after / 64] & bit(after)) continue;
+        set[after / 64] |= bit(after);
+        if (after / 64 == w && (stars[w] & bit(after))) m |= bit(after);  // a run of stars
       }
-      cur = close(next);
-      if (cur == 0) return false;
-    }
-    return (cur >> n) & 1;
-  }
-  auto points = DecodeUtf8(utf8);
-  if (!points) return false;
-  std::vector<char> cur(n + 1, 0), next(n + 1, 0);
-  auto close = [&](std::vector<char>& set) {
-    for (size_t i = 0; i < n; ++i)
-      if (set[i] && tokens[i].kind == Token::kStar) set[i + 1] = 1;
   };
   cur[0] = 1;
   close(cur);
-  for (char32_t c : *points) {
-    std::fill(next.begin(), next.end(), 0);
-    for (size_t i = 0; i < n; ++i) {
-      if (!cur[i]) continue;
-      const Token& t = tokens[i];
-      if (t.kind == Token::kStar) next[i] = 1;
-      else if (t.kind == Token::kAny || CharMatches(t, c)) next[i + 1] = 1;
-    }
+  char32_t c = 0;
+  for (size_t at = 0; at < utf8.size();) {
+    if (!NextCodePoint(utf8, &at, &c)) return false;
+    // A star stays; a character or `?` that matches moves on.
+    bool live = false;
+    for (size_t w = 0; w < words; ++w) next[w] = cur[w] & stars[w];
+    for (size_t w = 0; w < words; ++w)
+      for (uint64_t m = cur[w] & ~stars[w]; m != 0; m &= m - 1) {
+        const size_t i = w * 64 + static_cast<size_t>(__builtin_ctzll(m));
+        if (i < n && (tokens[i].kind == Token::kAny || CharMatches(tokens[i], c))) next[(i + 1) / 64] |= bit(i + 1);
+      }
     close(next);
-    cur.swap(next);
+    std::swap(cur, next);
+    for (size_t w = 0; w < words; ++w) live = live || cur[w] != 0;
+    if (!live) return false;
   }
-  return cur[n] != 0;
+  return (cur[n / 64] & bit(n)) != 0;
 }
 
 std::vector<bool> ClassOf(const std::vector<Glob>& globs, std::string_view utf8) {
@@ -294,7 +283,6 @@ GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states
       // One scratch state and key for every transition: only a state not
       // seen before is copied into `visits` and `seen`.
       std::fill(next.begin(), next.end(), 0);
-      bool any = false;
       // Only the NFA states in the set are visited, in ascending order.
       const State& current = visits[id].state;
       for (size_t w = 0; w < words; ++w) {
@@ -305,16 +293,10 @@ GlobClasses ComputeGlobClasses(const std::vector<Glob>& globs, size_t max_states
           const auto& toks = globs[g].tokens;
           if (i >= toks.size()) continue;  // the glob's accepting state
           const Glob::Token& t = toks[i];
-          if (t.kind == Glob::Token::kStar) {
-            add(next, g, i);
-            any = true;
-          } else if (t.kind == Glob::Token::kAny || CharMatches(t, c)) {
-            add(next, g, i + 1);
-            any = true;
-          }
+          if (t.kind == Glob::Token::kStar) add(next, g, i);
+          else if (t.kind == Glob::Token::kAny || CharMatches(t, c)) add(next, g, i + 1);
         }
       }
-      (void)any;
       k.assign(reinterpret_cast<const char*>(next.data()), next.size() * 8);
       if (seen.count(k)) continue;
       if (visits.size() >= max_states) return result;  // incomplete
