@@ -26,10 +26,11 @@ run `trustcheck <command> --help` for a command's options
 
 int main(int argc, char** argv) {
   using namespace trustcheck::cli;
-  // A load builds many small trees on several threads. glibc grows each
-  // thread's heap 128 KiB at a time (an mprotect and a lock each): growing
-  // by 16 MiB instead took a tenth off `eval` over 20,000 files
-  // (docs/performance.md). Memory that is never touched is not resident.
+  // A load builds many small trees. glibc grows the main heap by M_TOP_PAD
+  // (128 KiB) past each request, a system call each time: 16 MiB took a
+  // tenth off `eval` over 20,000 files (docs/performance.md). It does not
+  // apply to the heaps of other threads, which glibc grows page by page.
+  // Memory that is never touched is not resident.
   mallopt(M_TOP_PAD, 16 << 20);
   if (argc < 2) {
     std::fputs(kUsage, stderr);
