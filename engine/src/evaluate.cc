@@ -921,6 +921,38 @@ Tri EvaluateNode(const Node& node, const Claims& claims, std::string_view action
   return Eval(node, ctx, reasons);
 }
 
+Tri Decide(const Trust& trust, const Claims& claims, const EvalOptions& options) {
+  if (!CheckTime(trust, claims, options.now).empty()) return Tri::kFalse;
+  // The combination of Evaluate(): any Deny refuses; every pass must be
+  // allowed with no undecidable Deny; an undecidable part makes a refusal
+  // unknown.
+  bool any_action = false, all_allowed = true, any_unknown = false;
+  auto pass = [&](std::string_view action) {
+    Context ctx{claims, action};
+    Tri allow = Tri::kFalse, deny = Tri::kFalse;
+    for (const Statement& s : trust.statements) {
+      Tri& acc = s.effect == Effect::kAllow ? allow : deny;
+      if (acc == Tri::kTrue) continue;
+      Tri r = Eval(s.when, ctx, nullptr);
+      if (r != Tri::kFalse) acc = r;
+    }
+    if (deny == Tri::kTrue) return false;  // explicit deny
+    if (allow != Tri::kTrue || deny == Tri::kUnknown) {
+      all_allowed = false;
+      if (allow == Tri::kUnknown || deny == Tri::kUnknown) any_unknown = true;
+    }
+    return true;
+  };
+  for (const RequiredAction& a : trust.required_actions) {
+    if (!a.when_claim_present.empty() && !claims.Find(a.when_claim_present)) continue;
+    any_action = true;
+    if (!pass(a.action)) return Tri::kFalse;
+  }
+  if (!any_action && !pass("")) return Tri::kFalse;
+  if (all_allowed) return Tri::kTrue;
+  return any_unknown ? Tri::kUnknown : Tri::kFalse;
+}
+
 Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& options) {
   Decision d;
   std::vector<Reason> time_problems = CheckTime(trust, claims, options.now);

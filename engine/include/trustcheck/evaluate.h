@@ -63,6 +63,12 @@ struct Decision {
 
 Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& options);
 
+// The decision alone, with no explanation built: kTrue when Evaluate()
+// accepts, kUnknown when it refuses because some statement cannot be
+// decided (an unknown value), kFalse otherwise. For callers that ask many
+// tokens (the exposure analysis).
+Tri Decide(const Trust& trust, const Claims& claims, const EvalOptions& options);
+
 // Evaluates a single node (used by the linter, the index and the analysis).
 // `action` is the request action for ValueRef::Source::kAction tests.
 Tri EvaluateNode(const Node& node, const Claims& claims, std::string_view action,
