@@ -90,6 +90,12 @@ Node Node::Unknown(std::string reason, SourceLoc loc) {
   return n;
 }
 
+Node Node::Unknown(std::string reason, SourceLoc loc, Node assumed) {
+  Node n = Unknown(std::move(reason), std::move(loc));
+  n.assumed = std::make_shared<const Node>(std::move(assumed));
+  return n;
+}
+
 const std::string* Trust::Attribute(std::string_view key) const {
   for (const auto& [k, v] : attributes)
     if (k == key) return &v;

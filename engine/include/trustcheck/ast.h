@@ -227,6 +227,15 @@ struct Node {
   // kExpr: the CEL bindings it needs (mapping from attribute names to
   // expressions), owned by the trust that lowered it.
   std::shared_ptr<const void> expr_context;
+  // kUnknown: what the node reads as once the deployer fills in the unknown
+  // value with their own (a SYMBOL: a template parameter stands for the
+  // deployer's organisation, a placeholder account for the role's own
+  // account). A partly known value `repo:${var.org}/*` assumes the test
+  // with the hole kept as literal text, `repo:${var.org}/*`. Null when no
+  // reading is safe to assume (an unknown Effect). Evaluate() never reads
+  // it: an unknown never accepts. The exposure analysis reads it to say
+  // what holds "whatever the value is" (trustcheck/exposure.h).
+  std::shared_ptr<const Node> assumed;
 
   static Node And(std::vector<Node> children, SourceLoc loc = {});
   static Node Or(std::vector<Node> children, SourceLoc loc = {});
@@ -234,6 +243,8 @@ struct Node {
   static Node MakeTest(Test test, SourceLoc loc);
   static Node Const(bool value, std::string reason, SourceLoc loc = {});
   static Node Unknown(std::string reason, SourceLoc loc = {});
+  // An unknown with the reading to assume for it (see `assumed`).
+  static Node Unknown(std::string reason, SourceLoc loc, Node assumed);
 };
 
 // ---------------------------------------------------------------------------

@@ -178,6 +178,65 @@ std::string_view TrimSpaces(std::string_view s) {
   return s;
 }
 
+// Template placeholders people check in before a deployment tool fills them
+// (`${GITHUB_ORG}`, `<NAMESPACE>`, `%s`, `{{ org }}`), as pieces with holes.
+// `${NAME}` is a placeholder only when IAM could never resolve it as a policy
+// variable: every key IAM sets has a `:` (`aws:username`,
+// `token.actions.githubusercontent.com:sub`). False when there is none.
+bool PlaceholderPieces(const std::string& text, bool variables, std::vector<TextPiece>* out) {
+  out->clear();
+  std::string literal;
+  bool any = false;
+  auto hole = [&](std::string written) {
+    if (!literal.empty()) out->push_back({literal, true, {}, TextPiece::Same::kNothing});
+    literal.clear();
+    std::string reason = fmt::format("`{}` is a template placeholder", written);
+    out->push_back({std::move(written), false, std::move(reason), TextPiece::Same::kNothing});
+    any = true;
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = std::string::npos;
+    if (text.compare(i, 2, "${") == 0) {
+      size_t close = text.find('}', i + 2);
+      std::string_view inner = close == std::string::npos ? std::string_view() : std::string_view(text).substr(i + 2, close - i - 2);
+      bool escape = inner == "*" || inner == "?" || inner == "$";
+      bool name = !inner.empty() && inner.find_first_of(":, '") == std::string_view::npos;
+      if (close != std::string::npos && !escape && name) end = close + 1;
+      if (close != std::string::npos && escape) {
+        literal += text.substr(i, close - i + 1);
+        i = close + 1;
+        continue;
+      }
+      if (end == std::string::npos && variables) {
+        literal += text[i++];
+        continue;
+      }
+    } else if (text[i] == '<') {
+      size_t close = text.find('>', i + 1);
+      std::string_view inner = close == std::string::npos ? std::string_view() : std::string_view(text).substr(i + 1, close - i - 1);
+      bool name = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == ' ';
+      });
+      if (name) end = close + 1;
+    } else if (text.compare(i, 2, "{{") == 0) {
+      size_t close = text.find("}}", i + 2);
+      if (close != std::string::npos) end = close + 2;
+    } else if (text.compare(i, 2, "%s") == 0) {
+      end = i + 2;
+    }
+    if (end == std::string::npos) {
+      literal += text[i++];
+      continue;
+    }
+    hole(text.substr(i, end - i));
+    i = end;
+  }
+  if (!any) return false;
+  if (!literal.empty()) out->push_back({literal, true, {}, TextPiece::Same::kNothing});
+  return true;
+}
+
 // Splits `text` per "Special characters" and "Specifying default values" of
 // the IAM policy-variables reference: `${*}` `${?}` `${$}` are literals;
 // any other `${...}` (up to the first `}`) is a variable. A default is
@@ -349,6 +408,19 @@ class PolicyLowering {
   Node IssuerTest(const std::vector<std::string>& issuers, const SourceLoc& loc) const;
   std::optional<Node> TemplatePlaceholder(const std::string& text, const SourceLoc& loc);
   std::optional<Node> FederatedFromPieces(const std::vector<TextPiece>& pieces, const SourceLoc& loc);
+  // An unknown part of a Federated principal (a placeholder account, a
+  // provider host left as a template). Once deployed it names the role's
+  // own provider (IAM refuses a provider of another account), so that is
+  // what the exposure analysis assumes.
+  static Node OwnProviderUnknown(std::string reason, const SourceLoc& loc) {
+    return Node::Unknown(std::move(reason), loc,
+                         Node::Const(true, "the provider is assumed to be the role's own", loc));
+  }
+  // A partly known value with each hole kept as the literal text the source
+  // wrote (`repo:${var.org}/*`): the value it takes once the deployer fills
+  // the hole with a name of their own. nullopt where `Approximate` fails.
+  std::optional<Operand> Symbolic(const ParsedOperator& op, const std::vector<TextPiece>& pieces,
+                                  const SourceLoc& loc) const;
   bool Approximate(const ParsedOperator& op, const std::vector<TextPiece>& pieces, const SourceLoc& loc,
                    Operand* out) const;
   Node LowerAction(const Json::Value& value, bool negated);
@@ -623,10 +695,12 @@ std::optional<Node> PolicyLowering::FederatedFromPieces(const std::vector<TextPi
   size_t hole = 0;
   std::vector<Node> undecided;
   if (m[1].str() == "\x01" && holes[hole++]->same != TextPiece::Same::kOwnPartition)
-    undecided.push_back(Node::Unknown(fmt::format("the OIDC provider's partition is unknown: {}", holes[hole - 1]->reason), loc));
+    undecided.push_back(OwnProviderUnknown(
+        fmt::format("the OIDC provider's partition is unknown: {}", holes[hole - 1]->reason), loc));
   if (m[2].str() == "\x01") {
     if (holes[hole++]->same != TextPiece::Same::kOwnAccount)
-      undecided.push_back(Node::Unknown(fmt::format("the OIDC provider's account is unknown: {}", holes[hole - 1]->reason), loc));
+      undecided.push_back(OwnProviderUnknown(
+          fmt::format("the OIDC provider's account is unknown: {}", holes[hole - 1]->reason), loc));
   } else if (!role_account_.empty() && m[2].str() != role_account_) {
     return Node::Const(
         false, fmt::format("OIDC provider account `{}` is not the role's account `{}`", m[2].str(), role_account_), loc);
@@ -684,7 +758,7 @@ std::optional<Node> PolicyLowering::TemplatePlaceholder(const std::string& text,
   static const std::regex kPlaceholder(R"(\$\{[^}]*\}|<[^>]*>|%[sd]|\{\{[^}]*\}\})");
   auto unresolved = [&](std::string reason) {
     trust_.notes.push_back({LoweringNote::Kind::kUnresolved, loc, reason, {}, {}});
-    return Node::Unknown(std::move(reason), loc);
+    return OwnProviderUnknown(std::move(reason), loc);
   };
   std::smatch m;
   if (std::regex_match(text, m, kLooseOidcArn)) {
@@ -903,16 +977,31 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, std::string_view
   if (op.if_exists && op.quantifier == Quantifier::kSingle) missing = true;
   test.missing_result = missing ? Tri::kTrue : Tri::kFalse;
   std::vector<Operand> approximations;
+  std::vector<Operand> symbols;  // the same values with their holes as literal text
   std::string approximation_reason;
   const ListOf list(values);
   test.operands.reserve(list.size());
   for (const Json::Value* v : list) {
+    // A template placeholder in the value (`repo:${GITHUB_ORG}/*`,
+    // `<NAMESPACE>`): an unknown with its pieces, like a template parameter.
+    std::vector<TextPiece> placeholder_pieces;
+    if (v->isString() && !in_.locator->Unknown(*v) && PlaceholderPieces(v->asString(), variables_enabled(), &placeholder_pieces)) {
+      Operand approximation;
+      std::string reason = placeholder_pieces[0].known ? placeholder_pieces[1].reason : placeholder_pieces[0].reason;
+      trust_.notes.push_back({LoweringNote::Kind::kUnresolved, Loc(*v), reason, {}, {}});
+      if (!Approximate(op, placeholder_pieces, Loc(*v), &approximation)) return Node::Unknown(reason, Loc(*v));
+      if (approximation_reason.empty()) approximation_reason = reason;
+      approximations.push_back(std::move(approximation));
+      if (auto symbol = Symbolic(op, placeholder_pieces, Loc(*v))) symbols.push_back(std::move(*symbol));
+      continue;
+    }
     if (const std::string* unknown = in_.locator->Unknown(*v)) {
       const std::vector<TextPiece>* pieces = in_.locator->Pieces(*v);
       Operand approximation;
       if (!pieces || !Approximate(op, *pieces, Loc(*v), &approximation)) return Node::Unknown(*unknown, Loc(*v));
       if (approximation_reason.empty()) approximation_reason = *unknown;
       approximations.push_back(std::move(approximation));
+      if (auto symbol = Symbolic(op, *pieces, Loc(*v))) symbols.push_back(std::move(*symbol));
       continue;
     }
     Operand operand;
@@ -930,7 +1019,14 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, std::string_view
   bool had_exact = !test.operands.empty();
   Test wide = test;
   for (Operand& a : approximations) wide.operands.push_back(std::move(a));
+  // Assumed once the holes are filled: the same test on the symbolic values
+  // (within `wide`, so And/Or with it below reads as that test alone).
   Node undecided = Node::Unknown(approximation_reason, loc);
+  if (symbols.size() == approximations.size()) {
+    Test assumed = test;
+    assumed.operands = std::move(symbols);
+    undecided = Node::Unknown(approximation_reason, loc, Node::MakeTest(std::move(assumed), loc));
+  }
   if (!test.negated) {
     Node maybe = Node::And({Node::MakeTest(std::move(wide), loc), std::move(undecided)}, loc);
     if (!had_exact) return maybe;
@@ -974,6 +1070,30 @@ bool PolicyLowering::Approximate(const ParsedOperator& op, const std::vector<Tex
   out->pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, spec.fold_case, true});
   out->loc = loc;
   return true;
+}
+
+std::optional<Operand> PolicyLowering::Symbolic(const ParsedOperator& op, const std::vector<TextPiece>& pieces,
+                                                const SourceLoc& loc) const {
+  // Known pieces compile as Approximate() compiles them; a hole's bytes stay
+  // literal whatever the operator: the symbol is a name, not a pattern.
+  Operand out;
+  std::string pattern;
+  for (const TextPiece& p : pieces) {
+    out.text += p.text;
+    if (p.known) {
+      Operand piece;
+      if (!Approximate(op, {p}, loc, &piece)) return std::nullopt;
+      pattern += piece.pattern.text();
+      continue;
+    }
+    for (char c : p.text) {
+      if (c == '*' || c == '?' || c == '$') pattern += fmt::format("${{{}}}", c);
+      else pattern += c;
+    }
+  }
+  out.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, op.spec->fold_case, true});
+  out.loc = loc;
+  return out;
 }
 
 }  // namespace

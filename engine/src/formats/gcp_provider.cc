@@ -397,13 +397,15 @@ class ProviderLowering {
   Node DefaultAudienceUnknown() {
     Test test = AudienceBase();
     test.op_display = "default audience";
+    Test assumed = test;
     std::string reason = UnknownReason(*name_);
     for (const char* prefix : {"//iam.googleapis.com/", "https://iam.googleapis.com/"}) {
       std::optional<Operand> op = WideOperand(*name_, prefix, Loc(*name_));
       if (!op) return Node::Unknown(reason, KeyLoc(*name_));
       test.operands.push_back(std::move(*op));
+      assumed.operands.push_back(LiteralOperand(prefix + WrittenText(*name_), Loc(*name_)));
     }
-    return PartlyKnown(Test(), std::move(test), reason, KeyLoc(*name_));
+    return PartlyKnown(Test(), std::move(test), reason, KeyLoc(*name_), std::move(assumed));
   }
 
   static Test AudienceBase() {
@@ -431,6 +433,7 @@ class ProviderLowering {
         values.push_back(allowed);
       }
       Test wide = test;
+      Test assumed = test;
       std::string unknown;
       for (const Json::Value* v : values) {
         if (UnknownOf(*v)) {
@@ -438,6 +441,7 @@ class ProviderLowering {
           std::optional<Operand> op = WideOperand(*v, "", Loc(*v));
           if (!op) return Node::Unknown(UnknownReason(*v), Loc(*v));
           wide.operands.push_back(std::move(*op));
+          assumed.operands.push_back(LiteralOperand(WrittenText(*v), Loc(*v)));
           joined.push_back(WrittenText(*v));
           continue;
         }
@@ -445,11 +449,12 @@ class ProviderLowering {
         if (!text) return MalformedNode(Loc(*v), "`allowedAudiences` must be a list of strings");
         test.operands.push_back(LiteralOperand(*text, Loc(*v)));
         wide.operands.push_back(LiteralOperand(*text, Loc(*v)));
+        assumed.operands.push_back(LiteralOperand(*text, Loc(*v)));
         joined.push_back(*text);
       }
       trust_.attributes.emplace_back("allowed_audiences", fmt::format("{}", fmt::join(joined, "\n")));
       if (unknown.empty()) return Node::MakeTest(std::move(test), KeyLoc(*allowed));
-      return PartlyKnown(std::move(test), std::move(wide), unknown, KeyLoc(*allowed));
+      return PartlyKnown(std::move(test), std::move(wide), unknown, KeyLoc(*allowed), std::move(assumed));
     }
     if (name_ == nullptr) {
       return Node::Unknown("the provider has no `name`, so its default audience is unknown", KeyLoc(oidc));
@@ -464,8 +469,12 @@ class ProviderLowering {
   // `exact` holds the known values, `wide` those and patterns for the partly
   // known ones: an exact match accepts, a token outside `wide` is refused,
   // anything else is unknown (the test is monotone in its operands).
-  static Node PartlyKnown(Test exact, Test wide, const std::string& reason, const SourceLoc& loc) {
-    Node maybe = Node::And({Node::MakeTest(std::move(wide), loc), Node::Unknown(reason, loc)}, loc);
+  // `assumed`: the test on the values as written (`${var.project}` kept as
+  // a symbol), read by the exposure analysis (Node::assumed).
+  static Node PartlyKnown(Test exact, Test wide, const std::string& reason, const SourceLoc& loc,
+                          std::optional<Test> assumed = std::nullopt) {
+    Node unknown = assumed ? Node::Unknown(reason, loc, Node::MakeTest(std::move(*assumed), loc)) : Node::Unknown(reason, loc);
+    Node maybe = Node::And({Node::MakeTest(std::move(wide), loc), std::move(unknown)}, loc);
     if (exact.operands.empty()) return maybe;
     return Node::Or({Node::MakeTest(std::move(exact), loc), std::move(maybe)}, loc);
   }

@@ -210,6 +210,34 @@ const Hole* HoleInTest(const Test& t, const std::vector<Hole>& holes) {
   return nullptr;
 }
 
+// `text` with each placeholder replaced by the hole as the source wrote it
+// (`${var.org}`): the value the deployer's own input takes, as a symbol.
+std::string WithSymbols(std::string text, const std::vector<Hole>& holes) {
+  size_t start = 0, end = 0;
+  while (std::optional<size_t> n = FindHole(text, &start, &end)) {
+    std::string written = *n < holes.size() && !holes[*n].written.empty() ? holes[*n].written : "${unknown}";
+    text.replace(start, end - start, written);
+  }
+  return text;
+}
+
+// The test as it reads once its values are filled with the deployer's own
+// (Node::assumed); nullopt when a hole names what is read, not a value.
+std::optional<Test> AssumedTest(const Test& t, const std::vector<Hole>& holes) {
+  const Hole* hole = nullptr;
+  for (const std::string& name : t.ref.names)
+    if (MentionsHole(name, holes, &hole)) return std::nullopt;
+  if (MentionsHole(t.ref.display, holes, &hole)) return std::nullopt;
+  Test out = t;
+  for (Operand& op : out.operands) {
+    if (!FindHole(op.text)) continue;
+    op.text = WithSymbols(op.text, holes);
+    if (op.typed && op.typed->isString()) op.typed = std::make_shared<const Json::Value>(WithSymbols(op.typed->asString(), holes));
+    op.pattern = Pattern::Compile(op.typed && op.typed->isString() ? op.typed->asString() : op.text, op.pattern.options());
+  }
+  return out;
+}
+
 void ReplaceHoles(Node* node, const std::vector<Hole>& holes) {
   const Hole* hole = nullptr;
   if (node->kind == Node::Kind::kTest && node->test) hole = HoleInTest(*node->test, holes);
@@ -217,7 +245,11 @@ void ReplaceHoles(Node* node, const std::vector<Hole>& holes) {
     MentionsHole(node->reason, holes, &hole);
   }
   if (hole) {
-    *node = Node::Unknown(hole->reason, node->loc.known() ? node->loc : hole->loc);
+    SourceLoc loc = node->loc.known() ? node->loc : hole->loc;
+    std::optional<Test> assumed;
+    if (node->kind == Node::Kind::kTest && node->test) assumed = AssumedTest(*node->test, holes);
+    *node = assumed ? Node::Unknown(hole->reason, loc, Node::MakeTest(std::move(*assumed), loc))
+                    : Node::Unknown(hole->reason, loc);
     return;
   }
   for (Node& child : node->children) ReplaceHoles(&child, holes);
