@@ -109,15 +109,22 @@ const std::vector<SubjectField>& TerraformFields() {
       {"workspace", "workspace", ":", FieldLevel::kResource},
       {"workspace_id", "workspace id", ":", FieldLevel::kResourceId},
       {"project_id", "project id", ":", FieldLevel::kResourceId},
+      // Stacks: a Stack holds deployments (like environments).
+      {"stack", "Stack", ":", FieldLevel::kResource},
+      {"deployment", "deployment", ":", FieldLevel::kDetail},
   };
   return kFields;
 }
 
 std::vector<ClaimGrammar> TerraformClaims() {
   const char* kForm = "organization:{org}:project:{project}:workspace:{workspace}";
-  std::vector<ContextNoun> context = {{":run_phase:", "run phase"}};
+  // Stacks (developer.hashicorp.com/terraform/language/stacks/deploy/
+  // authenticate, checked 2026-12-07):
+  // `organization:O:project:P:stack:S:deployment:D:operation:plan|apply`.
+  const char* kStackForm = "organization:{org}:project:{project}:stack:{stack}:deployment:{deployment}";
+  std::vector<ContextNoun> context = {{":run_phase:", "run phase"}, {":operation:", "operation"}};
   return {
-      {"sub", {kForm}, {}, context, "any run phase"},
+      {"sub", {kForm, kStackForm}, {}, context, "any run phase"},
       {"terraform_full_workspace", {kForm}, {}, {}, "any run phase"},
       {"terraform_organization_name", {"{org}"}, {}, {}, "any run"},
       {"terraform_organization_id", {"{org_id}"}, {}, {}, "any run"},
@@ -793,6 +800,60 @@ bool IsMultiValuedClaim(std::string_view claim) {
   for (const char* m : kMulti)
     if (claim == m) return true;
   return false;
+}
+
+bool ClaimParts::Text::has_wildcard() const { return std::find(wild.begin(), wild.end(), true) != wild.end(); }
+
+std::vector<ClaimParts> SplitClaimPattern(const IssuerProfile& profile, std::string_view claim, const Pattern& value) {
+  std::vector<ClaimParts> out;
+  const ClaimGrammar* g = FindClaimGrammar(profile, claim);
+  if (!g) return out;
+  Stream s = ToStream(value);
+  auto slice = [&](size_t begin, size_t end) {
+    ClaimParts::Text t;
+    t.text = s.text.substr(begin, end - begin);
+    t.wild.assign(s.wild.begin() + static_cast<std::ptrdiff_t>(begin), s.wild.begin() + static_cast<std::ptrdiff_t>(end));
+    return t;
+  };
+  size_t pos = 0;
+  std::vector<std::pair<std::string, std::string>> leading;
+  while (true) {
+    for (const char* form : g->forms) {
+      FormRead r = ReadForm(ParseForm(profile, form), s, pos);
+      if (!r.fits) continue;
+      ClaimParts parts;
+      parts.form = form;
+      parts.leading = leading;
+      for (const FieldState& f : r.fields) {
+        ClaimParts::Field field;
+        field.def = f.def;
+        field.closed = f.closed;
+        if (f.begin <= f.end && f.end <= s.size()) field.value = slice(f.begin, f.end);
+        if (!f.closed && field.value.text.empty()) field.value = {"*", {true}};
+        parts.fields.push_back(std::move(field));
+      }
+      parts.context_reached = r.context_reached;
+      if (r.context_reached) parts.context = slice(r.context_begin, s.size());
+      out.push_back(std::move(parts));
+    }
+    if (!out.empty()) return out;
+    bool wild = false;
+    size_t start = pos;
+    auto next = SkipLeadingPair(*g, s, pos, &wild);
+    if (wild || !next) return out;
+    std::string pair = s.text.substr(start, *next - start);
+    if (!pair.empty() && pair.back() == ':') pair.pop_back();
+    size_t colon = pair.find(':');
+    leading.emplace_back(pair.substr(0, colon), colon == std::string::npos ? "" : pair.substr(colon + 1));
+    pos = *next;
+    if (pos >= s.size()) {
+      // Only attacker-chosen pairs: a subject any tenant can produce.
+      ClaimParts parts;
+      parts.leading = leading;
+      out.push_back(std::move(parts));
+      return out;
+    }
+  }
 }
 
 ClaimReading ReadClaimPattern(const IssuerProfile& profile, std::string_view claim, const Pattern& value) {

@@ -180,6 +180,33 @@ struct ClaimReading {
 // decide what is a wildcard). Values with no wildcard are exact.
 ClaimReading ReadClaimPattern(const IssuerProfile& profile, std::string_view claim, const Pattern& value);
 
+// A policy value split along one form of its claim's grammar, for building
+// tokens that it matches (trustcheck/exposure.h). Wildcard bytes are kept as
+// `*` / `?` with `wild` set.
+struct ClaimParts {
+  struct Text {
+    std::string text;
+    std::vector<bool> wild;  // per byte of `text`
+    bool has_wildcard() const;
+  };
+  struct Field {
+    const SubjectField* def = nullptr;
+    Text value;
+    bool closed = false;  // a complete literal value
+  };
+  const char* form = nullptr;
+  std::vector<Field> fields;  // the fields the value reaches, in form order
+  bool context_reached = false;
+  Text context;               // what follows the form (`:ref:refs/heads/*`)
+  // Attacker-chosen `key:value` pairs written before the form (a GitHub
+  // custom subject template), literal only.
+  std::vector<std::pair<std::string, std::string>> leading;
+};
+
+// Every form of the claim's grammar that the value fits (none when the claim
+// has no grammar or nothing fits).
+std::vector<ClaimParts> SplitClaimPattern(const IssuerProfile& profile, std::string_view claim, const Pattern& value);
+
 }  // namespace trustcheck
 
 #endif  // TRUSTCHECK_ISSUERS_H_
