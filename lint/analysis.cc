@@ -2,6 +2,7 @@
 
 #include "lint/analysis.h"
 
+#include <fmt/format.h>
 #include <json/json.h>
 
 #include <algorithm>
@@ -187,27 +188,6 @@ class ScopeReader {
   const AcceptedIssuer& issuer_;
 };
 
-// The first profile whose `sub` grammar recognises every subject value the
-// statement checks (`organization:acme:project:...` reads as HCP Terraform).
-const IssuerProfile* GuessFromSubjects(const std::vector<TestSite>& tests) {
-  std::vector<std::pair<const Test*, const Operand*>> subjects;
-  for (const TestSite& site : tests)
-    if (!site.under_not && IsPositiveValueMatch(*site.test) && ClaimName(*site.test) == "sub")
-      for (const Operand& o : site.test->operands)
-        if (o.valid) subjects.emplace_back(site.test, &o);
-  if (subjects.empty()) return nullptr;
-  for (const IssuerProfile& p : IssuerProfiles()) {
-    if (!FindClaimGrammar(p, "sub")) continue;
-    bool all = std::all_of(subjects.begin(), subjects.end(), [&](const auto& s) {
-      const std::string& text = s.second->text;
-      if (text.empty() || text[0] == '*' || text[0] == '?') return false;  // fits every grammar
-      return ReadOperand(p, "sub", *s.first, *s.second).recognised;
-    });
-    if (all) return &p;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 void CollectTests(const Node& node, std::vector<TestSite>* out, bool under_not, bool under_or) {
@@ -280,43 +260,6 @@ bool IsIdentifyingClaim(const Test& test, const AcceptedIssuer& issuer) {
   return FindClaimGrammar(*issuer.profile, claim) != nullptr;
 }
 
-std::vector<AcceptedIssuer> StatementIssuers(const Trust& trust, const Statement& statement) {
-  std::vector<AcceptedIssuer> out;
-  std::vector<TestSite> tests;
-  CollectTests(statement.when, &tests);
-  auto add = [&](const std::string& issuer, SourceLoc loc) {
-    const IssuerProfile* p = FindIssuerProfile(issuer);
-    for (const AcceptedIssuer& a : out)
-      if (SameIssuer(a.issuer, issuer)) return;  // `accounts.google.com` in both spellings
-    AcceptedIssuer a;
-    a.issuer = issuer;
-    a.profile = p;
-    a.loc = std::move(loc);
-    out.push_back(std::move(a));
-  };
-  for (const TestSite& site : tests) {
-    if (site.under_not || !IsIssuerTest(*site.test) || site.test->negated) continue;
-    for (const Operand& o : site.test->operands) add(o.text, o.loc.known() ? o.loc : site.loc);
-  }
-  if (!out.empty()) return out;
-  // No issuer test: AWS condition keys still name their provider.
-  for (const TestSite& site : tests)
-    if (!site.test->ref.issuer_prefix.empty() && site.test->ref.issuer_prefix.find('.') != std::string::npos)
-      add(site.test->ref.issuer_prefix, statement.loc.known() ? statement.loc : trust.loc);
-  for (AcceptedIssuer& a : out) a.from_condition_keys = true;
-  if (!out.empty()) return out;
-  std::vector<std::string> claims;
-  for (const TestSite& site : tests)
-    if (IsPositiveValueMatch(*site.test)) claims.push_back(ClaimName(*site.test));
-  AcceptedIssuer unknown;
-  unknown.profile = GuessIssuerProfile(claims);
-  if (!unknown.profile) unknown.profile = GuessFromSubjects(tests);
-  unknown.guessed = unknown.profile != nullptr;
-  unknown.loc = statement.loc.known() ? statement.loc : trust.loc;
-  out.push_back(std::move(unknown));
-  return out;
-}
-
 std::vector<OperandReading> IdentifyingOperands(const Statement& statement, const AcceptedIssuer& issuer) {
   std::vector<OperandReading> out;
   if (!issuer.profile) return out;
@@ -362,6 +305,32 @@ const char* PlatformDisplay(Platform platform) {
     case Platform::kGcp: return "Google Cloud";
   }
   return "the platform";
+}
+
+Evidence EvidenceOf(const Admission& admission) { return {admission.witness, admission.assumptions}; }
+
+std::string CulpritNote(const Admission& admission) {
+  if (!admission.test || !admission.operand) return "";
+  const Operand& op = *admission.operand;
+  bool wildcard = admission.test->kind == MatchKind::kString && op.pattern.has_wildcards();
+  // A typed string value reads as the string (`"acme"` -> `acme`).
+  std::string text = admission.test->kind == MatchKind::kTyped && op.typed && op.typed->isString() ? op.typed->asString()
+                                                                                                  : op.text;
+  return fmt::format(" (`{}` {} `{}`)", ClaimDisplay(*admission.test), wildcard ? "matches" : "is", text);
+}
+
+std::string AssumptionNote(const Admission& admission) {
+  if (admission.assumptions.empty()) return "";
+  std::string list;
+  for (size_t i = 0; i < admission.assumptions.size() && i < 3; ++i)
+    list += (i ? "; " : "") + admission.assumptions[i];
+  return fmt::format(", whatever the value left unknown turns out to be ({})", list);
+}
+
+SourceLoc AdmissionLoc(const Trust& trust, const Statement& statement, const IssuerExposure& exposure,
+                       const Admission& admission) {
+  if (admission.loc.known() && admission.loc.path() == trust.loc.path()) return admission.loc;
+  return StatementLoc(trust, statement, exposure.issuer);
 }
 
 SourceLoc StatementLoc(const Trust& trust, const Statement& statement, const AcceptedIssuer& issuer) {

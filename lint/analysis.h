@@ -30,22 +30,17 @@
 #include <string>
 #include <vector>
 
+#include "lint/rule.h"
 #include "trustcheck/ast.h"
+#include "trustcheck/exposure.h"
 #include "trustcheck/issuers.h"
 
 namespace trustcheck::lint {
 
-struct AcceptedIssuer {
-  std::string issuer;                     // as written; "" when the trust does not say
-  const IssuerProfile* profile = nullptr;  // nullptr when unknown
-  bool guessed = false;                   // profile guessed from claim names, issuer unknown
-  // Named only by the provider prefix of AWS condition keys, because the
-  // principal is unknown (a template placeholder).
-  bool from_condition_keys = false;
-  SourceLoc loc;                          // where the issuer is named (or the statement)
-};
+// The issuers a statement accepts (trustcheck/exposure.h).
+using AcceptedIssuer = trustcheck::AcceptedIssuer;
 
-std::vector<AcceptedIssuer> StatementIssuers(const Trust& trust, const Statement& statement);
+using trustcheck::StatementIssuers;
 
 // A leaf test and where it sits.
 struct TestSite {
@@ -112,6 +107,23 @@ std::string AccessPhrase(const Trust& trust);
 
 // "AWS IAM", "Entra ID", "Vault", "Google Cloud".
 const char* PlatformDisplay(Platform platform);
+
+// What backs a finding drawn from an admission: its witness token and the
+// unknowns it assumes.
+Evidence EvidenceOf(const Admission& admission);
+
+// " (`token.actions.githubusercontent.com:sub` matches `repo:acme/*`)" for
+// the policy value that lets the admission in; "" when none does.
+std::string CulpritNote(const Admission& admission);
+
+// "; this holds whatever the unknown value is (parameter `Org` has no
+// default)" when the admission assumes unknowns; "" otherwise.
+std::string AssumptionNote(const Admission& admission);
+
+// Where a finding on an admission goes: the policy value, else the issuer
+// or the statement.
+SourceLoc AdmissionLoc(const Trust& trust, const Statement& statement, const IssuerExposure& exposure,
+                       const Admission& admission);
 
 // Where a finding about the whole statement goes: the issuer when it is
 // named in the trust's own file, else the statement, else the trust.

@@ -37,6 +37,8 @@ struct LintOptions {
   SourceCache* sources = nullptr;
   // Threads the rules run on; 0 (default): one per core.
   int threads = 0;
+  // Unix seconds the witnesses are valid at; 0 (default): now.
+  int64_t now = 0;
 };
 
 std::vector<Finding> RunLint(const Registry& registry, const std::vector<LoadedFile>& files,

@@ -40,6 +40,14 @@ void TrustRule::Check(const LintInput& input, FindingSink& sink) const {
     for (const Trust& trust : file.trusts) CheckTrust(file, trust, sink);
 }
 
+void ExposureRule::Check(const LintInput& input, FindingSink& sink) const {
+  if (!input.exposures) return;
+  for (const LoadedFile& file : *input.files)
+    for (const Trust& trust : file.trusts)
+      for (size_t i = 0; i < trust.statements.size(); ++i)
+        for (const IssuerExposure& e : input.exposures->Of(trust, i).issuers) CheckExposure(file, trust, i, e, sink);
+}
+
 void Registry::Add(std::unique_ptr<Rule> rule) {
   // Duplicate ids or names are a programming error the registry test
   // catches (tests/lint_rules_test.cc); Find() returns the first.

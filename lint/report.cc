@@ -17,6 +17,13 @@ namespace trustcheck::lint {
 
 namespace {
 
+std::string WriteCompactJson(const Json::Value& v) {
+  Json::StreamWriterBuilder b;
+  b["indentation"] = "";
+  b["emitUTF8"] = true;
+  return Json::writeString(b, v);
+}
+
 std::string WriteJson(const Json::Value& v) {
   Json::StreamWriterBuilder b;
   b["indentation"] = "  ";
@@ -139,6 +146,10 @@ std::string RenderText(const ReportInput& in) {
     out += fmt::format("  {}  {}  {}  {}\n", where, paint(SeverityColor(f.severity), SeverityName(f.severity)),
                        paint("2", f.rule + " " + f.name), f.message);
     out += SourceExcerpt(in.sources ? in.sources->Get(path) : nullptr, f.loc, in.color);
+    if (in.witnesses && f.witness) {
+      out += fmt::format("    witness: {}\n", WriteCompactJson(*f.witness));
+      for (const std::string& a : f.assumptions) out += fmt::format("    assumes: {}\n", a);
+    }
   }
   if (!out.empty()) out += "\n";
   out += Summary(*in.findings, *in.files);
@@ -166,6 +177,12 @@ std::string RenderJson(const ReportInput& in) {
     v["source"] = f.loc.path();
     v["line"] = f.loc.line;
     v["column"] = f.loc.column;
+    if (f.witness) v["witness"] = *f.witness;
+    if (!f.assumptions.empty()) {
+      Json::Value assumes(Json::arrayValue);
+      for (const std::string& a : f.assumptions) assumes.append(a);
+      v["assumes"] = assumes;
+    }
     findings.append(v);
   }
   root["findings"] = findings;
@@ -218,6 +235,10 @@ std::string RenderSarif(const ReportInput& in) {
     location["physicalLocation"] = physical;
     result["locations"].append(location);
     result["properties"]["severity"] = SeverityName(f.severity);
+    // The token that proves a breadth finding, as `trustcheck eval` takes it.
+    if (f.witness) result["properties"]["witness"] = *f.witness;
+    if (!f.assumptions.empty())
+      for (const std::string& a : f.assumptions) result["properties"]["assumes"].append(a);
     results.append(result);
   }
   Json::Value run(Json::objectValue);

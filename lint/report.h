@@ -36,6 +36,7 @@ struct ReportInput {
   const std::vector<Finding>* findings = nullptr;
   SourceCache* sources = nullptr;  // for the text output's source lines
   bool color = false;
+  bool witnesses = false;          // text: print each finding's witness token
   std::string tool_version;        // "0.1.0"
 };
 

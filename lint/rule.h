@@ -25,12 +25,15 @@
 #define TRUSTCHECK_LINT_RULE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "trustcheck/ast.h"
+#include "trustcheck/exposure.h"
 #include "trustcheck/load.h"
 
 namespace trustcheck::lint {
@@ -66,6 +69,16 @@ struct Finding {
   Severity severity = Severity::kInfo;
   std::string message;  // one lowercase sentence, user input in backticks, no trailing period
   SourceLoc loc;
+  // A breadth finding's proof: a token Evaluate() accepts (on the trust with
+  // its unknowns assumed when `assumptions` is non-empty). Null otherwise.
+  std::shared_ptr<const Json::Value> witness;
+  std::vector<std::string> assumptions;
+};
+
+// What backs a finding, when the exposure analysis found it.
+struct Evidence {
+  std::shared_ptr<const Json::Value> witness;
+  std::vector<std::string> assumptions;
 };
 
 // Where rules report. The linter fills in the rule's id, name and severity.
@@ -75,12 +88,28 @@ class FindingSink {
   // `severity` overrides the rule's default for this one finding (a rule
   // whose findings differ in weight, e.g. a wildcard on the repository
   // versus on the branch).
-  virtual void Report(SourceLoc loc, std::string message, std::optional<Severity> severity = std::nullopt) = 0;
+  virtual void Report(SourceLoc loc, std::string message, std::optional<Severity> severity = std::nullopt,
+                      Evidence evidence = {}) = 0;
+};
+
+// Who gets in through each Allow statement of each trust
+// (trustcheck/exposure.h), computed once per lint run for every rule.
+class ExposureMap {
+ public:
+  // The exposure of statement `index` of `trust` (with the trust's Deny
+  // statements); empty for Deny statements and unknown trusts.
+  const Exposure& Of(const Trust& trust, size_t index) const;
+  // `now`: Unix seconds; witnesses carry iat = now and exp = now + 3600.
+  void Compute(const std::vector<LoadedFile>& files, int threads, int64_t now);
+
+ private:
+  std::unordered_map<const Trust*, std::vector<Exposure>> by_trust_;
 };
 
 // What a rule looks at: every file of one load.
 struct LintInput {
   const std::vector<LoadedFile>* files = nullptr;
+  const ExposureMap* exposures = nullptr;  // never null inside RunLint
 };
 
 // RunLint calls the Check of different rules from different threads at the
@@ -98,6 +127,17 @@ class TrustRule : public Rule {
  public:
   void Check(const LintInput& input, FindingSink& sink) const final;
   virtual void CheckTrust(const LoadedFile& file, const Trust& trust, FindingSink& sink) const = 0;
+};
+
+// A rule that grades who gets in (trustcheck/exposure.h): it sees each
+// Allow statement's exposure per accepted issuer, so the same exposure gets
+// the same rule and severity whatever the platform or the format.
+class ExposureRule : public Rule {
+ public:
+  void Check(const LintInput& input, FindingSink& sink) const final;
+  // `statement` is the index of an Allow statement of `trust`.
+  virtual void CheckExposure(const LoadedFile& file, const Trust& trust, size_t statement,
+                             const IssuerExposure& exposure, FindingSink& sink) const = 0;
 };
 
 }  // namespace trustcheck::lint

@@ -58,41 +58,39 @@ void CheckAuthenticated(const Trust& trust, const Statement& st, const lint::Acc
 
 }  // namespace
 
-void BuiltinProviderWithoutAudience::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
-    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
-      const IssuerProfile* p = issuer.profile;
-      if (!p || !p->audience_pins) continue;
-      lint::Scope scope = lint::TenantScope(trust, st, issuer);
-      if (scope == lint::Scope::kPinned) {
-        CheckAuthenticated(trust, st, issuer, sink);
-        continue;
-      }
-      if (scope != lint::Scope::kOpen) continue;
-      // A wildcard audience is reported on the value; no audience at all on the issuer.
-      bool reported = false;
-      std::vector<lint::TestSite> tests;
-      lint::CollectTests(st.when, &tests);
-      for (const lint::TestSite& site : tests) {
-        const Test& t = *site.test;
-        if (site.under_not || !lint::IsPositiveValueMatch(t) || !lint::ReadsClaim(t, "aud") ||
-            !lint::VisibleFor(t.ref, issuer))
-          continue;
-        for (const Operand& o : t.operands) {
-          if (!o.valid || !(t.kind == MatchKind::kString && o.pattern.has_wildcards())) continue;
-          sink.Report(o.loc.known() ? o.loc : site.loc,
-                      fmt::format("{} can {} (`{}` matches `{}`, so it does not pin your {})", p->everything,
-                                  lint::AccessPhrase(trust), lint::ClaimDisplay(t), o.text, p->tenant_noun));
-          reported = true;
-        }
-      }
-      if (reported) continue;
-      sink.Report(lint::StatementLoc(trust, st, issuer),
-                  fmt::format("{} can {}: no exact condition on the audience pins your {}", p->everything,
-                              lint::AccessPhrase(trust), p->tenant_noun));
-    }
+void BuiltinProviderWithoutAudience::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+                                                   const IssuerExposure& exposure, lint::FindingSink& sink) const {
+  const lint::AcceptedIssuer& issuer = exposure.issuer;
+  const IssuerProfile* p = issuer.profile;
+  if (!p || !p->audience_pins) return;
+  const Statement& st = trust.statements[statement];
+  if (exposure.reach == Reach::kAnyResource || exposure.reach == Reach::kAnyRun || exposure.reach == Reach::kPinned) {
+    CheckAuthenticated(trust, st, issuer, sink);
+    return;
   }
+  if (exposure.reach < Reach::kAnyTenant || exposure.widest.empty()) return;
+  const Admission& a = exposure.widest.front();
+  if (a.own_resource && exposure.reach == Reach::kAnyTenant) {
+    // One account or identity is named, but not the client: that
+    // identity's tokens minted for any other application get in.
+    sink.Report(lint::AdmissionLoc(trust, st, exposure, a),
+                fmt::format("{} can {}: no exact condition on the audience pins your {}{}", a.who,
+                            lint::AccessPhrase(trust), p->tenant_noun, lint::AssumptionNote(a)),
+                lint::Severity::kMedium, lint::EvidenceOf(a));
+    return;
+  }
+  if (a.operand && a.test->kind == MatchKind::kString && a.operand->pattern.has_wildcards() && lint::ReadsClaim(*a.test, "aud")) {
+    sink.Report(lint::AdmissionLoc(trust, st, exposure, a),
+                fmt::format("{} can {} (`{}` matches `{}`, so it does not pin your {}){}", p->everything,
+                            lint::AccessPhrase(trust), lint::ClaimDisplay(*a.test), a.operand->text, p->tenant_noun,
+                            lint::AssumptionNote(a)),
+                std::nullopt, lint::EvidenceOf(a));
+    return;
+  }
+  sink.Report(lint::StatementLoc(trust, st, issuer),
+              fmt::format("{} can {}: no exact condition on the audience pins your {}{}", p->everything,
+                          lint::AccessPhrase(trust), p->tenant_noun, lint::AssumptionNote(a)),
+              std::nullopt, lint::EvidenceOf(a));
 }
 
 }  // namespace trustcheck::rules

@@ -18,10 +18,12 @@
 #include "rules/mutable_tenant_name.h"
 #include "rules/no_subject_condition.h"
 #include "rules/principal_wildcard.h"
+#include "rules/pull_request_runs.h"
 #include "rules/shadowed_allow.h"
 #include "rules/shared_issuer_without_tenant_pin.h"
 #include "rules/statement_never_applies.h"
 #include "rules/too_many_federated_credentials.h"
+#include "rules/trust_admits_nobody.h"
 #include "rules/unverified_value.h"
 #include "rules/vault_glob_without_wildcard.h"
 #include "rules/vault_role_without_bound_audiences.h"
@@ -56,6 +58,8 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<DenyNeverApplies>());                 // TC022
   registry.Add(std::make_unique<ContradictoryConditions>());          // TC023
   registry.Add(std::make_unique<UnverifiedValue>());                  // TC024
+  registry.Add(std::make_unique<PullRequestRuns>());                  // TC025
+  registry.Add(std::make_unique<TrustAdmitsNobody>());                // TC026
 }
 
 }  // namespace trustcheck::rules

@@ -54,46 +54,36 @@ std::string JoinCode(const std::vector<std::string>& items) {
 
 }  // namespace
 
-void NoSubjectCondition::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
-    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
-      const IssuerProfile* p = issuer.profile;
-      if (p && (p->audience_pins || (!issuer.guessed && p->tenancy == Tenancy::kShared))) continue;
-      if (lint::TenantScope(trust, st, issuer) != lint::Scope::kOpen) continue;
-      std::vector<lint::OperandReading> operands = lint::IdentifyingOperands(st, issuer);
-      if (std::any_of(operands.begin(), operands.end(),
-                      [](const lint::OperandReading& o) { return o.reading.open_before_tenant; }))
-        continue;  // TC002
-      std::vector<lint::TestSite> tests;
-      lint::CollectTests(st.when, &tests);
-      std::vector<std::string> checked;
-      std::string match_all;
-      for (const lint::TestSite& site : tests) {
-        const Test& t = *site.test;
-        if (site.under_not || !lint::IsPositiveValueMatch(t) || lint::IsIssuerTest(t) || !lint::VisibleFor(t.ref, issuer))
-          continue;
-        std::string d = lint::ClaimDisplay(t);
-        if (std::find(checked.begin(), checked.end(), d) == checked.end()) checked.push_back(d);
-        // Without a profile, a value that starts with a wildcard pins nothing.
-        if (lint::IsIdentifyingClaim(t, issuer) && match_all.empty())
-          for (const Operand& o : t.operands)
-            if (o.valid && o.pattern.has_wildcards() && o.pattern.literal_prefix().empty())
-              match_all = fmt::format("`{}` matches `{}`", d, o.text);
-      }
-      std::string who;
-      if (p && !issuer.guessed) who = p->everything;
-      else if (!issuer.issuer.empty()) who = fmt::format("any workload with a token from `{}`", issuer.issuer);
-      else who = "any workload with a token from the issuer it trusts";
-      std::string why = !match_all.empty() ? match_all
-                        : checked.empty()
-                            ? std::string("nothing identifies the workload")
-                            : fmt::format("it checks only {}, which {} not identify a workload", JoinCode(checked),
-                                          checked.size() == 1 ? "does" : "do");
-      sink.Report(lint::StatementLoc(trust, st, issuer),
-                  fmt::format("{} can {}: {}", who, lint::AccessPhrase(trust), why));
-    }
+void NoSubjectCondition::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+                                       const IssuerExposure& exposure, lint::FindingSink& sink) const {
+  const lint::AcceptedIssuer& issuer = exposure.issuer;
+  const IssuerProfile* p = issuer.profile;
+  if (p && (p->audience_pins || (!issuer.guessed && p->tenancy == Tenancy::kShared))) return;
+  if (exposure.reach != Reach::kAnyone || exposure.widest.empty()) return;
+  const Statement& st = trust.statements[statement];
+  const Admission& a = exposure.widest.front();
+  std::vector<lint::TestSite> tests;
+  lint::CollectTests(st.when, &tests);
+  std::vector<std::string> checked;
+  for (const lint::TestSite& site : tests) {
+    const Test& t = *site.test;
+    if (site.under_not || !lint::IsPositiveValueMatch(t) || lint::IsIssuerTest(t) || !lint::VisibleFor(t.ref, issuer))
+      continue;
+    std::string d = lint::ClaimDisplay(t);
+    if (std::find(checked.begin(), checked.end(), d) == checked.end()) checked.push_back(d);
   }
+  std::string who;
+  if (p && !issuer.guessed) who = p->everything;
+  else if (!issuer.issuer.empty()) who = fmt::format("any workload with a token from `{}`", issuer.issuer);
+  else who = "any workload with a token from the issuer it trusts";
+  std::string why = a.operand ? fmt::format("`{}` matches `{}`", lint::ClaimDisplay(*a.test), a.operand->text)
+                    : checked.empty()
+                        ? std::string("nothing identifies the workload")
+                        : fmt::format("it checks only {}, which {} not identify a workload", JoinCode(checked),
+                                      checked.size() == 1 ? "does" : "do");
+  sink.Report(lint::AdmissionLoc(trust, st, exposure, a),
+              fmt::format("{} can {}: {}{}", who, lint::AccessPhrase(trust), why, lint::AssumptionNote(a)), std::nullopt,
+              lint::EvidenceOf(a));
 }
 
 }  // namespace trustcheck::rules

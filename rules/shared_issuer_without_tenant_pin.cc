@@ -11,6 +11,7 @@
 namespace trustcheck::rules {
 
 using lint::AcceptedIssuer;
+using trustcheck::Admission;
 using lint::TestSite;
 
 const lint::RuleInfo& SharedIssuerWithoutTenantPin::info() const {
@@ -70,18 +71,22 @@ bool Contains(const std::vector<const char*>& list, const std::string& item) {
 
 }  // namespace
 
-void SharedIssuerWithoutTenantPin::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
-    for (const AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
-      const IssuerProfile* p = issuer.profile;
-      if (!p || issuer.guessed || p->tenancy != Tenancy::kShared || p->audience_pins) continue;
-      if (lint::TenantScope(trust, st, issuer) != lint::Scope::kOpen) continue;
+void SharedIssuerWithoutTenantPin::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+                                                 const IssuerExposure& exposure, lint::FindingSink& sink) const {
+  const AcceptedIssuer& issuer = exposure.issuer;
+  const IssuerProfile* p = issuer.profile;
+  if (!p || issuer.guessed || p->tenancy != Tenancy::kShared || p->audience_pins) return;
+  if (exposure.reach < Reach::kAnyTenant) return;
+  const Statement& st = trust.statements[statement];
+  for (const Admission& a : exposure.widest) {
+    // A wildcard that lets strangers in is TC002's.
+    if (a.operand && a.test->kind == MatchKind::kString && a.operand->pattern.has_wildcards()) continue;
+    std::string why;
+    if (a.operand) {
+      why = fmt::format("`{}` `{}` names no {}", lint::ClaimDisplay(*a.test), a.operand->text, p->tenant_noun);
+    } else {
       std::vector<TestSite> tests;
       lint::CollectTests(st.when, &tests);
-      bool wildcard = false;             // TC002 reports those
-      std::string unpinned_value;        // an exact identifying value that names no tenant
-      std::string unpinned_claim;
       std::vector<std::string> checked;  // what the statement does check
       bool all_attacker_chosen = true;
       for (const TestSite& site : tests) {
@@ -91,32 +96,18 @@ void SharedIssuerWithoutTenantPin::CheckTrust(const LoadedFile&, const Trust& tr
         std::string display = lint::ClaimDisplay(t);
         if (std::find(checked.begin(), checked.end(), display) == checked.end()) checked.push_back(display);
         if (!Contains(p->attacker_chosen, lint::ClaimName(t))) all_attacker_chosen = false;
-        if (!lint::IsIdentifyingClaim(t, issuer)) continue;
-        for (const Operand& o : t.operands) {
-          if (!o.valid) continue;
-          ClaimReading r = lint::ReadOperand(*p, lint::ClaimName(t), t, o);
-          if (r.open_before_tenant) wildcard = true;
-          if (r.recognised && !r.tenant_pinned && !r.has_wildcard && unpinned_value.empty()) {
-            unpinned_value = o.text;
-            unpinned_claim = display;
-          }
-        }
       }
-      if (wildcard) continue;
-      std::string who = fmt::format("{} can {}", p->everything, lint::AccessPhrase(trust));
-      std::string why;
-      if (!unpinned_value.empty()) {
-        why = fmt::format("`{}` `{}` names no {}", unpinned_claim, unpinned_value, p->tenant_noun);
-      } else if (checked.empty()) {
-        why = "nothing but the issuer is checked";
-      } else if (all_attacker_chosen) {
+      if (checked.empty()) why = "nothing but the issuer is checked";
+      else if (all_attacker_chosen)
         why = fmt::format("it checks only {}, which any {} user can choose", JoinCode(checked), p->platform);
-      } else {
+      else
         why = fmt::format("it checks only {}, which {} not name the {}", JoinCode(checked),
                           checked.size() == 1 ? "does" : "do", p->tenant_noun);
-      }
-      sink.Report(lint::StatementLoc(trust, st, issuer), fmt::format("{}: {}", who, why));
     }
+    sink.Report(lint::AdmissionLoc(trust, st, exposure, a),
+                fmt::format("{} can {}: {}{}", p->everything, lint::AccessPhrase(trust), why, lint::AssumptionNote(a)),
+                std::nullopt, lint::EvidenceOf(a));
+    return;  // one finding per statement: the rest say the same
   }
 }
 

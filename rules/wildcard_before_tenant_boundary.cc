@@ -8,6 +8,8 @@
 
 namespace trustcheck::rules {
 
+using trustcheck::Admission;
+
 const lint::RuleInfo& WildcardBeforeTenantBoundary::info() const {
   static const lint::RuleInfo kInfo{
       "TC002",
@@ -35,18 +37,17 @@ const lint::RuleInfo& WildcardBeforeTenantBoundary::info() const {
   return kInfo;
 }
 
-void WildcardBeforeTenantBoundary::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
-    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
-      if (lint::TenantScope(trust, st, issuer) != lint::Scope::kOpen) continue;
-      for (const lint::OperandReading& o : lint::IdentifyingOperands(st, issuer)) {
-        if (!o.reading.has_wildcard || !o.reading.open_before_tenant) continue;
-        SourceLoc loc = o.operand->loc.known() ? o.operand->loc : o.site.loc;
-        sink.Report(loc, fmt::format("{} can {}{} (`{}` matches `{}`)", o.reading.admits, lint::AccessPhrase(trust),
-                                     lint::GuessNote(issuer), lint::ClaimDisplay(*o.site.test), o.operand->text));
-      }
-    }
+void WildcardBeforeTenantBoundary::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+                                                 const IssuerExposure& exposure, lint::FindingSink& sink) const {
+  const IssuerProfile* p = exposure.issuer.profile;
+  if (!p || p->tenancy != Tenancy::kShared || p->audience_pins) return;
+  if (exposure.reach < Reach::kAnyTenant) return;
+  for (const Admission& a : exposure.widest) {
+    if (!a.operand || a.test->kind != MatchKind::kString || !a.operand->pattern.has_wildcards()) continue;
+    sink.Report(lint::AdmissionLoc(trust, trust.statements[statement], exposure, a),
+                fmt::format("{} can {}{}{}{}", a.who, lint::AccessPhrase(trust), lint::GuessNote(exposure.issuer),
+                            lint::CulpritNote(a), lint::AssumptionNote(a)),
+                std::nullopt, lint::EvidenceOf(a));
   }
 }
 

@@ -10,6 +10,8 @@
 
 namespace trustcheck::rules {
 
+using trustcheck::Admission;
+
 const lint::RuleInfo& WildcardInsideTenant::info() const {
   static const lint::RuleInfo kInfo{
       "TC003",
@@ -36,42 +38,17 @@ const lint::RuleInfo& WildcardInsideTenant::info() const {
   return kInfo;
 }
 
-namespace {
-
-bool SpansNamedThings(FieldLevel level) {
-  return level == FieldLevel::kTenant || level == FieldLevel::kResource || level == FieldLevel::kResourceId;
-}
-
-}  // namespace
-
-void WildcardInsideTenant::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
-    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
-      if (lint::TenantScope(trust, st, issuer) != lint::Scope::kPinned) continue;
-      std::vector<lint::OperandReading> operands = lint::IdentifyingOperands(st, issuer);
-      // Tests whose every value names one resource exactly.
-      std::map<const Test*, bool> exact_resource;
-      for (const lint::OperandReading& o : operands) {
-        bool exact = !o.site.under_or && !o.reading.has_wildcard && o.reading.resource_pinned;
-        auto [it, inserted] = exact_resource.emplace(o.site.test, exact);
-        if (!inserted) it->second = it->second && exact;
-      }
-      for (const lint::OperandReading& o : operands) {
-        const ClaimReading& r = o.reading;
-        if (!r.has_wildcard || r.open_before_tenant || r.open_level == FieldLevel::kTenantId) continue;
-        bool wide = SpansNamedThings(r.open_level);
-        bool narrowed = false;
-        for (const auto& [test, exact] : exact_resource)
-          if (exact && test != o.site.test) narrowed = true;
-        if (wide && narrowed) continue;
-        SourceLoc loc = o.operand->loc.known() ? o.operand->loc : o.site.loc;
-        sink.Report(loc,
-                    fmt::format("{} can {}{} (`{}` matches `{}`)", r.admits, lint::AccessPhrase(trust),
-                                lint::GuessNote(issuer), lint::ClaimDisplay(*o.site.test), o.operand->text),
-                    wide ? lint::Severity::kMedium : lint::Severity::kLow);
-      }
-    }
+void WildcardInsideTenant::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+                                         const IssuerExposure& exposure, lint::FindingSink& sink) const {
+  if (exposure.reach != Reach::kAnyResource && exposure.reach != Reach::kAnyRun) return;
+  const IssuerProfile* p = exposure.issuer.profile;
+  if (p && p->audience_pins) return;  // TC011
+  bool wide = exposure.reach == Reach::kAnyResource;
+  for (const Admission& a : exposure.widest) {
+    sink.Report(lint::AdmissionLoc(trust, trust.statements[statement], exposure, a),
+                fmt::format("{} can {}{}{}{}", a.who, lint::AccessPhrase(trust), lint::GuessNote(exposure.issuer),
+                            lint::CulpritNote(a), lint::AssumptionNote(a)),
+                wide ? lint::Severity::kMedium : lint::Severity::kLow, lint::EvidenceOf(a));
   }
 }
 
