@@ -16,6 +16,7 @@
 #include "cli/command.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
+#include "trustcheck/exposure.h"
 #include "trustcheck/index.h"
 #include "trustcheck/jwks.h"
 #include "trustcheck/load.h"
@@ -28,7 +29,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
     "[--timings]\n"
-    "                       [--limit NAME=VALUE]... PATH...";
+    "                       [--assume-unknowns] [--limit NAME=VALUE]... PATH...";
 
 // With more trusts than this, the text report asks the trust index
 // (trustcheck/index.h) which trusts can accept the token, evaluates only
@@ -189,7 +190,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit"}, {"help", "all", "timings"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit"}, {"help", "all", "timings", "assume-unknowns"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -234,6 +235,11 @@ int EvalCommand(int argc, char** argv) {
   if (!loaded.ok()) return InputError(loaded.status());
   timer.Lap("load");
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
+  // Replays a lint witness that assumes the trust's unknown values are the
+  // deployer's own (trustcheck/exposure.h): never the platform's decision.
+  if (args.Has("assume-unknowns"))
+    for (LoadedFile& f : loaded->files)
+      for (Trust& t : f.trusts) t = AssumeUnknowns(t);
 
   std::vector<Row> trusts;
   for (const LoadedFile& f : loaded->files)
