@@ -8,14 +8,8 @@
 //   A trust that does not say (a Vault role without its auth config) gets
 //   one entry with an empty issuer and a profile guessed from the claims it
 //   checks.
-// - TenantScope(): for one statement and one issuer, whether only one tenant
-//   can get in (kPinned), strangers can (kOpen), or nobody (kClosed). The
-//   tree is read with the platform's semantics that are data on the nodes:
-//   And is the narrowest child, Or the widest; a test on a claim the issuer
-//   never carries yields its missing_result; a negated test never pins; an
-//   unresolved value (Unknown, opaque expression) gets the benefit of the
-//   doubt. Deny statements are respected: a Deny whose only conditions are
-//   negated tests ("deny unless sub is ...") pins every Allow it covers.
+// - Who gets in is not decided here: rules read the exposure analysis
+//   (trustcheck/exposure.h) through ExposureRule (lint/rule.h).
 // - CollectTests(): every leaf test with its place in the tree, for rules
 //   that look at operators and values.
 // - ReadOperand(): ReadClaimPattern() for one operand of a test.
@@ -94,12 +88,6 @@ std::vector<OperandReading> IdentifyingOperands(const Statement& statement, cons
 // "any repository ... can assume this role (`...:sub` matches `repo:*`)"
 // suffix: " if its issuer is GitHub Actions" for a guessed profile, else "".
 std::string GuessNote(const AcceptedIssuer& issuer);
-
-enum class Scope { kClosed, kPinned, kOpen };
-
-// How the statement limits tokens of `issuer`, Deny statements of the same
-// trust included when `statement` is an Allow.
-Scope TenantScope(const Trust& trust, const Statement& statement, const AcceptedIssuer& issuer);
 
 // "assume this role", "sign in with this federated credential", "log in with
 // this Vault role", "exchange tokens through this provider".

@@ -45,7 +45,13 @@ void ExposureRule::Check(const LintInput& input, FindingSink& sink) const {
   for (const LoadedFile& file : *input.files)
     for (const Trust& trust : file.trusts)
       for (size_t i = 0; i < trust.statements.size(); ++i)
-        for (const IssuerExposure& e : input.exposures->Of(trust, i).issuers) CheckExposure(file, trust, i, e, sink);
+        if (trust.statements[i].effect == Effect::kAllow)
+          CheckStatement(file, trust, i, input.exposures->Of(trust, i), sink);
+}
+
+void ExposureRule::CheckStatement(const LoadedFile& file, const Trust& trust, size_t statement,
+                                  const Exposure& exposure, FindingSink& sink) const {
+  for (const IssuerExposure& e : exposure.issuers) CheckExposure(file, trust, statement, e, sink);
 }
 
 void Registry::Add(std::unique_ptr<Rule> rule) {

@@ -135,9 +135,12 @@ class TrustRule : public Rule {
 class ExposureRule : public Rule {
  public:
   void Check(const LintInput& input, FindingSink& sink) const final;
-  // `statement` is the index of an Allow statement of `trust`.
+  // `statement` is the index of an Allow statement of `trust`. The default
+  // calls CheckExposure for each issuer the statement accepts.
+  virtual void CheckStatement(const LoadedFile& file, const Trust& trust, size_t statement, const Exposure& exposure,
+                              FindingSink& sink) const;
   virtual void CheckExposure(const LoadedFile& file, const Trust& trust, size_t statement,
-                             const IssuerExposure& exposure, FindingSink& sink) const = 0;
+                             const IssuerExposure& exposure, FindingSink& sink) const {}
 };
 
 }  // namespace trustcheck::lint

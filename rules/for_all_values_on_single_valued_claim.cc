@@ -19,7 +19,9 @@ const lint::RuleInfo& ForAllValuesOnSingleValuedClaim::info() const {
       "at all, and it reads as a pin when it is not one. AWS Access Analyzer reports it as a security warning; "
       "GitHub removed such an example from its documentation because the keys hold one value.\n\n"
       "Use the plain operator (`StringLike`, `StringEquals`) for single-valued claims; keep the set operators for "
-      "claims that really are lists (Cognito `amr`).",
+      "claims that really are lists (Cognito `amr`). On a key IAM never sets from a token (`...:iss`: the issuer is "
+      "decided by the Federated principal), the condition is always true and the plain operator would refuse every "
+      "token: that case is reported as `low`, with the advice to remove the condition.",
       {{"AWS: ForAllValues on the subject", "json",
         R"({"ForAllValues:StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:*"}})"}},
       {{"AWS: the plain operator", "json",
@@ -38,6 +40,17 @@ void ForAllValuesOnSingleValuedClaim::CheckTrust(const LoadedFile&, const Trust&
     std::string claim = lint::ClaimName(t);
     if (claim.empty() || IsMultiValuedClaim(claim)) continue;
     std::string op = t.op_display;
+    if (!t.ref.visible) {
+      // A key IAM never sets (`...:iss`): the condition is always true.
+      // The plain operator would make the trust refuse every token, so the
+      // advice is to drop it.
+      sink.Report(site.loc,
+                  fmt::format("IAM sets no key `{}` from a token, so `{}` on it is always true and checks nothing; "
+                              "remove it (the Federated principal already decides which issuer is trusted)",
+                              lint::ClaimDisplay(t), op),
+                  lint::Severity::kLow);
+      continue;
+    }
     std::string plain = op;
     if (size_t colon = op.find(':'); colon != std::string::npos) plain = op.substr(colon + 1);
     sink.Report(site.loc, fmt::format("`{}` on single-valued `{}` is also true when the token has no `{}` claim; use "

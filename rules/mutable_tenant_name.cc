@@ -34,13 +34,16 @@ const lint::RuleInfo& MutableTenantName::info() const {
   return kInfo;
 }
 
-void MutableTenantName::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
-    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st)) {
+void MutableTenantName::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+                                      const IssuerExposure& exposure, lint::FindingSink& sink) const {
+  const Statement& st = trust.statements[statement];
+  {
+    {
+      const lint::AcceptedIssuer& issuer = exposure.issuer;
       const IssuerProfile* p = issuer.profile;
-      if (!p || std::string_view(p->immutable_advice).empty()) continue;
-      if (lint::TenantScope(trust, st, issuer) != lint::Scope::kPinned) continue;
+      if (!p || std::string_view(p->immutable_advice).empty()) return;
+      // One tenant gets in (by name): the finding is about who owns it.
+      if (exposure.reach < Reach::kPinned || exposure.reach > Reach::kAnyResource) return;
       std::vector<lint::OperandReading> operands = lint::IdentifyingOperands(st, issuer);
       // A test pins by id when every one of its values does.
       std::map<const Test*, bool> by_id;
@@ -51,7 +54,7 @@ void MutableTenantName::CheckTrust(const LoadedFile&, const Trust& trust, lint::
       }
       bool pinned_by_id = false;
       for (const auto& [test, id] : by_id) pinned_by_id = pinned_by_id || id;
-      if (pinned_by_id) continue;
+      if (pinned_by_id) return;
       for (const lint::OperandReading& o : operands) {
         if (!o.reading.recognised || !o.reading.tenant_pinned || o.reading.tenant.empty()) continue;
         SourceLoc loc = o.operand->loc.known() ? o.operand->loc : o.site.loc;

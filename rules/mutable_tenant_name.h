@@ -9,10 +9,11 @@
 
 namespace trustcheck::rules {
 
-class MutableTenantName : public lint::TrustRule {
+class MutableTenantName : public lint::ExposureRule {
  public:
   const lint::RuleInfo& info() const override;
-  void CheckTrust(const LoadedFile& file, const Trust& trust, lint::FindingSink& sink) const override;
+  void CheckExposure(const LoadedFile& file, const Trust& trust, size_t statement, const IssuerExposure& exposure,
+                     lint::FindingSink& sink) const override;
 };
 
 }  // namespace trustcheck::rules

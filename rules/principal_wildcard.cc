@@ -42,19 +42,20 @@ const lint::RuleInfo& PrincipalWildcard::info() const {
 }
 
 
-void PrincipalWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  for (const Statement& st : trust.statements) {
-    if (st.effect != Effect::kAllow) continue;
+void PrincipalWildcard::CheckStatement(const LoadedFile&, const Trust& trust, size_t statement,
+                                       const Exposure& exposure, lint::FindingSink& sink) const {
+  {
+    const Statement& st = trust.statements[statement];
     std::vector<lint::TestSite> tests;
     lint::CollectTests(st.when, &tests);
     const Test* action = nullptr;
     for (const lint::TestSite& site : tests)
       if (site.test->ref.source == ValueRef::Source::kAction && !site.under_not && !site.under_or) action = site.test;
-    if (!action) continue;  // principals exist only beside an action
+    if (!action) return;  // principals exist only beside an action
     std::vector<const Statement::Principal*> wildcards;
     for (const Statement::Principal& p : st.principals)
       if (p.type == "*" || (p.type == "AWS" && p.value == "*")) wildcards.push_back(&p);
-    if (wildcards.empty()) continue;
+    if (wildcards.empty()) return;
     auto allows = [&](const char* name) {
       bool m = std::any_of(action->operands.begin(), action->operands.end(),
                            [&](const Operand& o) { return o.valid && o.pattern.Match(name); });
@@ -65,11 +66,13 @@ void PrincipalWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::
       who = "anyone with a token from any identity provider the account trusts (any Google account included)";
     if (allows("sts:AssumeRole"))
       who = who.empty() ? "any AWS principal of any account" : "any AWS principal of any account and " + who;
-    if (who.empty()) continue;
+    if (who.empty()) return;
     // Conditions that still pin one tenant (a `sub` only one issuer's tokens carry).
     bool pinned = false;
-    for (const lint::AcceptedIssuer& issuer : lint::StatementIssuers(trust, st))
-      if (!issuer.issuer.empty() && lint::TenantScope(trust, st, issuer) == lint::Scope::kPinned) pinned = true;
+    for (const IssuerExposure& e : exposure.issuers)
+      if (!e.issuer.issuer.empty() && !e.undecided && e.reach >= Reach::kPinned && e.reach <= Reach::kAnyResource &&
+          (!e.issuer.profile || e.issuer.profile->tenancy == Tenancy::kShared))
+        pinned = true;
     for (const Statement::Principal* p : wildcards) {
       std::string written = p->type == "*" ? "`*`" : "`{\"AWS\": \"*\"}`";
       if (pinned)

@@ -8,10 +8,11 @@
 
 namespace trustcheck::rules {
 
-class PrincipalWildcard : public lint::TrustRule {
+class PrincipalWildcard : public lint::ExposureRule {
  public:
   const lint::RuleInfo& info() const override;
-  void CheckTrust(const LoadedFile& file, const Trust& trust, lint::FindingSink& sink) const override;
+  void CheckStatement(const LoadedFile& file, const Trust& trust, size_t statement, const Exposure& exposure,
+                      lint::FindingSink& sink) const override;
 };
 
 }  // namespace trustcheck::rules

@@ -25,11 +25,15 @@ const lint::RuleInfo& SharedIssuerWithoutTenantPin::info() const {
       "from `https://token.actions.githubusercontent.com`. A trust that checks only the issuer and the audience "
       "(which any workflow can choose) lets every one of them in. This is the misconfiguration behind the public "
       "reports of hundreds of assumable AWS roles.\n\n"
-      "The rule reads each Allow statement with the platform's semantics (every statement, Deny statements "
-      "respected) and reports the ones where no condition pins the organisation, group or workspace: on AWS no "
-      "`sub` (or `repository`, `job_workflow_ref`, ...) condition; on Vault a role with only `bound_audiences`; on "
-      "GCP a provider without `attributeCondition`; in Entra a flexible credential that does not constrain the "
-      "subject.",
+      "The rule does not look for a missing key: it asks who gets in (the exposure analysis). It builds the token "
+      "a stranger's workflow would present (an organisation name nobody pins, the audience the trust expects, "
+      "which any workflow may request), evaluates it exactly as the platform would, with every statement and Deny "
+      "of the trust, and reports the statement when it gets in and no wildcard value is the cause (TC002 reports "
+      "those). The finding carries that token as its witness (`--witness`, or `witness` in JSON and SARIF). It "
+      "covers every platform alike: AWS with no `sub` condition, a Vault role with only `bound_audiences`, a GCP "
+      "provider without `attributeCondition`, an Entra flexible credential that does not constrain the subject, a "
+      "custom subject made only of claims the workflow chooses (`workflow:deploy`). A placeholder account or a "
+      "template parameter does not hide it: the finding holds whatever the deployer fills in, and says so.",
       {{"AWS: only the audience is checked", "json",
         R"({
   "Effect": "Allow",

@@ -22,7 +22,9 @@ const lint::RuleInfo& WildcardBeforeTenantBoundary::info() const {
       "ends the tenant's name (`/` after a GitHub owner, `:` after a Terraform organisation); every character "
       "before it must be literal.\n\n"
       "Every value of a list counts: `[\"repo:acme/app:*\", \"*\"]` admits everyone. GitHub's immutable subjects "
-      "(`repo:acme@123/app@456:...`) are understood and never reported.",
+      "(`repo:acme@123/app@456:...`) are understood and never reported.\n\n"
+      "Each finding is proved: the analysis builds the token of a workflow in an organisation the trust does not "
+      "name (`acmex` for `repo:acme*`) and the evaluator accepts it; the token is the finding's witness.",
       {{"AWS: one value of the list admits any repository", "json",
         R"({"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/app:*", "repo:acme*"]}})"},
        {"Vault: any workspace of any HCP Terraform organisation", "json",

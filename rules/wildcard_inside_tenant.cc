@@ -17,16 +17,18 @@ const lint::RuleInfo& WildcardInsideTenant::info() const {
       "TC003",
       "wildcard-inside-tenant",
       lint::Severity::kLow,
-      "A subject pattern has a wildcard inside the tenant: any repository, project, branch or service account of it "
-      "gets in",
+      "Every repository, project, workspace or service account of one tenant gets in, or every branch, tag or "
+      "environment of one of them",
       "`repo:acme/*` lets every repository of the organisation assume the role, including the ones created "
       "tomorrow by anyone allowed to create repositories; `repo:acme/app:*` lets every branch, tag, "
       "environment and pull request of one repository in. That can be intended, but it is rarely what a production "
       "role should accept: anyone who can push a branch can then deploy.\n\n"
-      "The finding says exactly what is admitted. It is `medium` when the wildcard spans repositories, projects, "
-      "workspaces or service accounts, `low` when it spans branches, tags, environments or run phases of one of "
-      "them. Another exact condition that already names one repository (for example `repository_id`) silences the "
-      "repository-level case.",
+      "The rule grades who gets in, not how the trust is written: a GCP condition "
+      "`assertion.repository_owner == 'acme'`, a Vault role bound to `repository_owner` (or Buildkite's "
+      "`organization_slug`) alone and an AWS `repo:acme/*` are the same exposure and get the same finding. It is "
+      "`medium` when any repository, project, workspace or service account of the tenant gets in, `low` when any "
+      "branch, tag, environment or run phase of one of them does. The finding names the value that lets them in "
+      "and carries a token of such a run as its witness.",
       {{"AWS: any repository of the organisation", "json",
         R"({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}})"},
        {"Vault: any workspace of the organisation", "json",

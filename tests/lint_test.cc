@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -19,6 +20,7 @@
 #include "lint/report.h"
 #include "lint/suppression.h"
 #include "rules/builtin_rules.h"
+#include "test_support.h"
 #include "trustcheck/load.h"
 
 namespace trustcheck::lint {
@@ -256,6 +258,38 @@ TEST(lint_test, json_report_follows_the_contract) {
             "`StringLikeIfExists` on `token.actions.githubusercontent.com:sub` passes when the token has no `sub` "
             "claim, so it does not require the pin; use `StringLike`");
   EXPECT_EQ(v["findings"][1]["severity"].asString(), "medium");
+}
+
+// Every breadth finding of the bundled corpus carries a witness token, and
+// `trustcheck eval` accepts it for the file the finding is in (with
+// `--assume-unknowns` when the finding assumes the deployer's values).
+TEST(lint_test, every_corpus_witness_replays_through_eval) {
+  using trustcheck::testing::RunCli;
+  using trustcheck::testing::TestTempDir;
+  auto lint = RunCli(kSource, "lint --format json --fail-on critical corpus/lint corpus/aws corpus/azure corpus/gcp "
+                              "corpus/cloudformation corpus/terraform corpus/vault");
+  ASSERT_LE(lint.exit_code, 1) << lint.err;
+  Json::Value v = ParseJsonText(lint.out);
+  size_t replayed = 0;
+  for (const Json::Value& f : v["findings"]) {
+    std::string rule = f["rule"].asString();
+    bool breadth = rule == "TC001" || rule == "TC002" || rule == "TC003" || rule == "TC004" || rule == "TC025";
+    if (!breadth) continue;
+    SCOPED_TRACE(f["source"].asString() + ":" + f["line"].asString() + " " + rule + " " + f["message"].asString());
+    ASSERT_TRUE(f.isMember("witness"));
+    std::string token = TestTempDir() + "/witness.json";
+    std::ofstream(token) << f["witness"].toStyledString();
+    std::string source = f["source"].asString();
+    // A Vault role is judged with the auth configs of its folder.
+    std::string target = source.find("vault") != std::string::npos || source.find("shared-issuer") != std::string::npos
+                             ? source.substr(0, source.rfind('/'))
+                             : source;
+    std::string flags = f.isMember("assumes") ? "--assume-unknowns " : "";
+    auto eval = RunCli(kSource, "eval --format json " + flags + "--token '" + token + "' '" + target + "'");
+    EXPECT_EQ(eval.exit_code, 0) << eval.out << eval.err;
+    ++replayed;
+  }
+  EXPECT_GT(replayed, 30u);
 }
 
 TEST(lint_test, sarif_report_is_sarif_2_1_0_with_rules_and_regions) {
