@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -35,12 +36,15 @@ class ConfigParser {
       if (key == "rules") {
         Status s = Rules(entry.second, &config);
         if (!s.ok()) return s;
+      } else if (key == "owners") {
+        Status s = OwnersOf(entry.second, &config);
+        if (!s.ok()) return s;
       } else if (key == "ignore") {
         Status s = Ignore(entry.second, &config);
         if (!s.ok()) return s;
       } else {
         return Status::Error(At(entry.first.Mark()),
-                             fmt::format("unknown config key `{}`; expected `rules` or `ignore`", key));
+                             fmt::format("unknown config key `{}`; expected `rules`, `ignore` or `owners`", key));
       }
     }
     return config;
@@ -103,6 +107,37 @@ class ConfigParser {
           return Status::Error(At(field.first.Mark()),
                                fmt::format("unknown rule setting `{}`; expected `enabled` or `severity`", key));
         }
+      }
+    }
+    return Status();
+  }
+
+  // `owners: {github: [acme, "1234"], gitlab: [acme-group], ...}`.
+  Status OwnersOf(const YAML::Node& owners, Config* config) const {
+    if (owners.IsNull()) return Status();
+    if (!owners.IsMap())
+      return Status::Error(At(owners.Mark()), "`owners` must map platforms (github, gitlab, terraform, buildkite, "
+                                              "azure) to lists of organisations, groups or tenants");
+    static const char* kPlatforms[] = {"github", "gitlab", "terraform", "buildkite", "azure"};
+    for (const auto& entry : owners) {
+      std::string platform = entry.first.Scalar();
+      if (std::none_of(std::begin(kPlatforms), std::end(kPlatforms), [&](const char* p) { return platform == p; }))
+        return Status::Error(At(entry.first.Mark()),
+                             fmt::format("unknown owners platform `{}`; expected github, gitlab, terraform, buildkite "
+                                         "or azure",
+                                         platform));
+      std::vector<std::string>& list = config->owners.by_platform[platform];
+      const YAML::Node& value = entry.second;
+      if (value.IsScalar()) {
+        list.push_back(value.Scalar());
+        continue;
+      }
+      if (!value.IsSequence())
+        return Status::Error(At(value.Mark()), fmt::format("`owners.{}` must be a list of names or ids", platform));
+      for (const auto& item : value) {
+        if (!item.IsScalar() || item.Scalar().empty())
+          return Status::Error(At(item.Mark()), fmt::format("each `owners.{}` entry must be a name or an id", platform));
+        list.push_back(item.Scalar());
       }
     }
     return Status();

@@ -43,6 +43,7 @@ struct RuleSetting {
 struct Config {
   std::map<std::string, RuleSetting> rules;  // keyed by rule id
   std::vector<std::string> ignore;           // path globs
+  Owners owners;                             // the tenants that are yours
 
   bool Enabled(const RuleInfo& rule) const;
   Severity SeverityOf(const RuleInfo& rule, Severity reported) const;

@@ -80,7 +80,7 @@ std::vector<Finding> RunLint(const Registry& registry, const std::vector<LoadedF
   std::vector<std::vector<Finding>> found(enabled.size());
   ParallelFor(enabled.size(), ThreadCount(options.threads), [&](size_t i) {
     CollectingSink sink(enabled[i]->info(), &found[i]);
-    enabled[i]->Check(LintInput{input, &exposures}, sink);
+    enabled[i]->Check(LintInput{input, &exposures, options.config ? &options.config->owners : nullptr}, sink);
   });
   std::vector<Finding> findings;
   for (size_t i = 0; i < enabled.size(); ++i) {

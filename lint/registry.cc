@@ -40,18 +40,41 @@ void TrustRule::Check(const LintInput& input, FindingSink& sink) const {
     for (const Trust& trust : file.trusts) CheckTrust(file, trust, sink);
 }
 
+const char* Owners::KeyFor(const IssuerProfile& profile) {
+  std::string_view id = profile.id;
+  if (id == "github-actions" || id == "github-enterprise") return "github";
+  if (id == "gitlab-com") return "gitlab";
+  if (id == "hcp-terraform") return "terraform";
+  if (id == "buildkite") return "buildkite";
+  if (id == "entra-id") return "azure";
+  return nullptr;
+}
+
+bool Owners::Covers(const IssuerProfile& profile) const {
+  const char* key = KeyFor(profile);
+  return key && by_platform.count(key) && !by_platform.at(key).empty();
+}
+
+bool Owners::Owns(const IssuerProfile& profile, const std::string& tenant) const {
+  const char* key = KeyFor(profile);
+  if (!key || !by_platform.count(key)) return false;
+  for (const std::string& o : by_platform.at(key))
+    if (IEquals(o, tenant)) return true;
+  return false;
+}
+
 void ExposureRule::Check(const LintInput& input, FindingSink& sink) const {
   if (!input.exposures) return;
   for (const LoadedFile& file : *input.files)
     for (const Trust& trust : file.trusts)
       for (size_t i = 0; i < trust.statements.size(); ++i)
         if (trust.statements[i].effect == Effect::kAllow)
-          CheckStatement(file, trust, i, input.exposures->Of(trust, i), sink);
+          CheckStatement(input, file, trust, i, input.exposures->Of(trust, i), sink);
 }
 
-void ExposureRule::CheckStatement(const LoadedFile& file, const Trust& trust, size_t statement,
+void ExposureRule::CheckStatement(const LintInput& input, const LoadedFile& file, const Trust& trust, size_t statement,
                                   const Exposure& exposure, FindingSink& sink) const {
-  for (const IssuerExposure& e : exposure.issuers) CheckExposure(file, trust, statement, e, sink);
+  for (const IssuerExposure& e : exposure.issuers) CheckExposure(input, file, trust, statement, e, sink);
 }
 
 void Registry::Add(std::unique_ptr<Rule> rule) {

@@ -25,6 +25,7 @@
 #define TRUSTCHECK_LINT_RULE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -106,10 +107,30 @@ class ExposureMap {
   std::unordered_map<const Trust*, std::vector<Exposure>> by_trust_;
 };
 
+// The tenants that are the user's own (the config's `owners`), so that a
+// trust pinned to someone else's organisation is told apart from one pinned
+// to yours.
+struct Owners {
+  // Keyed by platform: "github" (organisations, names or ids), "gitlab"
+  // (top-level groups), "terraform" (HCP Terraform organisations),
+  // "buildkite" (organisation slugs), "azure" (Entra tenant ids).
+  std::map<std::string, std::vector<std::string>> by_platform;
+
+  // The `owners` key for an issuer profile ("github" for GitHub Actions),
+  // or nullptr when owners cannot be listed for it.
+  static const char* KeyFor(const IssuerProfile& profile);
+  // True when owners are listed for the profile's platform.
+  bool Covers(const IssuerProfile& profile) const;
+  // True when `tenant` is listed (names compare ASCII case-insensitively,
+  // as the platforms treat them).
+  bool Owns(const IssuerProfile& profile, const std::string& tenant) const;
+};
+
 // What a rule looks at: every file of one load.
 struct LintInput {
   const std::vector<LoadedFile>* files = nullptr;
   const ExposureMap* exposures = nullptr;  // never null inside RunLint
+  const Owners* owners = nullptr;          // null: none configured
 };
 
 // RunLint calls the Check of different rules from different threads at the
@@ -137,9 +158,9 @@ class ExposureRule : public Rule {
   void Check(const LintInput& input, FindingSink& sink) const final;
   // `statement` is the index of an Allow statement of `trust`. The default
   // calls CheckExposure for each issuer the statement accepts.
-  virtual void CheckStatement(const LoadedFile& file, const Trust& trust, size_t statement, const Exposure& exposure,
-                              FindingSink& sink) const;
-  virtual void CheckExposure(const LoadedFile& file, const Trust& trust, size_t statement,
+  virtual void CheckStatement(const LintInput& input, const LoadedFile& file, const Trust& trust, size_t statement,
+                              const Exposure& exposure, FindingSink& sink) const;
+  virtual void CheckExposure(const LintInput& input, const LoadedFile& file, const Trust& trust, size_t statement,
                              const IssuerExposure& exposure, FindingSink& sink) const {}
 };
 

@@ -58,7 +58,7 @@ void CheckAuthenticated(const Trust& trust, const Statement& st, const lint::Acc
 
 }  // namespace
 
-void BuiltinProviderWithoutAudience::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void BuiltinProviderWithoutAudience::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                                    const IssuerExposure& exposure, lint::FindingSink& sink) const {
   const lint::AcceptedIssuer& issuer = exposure.issuer;
   const IssuerProfile* p = issuer.profile;

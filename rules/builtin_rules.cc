@@ -22,6 +22,7 @@
 #include "rules/shadowed_allow.h"
 #include "rules/shared_issuer_without_tenant_pin.h"
 #include "rules/statement_never_applies.h"
+#include "rules/tenant_not_yours.h"
 #include "rules/too_many_federated_credentials.h"
 #include "rules/trust_admits_nobody.h"
 #include "rules/unverified_value.h"
@@ -60,6 +61,7 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<UnverifiedValue>());                  // TC024
   registry.Add(std::make_unique<PullRequestRuns>());                  // TC025
   registry.Add(std::make_unique<TrustAdmitsNobody>());                // TC026
+  registry.Add(std::make_unique<TenantNotYours>());                   // TC027
 }
 
 }  // namespace trustcheck::rules

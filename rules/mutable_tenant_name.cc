@@ -34,7 +34,7 @@ const lint::RuleInfo& MutableTenantName::info() const {
   return kInfo;
 }
 
-void MutableTenantName::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void MutableTenantName::CheckExposure(const lint::LintInput& input, const LoadedFile&, const Trust& trust, size_t statement,
                                       const IssuerExposure& exposure, lint::FindingSink& sink) const {
   const Statement& st = trust.statements[statement];
   {
@@ -57,6 +57,8 @@ void MutableTenantName::CheckExposure(const LoadedFile&, const Trust& trust, siz
       if (pinned_by_id) return;
       for (const lint::OperandReading& o : operands) {
         if (!o.reading.recognised || !o.reading.tenant_pinned || o.reading.tenant.empty()) continue;
+        // An organisation the config lists as yours is watched by you.
+        if (input.owners && input.owners->Owns(*p, o.reading.tenant)) return;
         SourceLoc loc = o.operand->loc.known() ? o.operand->loc : o.site.loc;
         sink.Report(loc, fmt::format("`{}` names {} `{}` only by name, which someone else can register after a delete "
                                      "or rename; {}",

@@ -54,7 +54,7 @@ std::string JoinCode(const std::vector<std::string>& items) {
 
 }  // namespace
 
-void NoSubjectCondition::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void NoSubjectCondition::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                        const IssuerExposure& exposure, lint::FindingSink& sink) const {
   const lint::AcceptedIssuer& issuer = exposure.issuer;
   const IssuerProfile* p = issuer.profile;

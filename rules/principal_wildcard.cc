@@ -42,7 +42,7 @@ const lint::RuleInfo& PrincipalWildcard::info() const {
 }
 
 
-void PrincipalWildcard::CheckStatement(const LoadedFile&, const Trust& trust, size_t statement,
+void PrincipalWildcard::CheckStatement(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                        const Exposure& exposure, lint::FindingSink& sink) const {
   {
     const Statement& st = trust.statements[statement];

@@ -11,7 +11,7 @@ namespace trustcheck::rules {
 class PrincipalWildcard : public lint::ExposureRule {
  public:
   const lint::RuleInfo& info() const override;
-  void CheckStatement(const LoadedFile& file, const Trust& trust, size_t statement, const Exposure& exposure,
+  void CheckStatement(const lint::LintInput& input, const LoadedFile& file, const Trust& trust, size_t statement, const Exposure& exposure,
                       lint::FindingSink& sink) const override;
 };
 

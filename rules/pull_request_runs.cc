@@ -38,7 +38,7 @@ const lint::RuleInfo& PullRequestRuns::info() const {
   return kInfo;
 }
 
-void PullRequestRuns::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void PullRequestRuns::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                     const IssuerExposure& exposure, lint::FindingSink& sink) const {
   if (!exposure.unreviewed || exposure.reach >= Reach::kAnyResource) return;
   const Admission& a = *exposure.unreviewed;

@@ -75,7 +75,7 @@ bool Contains(const std::vector<const char*>& list, const std::string& item) {
 
 }  // namespace
 
-void SharedIssuerWithoutTenantPin::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void SharedIssuerWithoutTenantPin::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                                  const IssuerExposure& exposure, lint::FindingSink& sink) const {
   const AcceptedIssuer& issuer = exposure.issuer;
   const IssuerProfile* p = issuer.profile;

@@ -54,7 +54,7 @@ bool HasUnknown(const Node& n) {
 
 }  // namespace
 
-void TrustAdmitsNobody::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void TrustAdmitsNobody::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                       const IssuerExposure& exposure, lint::FindingSink& sink) const {
   if (exposure.reach != Reach::kNobody || exposure.undecided || exposure.nobody_reason.empty()) return;
   const lint::AcceptedIssuer& issuer = exposure.issuer;

@@ -39,7 +39,7 @@ const lint::RuleInfo& WildcardBeforeTenantBoundary::info() const {
   return kInfo;
 }
 
-void WildcardBeforeTenantBoundary::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void WildcardBeforeTenantBoundary::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                                  const IssuerExposure& exposure, lint::FindingSink& sink) const {
   const IssuerProfile* p = exposure.issuer.profile;
   if (!p || p->tenancy != Tenancy::kShared || p->audience_pins) return;

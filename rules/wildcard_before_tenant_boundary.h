@@ -12,7 +12,7 @@ namespace trustcheck::rules {
 class WildcardBeforeTenantBoundary : public lint::ExposureRule {
  public:
   const lint::RuleInfo& info() const override;
-  void CheckExposure(const LoadedFile& file, const Trust& trust, size_t statement, const IssuerExposure& exposure,
+  void CheckExposure(const lint::LintInput& input, const LoadedFile& file, const Trust& trust, size_t statement, const IssuerExposure& exposure,
                      lint::FindingSink& sink) const override;
 };
 

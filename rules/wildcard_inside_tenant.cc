@@ -40,7 +40,7 @@ const lint::RuleInfo& WildcardInsideTenant::info() const {
   return kInfo;
 }
 
-void WildcardInsideTenant::CheckExposure(const LoadedFile&, const Trust& trust, size_t statement,
+void WildcardInsideTenant::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
                                          const IssuerExposure& exposure, lint::FindingSink& sink) const {
   if (exposure.reach != Reach::kAnyResource && exposure.reach != Reach::kAnyRun) return;
   const IssuerProfile* p = exposure.issuer.profile;

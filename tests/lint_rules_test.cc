@@ -9,7 +9,8 @@
 // The test fails when a rule has no folder, no bad or no good file, when a
 // bad file yields no finding, when a good file yields any, or when the
 // findings differ from expected.txt in any way (id, line, column, severity,
-// message).
+// message). A folder may hold `lint-config.yaml`, the config the rule runs
+// with (the `owners` TC027 compares with).
 
 #include <gtest/gtest.h>
 
@@ -24,6 +25,7 @@
 
 #include "test_support.h"
 
+#include "lint/config.h"
 #include "lint/linter.h"
 #include "lint/registry.h"
 #include "rules/builtin_rules.h"
@@ -64,7 +66,7 @@ TEST_P(LintRuleTest, matches_its_fixtures) {
   std::set<std::string> bad, good;
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::string name = entry.path().filename().string();
-    if (name == "expected.txt") continue;
+    if (name == "expected.txt" || name == "lint-config.yaml") continue;
     paths.push_back(entry.path().string());
     if (name.rfind("bad", 0) == 0) bad.insert(name);
     if (name.rfind("good", 0) == 0) good.insert(name);
@@ -83,6 +85,14 @@ TEST_P(LintRuleTest, matches_its_fixtures) {
   SourceCache sources;
   LintOptions lint_options;
   lint_options.only_rule = info.id;
+  // A rule that needs settings (TC027's owners) reads them from the folder.
+  Config config;
+  if (fs::exists(dir / "lint-config.yaml")) {
+    auto parsed = ParseConfig((dir / "lint-config.yaml").string(), ReadAll(dir / "lint-config.yaml"), Builtins());
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    config = *parsed;
+    lint_options.config = &config;
+  }
   lint_options.sources = &sources;
   std::vector<Finding> findings = RunLint(Builtins(), loaded->files, lint_options);
 

@@ -134,7 +134,7 @@ TEST(lint_test, config_errors_are_located) {
       {"rules:\n  TC001:\n    severity: urgent\n",
        "cfg.yaml:3:15: error: unknown severity `urgent`; expected info, low, medium, high or critical"},
       {"rules:\n  TC001:\n    level: high\n", "cfg.yaml:3:5: error: unknown rule setting `level`; expected `enabled` or `severity`"},
-      {"ignored:\n  - x\n", "cfg.yaml:1:1: error: unknown config key `ignored`; expected `rules` or `ignore`"},
+      {"ignored:\n  - x\n", "cfg.yaml:1:1: error: unknown config key `ignored`; expected `rules`, `ignore` or `owners`"},
       {"ignore:\n  - [a]\n", "cfg.yaml:2:5: error: each `ignore` entry must be a path glob"},
       {"- a\n", "cfg.yaml:1:1: error: the config must be a mapping with `rules` and `ignore`"},
   };

@@ -119,6 +119,11 @@ struct Admission {
   // For audience-pinned issuers: the witness keeps the trust's own account
   // or identity and only the OAuth client (the tenant) is foreign.
   bool own_resource = false;
+  // The tenant the witness belongs to when it is one the trust names
+  // (`acme`, or an id such as `123456` when only the id is named); empty
+  // when the witness's tenant is a stranger's or the issuer has none.
+  std::string tenant;
+  bool tenant_is_id = false;
 };
 
 struct IssuerExposure {

@@ -568,7 +568,9 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
     // of the values the trust names (a stranger can pick those only for
     // claims the platform lets anyone choose, or through a wildcard).
     std::vector<std::pair<std::string, std::vector<std::pair<std::string, bool>>>> extras;
-    for (const auto& [claim, values] : claim_values_) {
+    for (const auto& entry : claim_values_) {
+      const std::string& claim = entry.first;
+      const std::vector<ClaimValue>& values = entry.second;
       if (claim == "aud" || claim == "iss") continue;
       bool built = std::any_of(shape.claims.begin(), shape.claims.end(),
                                [&](const ClaimTemplate& c) { return claim == c.first; });
@@ -846,6 +848,12 @@ Admission IssuerAnalysis::Admit(const Candidate& c, Reach reach) const {
   a.unreviewed = c.run && c.run->unreviewed;
   a.run = c.run ? c.run->noun : "";
   a.own_resource = c.own_resource;
+  for (FieldLevel level : {FieldLevel::kTenant, FieldLevel::kTenantId})
+    for (const std::string& n : ShapeFields(*c.shape, fields_))
+      if (a.tenant.empty() && fields_.at(n).level == level && c.own_fields.count(n)) {
+        a.tenant = c.vars.at(n);
+        a.tenant_is_id = level == FieldLevel::kTenantId;
+      }
   FindCulprit(c.claims, reach, &a);
   a.who = Words(c, reach, a);
   // The unknowns it relies on: what the trust as written cannot decide.
