@@ -655,12 +655,13 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
     if (test.kind == MatchKind::kPresence) {
       bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return o.flag; });
       if (any) return Tri::kTrue;
-      if (AwsWording(test)) return fail(AwsPresence(test, false, ctx));
-      return fail(fmt::format("condition `{}` on `{}` requires the key to be present; the token has no such {}",
+      if (AwsWording(test)) return !reasons ? Tri::kFalse : fail(AwsPresence(test, false, ctx));
+      return !reasons ? Tri::kFalse : fail(fmt::format("condition `{}` on `{}` requires the key to be present; the token has no such {}",
                               test.op_display, test.ref.display, test.ref.visible ? "claim" : "key the platform exposes"));
     }
-    if (test.missing_result == Tri::kFalse && AwsWording(test)) return fail(AwsMissing(test, ctx));
+    if (test.missing_result == Tri::kFalse && AwsWording(test)) return !reasons ? Tri::kFalse : fail(AwsMissing(test, ctx));
     if (test.missing_result == Tri::kFalse) {
+      if (!reasons) return Tri::kFalse;  // deciding only: no message to build
       const Json::Value* present = Lookup(test.ref, ctx.claims);
       std::string why = !test.ref.visible ? fmt::format("`{}` is not a claim the platform exposes", test.ref.display)
                         : present && present->isObject()
@@ -669,7 +670,7 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
                             ? fmt::format("`{}` belongs to another provider than the token's issuer `{}`",
                                           test.ref.display, ctx.claims.issuer())
                             : fmt::format("the token has no `{}`", test.ref.display);
-      return fail(fmt::format("{} expects {}; {}", Subject(test), OperandList(test), why));
+      return !reasons ? Tri::kFalse : fail(fmt::format("{} expects {}; {}", Subject(test), OperandList(test), why));
     }
     if (test.missing_result == Tri::kUnknown && reasons)
       reasons->push_back({loc, fmt::format("the token has no `{}`: the expression fails", test.ref.display)});
@@ -678,8 +679,8 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
   if (test.kind == MatchKind::kPresence) {
     bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return !o.flag; });
     if (any) return Tri::kTrue;
-    if (AwsWording(test)) return fail(AwsPresence(test, true, ctx));
-    return fail(fmt::format("condition `{}` on `{}` requires the key to be absent; the token has it", test.op_display,
+    if (AwsWording(test)) return !reasons ? Tri::kFalse : fail(AwsPresence(test, true, ctx));
+    return !reasons ? Tri::kFalse : fail(fmt::format("condition `{}` on `{}` requires the key to be absent; the token has it", test.op_display,
                             test.ref.display));
   }
   size_t n = values->size();
@@ -692,26 +693,26 @@ Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons,
       // A plain operator reads one value: a list of several (or a set key
       // such as Cognito's `amr`) never matches it (docs/semantics-aws.md).
       if (n != 1 || (values->from_list && test.ref.multi_valued)) {
-        if (aws) return fail(AwsNotSingle(test, *values, ctx));
+        if (aws) return !reasons ? Tri::kFalse : fail(AwsNotSingle(test, *values, ctx));
         std::string all;
         for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(test, *values, i) + "`";
-        return fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
+        return !reasons ? Tri::kFalse : fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
                                 Subject(test), test.ref.display,
                                 n == 0 ? "no value" : n == 1 ? "a set of values" : "several values",
                                 n == 0 ? "an empty list" : all));
       }
-      return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : fail(failure(0));
+      return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : !reasons ? Tri::kFalse : fail(failure(0));
     case Quantifier::kAnyValue:
       for (size_t i = 0; i < n; ++i)
         if (MatchOne(test, *values, i, ctx)) return Tri::kTrue;
-      if (n == 1) return fail(failure(0));
-      if (aws) return fail(AwsNoneMatches(test, *values, ctx));
-      if (n == 0) return fail(fmt::format("{} found `{}` empty", Subject(test), test.ref.display));
-      return fail(fmt::format("{} expects {}; none of the {} values of `{}` matches", Subject(test),
+      if (n == 1) return !reasons ? Tri::kFalse : fail(failure(0));
+      if (aws) return !reasons ? Tri::kFalse : fail(AwsNoneMatches(test, *values, ctx));
+      if (n == 0) return !reasons ? Tri::kFalse : fail(fmt::format("{} found `{}` empty", Subject(test), test.ref.display));
+      return !reasons ? Tri::kFalse : fail(fmt::format("{} expects {}; none of the {} values of `{}` matches", Subject(test),
                               OperandList(test), n, test.ref.display));
     case Quantifier::kAllValues:
       for (size_t i = 0; i < n; ++i)
-        if (!MatchOne(test, *values, i, ctx)) return fail(failure(i));
+        if (!MatchOne(test, *values, i, ctx)) return !reasons ? Tri::kFalse : fail(failure(i));
       return Tri::kTrue;
   }
   return Tri::kFalse;

@@ -79,6 +79,14 @@ std::string Instantiate(const ClaimParts::Text& t) {
   return out;
 }
 
+// The top-level claim a claim name or JSON pointer lives in
+// (`/kubernetes.io/namespace` -> `kubernetes.io`).
+std::string TopClaim(const std::string& claim) {
+  if (claim.empty() || claim[0] != '/') return claim;
+  size_t slash = claim.find('/', 1);
+  return claim.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+}
+
 struct TestSite {
   const Node* node = nullptr;
   const Test* test = nullptr;
@@ -103,6 +111,11 @@ Node AssumeNode(const Node& node) {
   Node out = node;
   for (Node& c : out.children) c = AssumeNode(c);
   return out;
+}
+
+bool HasExpr(const Node& node) {
+  if (node.kind == Node::Kind::kExpr) return true;
+  return std::any_of(node.children.begin(), node.children.end(), HasExpr);
 }
 
 bool HasAssumable(const Node& node) {
@@ -194,6 +207,169 @@ std::optional<std::string> Render(std::string_view tmpl, const std::map<std::str
   return out;
 }
 
+// A glob as bytes and a wildcard mask (`*` any run, `?` one byte).
+struct Glob {
+  std::string text;
+  std::vector<bool> wild;
+};
+
+Glob GlobOf(std::string_view text) {
+  Glob g;
+  for (char c : text) {
+    g.text += c;
+    g.wild.push_back(c == '*' || c == '?');
+  }
+  return g;
+}
+
+// True when some string matches both globs.
+bool GlobsIntersect(const Glob& a, const Glob& b) {
+  const size_t n = a.text.size(), m = b.text.size();
+  std::vector<char> seen((n + 1) * (m + 1), 0);
+  std::vector<std::pair<size_t, size_t>> stack = {{0, 0}};
+  auto push = [&](size_t i, size_t j) {
+    if (!seen[i * (m + 1) + j]) {
+      seen[i * (m + 1) + j] = 1;
+      stack.emplace_back(i, j);
+    }
+  };
+  seen[0] = 1;
+  while (!stack.empty()) {
+    auto [i, j] = stack.back();
+    stack.pop_back();
+    if (i == n && j == m) return true;
+    bool as = i < n && a.wild[i] && a.text[i] == '*';
+    bool bs = j < m && b.wild[j] && b.text[j] == '*';
+    if (as) push(i + 1, j);  // the star matches nothing more
+    if (bs) push(i, j + 1);
+    if (i < n && j < m) {
+      // One byte both can match; a star stays to match more.
+      bool a_any = a.wild[i], b_any = b.wild[j];
+      if (a_any || b_any || a.text[i] == b.text[j]) {
+        push(as ? i : i + 1, bs ? j : j + 1);
+        if (as && bs) {
+          push(i + 1, j);
+          push(i, j + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+// `*` for every variable of a template (run variables expanded first).
+std::string TemplateGlob(std::string_view tmpl, const RunKind& run, const std::string& name) {
+  std::map<std::string, std::string> vars;
+  vars["name"] = name;
+  for (const auto& [key, t] : run.vars)
+    if (auto r = Render(t, vars)) vars[key] = *r;
+  std::string out;
+  size_t i = 0;
+  while (i < tmpl.size()) {
+    size_t open = tmpl.find('{', i);
+    size_t close = open == std::string_view::npos ? open : tmpl.find('}', open);
+    if (open == std::string_view::npos || close == std::string_view::npos) {
+      out += tmpl.substr(i);
+      break;
+    }
+    out += tmpl.substr(i, open - i);
+    std::string var(tmpl.substr(open + 1, close - open - 1));
+    auto it = vars.find(var);
+    if (it != vars.end()) {
+      out += it->second;
+    } else {
+      out += "*";
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Reading a run's name out of a claim value: for each claim template of a
+// run kind that carries `{name}` (`ref` = `refs/heads/{name}` for a branch),
+// a regular expression that captures it. Built once per model.
+
+struct RunMatcher {
+  std::string claim;
+  const RunKind* run = nullptr;
+  std::unique_ptr<RE2> regex;
+  int name_group = -1;
+};
+
+std::vector<RunMatcher> BuildRunMatchers(const TokenModel& model) {
+  std::vector<RunMatcher> out;
+  for (const TokenShape& shape : model.shapes)
+    for (const RunKind& run : shape.runs) {
+      if (!run.fixed_names.empty()) continue;
+      std::map<std::string, std::string> vars;
+      for (const auto& [k, v] : run.vars) vars[k] = v;
+      for (const auto& [claim, tmpl] : shape.claims) {
+        // The run's variables expanded (their templates may use {name}),
+        // other placeholders kept.
+        std::string expanded;
+        std::string_view t(tmpl);
+        size_t i = 0;
+        while (i < t.size()) {
+          size_t open = t.find('{', i);
+          size_t close = open == std::string_view::npos ? open : t.find('}', open);
+          if (open == std::string_view::npos || close == std::string_view::npos) {
+            expanded += t.substr(i);
+            break;
+          }
+          std::string name(t.substr(open + 1, close - open - 1));
+          expanded += t.substr(i, open - i);
+          auto it = vars.find(name);
+          expanded += it != vars.end() ? it->second : std::string(t.substr(open, close - open + 1));
+          i = close + 1;
+        }
+        std::vector<std::string> names = Placeholders(expanded);
+        if (std::count(names.begin(), names.end(), "name") == 0) continue;
+        // Literals quoted, {name} any text, other variables up to a separator.
+        std::string re;
+        std::string_view e(expanded);
+        size_t j = 0;
+        int name_group = -1, group = 0;
+        while (j < e.size()) {
+          size_t open = e.find('{', j);
+          size_t close = open == std::string_view::npos ? open : e.find('}', open);
+          if (open == std::string_view::npos || close == std::string_view::npos) {
+            re += RE2::QuoteMeta(std::string(e.substr(j)));
+            break;
+          }
+          re += RE2::QuoteMeta(std::string(e.substr(j, open - j)));
+          std::string var(e.substr(open + 1, close - open - 1));
+          ++group;
+          if (var == "name") {
+            name_group = group;
+            re += "(.+)";
+          } else {
+            re += "([^:/@]+)";
+          }
+          j = close + 1;
+        }
+        auto regex = std::make_unique<RE2>(re);
+        if (!regex->ok() || name_group < 0) continue;
+        out.push_back({claim, &run, std::move(regex), name_group});
+      }
+    }
+  return out;
+}
+
+const std::vector<RunMatcher>& RunMatchers(const TokenModel& model) {
+  // Every model's matchers, built once: the models are static data.
+  static const auto* kAll = [] {
+    auto* all = new std::map<const TokenModel*, std::vector<RunMatcher>>();
+    (*all)[&exposure::GenericTokenModel()] = BuildRunMatchers(exposure::GenericTokenModel());
+    for (const IssuerProfile& p : IssuerProfiles())
+      if (const TokenModel* m = exposure::FindTokenModel(p.id)) (*all)[m] = BuildRunMatchers(*m);
+    return all;
+  }();
+  static const std::vector<RunMatcher> kNone;
+  auto it = kAll->find(&model);
+  return it == kAll->end() ? kNone : it->second;
+}
+
 // ---------------------------------------------------------------------------
 // The analysis of one (sub-)trust for one issuer.
 
@@ -226,7 +402,12 @@ class IssuerAnalysis {
     bool has_tenant = false;       // the shape has tenant fields
     std::map<std::string, std::string> vars;  // field values
     std::set<std::string> own_fields;         // the fields holding the trust's own values
+    // How the token was built, to build it again in full for a witness:
+    // `claims` holds only the claims the trust reads.
+    std::string name, aud, custom_sub;
+    std::vector<std::pair<std::string, std::string>> extras;
   };
+  Json::Value FullToken(const Candidate& c) const;
   bool Named(const std::string& field) const {
     auto o = own_.find(field);
     auto f = foreign_.find(field);
@@ -244,8 +425,16 @@ class IssuerAnalysis {
   // Every candidate token, until `visit` returns false or the budget ends.
   void Enumerate(const std::function<bool(const Candidate&)>& visit);
   Reach Classify(const Candidate& c) const;
+  // `only`: the claims to build (null: all of them). Sets the run's
+  // variables in `vars`.
   Json::Value Build(const TokenShape& shape, const RunKind& run, const std::string& name,
-                    std::map<std::string, std::string> vars) const;
+                    std::map<std::string, std::string>& vars, const std::vector<const ClaimTemplate*>* only) const;
+  // The claims of `shape` the trust reads (what a candidate must carry).
+  const std::vector<const ClaimTemplate*>& ReadTemplates(const TokenShape& shape);
+  // False for a shape other than the model's first when no subject value of
+  // the trust could be one of its subjects (GitHub's immutable subjects for
+  // a trust that names no `@`).
+  bool ShapeRelevant(const TokenShape& shape) const;
   bool Accepts(const Json::Value& claims, Tri* raw = nullptr);
   Admission Admit(const Candidate& c, Reach reach) const;
   void FindCulprit(const Json::Value& claims, Reach reach, Admission* a) const;
@@ -272,6 +461,12 @@ class IssuerAnalysis {
   };
   std::map<std::string, std::vector<ClaimValue>> claim_values_;  // claim -> values the trust names
   std::vector<std::string> fresh_runs_;  // run kinds admitted under a fresh name
+  // The claims the trust reads (top-level names); candidates carry only
+  // these unless `minimal_` is false (an expression may read any claim).
+  std::set<std::string> read_claims_;
+  bool minimal_ = true;
+  std::map<const TokenShape*, std::vector<const ClaimTemplate*>> read_templates_;
+  std::vector<Glob> sub_globs_;  // the trust's `sub` values, as globs
   struct CustomSubject {
     std::string text;
     std::map<std::string, std::string> fields;  // the fields it names
@@ -319,6 +514,19 @@ std::string IssuerAnalysis::Fresh(const FieldInfo& f) const {
 void IssuerAnalysis::HarvestValue(const std::string& claim, const Test& test, const Operand& op) {
   Pattern pattern = OperandPattern(test, op);
   bool literal = !pattern.has_wildcards();
+  if (claim == "sub" && sub_globs_.size() < 64) {
+    Glob g;
+    for (const Pattern::Piece& p : pattern.Pieces()) {
+      if (p.kind == Pattern::Piece::kLiteral) {
+        g.text += p.literal;
+        g.wild.insert(g.wild.end(), p.literal.size(), false);
+      } else {
+        g.text += p.kind == Pattern::Piece::kStar ? '*' : '?';
+        g.wild.push_back(true);
+      }
+    }
+    sub_globs_.push_back(std::move(g));
+  }
   std::string instance = Instantiate(pattern);
   std::vector<ClaimValue>& values = claim_values_[claim];
   if (values.size() < 6 && std::none_of(values.begin(), values.end(), [&](const ClaimValue& v) { return v.value == instance; }))
@@ -350,74 +558,37 @@ void IssuerAnalysis::HarvestValue(const std::string& claim, const Test& test, co
     else if (pattern.text() != "*") AddUnique(&foreign_[field], instance, 3);
   }
   // Run names: the value read against each run's claim templates.
-  for (const TokenShape& shape : model_->shapes)
-    for (const RunKind& run : shape.runs) {
-      if (!run.fixed_names.empty()) continue;
-      std::map<std::string, std::string> vars;
-      for (const auto& [k, v] : run.vars) vars[k] = v;
-      for (const auto& [c, tmpl] : shape.claims) {
-        if (claim != c) continue;
-        // Expand the run's variables (their templates may use {name}).
-        std::string expanded;
-        std::string_view t(tmpl);
-        size_t i = 0;
-        while (i < t.size()) {
-          size_t open = t.find('{', i);
-          if (open == std::string_view::npos) {
-            expanded += t.substr(i);
-            break;
-          }
-          size_t close = t.find('}', open);
-          std::string name(t.substr(open + 1, close - open - 1));
-          expanded += t.substr(i, open - i);
-          auto it = vars.find(name);
-          expanded += it != vars.end() ? it->second : std::string(t.substr(open, close - open + 1));
-          i = close + 1;
-        }
-        std::vector<std::string> names = Placeholders(expanded);
-        if (std::count(names.begin(), names.end(), "name") == 0) continue;
-        // A regular expression: literals quoted, {name} any text, fields
-        // up to their terminators.
-        std::string re;
-        std::string_view e(expanded);
-        size_t j = 0;
-        int name_group = -1, group = 0;
-        while (j < e.size()) {
-          size_t open = e.find('{', j);
-          if (open == std::string_view::npos) {
-            re += RE2::QuoteMeta(std::string(e.substr(j)));
-            break;
-          }
-          size_t close = e.find('}', open);
-          re += RE2::QuoteMeta(std::string(e.substr(j, open - j)));
-          std::string var(e.substr(open + 1, close - open - 1));
-          ++group;
-          if (var == "name") {
-            name_group = group;
-            re += "(.+)";
-          } else {
-            re += "([^:/@]+)";
-          }
-          j = close + 1;
-        }
-        RE2 regex(re);
-        if (!regex.ok() || name_group < 0) continue;
-        std::vector<std::string> captures(static_cast<size_t>(regex.NumberOfCapturingGroups()));
-        std::vector<RE2::Arg> args(captures.size());
-        std::vector<RE2::Arg*> argp(captures.size());
-        for (size_t k = 0; k < captures.size(); ++k) {
-          args[k] = &captures[k];
-          argp[k] = &args[k];
-        }
-        if (RE2::FullMatchN(instance, regex, argp.data(), static_cast<int>(argp.size())))
-          AddUnique(&run_names_[run.noun], captures[static_cast<size_t>(name_group - 1)], 4);
-      }
+  for (const RunMatcher& m : RunMatchers(*model_)) {
+    if (m.claim != claim) continue;
+    std::vector<std::string> captures(static_cast<size_t>(m.regex->NumberOfCapturingGroups()));
+    std::vector<RE2::Arg> args(captures.size());
+    std::vector<RE2::Arg*> argp(captures.size());
+    for (size_t k = 0; k < captures.size(); ++k) {
+      args[k] = &captures[k];
+      argp[k] = &args[k];
     }
+    if (RE2::FullMatchN(instance, *m.regex, argp.data(), static_cast<int>(argp.size())))
+      AddUnique(&run_names_[m.run->noun], captures[static_cast<size_t>(m.name_group - 1)], 4);
+  }
 }
 
 void IssuerAnalysis::Harvest() {
+  for (const char* c : {"iss", "aud", "exp", "nbf", "iat"}) read_claims_.insert(c);
+  for (const RequiredAction& a : trust_.required_actions)
+    if (!a.when_claim_present.empty()) read_claims_.insert(a.when_claim_present);
+  for (const Statement& s : trust_.statements)
+    if (HasExpr(s.when)) minimal_ = false;
   for (const TestSite& site : tests_) {
     const Test& t = *site.test;
+    if (t.ref.source == ValueRef::Source::kPointer && !t.ref.names.empty()) {
+      read_claims_.insert(TopClaim(t.ref.names.front()));
+    } else {
+      for (const std::string& n : t.ref.names) read_claims_.insert(n);
+    }
+    for (const Operand& op : t.operands)
+      for (const Operand::Segment& seg : op.segments)
+        if (seg.is_variable)
+          for (const std::string& n : seg.ref.names) read_claims_.insert(n);
     if (t.kind == MatchKind::kJsonShape && !t.negated && t.missing_result == Tri::kFalse) {
       // A claim that must be present (Vault's `user_claim`): any string.
       std::string claim = ClaimOf(t);
@@ -460,7 +631,7 @@ bool IssuerAnalysis::Accepts(const Json::Value& claims, Tri* raw) {
   ++decided_;
   EvalOptions eo;
   eo.now = options_.now;
-  Tri t = Decide(trust_, Claims(claims), eo);
+  Tri t = Decide(trust_, Claims(claims), eo);  // copies the (small) token
   if (raw) *raw = t;
   if (t == Tri::kUnknown) undecided_ = true;
   return t == Tri::kTrue;
@@ -504,13 +675,49 @@ void SetClaim(Json::Value* claims, const std::string& claim, Json::Value value) 
   }
 }
 
+const std::vector<const ClaimTemplate*>& IssuerAnalysis::ReadTemplates(const TokenShape& shape) {
+  auto it = read_templates_.find(&shape);
+  if (it != read_templates_.end()) return it->second;
+  std::vector<const ClaimTemplate*>& out = read_templates_[&shape];
+  for (const ClaimTemplate& c : shape.claims)
+    if (read_claims_.count(TopClaim(c.first))) out.push_back(&c);
+  return out;
+}
+
+bool IssuerAnalysis::ShapeRelevant(const TokenShape& shape) const {
+  if (&shape == &model_->shapes.front()) return true;
+  const ClaimTemplate* sub = nullptr;
+  for (const ClaimTemplate& c : shape.claims)
+    if (std::string_view(c.first) == "sub") sub = &c;
+  if (!sub) return true;
+  for (const RunKind& run : shape.runs) {
+    std::vector<std::string> names;
+    if (run.fixed_names.empty()) names.push_back("*");
+    for (const char* n : run.fixed_names) names.push_back(n);
+    for (const std::string& n : names) {
+      Glob shape_glob = GlobOf(TemplateGlob(sub->second, run, n));
+      for (const Glob& g : sub_globs_)
+        if (GlobsIntersect(g, shape_glob)) return true;
+    }
+  }
+  return false;
+}
+
 Json::Value IssuerAnalysis::Build(const TokenShape& shape, const RunKind& run, const std::string& name,
-                                  std::map<std::string, std::string> vars) const {
+                                  std::map<std::string, std::string>& vars,
+                                  const std::vector<const ClaimTemplate*>* only) const {
   vars["name"] = name;
   for (const auto& [key, tmpl] : run.vars)
     if (auto r = Render(tmpl, vars)) vars[key] = *r;
   Json::Value claims(Json::objectValue);
-  for (const auto& [claim, tmpl] : shape.claims) {
+  std::vector<const ClaimTemplate*> all;
+  if (!only) {
+    for (const ClaimTemplate& c : shape.claims) all.push_back(&c);
+    only = &all;
+  }
+  for (const ClaimTemplate* ct : *only) {
+    const char* claim = ct->first;
+    const char* tmpl = ct->second;
     auto value = Render(tmpl, vars);
     if (!value) continue;
     Json::Value jv(*value);
@@ -530,6 +737,8 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
   const std::vector<std::string> auds = Audiences();
   const std::string iss = IssuerValue();
   for (const TokenShape& shape : model_->shapes) {
+    if (!ShapeRelevant(shape)) continue;
+    const std::vector<const ClaimTemplate*>* only = minimal_ ? &ReadTemplates(shape) : nullptr;
     const std::vector<std::string> names = ShapeFields(shape, fields_);
     // Per field: each value to try, and whether it is the trust's own.
     std::vector<std::vector<std::pair<std::string, bool>>> choices;
@@ -632,48 +841,50 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
       for (const auto& [run, name] : runs) {
         for (const std::string& aud : auds) {
           base["aud"] = aud;
-          Json::Value built = Build(shape, *run, name.first, base);
+          Json::Value built = Build(shape, *run, name.first, base, only);
           c.run = run;
+          c.name = name.first;
+          c.aud = aud;
           c.fresh_run = name.second;
           c.run_open = name.second || !run->fixed_names.empty() || !RunNamed(shape, *run);
           // The built subject, and each custom subject these fields can carry.
-          std::vector<Json::Value> tokens = {built};
+          std::vector<std::string> subjects = {""};
           if (built.isMember("sub"))
             for (const CustomSubject& cs : custom_subjects_) {
               bool fits = std::all_of(cs.fields.begin(), cs.fields.end(), [&](const auto& f) {
                 auto v = vars.find(f.first);
                 return v != vars.end() && v->second == f.second;
               });
-              if (!fits) continue;
-              Json::Value t = built;
-              t["sub"] = cs.text;
-              tokens.push_back(std::move(t));
+              if (fits) subjects.push_back(cs.text);
             }
-          for (const Json::Value& token : tokens) {
-          // Each combination of the extra claims.
-          std::vector<size_t> pick(extras.size(), 0);
-          while (true) {
-            if (decided_ >= options_.max_tokens) {
-              budget_hit_ = true;
-              return false;
+          for (const std::string& custom : subjects) {
+            c.custom_sub = custom;
+            // Each combination of the extra claims.
+            std::vector<size_t> pick(extras.size(), 0);
+            while (true) {
+              if (decided_ >= options_.max_tokens) {
+                budget_hit_ = true;
+                return false;
+              }
+              c.claims = built;
+              if (!custom.empty()) c.claims["sub"] = custom;
+              c.extras.clear();
+              bool skip = false;
+              for (size_t e = 0; e < extras.size(); ++e) {
+                if (pick[e] == 0) continue;  // absent
+                const auto& [value, literal] = extras[e].second[pick[e] - 1];
+                if (literal && c.tenant_foreign) skip = true;
+                SetClaim(&c.claims, extras[e].first, Json::Value(value));
+                c.extras.emplace_back(extras[e].first, value);
+              }
+              if (!skip && !visit(c)) return false;
+              size_t e = 0;
+              for (; e < extras.size(); ++e) {
+                if (++pick[e] <= extras[e].second.size()) break;
+                pick[e] = 0;
+              }
+              if (e == extras.size()) break;
             }
-            Candidate with = c;
-            with.claims = token;
-            bool skip = false;
-            for (size_t e = 0; e < extras.size(); ++e) {
-              if (pick[e] == 0) continue;  // absent
-              const auto& [value, literal] = extras[e].second[pick[e] - 1];
-              if (literal && c.tenant_foreign) skip = true;
-              SetClaim(&with.claims, extras[e].first, Json::Value(value));
-            }
-            if (!skip && !visit(with)) return false;
-            size_t e = 0;
-            for (; e < extras.size(); ++e) {
-              if (++pick[e] <= extras[e].second.size()) break;
-              pick[e] = 0;
-            }
-            if (e == extras.size()) break;
-          }
           }
         }
       }
@@ -841,7 +1052,24 @@ std::string IssuerAnalysis::Words(const Candidate& c, Reach reach, const Admissi
   return "";
 }
 
-Admission IssuerAnalysis::Admit(const Candidate& c, Reach reach) const {
+Json::Value IssuerAnalysis::FullToken(const Candidate& c) const {
+  std::map<std::string, std::string> vars = c.vars;
+  vars["iss"] = IssuerValue();
+  vars["aud"] = c.aud;
+  Json::Value token = Build(*c.shape, *c.run, c.name, vars, nullptr);  // `vars` is a copy
+  if (!c.custom_sub.empty()) token["sub"] = c.custom_sub;
+  for (const auto& [claim, value] : c.extras) SetClaim(&token, claim, Json::Value(value));
+  // The full token is the witness only if the trust decides it the same way
+  // (it reads no claim the minimal token left out: it should not differ).
+  EvalOptions eo;
+  eo.now = options_.now;
+  if (Decide(trust_, Claims(token), eo) != Tri::kTrue) return c.claims;
+  return token;
+}
+
+Admission IssuerAnalysis::Admit(const Candidate& in, Reach reach) const {
+  Candidate c = in;
+  c.claims = FullToken(in);
   Admission a;
   a.reach = reach;
   a.witness = std::make_shared<const Json::Value>(c.claims);
@@ -878,34 +1106,6 @@ Admission IssuerAnalysis::Admit(const Candidate& c, Reach reach) const {
 // ---------------------------------------------------------------------------
 // Nobody.
 
-// `*` for every variable of a template (run variables expanded first).
-std::string TemplateGlob(std::string_view tmpl, const RunKind& run, const std::string& name) {
-  std::map<std::string, std::string> vars;
-  vars["name"] = name;
-  for (const auto& [key, t] : run.vars)
-    if (auto r = Render(t, vars)) vars[key] = *r;
-  std::string out;
-  size_t i = 0;
-  while (i < tmpl.size()) {
-    size_t open = tmpl.find('{', i);
-    size_t close = open == std::string_view::npos ? open : tmpl.find('}', open);
-    if (open == std::string_view::npos || close == std::string_view::npos) {
-      out += tmpl.substr(i);
-      break;
-    }
-    out += tmpl.substr(i, open - i);
-    std::string var(tmpl.substr(open + 1, close - open - 1));
-    auto it = vars.find(var);
-    if (it != vars.end()) {
-      out += it->second;
-    } else {
-      out += "*";
-    }
-    i = close + 1;
-  }
-  return out;
-}
-
 Test ValidSubjects(const TokenModel& model, const SourceLoc& loc) {
   Test t;
   t.ref.names = {"sub"};
@@ -932,56 +1132,6 @@ Test ValidSubjects(const TokenModel& model, const SourceLoc& loc) {
     t.operands.push_back(std::move(op));
   }
   return t;
-}
-
-// A glob as bytes and a wildcard mask (`*` any run, `?` one byte).
-struct Glob {
-  std::string text;
-  std::vector<bool> wild;
-};
-
-Glob GlobOf(std::string_view text) {
-  Glob g;
-  for (char c : text) {
-    g.text += c;
-    g.wild.push_back(c == '*' || c == '?');
-  }
-  return g;
-}
-
-// True when some string matches both globs.
-bool GlobsIntersect(const Glob& a, const Glob& b) {
-  const size_t n = a.text.size(), m = b.text.size();
-  std::vector<char> seen((n + 1) * (m + 1), 0);
-  std::vector<std::pair<size_t, size_t>> stack = {{0, 0}};
-  auto push = [&](size_t i, size_t j) {
-    if (!seen[i * (m + 1) + j]) {
-      seen[i * (m + 1) + j] = 1;
-      stack.emplace_back(i, j);
-    }
-  };
-  seen[0] = 1;
-  while (!stack.empty()) {
-    auto [i, j] = stack.back();
-    stack.pop_back();
-    if (i == n && j == m) return true;
-    bool as = i < n && a.wild[i] && a.text[i] == '*';
-    bool bs = j < m && b.wild[j] && b.text[j] == '*';
-    if (as) push(i + 1, j);  // the star matches nothing more
-    if (bs) push(i, j + 1);
-    if (i < n && j < m) {
-      // One byte both can match; a star stays to match more.
-      bool a_any = a.wild[i], b_any = b.wild[j];
-      if (a_any || b_any || a.text[i] == b.text[j]) {
-        push(as ? i : i + 1, bs ? j : j + 1);
-        if (as && bs) {
-          push(i + 1, j);
-          push(i, j + 1);
-        }
-      }
-    }
-  }
-  return false;
 }
 
 // What may follow the workload in a subject of the model: the shape's
@@ -1189,7 +1339,7 @@ IssuerExposure IssuerAnalysis::Run() {
       std::replace(noun.begin(), noun.end(), ' ', '-');
       noun += " runs";  // "pull-request runs"
     }
-    adm.who = fmt::format("{} of {}", noun, ResourceWords(pr->c.claims));
+    adm.who = fmt::format("{} of {}", noun, ResourceWords(*adm.witness));
     out.unreviewed = std::move(adm);
   }
   return out;
