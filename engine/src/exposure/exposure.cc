@@ -458,6 +458,7 @@ class IssuerAnalysis {
   struct ClaimValue {
     std::string value;
     bool literal;
+    bool named = true;  // false: a stand-in for a claim that must only be present
   };
   std::map<std::string, std::vector<ClaimValue>> claim_values_;  // claim -> values the trust names
   std::vector<std::string> fresh_runs_;  // run kinds admitted under a fresh name
@@ -592,7 +593,7 @@ void IssuerAnalysis::Harvest() {
     if (t.kind == MatchKind::kJsonShape && !t.negated && t.missing_result == Tri::kFalse) {
       // A claim that must be present (Vault's `user_claim`): any string.
       std::string claim = ClaimOf(t);
-      if (!claim.empty() && claim_values_[claim].empty()) claim_values_[claim].push_back({"trustcheck-user", false});
+      if (!claim.empty() && claim_values_[claim].empty()) claim_values_[claim].push_back({"trustcheck-user", false, false});
       continue;
     }
     if (!IsValueMatch(t) || IsIssuerTest(t)) continue;
@@ -777,6 +778,10 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
     // of the values the trust names (a stranger can pick those only for
     // claims the platform lets anyone choose, or through a wildcard).
     std::vector<std::pair<std::string, std::vector<std::pair<std::string, bool>>>> extras;
+    // Per extra claim: a value the trust names there identifies the
+    // workload (a Kubernetes namespace bound by a Vault role), unless
+    // anyone may choose the claim.
+    std::vector<bool> extra_names_own;
     for (const auto& entry : claim_values_) {
       const std::string& claim = entry.first;
       const std::vector<ClaimValue>& values = entry.second;
@@ -787,8 +792,13 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
       bool chosen = profile_ && std::any_of(profile_->attacker_chosen.begin(), profile_->attacker_chosen.end(),
                                              [&](const char* a) { return claim == a; });
       std::vector<std::pair<std::string, bool>> options;
-      for (const ClaimValue& v : values) options.emplace_back(v.value, v.literal && !chosen);
+      bool names = false;
+      for (const ClaimValue& v : values) {
+        options.emplace_back(v.value, v.literal && !chosen);
+        names = names || v.named;
+      }
       extras.emplace_back(claim, std::move(options));
+      extra_names_own.push_back(!chosen && names);
     }
     std::map<std::string, std::string> vars;
     std::vector<bool> own(names.size(), false);
@@ -869,15 +879,20 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
               c.claims = built;
               if (!custom.empty()) c.claims["sub"] = custom;
               c.extras.clear();
-              bool skip = false;
+              bool skip = false, named_extra = false;
               for (size_t e = 0; e < extras.size(); ++e) {
                 if (pick[e] == 0) continue;  // absent
                 const auto& [value, literal] = extras[e].second[pick[e] - 1];
                 if (literal && c.tenant_foreign) skip = true;
+                if (extra_names_own[e]) named_extra = true;
                 SetClaim(&c.claims, extras[e].first, Json::Value(value));
                 c.extras.emplace_back(extras[e].first, value);
               }
+              bool saved_all = c.all_foreign, saved_resource = c.resource_foreign;
+              if (named_extra) c.all_foreign = c.resource_foreign = false;
               if (!skip && !visit(c)) return false;
+              c.all_foreign = saved_all;
+              c.resource_foreign = saved_resource;
               size_t e = 0;
               for (; e < extras.size(); ++e) {
                 if (++pick[e] <= extras[e].second.size()) break;
@@ -1422,11 +1437,20 @@ std::vector<AcceptedIssuer> StatementIssuers(const Trust& trust, const Statement
   return out;
 }
 
+// The issuers of a statement as it reads with its unknowns assumed (a
+// subject left to a variable still tells the issuer family).
+std::vector<AcceptedIssuer> AssumedIssuers(const Trust& trust, const Statement& statement) {
+  if (!HasAssumable(statement.when)) return StatementIssuers(trust, statement);
+  Statement assumed = statement;
+  assumed.when = AssumeNode(statement.when);
+  return StatementIssuers(trust, assumed);
+}
+
 Exposure AnalyseExposure(const Trust& trust, const ExposureOptions& options) {
   std::vector<AcceptedIssuer> issuers;
   for (const Statement& s : trust.statements) {
     if (s.effect != Effect::kAllow) continue;
-    for (AcceptedIssuer& a : StatementIssuers(trust, s)) {
+    for (AcceptedIssuer& a : AssumedIssuers(trust, s)) {
       bool seen = std::any_of(issuers.begin(), issuers.end(), [&](const AcceptedIssuer& b) {
         return b.issuer == a.issuer && b.profile == a.profile;
       });
@@ -1439,7 +1463,7 @@ Exposure AnalyseExposure(const Trust& trust, const ExposureOptions& options) {
 Exposure AnalyseStatementExposure(const Trust& trust, size_t statement, const ExposureOptions& options) {
   if (statement >= trust.statements.size() || trust.statements[statement].effect != Effect::kAllow) return {};
   Trust one = WithStatements(trust, statement);
-  std::vector<AcceptedIssuer> issuers = StatementIssuers(trust, trust.statements[statement]);
+  std::vector<AcceptedIssuer> issuers = AssumedIssuers(trust, trust.statements[statement]);
   Exposure e = Analyse(one, issuers, options);
   return e;
 }

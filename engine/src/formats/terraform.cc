@@ -277,7 +277,10 @@ void Guard(Trust* trust, const std::vector<Hole>& guards) {
   if (guards.empty()) return;
   for (Statement& s : trust->statements) {
     std::vector<Node> parts = {std::move(s.when)};
-    for (const Hole& g : guards) parts.push_back(Node::Unknown(g.reason, g.loc));
+    // Assumed to hold: what the trust admits once it exists (an instance of
+    // a `for_each` over an unknown collection) is what the exposure reports.
+    for (const Hole& g : guards)
+      parts.push_back(Node::Unknown(g.reason, g.loc, Node::Const(true, "assumed to exist once deployed", g.loc)));
     s.when = Node::And(std::move(parts), s.loc);
   }
 }

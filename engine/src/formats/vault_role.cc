@@ -379,7 +379,23 @@ void RoleLowering::GroupsClaim(std::vector<Node>* checks) {
 // token value. A missing, null or object-valued claim rejects.
 Node RoleLowering::BoundClaim(const std::string& key, const Json::Value& value, bool glob) {
   SourceLoc loc = KeyLoc(value);
-  if (const std::string* unknown = in_.locator->Unknown(value)) return Node::Unknown(*unknown, loc);
+  if (const std::string* unknown = in_.locator->Unknown(value)) {
+    // A partly known string (`organization:${var.org}:...`) reads, once the
+    // deployer fills it in, as the same bound claim with the hole kept as
+    // written (Node::assumed).
+    const std::vector<TextPiece>* pieces = in_.locator->Pieces(value);
+    if (!pieces) return Node::Unknown(*unknown, loc);
+    std::string written;
+    for (const TextPiece& p : *pieces) written += p.text;
+    Node assumed = BoundClaim(key, Json::Value(written), glob);
+    assumed.loc = loc;
+    if (assumed.kind == Node::Kind::kTest) {
+      Test t = *assumed.test;
+      for (Operand& o : t.operands) o.loc = Loc(value);
+      assumed = Node::MakeTest(std::move(t), loc);
+    }
+    return Node::Unknown(*unknown, loc, std::move(assumed));
+  }
   if (value.isNull() || value.isObject())
     return Node::Const(false,
                        fmt::format("bound claim `{}` is not a string, bool, number or list, so no token matches it",
