@@ -21,6 +21,7 @@
 #include "cli/command.h"
 #include "trustcheck/analysis.h"
 #include "trustcheck/claims.h"
+#include "trustcheck/exposure.h"
 #include "trustcheck/issuers.h"
 #include "trustcheck/load.h"
 
@@ -215,9 +216,33 @@ std::vector<Pair> PairTrusts(const Side& old_side, const Side& new_side) {
 // ---------------------------------------------------------------------------
 // Reporting
 
+// Who gets in through one version of a trust (trustcheck/exposure.h): the
+// widest rung over its issuers, in the platform's words.
+struct Reached {
+  Reach reach = Reach::kNobody;
+  std::string who;  // "" when nobody gets in or it cannot be decided
+  bool known = false;
+};
+
+Reached WhoGetsIn(const Trust* trust, int64_t now) {
+  Reached out;
+  if (!trust) return out;
+  ExposureOptions options;
+  options.now = now;
+  out.known = true;
+  for (const IssuerExposure& e : AnalyseExposure(*trust, options).issuers) {
+    if (e.undecided && e.widest.empty()) out.known = false;
+    if (e.widest.empty() || e.reach < out.reach || (e.reach == out.reach && !out.who.empty())) continue;
+    out.reach = e.reach;
+    out.who = e.widest.front().who;
+  }
+  return out;
+}
+
 struct Row {
   Pair pair;
   TrustChange change;
+  Reached old_reach, new_reach;
 };
 
 const Trust& AnyTrust(const Pair& p) { return p.new_entry ? *p.new_entry->trust : *p.old_entry->trust; }
@@ -325,6 +350,11 @@ void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& n
     if (status == "removed") tag = n ? "REMOVED" : "REMOVED (accepted nothing)";
     const char* code = w ? "31" : n ? "33" : status == "undecided" ? "35" : "32";
     out += fmt::format("{} {}\n", paint(code, tag), TrustLabel(r, old_side, new_side));
+    // Who gets in, before and after, when the rung moved.
+    if ((w || n) && r.old_reach.known && r.new_reach.known && r.old_reach.reach != r.new_reach.reach) {
+      auto words = [](const Reached& x) { return x.who.empty() ? std::string("nobody") : x.who; };
+      out += fmt::format("  who gets in: {} (OLD) -> {} (NEW)\n", words(r.old_reach), words(r.new_reach));
+    }
     for (bool direction : {true, false}) {
       const Separation& s = direction ? r.change.widened : r.change.narrowed;
       const Side& refusing_side = direction ? old_side : new_side;
@@ -373,6 +403,21 @@ void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& n
     id["new"] = Where(new_side, r.pair.new_entry);
     Json::Value row = id;
     row["status"] = StatusOf(r);
+    // Who gets in through each version: the exposure's widest rung.
+    Json::Value exposure(Json::objectValue);
+    for (bool is_old : {true, false}) {
+      const Reached& x = is_old ? r.old_reach : r.new_reach;
+      bool present = is_old ? r.pair.old_entry != nullptr : r.pair.new_entry != nullptr;
+      Json::Value side(Json::objectValue);
+      if (!present || !x.known) {
+        side = Json::Value(Json::nullValue);
+      } else {
+        side["reach"] = ReachName(x.reach);
+        side["who"] = x.who;
+      }
+      exposure[is_old ? "old" : "new"] = side;
+    }
+    row["exposure"] = exposure;
     row["widened"] = AnswerName(r.change.widened.answer);
     row["narrowed"] = AnswerName(r.change.narrowed.answer);
     Json::Value limits(Json::arrayValue);
@@ -481,9 +526,11 @@ int DiffCommand(int argc, char** argv) {
   analysis.now = at;
   analysis.max_witnesses = 3;
   std::vector<Row> rows;
-  for (const Pair& p : PairTrusts(old_side, new_side))
-    rows.push_back({p, CompareTrusts(p.old_entry ? p.old_entry->trust : nullptr,
-                                     p.new_entry ? p.new_entry->trust : nullptr, analysis)});
+  for (const Pair& p : PairTrusts(old_side, new_side)) {
+    const Trust* old_trust = p.old_entry ? p.old_entry->trust : nullptr;
+    const Trust* new_trust = p.new_entry ? p.new_entry->trust : nullptr;
+    rows.push_back({p, CompareTrusts(old_trust, new_trust, analysis), WhoGetsIn(old_trust, at), WhoGetsIn(new_trust, at)});
+  }
   if (format == "json") PrintJson(rows, old_side, new_side);
   else PrintText(rows, old_side, new_side);
   RemoveTemp(old_side);

@@ -149,6 +149,8 @@ TEST(DiffText, TellsWhichClaimNewAcceptsAndWhatTheWildcardAdmits) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out,
             "WIDENED corpus/diff/aws-wildcard-repository/new.json:1:1 new (aws role)\n"
+            "  who gets in: any branch, tag, environment or pull request of `acme/app` (OLD) -> any repository of "
+            "organisation `acme` (NEW)\n"
             "  NEW also accepts `sub` `repo:acme/x:ref:refs/heads/main` (`repo:acme/*`: any repository of "
             "organisation `acme`), which OLD refused (OLD accepts `sub` `repo:acme/app:ref:refs/heads/main`)\n"
             "    OLD refuses: statement #1: condition `StringLike` on `token.actions.githubusercontent.com:sub` "
