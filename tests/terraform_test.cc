@@ -747,5 +747,46 @@ resource "vault_jwt_auth_backend" "b" {
   EXPECT_EQ(f->facts[0].loc.line, 3u);
 }
 
+// IAM returns an OIDC provider's URL without its scheme, and the AWS provider
+// stores `url` as read back: `${aws_iam_openid_connect_provider.x.url}:sub`
+// is the condition key `token.actions.githubusercontent.com:sub`.
+TEST(Terraform, ProviderUrlIsTheConditionKeyPrefix) {
+  Result<LoadedFile> f = LoadTf(R"(
+resource "aws_iam_openid_connect_provider" "github" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = aws_iam_openid_connect_provider.github.arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { StringEquals = {
+        "${aws_iam_openid_connect_provider.github.url}:aud" = "sts.amazonaws.com"
+        "${aws_iam_openid_connect_provider.github.url}:sub" = "repo:acme/app:ref:refs/heads/main"
+      } }
+    }]
+  })
+})");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->trusts.size(), 1u);
+  EXPECT_NE(Dump(f->trusts[0]).find("@token.actions.githubusercontent.com"), std::string::npos) << Dump(f->trusts[0]);
+  Decision main = testing::EvalToken(
+      f->trusts[0],
+      R"({"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com",
+          "sub": "repo:acme/app:ref:refs/heads/main", "exp": 1767229200})",
+      1767225600);
+  EXPECT_TRUE(main.accepted) << main.outcome;
+  Decision other = testing::EvalToken(
+      f->trusts[0],
+      R"({"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com",
+          "sub": "repo:acme/other:ref:refs/heads/main", "exp": 1767229200})",
+      1767225600);
+  EXPECT_FALSE(other.accepted);
+}
+
 }  // namespace
 }  // namespace trustcheck

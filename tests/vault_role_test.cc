@@ -522,7 +522,9 @@ TEST(VaultRole, EnvelopeBareAndWriteBodyAgree) {
   })";
   const std::string envelope = R"({"request_id": "6f3f", "lease_id": "", "lease_duration": 0, "renewable": false,
     "data": )" + data + R"(, "warnings": null, "mount_type": "jwt"})";
-  for (const std::string& text : {data, envelope, std::string(kGitHubRole)}) {
+  // The envelope trimmed to `data` alone is the same role too.
+  const std::string bare_envelope = R"({"data": )" + data + "}";
+  for (const std::string& text : {data, envelope, bare_envelope, std::string(kGitHubRole)}) {
     Trust trust = LoadRole(text);
     EXPECT_TRUE(Eval(trust, kGitHubToken).accepted);
     EXPECT_FALSE(Eval(trust, Merge(kGitHubToken, R"({"repository": "octo-org/other"})")).accepted);
@@ -530,6 +532,18 @@ TEST(VaultRole, EnvelopeBareAndWriteBodyAgree) {
     EXPECT_EQ(trust.kind, "jwt-role");
     EXPECT_EQ(trust.name, "role");
   }
+}
+
+// `--type vault-role` on the bare envelope reads its `data`, not the
+// envelope, as the role.
+TEST(VaultRole, ForcedTypeReadsTheBareEnvelopesData) {
+  LoadOptions options;
+  options.forced_format = "vault-role";
+  auto file = LoadText("role.json", R"({"data": {"role_type": "jwt", "user_claim": "sub", "bound_audiences": ["vault"],
+    "bound_claims": {"project_id": "42"}}})", options);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_EQ(file->trusts.size(), 1u);
+  for (const LoweringNote& n : file->trusts[0].notes) EXPECT_NE(n.kind, LoweringNote::Kind::kMalformed) << n.message;
 }
 
 TEST(VaultRole, NameAndMountFromVaultLayout) {

@@ -639,6 +639,18 @@ class TerraformLoader {
       if (!url || !url->is_string()) return std::nullopt;
       return ProviderArn(address, url->as_string(), ref.loc);
     }
+    // `url` is stored as IAM returns it (GetOpenIDConnectProvider: the host
+    // and path without `https://`; the AWS provider reads it back from the
+    // API and suppresses the difference with the configuration), so
+    // `"${aws_iam_openid_connect_provider.x.url}:sub"` is the condition key
+    // `token.actions.githubusercontent.com:sub`.
+    if (ref.type == "aws_iam_openid_connect_provider" && ref.attribute == "url") {
+      std::optional<Value> url = AttrOrDefer(block.body, "url", nullptr);
+      if (!url || !url->is_string()) return url;
+      std::string text = url->as_string();
+      if (text.rfind("https://", 0) == 0) text = text.substr(8);
+      return Value::String(text, url->loc());
+    }
     if (ref.type == "vault_jwt_auth_backend" && ref.attribute == "path") {
       std::optional<Value> path = AttrOrDefer(block.body, "path", nullptr);
       return path ? *path : Value::String("jwt", block.loc);

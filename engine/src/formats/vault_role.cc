@@ -551,10 +551,13 @@ Result<Trust> RoleLowering::Run() {
 Result<Trust> LowerRole(RoleInput input) { return RoleLowering(std::move(input)).Run(); }
 
 bool IsEnvelope(const Json::Value& value) {
-  if (!value.isObject() || !value["data"].isObject()) return false;
+  if (!value.isObject() || !value.isMember("data") || !value["data"].isObject()) return false;
   for (const char* k : {"request_id", "lease_id", "lease_duration", "renewable", "warnings"})
     if (value.isMember(k)) return true;
-  return false;
+  // `vault read -format=json` trimmed to its payload, or a hand-written
+  // `{"data": {...}}`: `data` alone holding role or config fields.
+  const Json::Value& data = value["data"];
+  return value.size() == 1 && (HasRoleField(data) || HasConfigField(data));
 }
 
 const Json::Value& EnvelopeData(const Json::Value& value) { return IsEnvelope(value) ? value["data"] : value; }
