@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -48,11 +49,18 @@ struct Side {
   std::string label;  // "OLD" / "NEW" path as the user named it
   LoadResult load;
   std::vector<Entry> entries;
+  // Entra access units: every credential of one application or managed
+  // identity admits, so they are compared as one trust (the union of their
+  // statements), made here and owned by the side.
+  std::deque<Trust> units;
+  std::map<const Trust*, std::vector<const Trust*>> members;  // unit -> its credentials
   // Files read from git live in a temporary folder; show them as `REV:path`.
   std::string temp_dir;    // removed at the end
   std::string temp_root;   // the loaded path inside it
   std::string shown_root;  // what to show instead: `REV:path`
 };
+
+void GroupAccessUnits(Side* side);
 
 std::string Relative(const std::string& file, const std::string& root, bool root_is_dir) {
   if (!root_is_dir) return "";
@@ -70,7 +78,79 @@ Status LoadSide(const std::string& path, const LoadOptions& options, Side* side)
   for (const LoadedFile& f : side->load.files)
     for (size_t i = 0; i < f.trusts.size(); ++i)
       side->entries.push_back({&f.trusts[i], Relative(f.path, path, dir), i});
+  GroupAccessUnits(side);
   return Status();
+}
+
+// The access unit of an Entra credential: the application or managed
+// identity whose credentials they are. A file of credentials (`az ad app
+// federated-credential list`) is one unit; Terraform names it by
+// `application_id` or `parent_id` (the `access-unit` attribute).
+std::string AccessUnitKey(const Entry& e) {
+  const std::string* unit = e.trust->Attribute("access-unit");
+  return e.rel + "\n" + e.trust->loc.path() + "\n" + (unit ? *unit : std::string());
+}
+
+void GroupAccessUnits(Side* side) {
+  std::map<std::string, std::vector<size_t>> by_unit;
+  for (size_t i = 0; i < side->entries.size(); ++i) {
+    const Trust& t = *side->entries[i].trust;
+    if (t.platform == Platform::kAzure && t.kind == "federated-credential")
+      by_unit[AccessUnitKey(side->entries[i])].push_back(i);
+  }
+  std::vector<bool> grouped(side->entries.size(), false);
+  std::vector<Entry> units;
+  for (const auto& [key, indices] : by_unit) {
+    const Entry& first = side->entries[indices.front()];
+    Trust unit = *first.trust;
+    unit.statements.clear();
+    unit.notes.clear();
+    const std::string* name = first.trust->Attribute("access-unit");
+    unit.name = name && !name->empty() ? *name
+                                       : fs::path(first.trust->loc.path()).filename().string();
+    unit.kind = "application";
+    std::vector<const Trust*> members;
+    for (size_t i : indices) {
+      const Trust& c = *side->entries[i].trust;
+      for (const Statement& st : c.statements) unit.statements.push_back(st);
+      unit.notes.insert(unit.notes.end(), c.notes.begin(), c.notes.end());
+      members.push_back(&c);
+      grouped[i] = true;
+    }
+    side->units.push_back(std::move(unit));
+    side->members[&side->units.back()] = std::move(members);
+    units.push_back({&side->units.back(), first.rel, first.index});
+  }
+  std::vector<Entry> kept;
+  for (size_t i = 0; i < side->entries.size(); ++i)
+    if (!grouped[i]) kept.push_back(side->entries[i]);
+  kept.insert(kept.end(), units.begin(), units.end());
+  side->entries = std::move(kept);
+}
+
+// The credentials of a unit pair that differ, by name: "`main` changed,
+// `prod` removed, `release` added".
+std::string CredentialChanges(const Side& old_side, const Side& new_side, const Trust* old_unit,
+                              const Trust* new_unit) {
+  auto members = [](const Side& side, const Trust* unit) {
+    std::map<std::string, std::string> out;  // name -> dump
+    auto it = unit ? side.members.find(unit) : side.members.end();
+    if (it != side.members.end())
+      for (const Trust* c : it->second) out[c->name] = Dump(*c);
+    return out;
+  };
+  std::map<std::string, std::string> before = members(old_side, old_unit), after = members(new_side, new_unit);
+  std::vector<std::string> parts;
+  for (const auto& [name, dump] : before) {
+    auto it = after.find(name);
+    if (it == after.end()) parts.push_back(fmt::format("`{}` removed", name));
+    else if (it->second != dump) parts.push_back(fmt::format("`{}` changed", name));
+  }
+  for (const auto& [name, dump] : after)
+    if (!before.count(name)) parts.push_back(fmt::format("`{}` added", name));
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out;
 }
 
 std::string ShellQuote(const std::string& s) {
@@ -350,6 +430,9 @@ void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& n
     if (status == "removed") tag = n ? "REMOVED" : "REMOVED (accepted nothing)";
     const char* code = w ? "31" : n ? "33" : status == "undecided" ? "35" : "32";
     out += fmt::format("{} {}\n", paint(code, tag), TrustLabel(r, old_side, new_side));
+    std::string credentials = CredentialChanges(old_side, new_side, r.pair.old_entry ? r.pair.old_entry->trust : nullptr,
+                                                r.pair.new_entry ? r.pair.new_entry->trust : nullptr);
+    if (!credentials.empty()) out += fmt::format("  credentials: {}\n", credentials);
     // Who gets in, before and after, when the rung moved.
     if ((w || n) && r.old_reach.known && r.new_reach.known && r.old_reach.reach != r.new_reach.reach) {
       auto words = [](const Reached& x) { return x.who.empty() ? std::string("nobody") : x.who; };
@@ -403,6 +486,9 @@ void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& n
     id["new"] = Where(new_side, r.pair.new_entry);
     Json::Value row = id;
     row["status"] = StatusOf(r);
+    std::string credentials = CredentialChanges(old_side, new_side, r.pair.old_entry ? r.pair.old_entry->trust : nullptr,
+                                                r.pair.new_entry ? r.pair.new_entry->trust : nullptr);
+    if (!credentials.empty()) row["credentials"] = credentials;
     // Who gets in through each version: the exposure's widest rung.
     Json::Value exposure(Json::objectValue);
     for (bool is_old : {true, false}) {

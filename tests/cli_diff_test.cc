@@ -83,6 +83,12 @@ std::vector<DiffCase> Cases() {
       {"gcp-regex-widens", "old.yaml", "new.yaml", true, false, true},
       {"gcp-reordered", "old.yaml", "new.yaml", false, false},
       {"gcp-mapping-added", "old.yaml", "new.yaml", false, true, true},
+      // An application admits what any of its credentials admits: moving a
+      // subject between credentials changes nothing, deleting one of two
+      // only narrows.
+      {"azure-subject-moved", "old.json", "new.json", false, false, false},
+      {"azure-credential-removed", "old.json", "new.json", false, true, false},
+      {"azure-terraform-moved", "old", "new", false, false, false},
   };
 }
 
@@ -95,7 +101,11 @@ std::string EvalDecision(const std::string& claims_file, const std::string& path
   for (const Json::Value& t : trusts)
     if (t["name"].asString() == name) return t["decision"].asString();
   if (trusts.size() == 1) return trusts[0]["decision"].asString();
-  return "";
+  // An Entra access unit (an application's credentials, compared as one):
+  // it accepts when one of its credentials does.
+  bool any = false;
+  for (const Json::Value& t : trusts) any = any || t["decision"].asString() == "accept";
+  return trusts.empty() ? "" : any ? "accept" : "reject";
 }
 
 class DiffFixtures : public ::testing::TestWithParam<DiffCase> {};
@@ -166,11 +176,13 @@ TEST(DiffText, AddedAndRemovedTrusts) {
   Output r = Shell(Binary() + " diff --at " + kAt +
                 " corpus/diff/azure-credentials-changed/old.json corpus/diff/azure-credentials-changed/new.json");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.out, ::testing::HasSubstr("ADDED corpus/diff/azure-credentials-changed/new.json:18:3 tags (azure "
-                                          "federated-credential)\n  NEW adds trust `tags`, which accepts tokens"));
+  // The credentials of one application are one access unit: compared as a
+  // whole, with the credentials that changed named.
+  EXPECT_THAT(r.out, ::testing::HasSubstr("WIDENED+NARROWED corpus/diff/azure-credentials-changed/new.json:2:3 new.json "
+                                          "(azure application)\n  credentials: `production` changed, `tags` added\n"));
   EXPECT_THAT(r.out, ::testing::HasSubstr("NEW also accepts `sub` `repo:acme/app:environment:staging`, which OLD "
                                           "refused (OLD accepts `sub` `repo:acme/app:environment:production`)"));
-  EXPECT_THAT(r.out, ::testing::HasSubstr("3 trusts compared: 2 widened, 1 narrowed\n"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("1 trust compared: 1 widened, 1 narrowed\n"));
 }
 
 // Vault's strict audience rule: without bound_audiences only tokens without

@@ -1135,7 +1135,10 @@ class TerraformLoader {
     return Status();
   }
 
-  Status LowerEntra(const hcl::Block& block, const Instance& inst, const Value& credential) {
+  // `unit`: the application or identity the credential belongs to (its
+  // access unit for diff), "" when the configuration does not say.
+  Status LowerEntra(const hcl::Block& block, const Instance& inst, const Value& credential,
+                    const std::string& unit = "") {
     Emitter emitter(block.loc);
     Json::Value root;
     emitter.Emit(credential, &root);
@@ -1146,8 +1149,32 @@ class TerraformLoader {
     input.fallback_name = inst.address;
     Result<Trust> trust = entra::LowerCredential(std::move(input));
     if (!trust.ok()) return trust.status();
+    if (!unit.empty()) trust->attributes.emplace_back("access-unit", unit);
     Finish(std::move(*trust), block, inst, emitter, {});
     return Status();
+  }
+
+  // The application (`application_id`, `application_object_id`) or managed
+  // identity (`parent_id`) a credential belongs to: its value, or for a
+  // reference known only after apply what it refers to.
+  std::string AccessUnit(const hcl::Block& block, const hcl::Bindings* b) {
+    for (const char* attr : {"application_id", "application_object_id", "parent_id"}) {
+      Result<std::optional<Value>> v = Attr(block.body, attr, b);
+      if (!v.ok() || !*v) continue;
+      if ((*v)->is_string()) return (*v)->as_string();
+      if ((*v)->is_unknown()) {
+        // The reference as written (`${azuread_application.app.id}`).
+        std::string written;
+        for (const Value::Piece& p : (*v)->pieces()) written += p.known ? p.text : p.written;
+        if (!written.empty()) return written;
+        // "`azuread_application.app.id` is computed at apply time": the
+        // reference it names.
+        const std::string& reason = (*v)->unknown_reason();
+        size_t close = reason.size() > 1 && reason[0] == '`' ? reason.find('`', 1) : std::string::npos;
+        return close == std::string::npos ? reason : reason.substr(1, close - 1);
+      }
+    }
+    return "";
   }
 
   Status EntraCredential(const hcl::Block& block, const Instance& inst) {
@@ -1165,7 +1192,7 @@ class TerraformLoader {
     }
     // A name that is not known is no name (the address stands in).
     if (auto it = fields.find("name"); it != fields.end() && !it->second.is_string()) fields.erase(it);
-    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc));
+    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc), AccessUnit(block, b));
   }
 
   // azapi_resource of type Microsoft.ManagedIdentity/.../federatedIdentityCredentials@VERSION:
