@@ -180,30 +180,48 @@ std::vector<std::string> Placeholders(std::string_view tmpl) {
   return out;
 }
 
-// `tmpl` with `{var}` replaced from `vars`; nullopt when one is not set.
-std::optional<std::string> Render(std::string_view tmpl, const std::map<std::string, std::string>& vars) {
-  std::string out;
+// Walks a template: literal text goes to `literal`, each `{name}` to
+// `placeholder`. A `{` that closes no placeholder is literal.
+template <typename Literal, typename Placeholder>
+void ForEachPart(std::string_view tmpl, Literal&& literal, Placeholder&& placeholder) {
   size_t i = 0;
   while (i < tmpl.size()) {
     size_t open = tmpl.find('{', i);
     size_t close = open == std::string_view::npos ? open : tmpl.find('}', open);
-    // `{` that opens no placeholder (a Bitbucket UUID value) is literal.
     if (open == std::string_view::npos || close == std::string_view::npos) {
-      out += tmpl.substr(i);
-      break;
+      literal(tmpl.substr(i));
+      return;
     }
-    std::string name(tmpl.substr(open + 1, close - open - 1));
-    out += tmpl.substr(i, open - i);
-    auto it = vars.find(name);
-    if (it != vars.end()) {
-      out += it->second;
-    } else if (name.find_first_of("-\"") != std::string::npos || name.empty()) {
-      out += tmpl.substr(open, close - open + 1);  // not a placeholder
-    } else {
-      return std::nullopt;
-    }
+    if (open > i) literal(tmpl.substr(i, open - i));
+    placeholder(tmpl.substr(open + 1, close - open - 1), tmpl.substr(open, close - open + 1));
     i = close + 1;
   }
+}
+
+// `tmpl` with each `{name}` that `vars` sets replaced, the others given by
+// `missing(name, written)`.
+template <typename Missing>
+std::string Expand(std::string_view tmpl, const std::map<std::string, std::string>& vars, Missing&& missing) {
+  std::string out;
+  ForEachPart(
+      tmpl, [&](std::string_view text) { out += text; },
+      [&](std::string_view name, std::string_view written) {
+        auto it = vars.find(std::string(name));
+        out += it != vars.end() ? it->second : missing(name, written);
+      });
+  return out;
+}
+
+// `tmpl` with `{var}` replaced from `vars`; nullopt when one is not set. A
+// brace that holds no variable name (a Bitbucket `{UUID}` value) is literal.
+std::optional<std::string> Render(std::string_view tmpl, const std::map<std::string, std::string>& vars) {
+  bool unset = false;
+  std::string out = Expand(tmpl, vars, [&](std::string_view name, std::string_view written) {
+    if (name.empty() || name.find_first_of("-\"") != std::string_view::npos) return std::string(written);
+    unset = true;
+    return std::string();
+  });
+  if (unset) return std::nullopt;
   return out;
 }
 
@@ -263,26 +281,7 @@ std::string TemplateGlob(std::string_view tmpl, const RunKind& run, const std::s
   vars["name"] = name;
   for (const auto& [key, t] : run.vars)
     if (auto r = Render(t, vars)) vars[key] = *r;
-  std::string out;
-  size_t i = 0;
-  while (i < tmpl.size()) {
-    size_t open = tmpl.find('{', i);
-    size_t close = open == std::string_view::npos ? open : tmpl.find('}', open);
-    if (open == std::string_view::npos || close == std::string_view::npos) {
-      out += tmpl.substr(i);
-      break;
-    }
-    out += tmpl.substr(i, open - i);
-    std::string var(tmpl.substr(open + 1, close - open - 1));
-    auto it = vars.find(var);
-    if (it != vars.end()) {
-      out += it->second;
-    } else {
-      out += "*";
-    }
-    i = close + 1;
-  }
-  return out;
+  return Expand(tmpl, vars, [](std::string_view, std::string_view) { return std::string("*"); });
 }
 
 // ---------------------------------------------------------------------------
@@ -307,47 +306,21 @@ std::vector<RunMatcher> BuildRunMatchers(const TokenModel& model) {
       for (const auto& [claim, tmpl] : shape.claims) {
         // The run's variables expanded (their templates may use {name}),
         // other placeholders kept.
-        std::string expanded;
-        std::string_view t(tmpl);
-        size_t i = 0;
-        while (i < t.size()) {
-          size_t open = t.find('{', i);
-          size_t close = open == std::string_view::npos ? open : t.find('}', open);
-          if (open == std::string_view::npos || close == std::string_view::npos) {
-            expanded += t.substr(i);
-            break;
-          }
-          std::string name(t.substr(open + 1, close - open - 1));
-          expanded += t.substr(i, open - i);
-          auto it = vars.find(name);
-          expanded += it != vars.end() ? it->second : std::string(t.substr(open, close - open + 1));
-          i = close + 1;
-        }
+        std::string expanded = Expand(tmpl, vars, [](std::string_view, std::string_view written) {
+          return std::string(written);
+        });
         std::vector<std::string> names = Placeholders(expanded);
         if (std::count(names.begin(), names.end(), "name") == 0) continue;
         // Literals quoted, {name} any text, other variables up to a separator.
         std::string re;
-        std::string_view e(expanded);
-        size_t j = 0;
         int name_group = -1, group = 0;
-        while (j < e.size()) {
-          size_t open = e.find('{', j);
-          size_t close = open == std::string_view::npos ? open : e.find('}', open);
-          if (open == std::string_view::npos || close == std::string_view::npos) {
-            re += RE2::QuoteMeta(std::string(e.substr(j)));
-            break;
-          }
-          re += RE2::QuoteMeta(std::string(e.substr(j, open - j)));
-          std::string var(e.substr(open + 1, close - open - 1));
-          ++group;
-          if (var == "name") {
-            name_group = group;
-            re += "(.+)";
-          } else {
-            re += "([^:/@]+)";
-          }
-          j = close + 1;
-        }
+        ForEachPart(
+            expanded, [&](std::string_view text) { re += RE2::QuoteMeta(std::string(text)); },
+            [&](std::string_view var, std::string_view) {
+              ++group;
+              if (var == "name") name_group = group;
+              re += var == "name" ? "(.+)" : "([^:/@]+)";
+            });
         auto regex = std::make_unique<RE2>(re);
         if (!regex->ok() || name_group < 0) continue;
         out.push_back({claim, &run, std::move(regex), name_group});
@@ -1166,22 +1139,7 @@ std::vector<Glob> SubjectContexts(const TokenModel& model) {
           for (const auto& [key, t] : run.vars)
             if (auto r = Render(t, vars)) vars[key] = *r;
           // Fields become \x01 so the context starts after the last one.
-          std::string full;
-          std::string_view t(tmpl);
-          size_t i = 0;
-          while (i < t.size()) {
-            size_t open = t.find('{', i);
-            size_t close = open == std::string_view::npos ? open : t.find('}', open);
-            if (open == std::string_view::npos || close == std::string_view::npos) {
-              full += t.substr(i);
-              break;
-            }
-            full += t.substr(i, open - i);
-            std::string var(t.substr(open + 1, close - open - 1));
-            auto it = vars.find(var);
-            full += it != vars.end() ? it->second : std::string("\x01");
-            i = close + 1;
-          }
+          std::string full = Expand(tmpl, vars, [](std::string_view, std::string_view) { return std::string("\x01"); });
           size_t last = full.rfind('\x01');
           if (last == std::string::npos) continue;
           out.push_back(GlobOf(std::string_view(full).substr(last + 1)));
