@@ -913,8 +913,10 @@ bool Satisfied(const Node& node, const Test& test, const Operand& op, const Clai
 bool ReadingExplains(const ClaimReading& r, Reach reach) {
   if (!r.recognised) return false;
   switch (reach) {
+    // On a per-tenant issuer the tenant is always pinned (by the issuer):
+    // what lets any workload in is a resource left open.
     case Reach::kAnyone:
-    case Reach::kAnyTenant: return r.open_before_tenant || !r.tenant_pinned;
+    case Reach::kAnyTenant: return r.open_before_tenant || !r.tenant_pinned || !r.resource_pinned;
     case Reach::kAnyResource: return (r.has_wildcard && IsResourceLevel(r.open_level)) || !r.resource_pinned;
     case Reach::kAnyRun: return r.has_wildcard && r.open_level == FieldLevel::kDetail;
     default: return false;
