@@ -53,6 +53,7 @@ int EvalCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);
 int LintCommand(int argc, char** argv);
 int RulesCommand(int argc, char** argv);
+int FactsCommand(int argc, char** argv);
 
 }  // namespace trustcheck::cli
 

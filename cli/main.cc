@@ -17,6 +17,7 @@ commands:
   diff   does a change let in a token that was refused before; show one
   lint   which trusts are too relaxed or broken, and what they let in
   rules  list the lint rules, or explain one
+  facts  what trustcheck knows about each issuer (docs/platform-facts.md)
   --version
 
 run `trustcheck <command> --help` for a command's options
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "diff") return DiffCommand(argc, argv);
   if (command == "lint") return LintCommand(argc, argv);
   if (command == "rules") return RulesCommand(argc, argv);
+  if (command == "facts") return FactsCommand(argc, argv);
   std::fputs(kUsage, stderr);
   return UsageError("unknown command `" + command + "`");
 }

@@ -13,6 +13,7 @@
 #include "lint/docs.h"
 #include "lint/registry.h"
 #include "rules/builtin_rules.h"
+#include "trustcheck/exposure.h"
 
 namespace trustcheck::lint {
 namespace {
@@ -32,6 +33,12 @@ TEST(rules_docs_test, every_rule_page_is_current) {
     ASSERT_TRUE(fs::exists(page)) << page << " is missing; " << kRegenerate;
     EXPECT_EQ(ReadAll(page), RenderRuleMarkdown(r->info())) << page << ": " << kRegenerate;
   }
+}
+
+TEST(rules_docs_test, platform_facts_page_is_current) {
+  fs::path page = fs::path(TRUSTCHECK_SOURCE_DIR) / "docs" / "platform-facts.md";
+  ASSERT_TRUE(fs::exists(page)) << page << " is missing; " << kRegenerate;
+  EXPECT_EQ(ReadAll(page), PlatformFactsMarkdown()) << page << ": " << kRegenerate;
 }
 
 TEST(rules_docs_test, index_is_current) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/rules/ from the rules' RuleInfo, through
-# `trustcheck rules --format markdown`. tests/rules_docs_test.cc fails when
-# the checked-in pages differ from what this writes.
+# `trustcheck rules --format markdown`, and docs/platform-facts.md through
+# `trustcheck facts`. tests/rules_docs_test.cc fails when the checked-in
+# pages differ from what this writes.
 #
 #   tools/gen_rule_docs.sh [path/to/trustcheck]    (default: build/trustcheck)
 set -euo pipefail
@@ -19,3 +20,4 @@ rm -f docs/rules/*.md
   "$bin" rules --format markdown "$id" > "docs/rules/$id-$name.md"
 done
 echo "docs/rules: $(ls docs/rules | wc -l) pages"
+"$bin" facts > docs/platform-facts.md

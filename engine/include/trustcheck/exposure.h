@@ -152,6 +152,10 @@ Exposure AnalyseExposure(const Trust& trust, const ExposureOptions& options);
 // statements (for findings located at the statement).
 Exposure AnalyseStatementExposure(const Trust& trust, size_t statement, const ExposureOptions& options);
 
+// The issuer table and the token models as a Markdown page
+// (docs/platform-facts.md, `trustcheck facts`).
+std::string PlatformFactsMarkdown();
+
 // A copy of `trust` in which every unknown that has an assumed reading
 // (Node::assumed) reads as it. The copy shares its Tests with `trust`.
 Trust AssumeUnknowns(const Trust& trust);

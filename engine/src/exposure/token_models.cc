@@ -5,6 +5,8 @@
 #include "exposure/token_models.h"
 
 #include <cstring>
+#include <string>
+#include <string_view>
 
 namespace trustcheck::exposure {
 
@@ -310,6 +312,12 @@ TokenModel AudiencePinned(const char* id, const char* client_noun, const char* a
            {"email", "trustcheck-other@example.com"}}};
 }
 
+// The page each model follows, and the day it was compared with it.
+void Cite(TokenModel* m, const char* source, const char* checked) {
+  m->source = source;
+  m->checked = checked;
+}
+
 std::vector<TokenModel> BuildModels() {
   std::vector<TokenModel> m;
   m.push_back(GitHub("github-actions"));
@@ -328,15 +336,53 @@ std::vector<TokenModel> BuildModels() {
   m.push_back(Bitbucket());
   m.push_back(AzureDevOps());
   m.push_back(Semaphore());
+  const char* kGitHub = "https://docs.github.com/en/actions/reference/security/oidc";
+  for (TokenModel& model : m) {
+    std::string_view id = model.profile_id;
+    if (id == "github-actions" || id == "github-enterprise") Cite(&model, kGitHub, "2026-12-07");
+    if (id == "gitlab-com") Cite(&model, "https://docs.gitlab.com/ci/secrets/id_token_authentication/", "");
+    if (id == "hcp-terraform")
+      Cite(&model,
+           "https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/"
+           "workload-identity-tokens, https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate",
+           "2026-12-07");
+    if (id == "buildkite") Cite(&model, "https://buildkite.com/docs/agent/v3/cli/reference/oidc", "");
+    if (id == "circleci") Cite(&model, "https://circleci.com/docs/openid-connect-tokens/", "2026-12-07");
+    if (id == "eks")
+      Cite(&model, "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/", "");
+    if (id == "spacelift") Cite(&model, "https://docs.spacelift.io/integrations/cloud-providers/oidc", "");
+    if (id == "bitbucket")
+      Cite(&model,
+           "https://support.atlassian.com/bitbucket-cloud/docs/integrate-pipelines-with-resource-servers-using-oidc/",
+           "");
+    if (id == "azure-devops")
+      Cite(&model, "https://learn.microsoft.com/azure/devops/pipelines/release/configure-workload-identity", "");
+    if (id == "semaphore") Cite(&model, "https://docs.semaphoreci.com/using-semaphore/openid", "");
+    if (id == "google-accounts")
+      Cite(&model, "https://developers.google.com/identity/openid-connect/openid-connect", "");
+    if (id == "cognito-identity")
+      Cite(&model, "https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html", "");
+  }
   return m;
+}
+
+const std::vector<TokenModel>& Models() {
+  static const std::vector<TokenModel> kModels = BuildModels();
+  return kModels;
 }
 
 }  // namespace
 
+std::vector<const TokenModel*> AllTokenModels() {
+  std::vector<const TokenModel*> out;
+  for (const TokenModel& m : Models()) out.push_back(&m);
+  out.push_back(&GenericTokenModel());
+  return out;
+}
+
 const TokenModel* FindTokenModel(const char* profile_id) {
-  static const std::vector<TokenModel> kModels = BuildModels();
   if (!profile_id) return nullptr;
-  for (const TokenModel& m : kModels)
+  for (const TokenModel& m : Models())
     if (std::strcmp(m.profile_id, profile_id) == 0) return &m;
   return nullptr;
 }

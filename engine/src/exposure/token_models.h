@@ -74,7 +74,14 @@ struct TokenModel {
   // Fields that identify nothing on their own here (HCP Terraform workspace
   // names are unique in an organisation, whatever their project).
   std::vector<const char*> detail_fields = {};
+  // Where the model comes from (the platform's page on its tokens) and the
+  // day it was last compared with it ("" when not yet re-read).
+  const char* source = "";
+  const char* checked = "";
 };
+
+// Every model, in profile order (the generic one last).
+std::vector<const TokenModel*> AllTokenModels();
 
 // The model for a profile id, or nullptr (the generic model is used).
 const TokenModel* FindTokenModel(const char* profile_id);
