@@ -126,6 +126,9 @@ const std::vector<Case>& Cases() {
       {"placeholder_organisation", "a.json",
        AwsRole(kGitHub, R"({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${GITHUB_ORG}/*"}})"),
        Reach::kAnyResource, "any repository of organisation `${GITHUB_ORG}`", true, true},
+      {"shell_variable_organisation", "a.json",
+       AwsRole(kGitHub, R"({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:$GITHUB_ORG/*"}})"),
+       Reach::kAnyResource, "any repository of organisation `$GITHUB_ORG`", true, true},
       {"stacks", "a.json",
        AwsRole("arn:aws:iam::111122223333:oidc-provider/app.terraform.io",
                R"({"StringLike": {"app.terraform.io:sub": "organization:*:project:*:stack:*:deployment:*:operation:*"}})"),
@@ -162,6 +165,28 @@ const std::vector<Case>& Cases() {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, ExposureCases, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<Case>& p) { return p.param.name; });
+
+// A template placeholder never lets a token in under eval, whatever the
+// token says: the trust is undecided until the value is filled in.
+TEST(Exposure, PlaceholdersAreUnknownsForEval) {
+  for (const char* value : {"repo:${GITHUB_ORG}/app:*", "repo:$GITHUB_ORG/app:*", "repo:<ORG>/app:*",
+                            "repo:{{ org }}/app:*", "repo:%s/app:*"}) {
+    SCOPED_TRACE(value);
+    LoadedFile file = LoadOne("p.json", AwsRole(kGitHub, std::string(R"({"StringLike": {"token.actions.githubusercontent.com:sub": ")") +
+                                                             value + "\"}}"));
+    ASSERT_EQ(file.trusts.size(), 1u);
+    std::string org = std::string(value).substr(5, std::string(value).find("/app") - 5);
+    Json::Value claims(Json::objectValue);
+    claims["iss"] = "https://token.actions.githubusercontent.com";
+    claims["sub"] = "repo:" + org + "/app:ref:refs/heads/main";
+    claims["exp"] = Json::Int64(kNow + 60);
+    EvalOptions options;
+    options.now = kNow;
+    EXPECT_EQ(Decide(file.trusts.front(), Claims(claims), options), Tri::kUnknown);
+    // Assumed to be the deployer's own value, the symbol is that value.
+    EXPECT_EQ(Decide(AssumeUnknowns(file.trusts.front()), Claims(claims), options), Tri::kTrue);
+  }
+}
 
 // A Deny that excludes every repository but one pins the Allow it covers.
 TEST(Exposure, DenyStatementsNarrowTheAllow) {

@@ -179,7 +179,8 @@ std::string_view TrimSpaces(std::string_view s) {
 }
 
 // Template placeholders people check in before a deployment tool fills them
-// (`${GITHUB_ORG}`, `<NAMESPACE>`, `%s`, `{{ org }}`), as pieces with holes.
+// (`${GITHUB_ORG}`, `$GITHUB_ORG`, `<NAMESPACE>`, `%s`, `{{ org }}`), as
+// pieces with holes.
 // `${NAME}` is a placeholder only when IAM could never resolve it as a policy
 // variable: every key IAM sets has a `:` (`aws:username`,
 // `token.actions.githubusercontent.com:sub`). False when there is none.
@@ -224,6 +225,11 @@ bool PlaceholderPieces(const std::string& text, bool variables, std::vector<Text
       if (close != std::string::npos) end = close + 2;
     } else if (text.compare(i, 2, "%s") == 0) {
       end = i + 2;
+    } else if (text[i] == '$' && i + 1 < text.size() &&
+               (std::isalpha(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '_')) {
+      // An unexpanded shell variable (`$GITHUB_ORG`).
+      end = i + 1;
+      while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
     }
     if (end == std::string::npos) {
       literal += text[i++];
