@@ -789,34 +789,27 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
       c.has_tenant = has_tenant;
       // A level is the trust's own when one of its fields has a value the
       // trust names (a repository named but its id left fresh is still the
-      // trust's repository).
-      bool tenant_all_foreign = has_tenant, all_foreign = true, resource_id_own = false;
+      // trust's repository). A resource is foreign unless an own id names
+      // it, or every resource name the trust names (a namespace, then a
+      // service account) keeps the trust's value.
+      bool tenant_all_foreign = has_tenant, all_foreign = true;
+      bool own_id = false, own_name = false, other_name = false;
       for (size_t i = 0; i < names.size(); ++i) {
         FieldLevel level = fields_.at(names[i]).level;
         if (own[i]) all_foreign = false;
         if (IsTenantLevel(level) && own[i]) tenant_all_foreign = false;
-        if (IsResourceLevel(level) && own[i]) c.own_resource = true;
-        if (level == FieldLevel::kResourceId && own[i]) resource_id_own = true;
-      }
-      // A resource is foreign when a resource field the trust names takes
-      // another value, or when no resource field is the trust's own.
-      // An own id names the resource whatever the names say; otherwise
-      // every resource name the trust names (a namespace, then a service
-      // account) must keep the trust's value.
-      bool own_id = false, own_name = false, other_name = false;
-      for (size_t i = 0; i < names.size(); ++i) {
-        FieldLevel level = fields_.at(names[i]).level;
         if (level == FieldLevel::kResourceId && own[i]) own_id = true;
         if (level == FieldLevel::kResource && own[i]) own_name = true;
         if (level == FieldLevel::kResource && !own[i] && Named(names[i])) other_name = true;
       }
+      c.own_resource = own_id || own_name;
       c.resource_foreign = !own_id && (other_name || !own_name);
       c.vars = vars;
       c.own_fields.clear();
       for (size_t i = 0; i < names.size(); ++i)
         if (own[i]) c.own_fields.insert(names[i]);
       // A stranger's token never carries the trust's own resource ids.
-      if (tenant_all_foreign && resource_id_own) return true;
+      if (tenant_all_foreign && own_id) return true;
       c.tenant_foreign = tenant_all_foreign;
       c.all_foreign = all_foreign;
       std::map<std::string, std::string> base = vars;
@@ -882,22 +875,19 @@ void IssuerAnalysis::Enumerate(const std::function<bool(const Candidate&)>& visi
   }
 }
 
-Reach IssuerAnalysis::Classify(const Candidate& in) const {
+Reach IssuerAnalysis::Classify(const Candidate& c) const {
   // An unreviewed run (a pull request) is reported on its own; a new pull
   // request is no new run of the breadth ladder.
-  Candidate c = in;
-  if (c.run && c.run->unreviewed) c.fresh_run = false;
-  bool open = c.fresh_run || (c.run_open && !(c.run && c.run->unreviewed));
-  if (c.has_tenant) {
-    if (c.tenant_foreign) return c.all_foreign && open ? Reach::kAnyone : Reach::kAnyTenant;
-    if (c.resource_foreign) return Reach::kAnyResource;
-    return c.fresh_run && !c.run->fixed_names.size() ? Reach::kAnyRun : Reach::kPinned;
-  }
-  // Per-tenant issuers (a cluster, a CircleCI organisation): the issuer is
-  // the tenant, so every field foreign is any workload of it.
-  if (c.all_foreign && open) return Reach::kAnyone;
+  bool unreviewed = c.run && c.run->unreviewed;
+  bool open = !unreviewed && (c.fresh_run || c.run_open);
+  bool new_run = !unreviewed && c.fresh_run && c.run->fixed_names.empty();
+  // Per-tenant issuers (a cluster, a CircleCI organisation) have no tenant
+  // field: the issuer is the tenant, so every field foreign is any
+  // workload of it.
+  if (c.has_tenant && c.tenant_foreign) return c.all_foreign && open ? Reach::kAnyone : Reach::kAnyTenant;
+  if (!c.has_tenant && c.all_foreign && open) return Reach::kAnyone;
   if (c.resource_foreign) return Reach::kAnyResource;
-  return c.fresh_run && !c.run->fixed_names.size() ? Reach::kAnyRun : Reach::kPinned;
+  return new_run ? Reach::kAnyRun : Reach::kPinned;
 }
 
 // ---------------------------------------------------------------------------
