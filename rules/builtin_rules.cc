@@ -15,6 +15,7 @@
 #include "rules/if_exists_on_pinning_claim.h"
 #include "rules/issuer_not_exact.h"
 #include "rules/malformed_trust.h"
+#include "rules/missing_identity_provider_controls.h"
 #include "rules/mutable_tenant_name.h"
 #include "rules/no_subject_condition.h"
 #include "rules/principal_wildcard.h"
@@ -62,6 +63,7 @@ void RegisterBuiltinRules(lint::Registry& registry) {
   registry.Add(std::make_unique<PullRequestRuns>());                  // TC025
   registry.Add(std::make_unique<TrustAdmitsNobody>());                // TC026
   registry.Add(std::make_unique<TenantNotYours>());                   // TC027
+  registry.Add(std::make_unique<MissingIdentityProviderControls>());  // TC028
 }
 
 }  // namespace trustcheck::rules

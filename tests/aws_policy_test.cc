@@ -517,6 +517,109 @@ TEST(AwsPolicy, ExposedClaims) {
   for (const Case& c : cases) Check(c);
 }
 
+// Provider-specific keys since January 2026 (Service Authorization Reference,
+// sts:AssumeRoleWithWebIdentity), with the platforms' documented policies:
+// CircleCI pins `oidc.circleci.com/project-id`; AWS's GitLab example pins
+// `namespace_id` beside `sub`. Each provider's keys are its own: a
+// self-managed GitLab exposes only the default keys.
+TEST(AwsPolicy, ProviderSpecificKeys) {
+  auto policy = [](const std::string& provider, const std::string& condition) {
+    return R"({
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/)" +
+           provider + R"("},
+    "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": )" + condition + "}]\n}";
+  };
+  const std::string circle_org = "oidc.circleci.com/org/9e6a98cb-e245-4b86-92b9-e44e5c3163b3";
+  const std::string circle_token =
+      R"({"iss": "https://oidc.circleci.com/org/9e6a98cb-e245-4b86-92b9-e44e5c3163b3", "aud": "9e6a98cb-e245-4b86-92b9-e44e5c3163b3", )"
+      R"("sub": "org/9e6a98cb-e245-4b86-92b9-e44e5c3163b3/project/0b7e6f5b-7d6e-4a2c-9f8e-1a2b3c4d5e6f/user/1c2d3e4f-0000-4000-8000-000000000001", )"
+      R"("oidc.circleci.com/project-id": "0b7e6f5b-7d6e-4a2c-9f8e-1a2b3c4d5e6f"})";
+  const std::string circle_condition =
+      R"({"StringEquals": {")" + circle_org + R"(:aud": "9e6a98cb-e245-4b86-92b9-e44e5c3163b3", ")" + circle_org +
+      R"(:oidc.circleci.com/project-id": "0b7e6f5b-7d6e-4a2c-9f8e-1a2b3c4d5e6f"}})";
+  const std::string gitlab_token =
+      R"({"iss": "https://gitlab.com", "aud": "https://gitlab.com", "sub": "project_path:mygroup/myproject:ref_type:branch:ref:main", )"
+      R"("namespace_id": "72", "project_id": "20", "ref_protected": "true"})";
+  const std::string gitlab_condition =
+      R"({"StringEquals": {"gitlab.com:namespace_id": "72", "gitlab.com:project_id": "20", "gitlab.com:ref_protected": "true"}, )"
+      R"("StringLike": {"gitlab.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:main"}})";
+  const std::string buildkite_token =
+      R"({"iss": "https://agent.buildkite.com", "aud": "sts.amazonaws.com", "sub": "organization:acme:pipeline:deploy:ref:refs/heads/main:commit:abc:step:deploy", )"
+      R"("organization_slug": "acme", "pipeline_slug": "deploy", "build_branch": "main"})";
+  const std::string oci_token =
+      R"({"iss": "https://idcs-0123456789abcdef.identity.oraclecloud.com", "aud": "sts.amazonaws.com", "sub": "ocid1.instance", "rpst_id": "ocid1.rpst.oc1..aaaa"})";
+  const std::string github_owner = GitHub(R"({"repository_owner_id": "65432"})");
+  const Case cases[] = {
+      {"CircleCI project id, as CircleCI documents it", policy(circle_org, circle_condition), circle_token, "allowed",
+       "3:17: allowed by statement #1"},
+      {"CircleCI: another project", policy(circle_org, circle_condition),
+       R"({"iss": "https://oidc.circleci.com/org/9e6a98cb-e245-4b86-92b9-e44e5c3163b3", "aud": "9e6a98cb-e245-4b86-92b9-e44e5c3163b3", "sub": "org/x/project/y/user/z", "oidc.circleci.com/project-id": "ffffffff-0000-4000-8000-000000000000"})",
+       "implicit deny",
+       "5:142: statement #1: condition `StringEquals` on `oidc.circleci.com/org/9e6a98cb-e245-4b86-92b9-e44e5c3163b3:"
+       "oidc.circleci.com/project-id` expects `0b7e6f5b-7d6e-4a2c-9f8e-1a2b3c4d5e6f`; token "
+       "`oidc.circleci.com/project-id` is `ffffffff-0000-4000-8000-000000000000`"},
+      {"GitLab.com namespace and project ids beside sub", policy("gitlab.com", gitlab_condition), gitlab_token,
+       "allowed", "3:17: allowed by statement #1"},
+      {"GitLab.com: another namespace", policy("gitlab.com", gitlab_condition),
+       R"({"iss": "https://gitlab.com", "sub": "project_path:mygroup/myproject:ref_type:branch:ref:main", "namespace_id": "73", "project_id": "20", "ref_protected": "true"})",
+       "implicit deny",
+       "5:36: statement #1: condition `StringEquals` on `gitlab.com:namespace_id` expects `72`; token "
+       "`namespace_id` is `73`"},
+      {"a self-managed GitLab exposes only the default keys",
+       policy("gitlab.example.com", R"({"StringEquals": {"gitlab.example.com:namespace_id": "72"}})"),
+       R"({"iss": "https://gitlab.example.com", "sub": "project_path:g/p:ref_type:branch:ref:main", "namespace_id": "72"})",
+       "implicit deny",
+       "5:36: statement #1: condition `StringEquals` on `gitlab.example.com:namespace_id` expects `72`; IAM sets no "
+       "key `gitlab.example.com:namespace_id` from a token"},
+      {"Buildkite organization slug",
+       policy("agent.buildkite.com",
+              R"({"StringEquals": {"agent.buildkite.com:organization_slug": "acme", "agent.buildkite.com:build_branch": "main"}})"),
+       buildkite_token, "allowed", "3:17: allowed by statement #1"},
+      {"Oracle Cloud Infrastructure rpst_id",
+       policy("idcs-0123456789abcdef.identity.oraclecloud.com",
+              R"({"StringEquals": {"idcs-0123456789abcdef.identity.oraclecloud.com:rpst_id": "ocid1.rpst.oc1..aaaa"}})"),
+       oci_token, "allowed", "3:17: allowed by statement #1"},
+      {"GitHub repository_owner_id",
+       policy("token.actions.githubusercontent.com",
+              R"({"StringEquals": {"token.actions.githubusercontent.com:repository_owner_id": "65432"}})"),
+       github_owner, "allowed", "3:17: allowed by statement #1"},
+      {"GitHub on GHE.com",
+       policy("token.actions.acme.ghe.com", R"({"StringEquals": {"token.actions.acme.ghe.com:repository_id": "123"}})"),
+       R"({"iss": "https://token.actions.acme.ghe.com", "sub": "repo:acme/app:ref:refs/heads/main", "repository_id": "123"})",
+       "allowed", "3:17: allowed by statement #1"},
+      {"a key of another provider's list is not exposed",
+       policy("agent.buildkite.com", R"({"StringEquals": {"agent.buildkite.com:namespace_id": "72"}})"),
+       R"({"iss": "https://agent.buildkite.com", "sub": "organization:acme:pipeline:p:ref:r:commit:c:step:s", "namespace_id": "72"})",
+       "implicit deny",
+       "5:36: statement #1: condition `StringEquals` on `agent.buildkite.com:namespace_id` expects `72`; IAM sets no "
+       "key `agent.buildkite.com:namespace_id` from a token"},
+  };
+  for (const Case& c : cases) Check(c);
+}
+
+// AWS lists `accounts.google.com:google/organization_number` without naming
+// the claim it reads: a condition on it cannot be decided, never accepts.
+TEST(AwsPolicy, KeyWithUndocumentedClaimCannotBeDecided) {
+  const std::string policy = R"({
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"},
+    "Action": "sts:AssumeRoleWithWebIdentity",
+    "Condition": {"StringEquals": {"accounts.google.com:aud": "client.apps"},
+                  "NumericEquals": {"accounts.google.com:google/organization_number": "123456789"}}}]
+})";
+  Trust trust = LoadPolicy(policy);
+  Decision d = Evaluate(trust, ParseClaims(R"({"iss": "https://accounts.google.com", "aud": "client.apps", "sub": "1", "google": {"organization_number": 123456789}})"),
+                        EvalOptions{kNow});
+  EXPECT_EQ(d.outcome, "unknown");
+  EXPECT_FALSE(d.accepted);
+  ASSERT_FALSE(d.reasons.empty());
+  EXPECT_EQ(Located(d.reasons.front()),
+            "6:37: statement #1: cannot be decided: AWS lists `accounts.google.com:google/organization_number` as a "
+            "condition key but does not say which token claim it reads");
+}
+
 // Built-in providers: Google's aud is the token's azp when present, else its
 // aud; oaud is always its aud. Cognito's amr is multi-valued (AWS's example:
 // ForAnyValue:StringLike ... "unauthenticated").

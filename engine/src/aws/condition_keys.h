@@ -1,9 +1,10 @@
-// Internal: which token claims AWS STS exposes as condition keys, as data.
+// Internal: condition keys as the evaluator reads them.
 //
 // A condition key is `<provider>:<claim>` where <provider> is the OIDC
 // provider URL without `https://` (path included), or a built-in provider
-// name. Key names are case-insensitive. Sources: docs/semantics-aws.md
-// ("Which claims IAM can see").
+// name. Key names are case-insensitive. Which keys each provider exposes is
+// the table of trustcheck/aws_facts.h (sources there and in
+// docs/semantics-aws.md, "Which claims IAM can see").
 
 #ifndef TRUSTCHECK_SRC_AWS_CONDITION_KEYS_H_
 #define TRUSTCHECK_SRC_AWS_CONDITION_KEYS_H_
@@ -13,21 +14,9 @@
 #include <vector>
 
 #include "trustcheck/ast.h"
+#include "trustcheck/aws_facts.h"
 
 namespace trustcheck::aws {
-
-// One exposed key: the key's claim part, the token claims it reads (first
-// present wins), and whether it is multi-valued by nature.
-struct ExposedClaim {
-  const char* key_claim;              // lower-case, as in the condition key
-  std::vector<const char*> claims;    // token claim names
-  bool multi_valued = false;
-};
-
-// The claims STS exposes for a provider prefix (lower-case). Generic
-// providers get aud, sub, azp, amr, email; GitHub, Google, Cognito, Amazon
-// and Facebook have their own lists.
-const std::vector<ExposedClaim>& ExposedClaimsFor(std::string_view provider_prefix);
 
 // True for the providers AWS has built in, as Federated principals name
 // them: `accounts.google.com`, `cognito-identity.amazonaws.com`,
@@ -39,8 +28,14 @@ bool IsBuiltInProviderFolded(std::string_view name);
 
 // Maps a condition key (as written) to the ValueRef the evaluator reads.
 // Keys of no OIDC provider (`aws:SourceIp`, `sts:ExternalId`, ...) map to
-// invisible refs unless they come from the token's session tags.
+// invisible refs unless they come from the token's session tags. An exposed
+// key whose claim AWS does not document maps to a visible ref without names
+// (see KeyClaimUndocumented).
 ValueRef MapConditionKey(std::string_view key);
+
+// True for a ref MapConditionKey made for an exposed key whose token claim
+// AWS does not name (`accounts.google.com:google/organization_number`).
+inline bool KeyClaimUndocumented(const ValueRef& ref) { return ref.visible && ref.names.empty(); }
 
 // "accounts.google.com" -> {"https://accounts.google.com", "accounts.google.com"};
 // "token.actions.githubusercontent.com" -> {"https://token.actions.githubusercontent.com"}.

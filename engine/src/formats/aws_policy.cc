@@ -966,6 +966,10 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, std::string_view
     return Node::Const(false, fmt::format("`{}` on `{}` is always false", op_name, key), loc);
   Test test;
   test.ref = MapConditionKey(key);
+  if (KeyClaimUndocumented(test.ref))
+    return Node::Unknown(fmt::format("AWS lists `{}` as a condition key but does not say which token claim it reads",
+                                     key),
+                         loc);
   test.typing = ValueTyping::kIamString;
   test.kind = spec.kind;
   test.negated = spec.negated;
