@@ -340,24 +340,27 @@ std::vector<TokenModel> BuildModels() {
   for (TokenModel& model : m) {
     std::string_view id = model.profile_id;
     if (id == "github-actions" || id == "github-enterprise") Cite(&model, kGitHub, "2026-12-07");
-    if (id == "gitlab-com") Cite(&model, "https://docs.gitlab.com/ci/secrets/id_token_authentication/", "");
+    if (id == "gitlab-com") Cite(&model, "https://docs.gitlab.com/ci/secrets/id_token_authentication/", "2026-12-07");
     if (id == "hcp-terraform")
       Cite(&model,
            "https://developer.hashicorp.com/terraform/cloud-docs/workspaces/dynamic-provider-credentials/"
            "workload-identity-tokens, https://developer.hashicorp.com/terraform/language/stacks/deploy/authenticate",
            "2026-12-07");
-    if (id == "buildkite") Cite(&model, "https://buildkite.com/docs/agent/v3/cli/reference/oidc", "");
+    if (id == "buildkite") Cite(&model, "https://buildkite.com/docs/agent/v3/cli/reference/oidc", "2026-12-07");
     if (id == "circleci") Cite(&model, "https://circleci.com/docs/openid-connect-tokens/", "2026-12-07");
     if (id == "eks")
-      Cite(&model, "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/", "");
-    if (id == "spacelift") Cite(&model, "https://docs.spacelift.io/integrations/cloud-providers/oidc", "");
+      Cite(&model,
+           "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/, "
+           "https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html",
+           "2026-12-07");
+    if (id == "spacelift") Cite(&model, "https://docs.spacelift.io/integrations/cloud-providers/oidc", "2026-12-07");
     if (id == "bitbucket")
       Cite(&model,
            "https://support.atlassian.com/bitbucket-cloud/docs/integrate-pipelines-with-resource-servers-using-oidc/",
-           "");
+           "2026-12-07");
     if (id == "azure-devops")
-      Cite(&model, "https://learn.microsoft.com/azure/devops/pipelines/release/configure-workload-identity", "");
-    if (id == "semaphore") Cite(&model, "https://docs.semaphoreci.com/using-semaphore/openid", "");
+      Cite(&model, "https://learn.microsoft.com/azure/devops/pipelines/release/configure-workload-identity", "2026-12-07");
+    if (id == "semaphore") Cite(&model, "https://docs.semaphoreci.com/using-semaphore/openid", "2026-12-07");
     if (id == "google-accounts")
       Cite(&model, "https://developers.google.com/identity/openid-connect/openid-connect", "");
     if (id == "cognito-identity")
