@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: trustcheck lint [--format text|json|sarif] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
-    "                       [--type FORMAT] [--no-color] [--witness] [--limit NAME=VALUE]... PATH...\n"
+    "                       [--type FORMAT] [--no-color] [--witness] [--show-skipped] [--limit NAME=VALUE]... PATH...\n"
     "\n"
     "Reports trusts that are too relaxed or broken, and what they let in. Exit codes: 0 when no finding is at or\n"
     "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
@@ -30,7 +30,7 @@ constexpr const char* kUsage =
 
 int LintCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type", "limit"}, {"help", "no-color", "witness"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type", "limit"}, {"help", "no-color", "witness", "show-skipped"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -80,6 +80,8 @@ int LintCommand(int argc, char** argv) {
   report.color = format == "text" && !args.Has("no-color") && std::getenv("NO_COLOR") == nullptr &&
                  isatty(STDOUT_FILENO);
   report.witnesses = args.Has("witness");
+  report.skipped = &loaded->skipped_files;
+  report.list_skipped = args.Has("show-skipped");
   report.tool_version = TRUSTCHECK_VERSION;
   std::string out = format == "json" ? lint::RenderJson(report)
                     : format == "sarif" ? lint::RenderSarif(report)

@@ -73,12 +73,17 @@ std::string SourceExcerpt(const SourceLines* lines, const SourceLoc& loc, bool c
   return fmt::format("    {} | {}{}{}\n    {} | {}{}\n", number, prefix, line, suffix, pad, caret, mark);
 }
 
-std::string Summary(const std::vector<Finding>& findings, const std::vector<LoadedFile>& files) {
+std::string Summary(const std::vector<Finding>& findings, const std::vector<LoadedFile>& files, size_t skipped,
+                    bool listed) {
   size_t trusts = 0;
   for (const LoadedFile& f : files) trusts += f.trusts.size();
   std::string checked = fmt::format("{} trust{} in {} file{}", trusts, trusts == 1 ? "" : "s", files.size(),
                                     files.size() == 1 ? "" : "s");
-  if (findings.empty()) return fmt::format("no findings ({} checked)\n", checked);
+  checked += " checked";
+  if (skipped > 0)
+    checked += fmt::format("; {} file{} skipped{}", skipped, skipped == 1 ? "" : "s",
+                           listed ? "" : ", --show-skipped lists them");
+  if (findings.empty()) return fmt::format("no findings ({})\n", checked);
   std::map<Severity, size_t, std::greater<>> by_severity;
   std::map<std::string, int> with_findings;
   for (const Finding& f : findings) {
@@ -87,7 +92,7 @@ std::string Summary(const std::vector<Finding>& findings, const std::vector<Load
   }
   std::string counts;
   for (const auto& [s, n] : by_severity) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, SeverityName(s));
-  return fmt::format("{} finding{} in {} file{}: {} ({} checked)\n", findings.size(), findings.size() == 1 ? "" : "s",
+  return fmt::format("{} finding{} in {} file{}: {} ({})\n", findings.size(), findings.size() == 1 ? "" : "s",
                      with_findings.size(), with_findings.size() == 1 ? "" : "s", counts, checked);
 }
 
@@ -152,7 +157,12 @@ std::string RenderText(const ReportInput& in) {
     }
   }
   if (!out.empty()) out += "\n";
-  out += Summary(*in.findings, *in.files);
+  size_t skipped = in.skipped ? in.skipped->size() : 0;
+  if (in.list_skipped && skipped > 0) {
+    for (const SkippedFile& s : *in.skipped) out += fmt::format("skipped {}: {}\n", s.path, s.reason);
+    out += "\n";
+  }
+  out += Summary(*in.findings, *in.files, skipped, in.list_skipped);
   return out;
 }
 
@@ -167,6 +177,15 @@ std::string RenderJson(const ReportInput& in) {
     files.append(v);
   }
   root["files"] = files;
+  Json::Value skipped(Json::arrayValue);
+  if (in.skipped)
+    for (const SkippedFile& s : *in.skipped) {
+      Json::Value v(Json::objectValue);
+      v["path"] = s.path;
+      v["reason"] = s.reason;
+      skipped.append(v);
+    }
+  root["skipped"] = skipped;
   Json::Value findings(Json::arrayValue);
   for (const Finding& f : *in.findings) {
     Json::Value v(Json::objectValue);

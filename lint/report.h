@@ -38,6 +38,10 @@ struct ReportInput {
   bool color = false;
   bool witnesses = false;          // text: print each finding's witness token
   std::string tool_version;        // "0.1.0"
+  // Files a folder search did not load (trustcheck/load.h), and whether the
+  // text output lists them (it always counts them).
+  const std::vector<SkippedFile>* skipped = nullptr;
+  bool list_skipped = false;
 };
 
 std::string RenderText(const ReportInput& in);

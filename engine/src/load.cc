@@ -13,10 +13,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "formats/aws_oidc_provider.h"
 #include "formats/format.h"
+#include "formats/template_json.h"
 #include "formats/vault_role.h"
 #include "trustcheck/parallel.h"
 
@@ -261,6 +263,19 @@ Status NotATrust(const InputFile& in) {
   return Status::Error(in.source().FileLoc(), "not a trust in any known format");
 }
 
+
+// The JSON-template reading of a template file (by extension: `.tpl`,
+// `.json.tpl`, `.j2`, ...). A `.json` file with interpolations stays invalid
+// JSON: it names itself JSON, and an error is the loud answer.
+std::optional<JsonTemplate> JsonTemplateOf(const SourceText& source, const std::string& path) {
+  std::string_view text = source.text();
+  if (!IsTemplateExtension(LowerExtension(path)) || !LooksLikeJson(text)) return std::nullopt;
+  bool marked = text.find("${") != std::string_view::npos || text.find("{{") != std::string_view::npos ||
+                text.find("%{") != std::string_view::npos || text.find("{%") != std::string_view::npos;
+  if (!marked) return std::nullopt;
+  return RewriteJsonTemplate(text, true);
+}
+
 }  // namespace
 
 Result<LoadedFile> LoadText(const std::string& path, std::string text, const LoadOptions& options,
@@ -273,7 +288,19 @@ Result<LoadedFile> LoadText(const std::string& path, std::string text, const Loa
                                                        options.limits.max_file_bytes));
   Status utf8 = ValidateUtf8(source);
   if (!utf8.ok()) return utf8;
-  InputFile in(source, options);
+  // A JSON template (`.json.tpl`, or interpolations where values go) is read
+  // as JSON with its interpolations as unknowns (formats/template_json.h).
+  std::optional<SourceText> rewritten;
+  if (auto t = JsonTemplateOf(source, path); t.has_value()) {
+    if (!t->directive.empty())
+      return Status::Error(source.LocAt(t->directive_offset),
+                           fmt::format("template directive `{}` shapes the document when it is rendered; "
+                                       "trustcheck reads a template through the Terraform `templatefile` call "
+                                       "that renders it, or a rendered copy",
+                                       t->directive));
+    rewritten.emplace(path, std::move(t->text), std::move(t->shifts));
+  }
+  InputFile in(rewritten ? *rewritten : source, options);
   in.explicit_path = explicit_path;
   const Format* chosen = nullptr;
   if (!options.forced_format.empty()) {
@@ -305,10 +332,36 @@ Result<LoadedFile> LoadText(const std::string& path, std::string text, const Loa
 
 namespace {
 
-bool CandidateInFolder(const fs::path& p) {
-  static const char* kExtensions[] = {".json", ".yaml", ".yml", ".tf", ".template", ".jwt"};
+// How a folder search treats a file, by its extension.
+enum class FolderRead {
+  kRead,     // a trust format's extension: read, and a parse error is an error
+  kProbe,    // could hold a trust (templates, text): read, kept when a format recognises it
+  kNotRead,  // anything else
+};
+
+FolderRead FolderReadOf(const fs::path& p) {
+  static const char* kTrust[] = {".json", ".yaml", ".yml", ".tf", ".template", ".jwt"};
+  static const char* kProbe[] = {".tpl", ".tmpl", ".j2", ".jinja", ".jinja2", ".txt", ""};
   const std::string ext = LowerExtension(p.native());
-  return std::find(std::begin(kExtensions), std::end(kExtensions), ext) != std::end(kExtensions);
+  if (std::find(std::begin(kTrust), std::end(kTrust), ext) != std::end(kTrust)) return FolderRead::kRead;
+  if (std::find(std::begin(kProbe), std::end(kProbe), ext) != std::end(kProbe)) return FolderRead::kProbe;
+  return FolderRead::kNotRead;
+}
+
+bool SkippedFolder(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name == ".git" || name == ".terraform" || name == "node_modules";
+}
+
+// Words that make a probed file that failed to parse worth an error rather
+// than a skip: it was meant to be a trust.
+bool MentionsTrust(std::string_view text) {
+  static const std::string_view kMarkers[] = {"AssumeRoleWithWebIdentity", "\"Federated\"", "\"Statement\"",
+                                              "federatedIdentityCredentials", "bound_claims",
+                                              "bound_audiences", "attribute_condition",
+                                              "attributeCondition", "claimsMatchingExpression"};
+  return std::any_of(std::begin(kMarkers), std::end(kMarkers),
+                     [&](std::string_view m) { return text.find(m) != std::string_view::npos; });
 }
 
 // One open, one fstat and one read per file: std::ifstream costs more than
@@ -351,7 +404,40 @@ Result<std::string> ReadFile(const std::string& path, size_t limit) {
 struct Job {
   std::string path;
   bool explicit_path;
+  bool probe = false;  // FolderRead::kProbe
 };
+
+// One loaded job: a file, an error, or a skip with its reason.
+struct JobResult {
+  std::optional<Result<LoadedFile>> loaded;
+  std::string skipped;  // the reason, when skipped
+};
+
+JobResult LoadJob(const Job& job, const LoadOptions& options) {
+  JobResult r;
+  auto text = ReadFile(job.path, options.limits.max_file_bytes);
+  if (!text.ok()) {
+    if (job.probe) r.skipped = "not read: " + text.status().message();
+    else r.loaded.emplace(text.status());
+    return r;
+  }
+  if (job.probe && text->find('\0') != std::string::npos) {
+    r.skipped = "binary";
+    return r;
+  }
+  bool marked = job.probe && MentionsTrust(*text);
+  auto loaded = LoadText(job.path, std::move(*text), options, job.explicit_path);
+  if (job.probe && !loaded.ok() && !marked) {
+    r.skipped = "no trust in it (" + loaded.status().message() + ")";
+    return r;
+  }
+  if (loaded.ok() && loaded->format.empty()) {
+    r.skipped = "no trust in it";
+    return r;
+  }
+  r.loaded.emplace(std::move(loaded));
+  return r;
+}
 
 // The link step (load.h): facts one file contributes apply to the trusts of
 // the others. A Vault auth config gives the Vault roles their bound_issuer.
@@ -369,18 +455,32 @@ void LinkFacts(std::vector<LoadedFile>* files) {
 
 Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOptions& options) {
   std::vector<Job> jobs;
+  std::vector<SkippedFile> not_searched;
   for (const std::string& p : paths) {
     std::error_code ec;
     auto loc = SourceLoc{std::make_shared<const std::string>(p), 0, 0};
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
+      std::vector<Job> found;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && CandidateInFolder(it->path())) found.push_back(it->path().string());
+        if (it->is_directory(ec) && SkippedFolder(it->path())) {
+          not_searched.push_back({it->path().string(), "folder not searched"});
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (!it->is_regular_file(ec)) continue;
+        switch (FolderReadOf(it->path())) {
+          case FolderRead::kRead: found.push_back({it->path().string(), false}); break;
+          case FolderRead::kProbe: found.push_back({it->path().string(), false, true}); break;
+          case FolderRead::kNotRead:
+            not_searched.push_back(
+                {it->path().string(), fmt::format("`{}` files are not read", LowerExtension(it->path().native()))});
+            break;
+        }
       }
       if (ec) return Status::Error(loc, fmt::format("cannot read folder: {}", ec.message()));
-      std::sort(found.begin(), found.end());
-      for (auto& f : found) jobs.push_back({std::move(f), false});
+      std::sort(found.begin(), found.end(), [](const Job& a, const Job& b) { return a.path < b.path; });
+      for (auto& f : found) jobs.push_back(std::move(f));
     } else if (fs::exists(p, ec)) {
       jobs.push_back({p, true});
     } else {
@@ -389,27 +489,25 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
     if (jobs.size() > options.limits.max_files)
       return Status::Error(loc, fmt::format("more than {} files to load", options.limits.max_files));
   }
-  std::vector<std::optional<Result<LoadedFile>>> results(jobs.size());
+  std::vector<JobResult> results(jobs.size());
   // Small loads stay on this thread: starting threads costs more.
   const size_t threads = jobs.size() < 64 ? 1 : ThreadCount(options.threads);
-  ParallelFor(jobs.size(), threads, [&](size_t i) {
-    auto text = ReadFile(jobs[i].path, options.limits.max_file_bytes);
-    if (!text.ok()) {
-      results[i].emplace(text.status());
-      return;
-    }
-    results[i].emplace(LoadText(jobs[i].path, std::move(*text), options, jobs[i].explicit_path));
-  });
+  ParallelFor(jobs.size(), threads, [&](size_t i) { results[i] = LoadJob(jobs[i], options); });
   LoadResult out;
-  for (auto& r : results) {
-    if (!r->ok()) {
-      out.errors.push_back(r->status());
-    } else if (r->value().format.empty()) {
-      out.skipped++;
+  out.skipped_files = std::move(not_searched);
+  for (size_t i = 0; i < results.size(); ++i) {
+    JobResult& r = results[i];
+    if (!r.loaded) {
+      out.skipped_files.push_back({jobs[i].path, std::move(r.skipped)});
+    } else if (!r.loaded->ok()) {
+      out.errors.push_back(r.loaded->status());
     } else {
-      out.files.push_back(std::move(r->value()));
+      out.files.push_back(std::move(r.loaded->value()));
     }
   }
+  std::sort(out.skipped_files.begin(), out.skipped_files.end(),
+            [](const SkippedFile& a, const SkippedFile& b) { return a.path < b.path; });
+  out.skipped = out.skipped_files.size();
   // The link step for AWS OIDC provider definitions (their client-ID lists).
   aws::LinkOidcProviders(&out.files);
   LinkFacts(&out.files);

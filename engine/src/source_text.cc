@@ -21,11 +21,25 @@ SourceText::SourceText(std::string path, std::string text)
     line_starts_.push_back(static_cast<uint32_t>(++p - begin));
 }
 
+SourceText::SourceText(std::string path, std::string text, std::vector<Shift> shifts)
+    : SourceText(std::move(path), std::move(text)) {
+  shifts_ = std::move(shifts);
+}
+
 SourceLoc SourceText::LocAt(size_t offset) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   size_t line = static_cast<size_t>(it - line_starts_.begin());
   size_t column = offset - line_starts_[line - 1] + 1;
+  if (!shifts_.empty()) {
+    // The file's column: map both ends back (no shift crosses a line break).
+    auto original = [&](size_t o) {
+      auto s = std::upper_bound(shifts_.begin(), shifts_.end(), o,
+                                [](size_t v, const Shift& sh) { return v < sh.at; });
+      return s == shifts_.begin() ? static_cast<int64_t>(o) : static_cast<int64_t>(o) + std::prev(s)->delta;
+    };
+    column = static_cast<size_t>(original(offset) - original(line_starts_[line - 1])) + 1;
+  }
   return SourceLoc{path_, static_cast<uint32_t>(line), static_cast<uint32_t>(column)};
 }
 

@@ -17,10 +17,20 @@ namespace trustcheck {
 
 class SourceText {
  public:
+  // Where a rewritten text (a JSON template read as JSON, formats/
+  // template_json.h) and the file differ: from transformed offset `at` on,
+  // the file's offset is the transformed one plus `delta` (cumulative).
+  struct Shift {
+    uint32_t at;
+    int32_t delta;
+  };
   SourceText(std::string path, std::string text);
+  // `text` is a rewrite of the file with no line break added or removed;
+  // locations are reported in the file's own columns.
+  SourceText(std::string path, std::string text, std::vector<Shift> shifts);
   const std::shared_ptr<const std::string>& path() const { return path_; }
   const std::string& text() const { return text_; }
-  // 1-based line and column (in bytes) of a byte offset.
+  // 1-based line and column (in bytes) of a byte offset (of text()).
   SourceLoc LocAt(size_t offset) const;
   SourceLoc LocAtLine(uint32_t line, uint32_t column = 1) const;
   SourceLoc FileLoc() const { return SourceLoc{path_, 0, 0}; }
@@ -34,6 +44,7 @@ class SourceText {
   std::shared_ptr<const std::string> path_;
   std::string text_;
   std::vector<uint32_t> line_starts_;
+  std::vector<Shift> shifts_;  // sorted by `at`
   mutable bool duplicate_keys_ruled_out_ = false;
 };
 

@@ -9,7 +9,14 @@
 // (engine/src/formats/registry.cc); nothing else knows about formats.
 //
 // A file named explicitly that is not a trust in any known format is an
-// error; inside folders (searched recursively) such files are skipped.
+// error; inside folders (searched recursively) such files are skipped, and
+// LoadResult says which and why. A folder search decides by content: files
+// with a trust format's extension (`.json`, `.yaml`, `.yml`, `.tf`,
+// `.template`, `.jwt`) are read; so are template and text files (`.tpl`,
+// `.tmpl`, `.j2`, `.jinja`, `.jinja2`, `.txt`, no extension), which are
+// kept when a format recognises them. Other extensions are not read. The
+// folders `.git`, `.terraform` (Terraform's module cache, read through the
+// module calls) and `node_modules` are not searched.
 // Errors are located (file:line:column) and fail the whole load: a policy
 // that cannot be read must never be silently ignored.
 //
@@ -78,10 +85,17 @@ struct LoadedFile {
   std::vector<Fact> facts;
 };
 
+// A file (or folder) a folder search did not load, and why.
+struct SkippedFile {
+  std::string path;
+  std::string reason;  // "no trust in it", "`.md` files are not read", ...
+};
+
 struct LoadResult {
   std::vector<LoadedFile> files;
   std::vector<Status> errors;  // files that could not be loaded, in path order
-  size_t skipped = 0;          // files in folders that held no trust
+  size_t skipped = 0;          // files in folders that were not loaded
+  std::vector<SkippedFile> skipped_files;  // the same, in path order
 };
 
 // Loads every path. A path that does not exist fails the whole call; files
