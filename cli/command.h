@@ -49,6 +49,11 @@ bool CheckChoice(const std::string& name, const std::string& value, const std::v
 // the limit's ceiling.
 bool ApplyLimitFlags(const Args& args, LoadLimits* limits);
 
+// `--var NAME=VALUE` and `--var-file FILE` (repeatable), as Terraform spells
+// them: values for the variables of the Terraform root modules loaded.
+// Returns false (after a usage error) on a `--var` without `=`.
+bool ApplyTerraformVariableFlags(const Args& args, LoadOptions* options);
+
 int EvalCommand(int argc, char** argv);
 int DiffCommand(int argc, char** argv);
 int LintCommand(int argc, char** argv);

@@ -33,8 +33,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--limit NAME=VALUE]... OLD NEW\n"
-    "       trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--limit NAME=VALUE]... --git REV PATH";
+    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--limit NAME=VALUE]...\n"
+    "                       [--var NAME=VALUE]... [--var-file FILE]... OLD NEW\n"
+    "       trustcheck diff [same flags] --git REV PATH";
 
 // ---------------------------------------------------------------------------
 // Loading one side
@@ -563,7 +564,7 @@ int PrintLoadErrors(const Side& side) {
 
 int DiffCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git", "limit"}, {"help"}, &args)) return kExitError;
+  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git", "limit", "var", "var-file"}, {"help"}, &args)) return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
     return kExitOk;
@@ -584,6 +585,7 @@ int DiffCommand(int argc, char** argv) {
   LoadOptions options;
   options.forced_format = args.Get("type");
   if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
+  if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
   Side old_side, new_side;
   Status s;
   if (git) {

@@ -29,7 +29,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
     "[--timings]\n"
-    "                       [--assume-unknowns] [--limit NAME=VALUE]... PATH...";
+    "                       [--assume-unknowns] [--limit NAME=VALUE]... [--var NAME=VALUE]... [--var-file FILE]...\n"
+    "                       PATH...";
 
 // With more trusts than this, the text report asks the trust index
 // (trustcheck/index.h) which trusts can accept the token, evaluates only
@@ -190,7 +191,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit"}, {"help", "all", "timings", "assume-unknowns"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit", "var", "var-file"}, {"help", "all", "timings", "assume-unknowns"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -231,6 +232,7 @@ int EvalCommand(int argc, char** argv) {
   LoadOptions options;
   options.forced_format = args.Get("type");
   if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
+  if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
   auto& loaded = KeepUntilExit(LoadPaths(args.positional, options));
   if (!loaded.ok()) return InputError(loaded.status());
   timer.Lap("load");

@@ -1,4 +1,5 @@
-// `--limit NAME=VALUE`: the load limits of docs/hardening.md, per run.
+// Load flags: `--limit NAME=VALUE` (the load limits of docs/hardening.md,
+// per run) and Terraform's `--var` / `--var-file`.
 
 #include <fmt/format.h>
 
@@ -89,6 +90,22 @@ bool ApplyLimitFlags(const Args& args, LoadLimits* limits) {
     }
     if (spec->size_field) limits->*(spec->size_field) = static_cast<size_t>(*amount);
     else limits->max_depth = static_cast<int>(*amount);
+  }
+  return true;
+}
+
+bool ApplyTerraformVariableFlags(const Args& args, LoadOptions* options) {
+  if (auto files = args.values.find("var-file"); files != args.values.end())
+    options->terraform_var_files = files->second;
+  auto vars = args.values.find("var");
+  if (vars == args.values.end()) return true;
+  for (const std::string& setting : vars->second) {
+    size_t eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      UsageError(fmt::format("`--var` takes NAME=VALUE, as Terraform's `-var` does, not `{}`", setting));
+      return false;
+    }
+    options->terraform_variables.emplace_back(setting.substr(0, eq), setting.substr(eq + 1));
   }
   return true;
 }

@@ -20,7 +20,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: trustcheck lint [--format text|json|sarif] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
-    "                       [--type FORMAT] [--no-color] [--witness] [--show-skipped] [--limit NAME=VALUE]... PATH...\n"
+    "                       [--type FORMAT] [--no-color] [--witness] [--show-skipped] [--limit NAME=VALUE]...\n"
+    "                       [--var NAME=VALUE]... [--var-file FILE]... PATH...\n"
     "\n"
     "Reports trusts that are too relaxed or broken, and what they let in. Exit codes: 0 when no finding is at or\n"
     "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
@@ -30,7 +31,7 @@ constexpr const char* kUsage =
 
 int LintCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type", "limit"}, {"help", "no-color", "witness", "show-skipped"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type", "limit", "var", "var-file"}, {"help", "no-color", "witness", "show-skipped"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -59,6 +60,7 @@ int LintCommand(int argc, char** argv) {
   options.forced_format = args.Get("type");
   options.malformed_is_error = false;  // malformed trusts are findings, not load errors
   if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
+  if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
   auto loaded = LoadPaths(args.positional, options);
   if (!loaded.ok()) return UsageError(loaded.status().ToString());
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);

@@ -2,6 +2,8 @@
 
 #include "lint/registry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -35,9 +37,31 @@ std::optional<Severity> ParseSeverity(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// Appends where a trust comes from (Trust::context) to each finding on it:
+// the same module code called twice gives two findings, each naming its call.
+class ContextSink : public FindingSink {
+ public:
+  ContextSink(FindingSink& inner, const Trust& trust) : inner_(inner), context_(trust.context) {}
+  void Report(SourceLoc loc, std::string message, std::optional<Severity> severity, Evidence evidence) override {
+    if (!context_.empty()) message += fmt::format(" [in {}]", context_);
+    inner_.Report(std::move(loc), std::move(message), severity, std::move(evidence));
+  }
+
+ private:
+  FindingSink& inner_;
+  const std::string& context_;
+};
+
+}  // namespace
+
 void TrustRule::Check(const LintInput& input, FindingSink& sink) const {
   for (const LoadedFile& file : *input.files)
-    for (const Trust& trust : file.trusts) CheckTrust(file, trust, sink);
+    for (const Trust& trust : file.trusts) {
+      ContextSink in_context(sink, trust);
+      CheckTrust(file, trust, in_context);
+    }
 }
 
 const char* Owners::KeyFor(const IssuerProfile& profile) {
@@ -68,8 +92,10 @@ void ExposureRule::Check(const LintInput& input, FindingSink& sink) const {
   for (const LoadedFile& file : *input.files)
     for (const Trust& trust : file.trusts)
       for (size_t i = 0; i < trust.statements.size(); ++i)
-        if (trust.statements[i].effect == Effect::kAllow)
-          CheckStatement(input, file, trust, i, input.exposures->Of(trust, i), sink);
+        if (trust.statements[i].effect == Effect::kAllow) {
+          ContextSink in_context(sink, trust);
+          CheckStatement(input, file, trust, i, input.exposures->Of(trust, i), in_context);
+        }
 }
 
 void ExposureRule::CheckStatement(const LintInput& input, const LoadedFile& file, const Trust& trust, size_t statement,

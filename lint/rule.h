@@ -143,10 +143,11 @@ class Rule {
   virtual void Check(const LintInput& input, FindingSink& sink) const = 0;
 };
 
-// A rule that looks at one trust at a time (most rules).
+// A rule that looks at one trust at a time (most rules). A trust with a
+// context (a Terraform module call) has it appended to each finding.
 class TrustRule : public Rule {
  public:
-  void Check(const LintInput& input, FindingSink& sink) const final;
+  void Check(const LintInput& input, FindingSink& sink) const override;
   virtual void CheckTrust(const LoadedFile& file, const Trust& trust, FindingSink& sink) const = 0;
 };
 

@@ -44,6 +44,14 @@ const lint::RuleInfo& UnverifiedValue::info() const {
   return kInfo;
 }
 
+void UnverifiedValue::Check(const lint::LintInput& input, lint::FindingSink& sink) const {
+  TrustRule::Check(input, sink);
+  for (const LoadedFile& file : *input.files)
+    for (const LoweringNote& note : file.notes)
+      if (note.kind == LoweringNote::Kind::kUnresolved)
+        sink.Report(note.loc, fmt::format("{}; nothing it defines could be checked", note.message));
+}
+
 void UnverifiedValue::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
   std::set<std::pair<std::string, std::string>> seen;
   for (const LoweringNote& note : trust.notes) {

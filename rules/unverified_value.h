@@ -13,6 +13,9 @@ namespace trustcheck::rules {
 class UnverifiedValue : public lint::TrustRule {
  public:
   const lint::RuleInfo& info() const override;
+  // The notes of each trust, and those of each file that belong to no trust
+  // (a Terraform module whose code is not on disk).
+  void Check(const lint::LintInput& input, lint::FindingSink& sink) const override;
   void CheckTrust(const LoadedFile& file, const Trust& trust, lint::FindingSink& sink) const override;
 };
 

@@ -32,6 +32,7 @@ seeds_of() {
   case "$1" in
     load_aws_policy_fuzz) echo corpus/aws corpus/lint ;;
     load_json_template_fuzz) echo corpus/aws/templates corpus/aws ;;
+    hcl_template_fuzz) echo corpus/aws/templates corpus/terraform ;;
     load_aws_iam_dump_fuzz) echo corpus/aws-dumps ;;
     load_cloudformation_fuzz) echo corpus/cloudformation ;;
     load_entra_credential_fuzz) echo corpus/azure ;;

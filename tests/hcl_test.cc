@@ -534,6 +534,12 @@ TEST(HclEval, Table) {
       {"lower(\"AbC\")", "\"abc\""},
       {"upper(\"AbC\")", "\"ABC\""},
       {"replace(\"a-b-c\", \"-\", \"_\")", "\"a_b_c\""},
+      {"formatlist(\"repo:%s/%s:*\", \"acme\", [\"app\", \"api\"])", R"(["repo:acme/app:*", "repo:acme/api:*"])"},
+      {"formatlist(\"%s:%s\", [\"a\", \"b\"], [\"1\", \"2\"])", R"(["a:1", "b:2"])"},
+      {"regexall(\"[a-z]+\", \"ab 12 cd\")", R"(["ab", "cd"])"},
+      {"regexall(\"^repo:([^/]+)/(.*)$\", \"repo:acme/app\")", R"([["acme", "app"]])"},
+      {"regex(\"^repo:(?P<org>[^/]+)/\", \"repo:acme/app\")", R"({"org" = "acme"})"},
+      {"length(regexall(\"x\", \"abc\"))", "0"},
       {"replace(\"repo:acme/app\", \"/^repo:([^/]+)/.*$/\", \"org=$1\")", "\"org=acme\""},
       {"replace(\"abc\", \"/(b)/\", \"[$${1}]\")", "\"a[b]c\""},
       {"tolist([\"b\", \"a\"])", "[\"b\", \"a\"]"},
@@ -590,8 +596,8 @@ TEST(HclEval, Table) {
       {"reverse([1, 2])", "[2, 1]"},
       {"zipmap([\"a\", \"b\"], [1, 2])", "{\"a\" = 1, \"b\" = 2}"},
       {"concat([var.repos, [\"x\"]]...)", "[\"acme/app\", \"acme/web\", \"x\"]"},
-      {"file(\"policy.json\")", "(unknown: function `file` is not evaluated)"},
-      {"templatefile(\"t.tpl\", {})", "(unknown: function `templatefile` is not evaluated)"},
+      {"file(\"policy.json\")", "(unknown: `file(\"policy.json\")` is not read here)"},
+      {"templatefile(\"t.tpl\", {})", "(unknown: `templatefile(\"t.tpl\")` is not read here)"},
       {"provider::aws::arn_parse(\"x\")", "(unknown: provider function `provider::aws::arn_parse` is not evaluated)"},
   };
   for (const Case& c : cases) EXPECT_EQ(EvalIn(m, c.input), c.expected) << c.input;

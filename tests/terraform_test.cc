@@ -679,6 +679,194 @@ TEST(Terraform, ModuleFilesTfvarsAndBrokenSiblings) {
 }
 
 // ---------------------------------------------------------------------------
+// Module calls: local sources, installed registry modules (modules.json),
+// arguments bound to the module's variables, outputs back to the caller,
+// count/for_each on the call, templatefile and file, and a called folder
+// judged once, as called.
+
+// A role module in the shape of the popular GitHub OIDC role modules.
+constexpr const char* kRoleModule = R"(variable "name" { type = string }
+variable "subjects" { type = list(string) }
+variable "audience" { default = "sts.amazonaws.com" }
+data "aws_caller_identity" "current" {}
+locals {
+  provider_arn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/token.actions.githubusercontent.com"
+}
+resource "aws_iam_role" "this" {
+  name = var.name
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = local.provider_arn }
+      Condition = {
+        StringEquals = { "token.actions.githubusercontent.com:aud" = var.audience }
+        StringLike   = { "token.actions.githubusercontent.com:sub" = [for s in var.subjects : "repo:${s}"] }
+      }
+    }]
+  })
+}
+output "provider_arn" { value = local.provider_arn }
+)";
+
+std::string Context(const Trust& t) { return t.context; }
+
+TEST(Terraform, ModuleCalls) {
+  TempModule m("calls");
+  fs::create_directories(fs::path(m.path()) / "modules" / "role");
+  fs::create_directories(fs::path(m.path()) / ".terraform" / "modules" / "registry" / "modules" / "role");
+  m.Write("modules/role/main.tf", kRoleModule);
+  m.Write(".terraform/modules/registry/modules/role/main.tf", kRoleModule);
+  m.Write(".terraform/modules/modules.json",
+          R"({"Modules": [{"Key": "", "Source": "", "Dir": "."},
+            {"Key": "registry", "Source": "registry.terraform.io/acme/role/aws//modules/role", "Dir": ".terraform/modules/registry/modules/role"}]})");
+  m.Write("main.tf", R"(module "deploy" {
+  source   = "./modules/role"
+  name     = "deploy"
+  subjects = ["octo-org/octo-repo:ref:refs/heads/main"]
+}
+module "per_env" {
+  source   = "./modules/role"
+  for_each = toset(["staging", "prod"])
+  name     = "env-${each.key}"
+  subjects = ["octo-org/octo-repo:environment:${each.key}"]
+}
+module "registry" {
+  source   = "acme/role/aws//modules/role"
+  name     = "registry"
+  subjects = ["octo-org/*"]
+}
+module "not_installed" {
+  source = "acme/other/aws"
+}
+resource "aws_iam_role" "direct" {
+  name = "direct"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",
+      Principal = { Federated = module.deploy.provider_arn },
+      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:octo-org/octo-repo:*" } } }]
+  })
+}
+)");
+  LoadResult r = LoadAll({m.path()});
+  std::vector<std::string> names;
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts) names.push_back(t.name + " " + Context(t));
+  std::sort(names.begin(), names.end());
+  // The module folder read on its own (every variable unknown) is dropped:
+  // each role is judged once per call, as called.
+  EXPECT_EQ(names, (std::vector<std::string>{"deploy `module.deploy` (called at main.tf:1)", "direct ",
+                                             "env-prod `module.per_env[\"prod\"]` (called at main.tf:6)",
+                                             "env-staging `module.per_env[\"staging\"]` (called at main.tf:6)",
+                                             "registry `module.registry` (called at main.tf:12)"}));
+  const Trust* deploy = Find(r, "deploy");
+  ASSERT_NE(deploy, nullptr);
+  EXPECT_EQ(fs::path(deploy->loc.path()).filename(), "main.tf");
+  EXPECT_NE(deploy->loc.path().find("modules/role"), std::string::npos);
+  EXPECT_EQ(Verdict(*deploy, GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main")), "accept");
+  EXPECT_EQ(Verdict(*deploy, GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/dev")).substr(0, 22),
+            "reject (implicit deny)");
+  const Trust* prod = Find(r, "env-prod");
+  ASSERT_NE(prod, nullptr);
+  EXPECT_EQ(Verdict(*prod, GitHubToken("repo:octo-org/octo-repo:environment:prod")), "accept");
+  EXPECT_NE(Verdict(*prod, GitHubToken("repo:octo-org/octo-repo:environment:staging")), "accept");
+  const Trust* registry = Find(r, "registry");
+  ASSERT_NE(registry, nullptr);
+  EXPECT_EQ(Verdict(*registry, GitHubToken("repo:octo-org/anything:ref:refs/heads/x")), "accept");
+  // The output of a called module is known to the caller.
+  const Trust* direct = Find(r, "direct");
+  ASSERT_NE(direct, nullptr);
+  EXPECT_EQ(Verdict(*direct, GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main")), "accept");
+  // A module not on disk says so, located at its call.
+  bool noted = false;
+  for (const LoadedFile& f : r.files)
+    for (const LoweringNote& n : f.notes)
+      if (n.message.find("module `not_installed` (source `acme/other/aws`) is not installed") == 0) {
+        EXPECT_EQ(n.loc.line, 17u);
+        noted = true;
+      }
+  EXPECT_TRUE(noted);
+}
+
+TEST(Terraform, ModuleCallCycleIsALocatedError) {
+  TempModule m("cycle");
+  m.Write("main.tf", "module \"self\" {\n  source = \"./\"\n}\n");
+  auto r = LoadPaths({m.path() + "/main.tf"}, {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].loc().line, 1u);
+  EXPECT_NE(r->errors[0].message().find("module `self` calls"), std::string::npos) << r->errors[0].ToString();
+}
+
+TEST(Terraform, TemplatefileAndFileRenderTheirPolicies) {
+  TempModule m("templatefile");
+  m.Write("trust.json.tpl", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"Federated": "arn:aws:iam::${account_id}:oidc-provider/token.actions.githubusercontent.com"},
+  "Action": "sts:AssumeRoleWithWebIdentity",
+  "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": [
+    %{ for i, s in subjects ~}
+    "repo:${s}"%{ if i < length(subjects) - 1 },%{ endif }
+    %{ endfor ~}
+  ]}}}]}
+)");
+  m.Write("plain.json", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+  "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+  "Action": "sts:AssumeRoleWithWebIdentity",
+  "Condition": {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:octo-org/plain:ref:refs/heads/main"}}}]})");
+  m.Write("main.tf", R"(resource "aws_iam_role" "rendered" {
+  name = "rendered"
+  assume_role_policy = templatefile("${path.module}/trust.json.tpl", {
+    account_id = "123456789012"
+    subjects   = ["octo-org/octo-repo:ref:refs/heads/main", "octo-org/tools:*"]
+  })
+}
+resource "aws_iam_role" "file" {
+  name               = "file"
+  assume_role_policy = file("plain.json")
+}
+)");
+  LoadResult r = LoadAll({m.path() + "/main.tf"});
+  const Trust* rendered = Find(r, "rendered");
+  ASSERT_NE(rendered, nullptr);
+  EXPECT_EQ(Verdict(*rendered, GitHubToken("repo:octo-org/tools:ref:refs/heads/x")), "accept");
+  EXPECT_NE(Verdict(*rendered, GitHubToken("repo:octo-org/other:ref:refs/heads/main")), "accept");
+  const Trust* file = Find(r, "file");
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(Verdict(*file, GitHubToken("repo:octo-org/plain:ref:refs/heads/main")), "accept");
+}
+
+TEST(Terraform, CommandLineVariables) {
+  TempModule m("vars");
+  m.Write("main.tf", R"(variable "subjects" { type = list(string) }
+variable "org" {}
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",
+      Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+      Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = [for s in var.subjects : "repo:${var.org}/${s}"] } } }]
+  })
+}
+)");
+  std::string var_file = m.Write("prod.tfvars", "org = \"octo-org\"\nsubjects = [\"wrong\"]\n");
+  LoadOptions options;
+  options.terraform_var_files = {var_file};
+  options.terraform_variables = {{"subjects", R"(["octo-repo:*"])"}};  // --var wins over --var-file
+  LoadResult r = testing::LoadPathsOrFail({m.path() + "/main.tf"}, options);
+  const Trust* t = Find(r, "r");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(Verdict(*t, GitHubToken("repo:octo-org/octo-repo:ref:refs/heads/main")), "accept");
+  options.terraform_var_files = {m.path() + "/missing.tfvars"};
+  auto missing = LoadPaths({m.path() + "/main.tf"}, options);
+  ASSERT_TRUE(missing.ok());
+  ASSERT_EQ(missing->errors.size(), 1u);
+  EXPECT_NE(missing->errors[0].ToString().find("missing.tfvars"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
 // Errors
 
 TEST(Terraform, ErrorsAreLocatedInTheTfFile) {

@@ -14,11 +14,13 @@
 #include <cerrno>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "formats/aws_oidc_provider.h"
 #include "formats/format.h"
 #include "formats/template_json.h"
+#include "formats/terraform_folder.h"
 #include "formats/vault_role.h"
 #include "trustcheck/parallel.h"
 
@@ -278,8 +280,25 @@ std::optional<JsonTemplate> JsonTemplateOf(const SourceText& source, const std::
 
 }  // namespace
 
+LoadSession::LoadSession(const LoadLimits& limits) : terraform(std::make_unique<TerraformFolders>(limits)) {}
+LoadSession::~LoadSession() = default;
+
+namespace {
+
+Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const LoadOptions& options,
+                              bool explicit_path, LoadSession* session);
+
+}  // namespace
+
 Result<LoadedFile> LoadText(const std::string& path, std::string text, const LoadOptions& options,
                             bool explicit_path) {
+  return LoadTextIn(path, std::move(text), options, explicit_path, nullptr);
+}
+
+namespace {
+
+Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const LoadOptions& options,
+                              bool explicit_path, LoadSession* session) {
   SourceText source(path, std::move(text));
   LoadedFile out;
   out.path = path;
@@ -302,6 +321,7 @@ Result<LoadedFile> LoadText(const std::string& path, std::string text, const Loa
   }
   InputFile in(rewritten ? *rewritten : source, options);
   in.explicit_path = explicit_path;
+  in.session = session;
   const Format* chosen = nullptr;
   if (!options.forced_format.empty()) {
     for (const Format* f : AllFormats())
@@ -329,8 +349,6 @@ Result<LoadedFile> LoadText(const std::string& path, std::string text, const Loa
   }
   return out;
 }
-
-namespace {
 
 // How a folder search treats a file, by its extension.
 enum class FolderRead {
@@ -364,9 +382,11 @@ bool MentionsTrust(std::string_view text) {
                      [&](std::string_view m) { return text.find(m) != std::string_view::npos; });
 }
 
+}  // namespace
+
 // One open, one fstat and one read per file: std::ifstream costs more than
 // the read itself on small files (it allocates and fills its own buffer).
-Result<std::string> ReadFile(const std::string& path, size_t limit) {
+Result<std::string> ReadFileBounded(const std::string& path, size_t limit) {
   auto loc = SourceLoc{std::make_shared<const std::string>(path), 0, 0};
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
   if (fd < 0) {
@@ -401,6 +421,8 @@ Result<std::string> ReadFile(const std::string& path, size_t limit) {
   return text;
 }
 
+namespace {
+
 struct Job {
   std::string path;
   bool explicit_path;
@@ -413,9 +435,9 @@ struct JobResult {
   std::string skipped;  // the reason, when skipped
 };
 
-JobResult LoadJob(const Job& job, const LoadOptions& options) {
+JobResult LoadJob(const Job& job, const LoadOptions& options, LoadSession* session) {
   JobResult r;
-  auto text = ReadFile(job.path, options.limits.max_file_bytes);
+  auto text = ReadFileBounded(job.path, options.limits.max_file_bytes);
   if (!text.ok()) {
     if (job.probe) r.skipped = "not read: " + text.status().message();
     else r.loaded.emplace(text.status());
@@ -425,8 +447,18 @@ JobResult LoadJob(const Job& job, const LoadOptions& options) {
     r.skipped = "binary";
     return r;
   }
+  // A template whose directives shape the document cannot be read alone: in
+  // a folder it is judged where Terraform renders it (templatefile).
+  if (job.probe && IsTemplateExtension(LowerExtension(job.path))) {
+    if (auto t = RewriteJsonTemplate(*text, true); t && !t->directive.empty()) {
+      r.skipped = fmt::format("a template with directives (`{}`): judged where a Terraform `templatefile` call "
+                              "renders it",
+                              t->directive);
+      return r;
+    }
+  }
   bool marked = job.probe && MentionsTrust(*text);
-  auto loaded = LoadText(job.path, std::move(*text), options, job.explicit_path);
+  auto loaded = LoadTextIn(job.path, std::move(*text), options, job.explicit_path, session);
   if (job.probe && !loaded.ok() && !marked) {
     r.skipped = "no trust in it (" + loaded.status().message() + ")";
     return r;
@@ -439,6 +471,26 @@ JobResult LoadJob(const Job& job, const LoadOptions& options) {
   return r;
 }
 
+// A Terraform folder that a loaded configuration calls as a module is no
+// root module: its trusts were lowered through the call, with the call's
+// arguments. Read on its own, every variable is unknown; those trusts (and
+// notes, and facts) are dropped so the module is judged once, as used.
+void DropCalledModules(std::vector<LoadedFile>* files) {
+  std::set<std::string> called;
+  for (const LoadedFile& f : *files)
+    for (const LoadedFile::Fact& fact : f.facts)
+      if (fact.kind == kModuleCallFact) called.insert(fact.key);
+  if (called.empty()) return;
+  for (LoadedFile& f : *files) {
+    if (f.format != "terraform" || !called.count(NormalFolder(fs::path(f.path).parent_path().string()))) continue;
+    f.trusts.clear();
+    f.notes.clear();
+    f.facts.erase(std::remove_if(f.facts.begin(), f.facts.end(),
+                                 [](const LoadedFile::Fact& fact) { return fact.kind != kModuleCallFact; }),
+                  f.facts.end());
+  }
+}
+
 // The link step (load.h): facts one file contributes apply to the trusts of
 // the others. A Vault auth config gives the Vault roles their bound_issuer.
 void LinkFacts(std::vector<LoadedFile>* files) {
@@ -449,6 +501,7 @@ void LinkFacts(std::vector<LoadedFile>* files) {
   for (LoadedFile& f : *files)
     for (Trust& t : f.trusts)
       if (t.platform == Platform::kVault) vault::LinkAuthConfig(vault_configs, &t);
+  DropCalledModules(files);
 }
 
 }  // namespace
@@ -492,7 +545,8 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
   std::vector<JobResult> results(jobs.size());
   // Small loads stay on this thread: starting threads costs more.
   const size_t threads = jobs.size() < 64 ? 1 : ThreadCount(options.threads);
-  ParallelFor(jobs.size(), threads, [&](size_t i) { results[i] = LoadJob(jobs[i], options); });
+  LoadSession session(options.limits);
+  ParallelFor(jobs.size(), threads, [&](size_t i) { results[i] = LoadJob(jobs[i], options, &session); });
   LoadResult out;
   out.skipped_files = std::move(not_searched);
   for (size_t i = 0; i < results.size(); ++i) {

@@ -328,6 +328,10 @@ struct Trust {
   // The raw lowered facts the linter needs and that are not conditions
   // (e.g. Vault's bound_claims_type, Entra's audiences as written).
   std::vector<std::pair<std::string, std::string>> attributes;
+  // Where the trust comes from beyond its location, for messages ("" when
+  // the location says it all): a Terraform module call,
+  // "`module.ci` (called at main.tf:12)".
+  std::string context;
 
   const std::string* Attribute(std::string_view key) const;
 };

@@ -67,6 +67,12 @@ struct LoadOptions {
   // False (lint): they stay in Trust::notes as kMalformed and the affected
   // statements never match (fail closed), so the linter can report them.
   bool malformed_is_error = true;
+  // Terraform root-module variables from the command line, as Terraform
+  // applies them after the folder's `terraform.tfvars` and `*.auto.tfvars`:
+  // the `--var-file` files in order, then each `--var NAME=VALUE` (a list or
+  // object value is HCL, anything else the text itself).
+  std::vector<std::string> terraform_var_files;
+  std::vector<std::pair<std::string, std::string>> terraform_variables;
 };
 
 // One loaded file.
@@ -83,6 +89,9 @@ struct LoadedFile {
     SourceLoc loc;
   };
   std::vector<Fact> facts;
+  // What the file leaves unverified outside any trust (a Terraform module
+  // call whose code is not on disk).
+  std::vector<LoweringNote> notes;
 };
 
 // A file (or folder) a folder search did not load, and why.
@@ -107,6 +116,11 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
 // whether "not a trust" is an error.
 Result<LoadedFile> LoadText(const std::string& path, std::string text, const LoadOptions& options,
                             bool explicit_path = true);
+
+// Reads a whole regular file of at most `max_bytes` bytes: one open, one
+// fstat, one read; FIFOs, devices and larger files are located errors
+// ("file is larger than the limit of N bytes"), never a hang.
+Result<std::string> ReadFileBounded(const std::string& path, size_t max_bytes);
 
 // Names of the known formats, for `--type` and messages.
 std::vector<std::string> FormatNames();

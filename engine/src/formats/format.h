@@ -18,6 +18,17 @@
 
 namespace trustcheck {
 
+class TerraformFolders;  // formats/terraform_folder.h
+
+// What the files of one LoadPaths call share, so that a folder of N files
+// costs N reads, not N². LoadText alone has none (each file reads what it
+// needs).
+struct LoadSession {
+  explicit LoadSession(const LoadLimits& limits);
+  ~LoadSession();
+  std::unique_ptr<TerraformFolders> terraform;
+};
+
 // One input file, with its JSON or YAML parse done at most once and shared
 // by every format's Detect.
 class InputFile {
@@ -26,6 +37,7 @@ class InputFile {
   const SourceText& source() const { return source_; }
   const LoadOptions& options() const { return options_; }
   bool explicit_path = true;
+  LoadSession* session = nullptr;  // shared caches of the load, or nullptr
   // The parsed JSON when the text looks like JSON (nullptr otherwise).
   const Json::Value* json() const;
   // The JSON parse error when the text looks like JSON but is not valid.

@@ -47,6 +47,7 @@
 #include "formats/entra_credential.h"
 #include "formats/format.h"
 #include "formats/gcp_provider.h"
+#include "formats/terraform_folder.h"
 #include "formats/tree_locator.h"
 #include "formats/unresolved_notes.h"
 #include "formats/vault_role.h"
@@ -60,10 +61,6 @@ namespace fs = std::filesystem;
 using hcl::Value;
 
 constexpr const char* kFormatName = "terraform";
-// Sibling files (and bytes) read per module: every file of a folder reads
-// the others, so a huge folder must not multiply the work.
-constexpr size_t kMaxModuleFiles = 256;
-constexpr size_t kMaxModuleBytes = 16u << 20;
 
 // Tags the resolver puts on unknown pieces (hcl::Value::Piece::tag).
 enum PieceTag : uint8_t { kTagNone = 0, kTagOwnAccount = 1, kTagOwnPartition = 2 };
@@ -447,25 +444,75 @@ struct Instance {
 
 std::string Quoted(const std::string& key) { return "\"" + key + "\""; }
 
+// Where a module's resources are lowered from: the root module (the file's
+// own folder), or a module called from it (`module "ci" { source = ... }`).
+struct CallScope {
+  std::string address_prefix;  // "" for the root; "module.ci." / "module.ci[\"a\"]." for a call
+  std::string manifest_key;    // modules.json key of the call ("ci", "ci.child"); "" for the root
+  std::string root_dir;        // the root module's folder (its .terraform/modules)
+  std::string context;         // for messages: "`module.ci` (called at main.tf:12)"
+  std::vector<std::string> dirs;  // module folders from the root down (cycles)
+  std::vector<Hole> guards;       // unknowns about the call instance (its count or for_each)
+};
+
+// Module calls nest at most this deep (Terraform has no limit; real
+// configurations stay below five).
+constexpr size_t kMaxModuleDepth = 16;
+
+// Arguments of a `module` block that are not the module's variables.
+bool IsCallMetaArgument(std::string_view name) {
+  return name == "source" || name == "version" || name == "count" || name == "for_each" || name == "providers" ||
+         name == "depends_on";
+}
+
 class TerraformLoader {
  public:
+  // The root module of the file being loaded.
   TerraformLoader(const InputFile& in, LoadedFile* out) : in_(in), out_(out) {}
+  // A called module: every resource of `folder`, with the call's arguments
+  // as its variables.
+  TerraformLoader(const InputFile& in, LoadedFile* out, std::shared_ptr<const TerraformFolder> folder,
+                  std::map<std::string, Value, std::less<>> arguments, CallScope scope)
+      : in_(in), out_(out), scope_(std::move(scope)), folder_(std::move(folder)) {
+    module_ = &folder_->module;
+    resources_ = &folder_->resources;
+    module_dir_ = folder_->dir;
+    tfvars_ = std::move(arguments);
+    Evaluate();
+  }
 
   Status Load() {
     Status s = ReadModule();
     if (!s.ok()) return s;
-    hcl::EvalOptions options;
-    options.variables = std::move(tfvars_);
-    options.module_path = module_dir_;
-    options.resolve_resource = [this](const hcl::ResourceRef& ref) { return Resolve(ref); };
-    eval_ = std::make_unique<hcl::Evaluator>(module_, std::move(options));
+    scope_.root_dir = module_dir_;
+    scope_.dirs = {module_dir_};
+    s = ApplyCommandLineVariables();
+    if (!s.ok()) return s;
+    Evaluate();
+    std::vector<const hcl::Block*> calls;
     for (const hcl::Block& block : own_->body.blocks) {
+      if (block.type == "module" && block.labels.size() == 1) calls.push_back(&block);
       if (block.type != "resource" || block.labels.size() != 2) continue;
       s = Resource(block);
       if (!s.ok()) return s;
       if (!deferred_.ok()) return deferred_;
     }
-    return Status();
+    return Calls(calls);
+  }
+
+  // A called module: its resources, then the modules it calls.
+  Status LoadCalled() {
+    std::vector<const hcl::Block*> calls;
+    for (const hcl::File& f : module_->files()) {
+      for (const hcl::Block& block : f.body.blocks) {
+        if (block.type == "module" && block.labels.size() == 1) calls.push_back(&block);
+        if (block.type != "resource" || block.labels.size() != 2) continue;
+        Status s = Resource(block);
+        if (!s.ok()) return s;
+        if (!deferred_.ok()) return deferred_;
+      }
+    }
+    return Calls(calls);
   }
 
  private:
@@ -473,82 +520,206 @@ class TerraformLoader {
 
   Status ReadModule() {
     const std::string& path = *in_.source().path();
-    Result<hcl::File> own = hcl::ParseFile(in_.source().text(), path);
+    const fs::path file(path);
+    module_dir_ = NormalFolder(file.parent_path().string());
+    folder_ = Folders()->Get(module_dir_);
+    if (!folder_->error.ok()) return folder_->error;
+    tfvars_ = folder_->tfvars;
+    const std::string name = file.filename().string();
+    const std::string_view text = in_.source().text();
+    auto it = folder_->files.find(name);
+    if (it != folder_->files.end() && it->second.size == text.size() &&
+        it->second.hash == std::hash<std::string_view>()(text)) {
+      own_ = it->second.parsed;
+      module_ = &folder_->module;
+      resources_ = &folder_->resources;
+      return Status();
+    }
+    // This text is not the folder's copy (a file that does not parse or
+    // clashes with a sibling, or text given by the caller): this file first,
+    // then the siblings that go with it, parsed again.
+    Result<hcl::File> own = hcl::ParseFile(text, path);
     if (!own.ok()) return own.status();
-    Status added = module_.Add(std::move(*own));
+    private_module_ = std::make_unique<hcl::Module>();
+    Status added = private_module_->Add(std::move(*own));
     if (!added.ok()) return added;
-    own_ = &module_.files().back();
-    fs::path dir = fs::path(path).parent_path();
-    module_dir_ = dir.empty() ? "." : dir.string();
-    std::error_code ec;
-    std::vector<fs::path> siblings, tfvars;
-    for (fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      const fs::path& p = it->path();
-      std::string name = p.filename().string();
-      if (name == fs::path(path).filename().string()) continue;
-      if (p.extension() == ".tf") siblings.push_back(p);
-      if (name == "terraform.tfvars" ||
-          (name.size() > 12 && name.compare(name.size() - 12, 12, ".auto.tfvars") == 0)) {
-        tfvars.push_back(p);
+    own_ = &private_module_->files().back();
+    for (const auto& [sibling, entry] : folder_->files) {
+      if (sibling == name) continue;
+      Result<std::string> sibling_text = ReadFileBounded(*entry.parsed->path, hcl::kMaxFileBytes);
+      if (!sibling_text.ok()) continue;
+      Result<hcl::File> f = hcl::ParseFile(*sibling_text, *entry.parsed->path);
+      if (f.ok()) (void)private_module_->Add(std::move(*f));
+    }
+    for (const hcl::File& f : private_module_->files())
+      for (const hcl::Block& b : f.body.blocks)
+        if ((b.type == "resource" || b.type == "data") && b.labels.size() == 2)
+          private_resources_.emplace(Address(b), &b);  // the first definition wins (this file's)
+    module_ = private_module_.get();
+    resources_ = &private_resources_;
+    return Status();
+  }
+
+  // ---- evaluation helpers ----
+
+  void Evaluate() {
+    hcl::EvalOptions options;
+    options.variables = tfvars_;
+    // Terraform's paths are relative to the root module's folder.
+    const std::string root = scope_.root_dir.empty() ? module_dir_ : scope_.root_dir;
+    options.working_folder = root;
+    options.module_path = NormalFolder(fs::path(module_dir_).lexically_relative(root).string());
+    const size_t limit = std::min(in_.options().limits.max_file_bytes, hcl::kMaxFileBytes);
+    options.read_file = [limit](const std::string& path) { return ReadFileBounded(path, limit); };
+    options.resolve_resource = [this](const hcl::ResourceRef& ref) { return Resolve(ref); };
+    options.resolve_module_output = [this](const std::string& name, const std::string& output,
+                                           const SourceLoc& loc) { return ModuleOutput(name, output, loc); };
+    eval_ = std::make_unique<hcl::Evaluator>(*module_, std::move(options));
+  }
+
+  // `--var-file FILE` then `--var NAME=VALUE`, as Terraform applies them to
+  // the root module after its .tfvars files.
+  Status ApplyCommandLineVariables() {
+    for (const std::string& path : in_.options().terraform_var_files) {
+      Result<std::shared_ptr<const Variables>> file = Folders()->VariableFile(path);
+      if (!file.ok()) return file.status();
+      for (const auto& [name, value] : **file) tfvars_[name] = value;
+    }
+    for (const auto& [name, value] : in_.options().terraform_variables) tfvars_[name] = VariableValue(value);
+    return Status();
+  }
+
+  // A `--var` value as Terraform reads it: HCL when it is a list or an
+  // object, the text itself otherwise.
+  static Value VariableValue(const std::string& text) {
+    SourceLoc loc;
+    if (!text.empty() && (text.front() == '[' || text.front() == '{')) {
+      Result<hcl::ExprPtr> expr = hcl::ParseExpression(text, "--var");
+      if (expr.ok()) {
+        hcl::Module empty;
+        hcl::Evaluator constants(empty);
+        Result<Value> v = constants.Eval(**expr);
+        if (v.ok() && v->wholly_known()) return *v;
       }
     }
-    std::sort(siblings.begin(), siblings.end());
-    std::sort(tfvars.begin(), tfvars.end());
-    if (siblings.size() > kMaxModuleFiles) siblings.resize(kMaxModuleFiles);
-    size_t bytes = in_.source().text().size();
-    for (const fs::path& p : siblings) {
-      // A sibling that does not parse, or clashes with this file, is left
-      // out: it gets its own error when it is loaded itself.
-      std::optional<std::string> text = ReadSmallFile(p);
-      if (!text) continue;
-      bytes += text->size();
-      if (bytes > kMaxModuleBytes) break;
-      Result<hcl::File> f = hcl::ParseFile(*text, p.string());
-      if (f.ok()) (void)module_.Add(std::move(*f));
+    return Value::String(text, loc);
+  }
+
+  // ---- module calls ----
+
+  // The folder a call's `source` names: a local path (`./x`, `../x`) from
+  // this module's folder, or what `terraform init` installed (modules.json
+  // of the root folder). nullopt with `why` when it is not on disk.
+  std::optional<std::string> CallFolder(const hcl::Block& call, const std::string& source, std::string* why) {
+    if (source.rfind("./", 0) == 0 || source.rfind("../", 0) == 0)
+      return NormalFolder((fs::path(module_dir_) / source).string());
+    const std::string key = scope_.manifest_key.empty() ? call.labels[0] : scope_.manifest_key + "." + call.labels[0];
+    std::shared_ptr<const ModuleManifest> manifest = Folders()->Manifest(scope_.root_dir);
+    if (auto it = manifest->find(key); it != manifest->end())
+      return NormalFolder((fs::path(scope_.root_dir) / it->second).string());
+    *why = fmt::format("module `{}` (source `{}`) is not installed: run `terraform init` in `{}` so that its "
+                       "code is in `.terraform/modules`",
+                       call.labels[0], source, scope_.root_dir);
+    return std::nullopt;
+  }
+
+  TerraformFolders* Folders() {
+    if (in_.session) return in_.session->terraform.get();
+    if (!own_folders_) own_folders_ = std::make_shared<TerraformFolders>(in_.options().limits);
+    return own_folders_.get();
+  }
+
+  // The called module of one instance of `call`, ready to evaluate; nullptr
+  // with a note when its code is not on disk.
+  Result<std::unique_ptr<TerraformLoader>> Callee(const hcl::Block& call, const Instance& inst) {
+    Result<std::optional<Value>> source = Attr(call.body, "source", nullptr);
+    if (!source.ok()) return source.status();
+    if (!*source || !(*source)->is_string())
+      return Status::Error(call.loc, fmt::format("module `{}` needs a literal `source`", call.labels[0]));
+    std::string why;
+    std::optional<std::string> dir = CallFolder(call, (*source)->as_string(), &why);
+    if (!dir) {
+      out_->notes.push_back({LoweringNote::Kind::kUnresolved, call.loc, why, {}, {}});
+      return std::unique_ptr<TerraformLoader>();
     }
-    // terraform.tfvars first, then *.auto.tfvars in name order: later wins.
-    std::stable_partition(tfvars.begin(), tfvars.end(),
-                          [](const fs::path& p) { return p.filename() == "terraform.tfvars"; });
-    for (const fs::path& p : tfvars) ReadTfvars(p);
-    for (const hcl::File& f : module_.files()) {
-      for (const hcl::Block& b : f.body.blocks) {
-        if ((b.type == "resource" || b.type == "data") && b.labels.size() == 2) {
-          std::string key = (b.type == "data" ? "data." : "") + b.labels[0] + "." + b.labels[1];
-          resources_.emplace(key, &b);  // the first definition wins (this file's)
-        }
+    if (std::find(scope_.dirs.begin(), scope_.dirs.end(), *dir) != scope_.dirs.end() ||
+        scope_.dirs.size() > kMaxModuleDepth)
+      return Status::Error(call.loc, fmt::format("module `{}` calls `{}`, which is already being read: module calls "
+                                                 "must not form a cycle (at most {} levels)",
+                                                 call.labels[0], *dir, kMaxModuleDepth));
+    std::shared_ptr<const TerraformFolder> folder = Folders()->Get(*dir);
+    if (!folder->error.ok()) return folder->error;
+    std::map<std::string, Value, std::less<>> arguments;
+    for (const hcl::Attribute& a : call.body.attributes) {
+      if (IsCallMetaArgument(a.name)) continue;
+      Result<Value> v = eval_->Eval(*a.expr, &inst.bindings);
+      if (!v.ok()) return v.status();
+      arguments[a.name] = std::move(*v);
+    }
+    CallScope scope;
+    scope.address_prefix = inst.address + ".";
+    scope.manifest_key = scope_.manifest_key.empty() ? call.labels[0] : scope_.manifest_key + "." + call.labels[0];
+    scope.root_dir = scope_.root_dir;
+    scope.context = fmt::format("`{}` (called at {}:{})", inst.address, fs::path(call.loc.path()).filename().string(),
+                                call.loc.line);
+    scope.dirs = scope_.dirs;
+    scope.dirs.push_back(*dir);
+    scope.guards = scope_.guards;
+    scope.guards.insert(scope.guards.end(), inst.guards.begin(), inst.guards.end());
+    auto callee = std::make_unique<TerraformLoader>(in_, out_, std::move(folder), std::move(arguments), std::move(scope));
+    callee->own_folders_ = own_folders_;
+    return callee;
+  }
+
+  // Lowers the modules that `calls` call, instance by instance, and records
+  // their folders for the link step (a folder that is called is no root
+  // module of its own).
+  Status Calls(const std::vector<const hcl::Block*>& calls) {
+    for (const hcl::Block* call : calls) {
+      Result<std::vector<Instance>> instances = Instances(*call, "module." + call->labels[0]);
+      if (!instances.ok()) return instances.status();
+      for (const Instance& inst : *instances) {
+        Result<std::unique_ptr<TerraformLoader>> callee = Callee(*call, inst);
+        if (!callee.ok()) return callee.status();
+        if (!*callee) break;
+        out_->facts.push_back({kModuleCallFact, (*callee)->module_dir_, {{"call", inst.address}}, call->loc});
+        Status s = (*callee)->LoadCalled();
+        if (!s.ok()) return s;
       }
     }
     return Status();
   }
 
-  std::optional<std::string> ReadSmallFile(const fs::path& p) {
-    std::error_code ec;
-    auto size = fs::file_size(p, ec);
-    if (ec || size > hcl::kMaxFileBytes) return std::nullopt;
-    std::ifstream f(p, std::ios::binary);
-    if (!f) return std::nullopt;
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-  }
-
-  // Variable values Terraform loads by itself. Values that are not constant
-  // are left out (Terraform would refuse them).
-  void ReadTfvars(const fs::path& p) {
-    std::optional<std::string> text = ReadSmallFile(p);
-    if (!text) return;
-    Result<hcl::File> f = hcl::ParseFile(*text, p.string());
-    if (!f.ok()) return;
-    hcl::Module empty;
-    hcl::Evaluator constants(empty);
-    for (const hcl::Attribute& a : f->body.attributes) {
-      Result<Value> v = constants.Eval(*a.expr);
-      if (v.ok() && v->wholly_known()) tfvars_[a.name] = *v;
+  // `module.NAME.OUTPUT`: the output's value, evaluated in the called module
+  // with the call's arguments. Unknown (nullopt) for a call with `count` or
+  // `for_each` (its instances differ) and for a module not on disk.
+  std::optional<Value> ModuleOutput(const std::string& name, const std::string& output, const SourceLoc& loc) {
+    const hcl::Block* call = nullptr;
+    for (const hcl::File& f : module_->files())
+      for (const hcl::Block& b : f.body.blocks)
+        if (b.type == "module" && b.labels.size() == 1 && b.labels[0] == name && !call) call = &b;
+    if (!call || call->body.Find("count") || call->body.Find("for_each")) return std::nullopt;
+    const std::string key = name + "." + output;
+    if (!resolving_.insert("module." + key).second)
+      return Value::Unknown(fmt::format("`module.{}` depends on itself", key), loc);
+    std::optional<Value> out;
+    auto it = outputs_from_.find(name);
+    if (it == outputs_from_.end()) {
+      Result<std::unique_ptr<TerraformLoader>> callee =
+          Callee(*call, Instance{scope_.address_prefix + "module." + name, hcl::Bindings(), {}});
+      it = outputs_from_.emplace(name, callee.ok() ? std::move(*callee) : nullptr).first;
     }
+    if (TerraformLoader* callee = it->second.get()) {
+      for (const hcl::File& f : callee->module_->files())
+        for (const hcl::Block& b : f.body.blocks)
+          if (b.type == "output" && b.labels.size() == 1 && b.labels[0] == output && !out) {
+            std::optional<Value> v = callee->AttrOrDefer(b.body, "value", nullptr);
+            if (v) out = v->WithLoc(loc);
+          }
+    }
+    resolving_.erase("module." + key);
+    return out;
   }
-
-  // ---- evaluation helpers ----
 
   // The value of attribute `name` of `body`, or nullopt when it is not set
   // (or set to null, which Terraform reads as not set).
@@ -579,8 +750,8 @@ class TerraformLoader {
   }
 
   const hcl::Block* Find(const hcl::ResourceRef& ref) const {
-    auto it = resources_.find((ref.data ? "data." : "") + ref.type + "." + ref.name);
-    return it == resources_.end() ? nullptr : it->second;
+    auto it = resources_->find((ref.data ? "data." : "") + ref.type + "." + ref.name);
+    return it == resources_->end() ? nullptr : it->second;
   }
 
   static Value Tagged(std::string reason, const SourceLoc& loc, std::string written, uint8_t tag) {
@@ -932,8 +1103,8 @@ class TerraformLoader {
 
   // ---- resources ----
 
-  Result<std::vector<Instance>> Instances(const hcl::Block& block) {
-    const std::string address = Address(block);
+  Result<std::vector<Instance>> Instances(const hcl::Block& block, const std::string& name) {
+    const std::string address = scope_.address_prefix + name;
     std::vector<Instance> out;
     if (const hcl::Attribute* count = block.body.Find("count")) {
       Result<Value> n = eval_->Eval(*count->expr);
@@ -1009,7 +1180,7 @@ class TerraformLoader {
     };
     auto handler = kHandlers.find(block.labels[0]);
     if (handler == kHandlers.end()) return Status();
-    Result<std::vector<Instance>> instances = Instances(block);
+    Result<std::vector<Instance>> instances = Instances(block, Address(block));
     if (!instances.ok()) return instances.status();
     for (const Instance& inst : *instances) {
       Status s = (this->*handler->second)(block, inst);
@@ -1025,11 +1196,13 @@ class TerraformLoader {
               std::vector<Hole> guards) {
     ReplaceHoles(&trust, emitter.holes());
     for (const Hole& g : inst.guards) guards.push_back(g);
+    for (const Hole& g : scope_.guards) guards.push_back(g);
     Guard(&trust, guards);
     AddUnresolvedNotes(&trust);
     trust.format = kFormatName;
     trust.loc = block.loc;
     trust.attributes.emplace_back("address", inst.address);
+    trust.context = scope_.context;
     out_->trusts.push_back(std::move(trust));
   }
 
@@ -1506,8 +1679,8 @@ class TerraformLoader {
         ref->expr->steps[0].kind != hcl::Step::Kind::kAttr) {
       return Status();
     }
-    auto it = resources_.find("google_iam_workload_identity_pool." + ref->expr->steps[0].name);
-    if (it == resources_.end()) return Status();
+    auto it = resources_->find("google_iam_workload_identity_pool." + ref->expr->steps[0].name);
+    if (it == resources_->end()) return Status();
     const hcl::Block& pool = *it->second;
     Result<std::optional<Value>> disabled = Attr(pool.body, "disabled", nullptr);
     if (!disabled.ok()) return disabled.status();
@@ -1528,12 +1701,18 @@ class TerraformLoader {
 
   const InputFile& in_;
   LoadedFile* out_;
-  hcl::Module module_;
+  CallScope scope_;
+  std::shared_ptr<const TerraformFolder> folder_;
+  std::shared_ptr<TerraformFolders> own_folders_;  // when the load has no session
+  std::map<std::string, std::unique_ptr<TerraformLoader>> outputs_from_;  // called modules, for their outputs
+  std::unique_ptr<hcl::Module> private_module_;  // when this text is not the folder's copy
+  std::map<std::string, const hcl::Block*, std::less<>> private_resources_;
+  const hcl::Module* module_ = nullptr;
   const hcl::File* own_ = nullptr;
   std::string module_dir_;
   std::map<std::string, Value, std::less<>> tfvars_;
   std::unique_ptr<hcl::Evaluator> eval_;
-  std::map<std::string, const hcl::Block*> resources_;
+  const std::map<std::string, const hcl::Block*, std::less<>>* resources_ = nullptr;
   std::map<std::string, Value> documents_;
   std::set<std::string> resolving_;
   std::deque<hcl::Bindings> scopes_;  // iterators of dynamic blocks (stable addresses)

@@ -535,7 +535,8 @@ class EvalContext {
     }
     if (root == "path") {
       if (first == "module" || first == "root" || first == "cwd") {
-        return ApplySteps(Value::String(ev_.options_.module_path, e.loc), e.steps, 1, head, b);
+        const std::string path = first == "module" ? ev_.options_.module_path : std::string(".");
+        return ApplySteps(Value::String(path, e.loc), e.steps, 1, head, b);
       }
       return Status::Error(e.loc, fmt::format("`{}` is not a path Terraform knows (`path.module`, `path.root`, "
                                               "`path.cwd`)",
@@ -550,6 +551,10 @@ class EvalContext {
     }
     if (root == "module") {
       const std::string& output = AttrAt(e.steps, 1);
+      if (!first.empty() && !output.empty() && ev_.options_.resolve_module_output) {
+        if (std::optional<Value> v = ev_.options_.resolve_module_output(first, output, e.loc))
+          return ApplySteps(std::move(*v), e.steps, 2, head + "." + output, b);
+      }
       return Value::Unknown(
           fmt::format("`{}{}` is an output of another module", head, output.empty() ? "" : "." + output), e.loc);
     }
@@ -716,6 +721,7 @@ class EvalContext {
         {"flatten", {1, 1, false, &EvalContext::FnFlatten}},
         {"floor", {1, 1, false, &EvalContext::FnFloor}},
         {"format", {1, -1, false, &EvalContext::FnFormat}},
+        {"formatlist", {1, -1, false, &EvalContext::FnFormatList}},
         {"join", {2, -1, false, &EvalContext::FnJoin}},
         {"jsondecode", {1, 1, false, &EvalContext::FnJsonDecode}},
         {"jsonencode", {1, 1, true, &EvalContext::FnJsonEncode}},
@@ -728,6 +734,8 @@ class EvalContext {
         {"min", {1, -1, false, &EvalContext::FnMin}},
         {"one", {1, 1, false, &EvalContext::FnOne}},
         {"range", {1, 3, false, &EvalContext::FnRange}},
+        {"regex", {2, 2, false, &EvalContext::FnRegex}},
+        {"regexall", {2, 2, false, &EvalContext::FnRegexAll}},
         {"replace", {3, 3, false, &EvalContext::FnReplace}},
         {"reverse", {1, 1, false, &EvalContext::FnReverse}},
         {"sort", {1, 1, false, &EvalContext::FnSort}},
@@ -755,6 +763,7 @@ class EvalContext {
 
   Result<Value> EvalCall(const Expr& e, const Bindings* b) {
     if (e.name == "try") return EvalTry(e, b);
+    if (e.name == "file" || e.name == "templatefile") return EvalFile(e, b);
     if (e.name == "can") return EvalCan(e, b);
     if (e.name.find("::") != std::string::npos) {
       return Value::Unknown(fmt::format("provider function `{}` is not evaluated", e.name), e.loc);
@@ -801,6 +810,56 @@ class EvalContext {
     }
     HCL_ASSIGN_OR_RETURN(Value result, (this->*info.fn)(call));
     return Checked(std::move(result));
+  }
+
+  // file(path): the file's text. templatefile(path, vars): the file rendered
+  // as a template in which only `vars` are names (Terraform's rules; a
+  // template cannot call templatefile again).
+  Result<Value> EvalFile(const Expr& e, const Bindings* b) {
+    const bool render = e.name == "templatefile";
+    const size_t arity = render ? 2 : 1;
+    if (e.items.size() != arity)
+      return Status::Error(e.loc, fmt::format("`{}` takes {} argument{}, not {}", e.name, arity,
+                                              arity == 1 ? "" : "s", e.items.size()));
+    HCL_ASSIGN_OR_RETURN(Value path, Eval(*e.items[0], b));
+    if (path.is_unknown()) return Value::Unknown(path.unknown_reason(), e.loc);
+    if (!path.is_string())
+      return Status::Error(e.items[0]->loc, fmt::format("the path of `{}` must be a string", e.name));
+    if (!ev_.options_.read_file)
+      return Value::Unknown(fmt::format("`{}(\"{}\")` is not read here", e.name, path.as_string()), e.loc);
+    std::string file = path.as_string();
+    if (!file.empty() && file[0] != '/') file = ev_.options_.working_folder + "/" + file;
+    if (!render) {
+      Result<std::string> text = ev_.options_.read_file(file);
+      if (!text.ok()) return Value::Unknown(fmt::format("`file(\"{}\")`: {}", path.as_string(),
+                                                        text.status().message()), e.loc);
+      return Value::String(std::move(*text), e.loc);
+    }
+    if (ev_.template_depth_ > 0)
+      return Status::Error(e.loc, "`templatefile` cannot be called from a template it renders");
+    HCL_ASSIGN_OR_RETURN(Value vars, Eval(*e.items[1], b));
+    auto cached = ev_.templates_.find(file);
+    if (cached == ev_.templates_.end()) {
+      Result<std::string> text = ev_.options_.read_file(file);
+      if (!text.ok()) return Value::Unknown(fmt::format("`templatefile(\"{}\")`: {}", path.as_string(),
+                                                        text.status().message()), e.loc);
+      Result<ExprPtr> parsed = ParseTemplateFile(*text, file);
+      if (!parsed.ok()) return parsed.status();
+      cached = ev_.templates_.emplace(file, std::shared_ptr<const Expr>(std::move(*parsed))).first;
+    }
+    // Only the variables are in scope: every other name is unknown there.
+    Bindings scope(nullptr);
+    if (vars.is_object()) {
+      for (const auto& [name, value] : vars.fields()) scope.Set(name, value);
+    } else if (!vars.is_unknown()) {
+      return Status::Error(e.items[1]->loc, "the variables of `templatefile` must be an object");
+    } else {
+      return Value::Unknown(vars.unknown_reason(), e.loc);
+    }
+    ++ev_.template_depth_;
+    Result<Value> out = Eval(*cached->second, &scope);
+    --ev_.template_depth_;
+    return out;
   }
 
   // try(a, b, ...): the first argument that evaluates without an error. An
@@ -987,6 +1046,74 @@ class EvalContext {
   static char AsciiUpper(char ch) { return ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch; }
   Result<Value> FnLower(const Call& c) { return MapString(c, AsciiLower); }
   Result<Value> FnUpper(const Call& c) { return MapString(c, AsciiUpper); }
+
+  // formatlist(spec, args...): format() per element; list arguments are
+  // iterated together (they must have the same length), others repeat.
+  Result<Value> FnFormatList(const Call& c) {
+    size_t n = 0;
+    bool any_list = false;
+    for (size_t i = 1; i < c.args.size(); ++i) {
+      if (!c.args[i].is_tuple()) continue;
+      if (any_list && c.args[i].items().size() != n)
+        return c.Error(i, "the lists given to `formatlist` must have the same length");
+      n = c.args[i].items().size();
+      any_list = true;
+    }
+    if (!any_list) n = 1;
+    Value::Items out;
+    for (size_t k = 0; k < n; ++k) {
+      Call one{c.expr, {c.args[0]}};
+      for (size_t i = 1; i < c.args.size(); ++i)
+        one.args.push_back(c.args[i].is_tuple() ? c.args[i].items()[k] : c.args[i]);
+      HCL_ASSIGN_OR_RETURN(Value v, FnFormat(one));
+      out.push_back(std::move(v));
+    }
+    return Checked(Value::Tuple(std::move(out), c.loc()));
+  }
+
+  // regex(pattern, string) and regexall(pattern, string), in RE2 syntax as
+  // Terraform's (Go) regexp: the match, or with groups the captures (a list;
+  // an object when every group is named).
+  Result<Value> Capture(const Call& c, const RE2& re, const std::vector<re2::StringPiece>& groups) {
+    const int n = re.NumberOfCapturingGroups();
+    if (n == 0) return Value::String(std::string(groups[0]), c.loc());
+    const std::map<std::string, int>& named = re.NamedCapturingGroups();
+    if (static_cast<int>(named.size()) == n) {
+      Value::Fields fields;
+      for (const auto& [name, index] : named)
+        fields[name] = groups[index].data() ? Value::String(std::string(groups[index]), c.loc()) : Value::Null(c.loc());
+      return Value::Object(std::move(fields), c.loc());
+    }
+    Value::Items items;
+    for (int i = 1; i <= n; ++i)
+      items.push_back(groups[i].data() ? Value::String(std::string(groups[i]), c.loc()) : Value::Null(c.loc()));
+    return Value::Tuple(std::move(items), c.loc());
+  }
+
+  Result<Value> Matches(const Call& c, bool all) {
+    HCL_ASSIGN_OR_RETURN(std::string pattern, StringArg(c, 0));
+    HCL_ASSIGN_OR_RETURN(std::string s, StringArg(c, 1));
+    RE2::Options options;
+    options.set_log_errors(false);
+    RE2 re(pattern, options);
+    if (!re.ok()) return c.Error(0, fmt::format("`{}` is not a valid regular expression", pattern));
+    std::vector<re2::StringPiece> groups(1 + re.NumberOfCapturingGroups());
+    Value::Items out;
+    size_t pos = 0;
+    while (pos <= s.size() &&
+           re.Match(s, pos, s.size(), RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+      HCL_ASSIGN_OR_RETURN(Value v, Capture(c, re, groups));
+      if (!all) return v;
+      out.push_back(std::move(v));
+      if (out.size() > ev_.options_.max_value_nodes) return TooLarge(c.loc());
+      size_t end = static_cast<size_t>(groups[0].data() - s.data()) + groups[0].size();
+      pos = groups[0].empty() ? end + 1 : end;
+    }
+    if (!all) return c.Error(1, fmt::format("`{}` does not match the regular expression", s));
+    return Value::Tuple(std::move(out), c.loc());
+  }
+  Result<Value> FnRegex(const Call& c) { return Matches(c, false); }
+  Result<Value> FnRegexAll(const Call& c) { return Matches(c, true); }
 
   Result<Value> FnReplace(const Call& c) {
     HCL_ASSIGN_OR_RETURN(std::string s, StringArg(c, 0));

@@ -331,6 +331,10 @@ Result<File> ParseFile(std::string_view text, std::string path);
 // Parses a lone expression (e.g. from a `.tfvars` value or a test).
 Result<ExprPtr> ParseExpression(std::string_view text, std::string path);
 
+// Parses a whole file as one template, as `templatefile` reads it: the
+// result is a kTemplate expression.
+Result<ExprPtr> ParseTemplateFile(std::string_view text, std::string path);
+
 // A canonical rendering of a body: its attributes one per line
 // (`name = DUMP`), then its blocks as `type "a" "b" {` ... `}`, indented two
 // spaces per level.
@@ -377,12 +381,26 @@ struct ResourceRef {
 // traversal are applied to the returned value.
 using ResourceResolver = std::function<std::optional<Value>(const ResourceRef&)>;
 
+// Supplied by the caller: output `output` of the module called `name` in
+// this module (`module.NAME.OUTPUT`), or nullopt when it is not known.
+using ModuleOutputResolver =
+    std::function<std::optional<Value>(const std::string& name, const std::string& output, const SourceLoc& loc)>;
+
 struct EvalOptions {
   // Values for input variables (from a .tfvars file or the command line);
   // they override defaults.
   std::map<std::string, Value, std::less<>> variables;
   ResourceResolver resolve_resource;  // may be empty
-  std::string module_path = ".";      // the value of `path.module`
+  ModuleOutputResolver resolve_module_output;  // may be empty
+  // Reads a file for `file()` and `templatefile()` (a bounded reader);
+  // empty: those calls are unknown. A relative path is taken from
+  // `working_folder`: where Terraform would run, as this process names it.
+  std::function<Result<std::string>(const std::string& path)> read_file;
+  std::string working_folder = ".";
+  // `path.module`, as Terraform gives it: relative to the root module
+  // ("." for the root, "modules/ci" for a module it calls). `path.root` and
+  // `path.cwd` are ".".
+  std::string module_path = ".";
   // Expression nodes evaluated (for-expression iterations included) before
   // further results become unknown.
   // Function calls are charged the size of their arguments.
@@ -436,6 +454,8 @@ class Evaluator {
   uint64_t steps_left_;
   int depth_ = 0;
   std::map<std::string, Result<Value>, std::less<>> local_cache_;
+  std::map<std::string, std::shared_ptr<const Expr>, std::less<>> templates_;  // parsed `templatefile` files
+  int template_depth_ = 0;
   std::vector<std::string> locals_in_progress_;
 };
 

@@ -106,13 +106,21 @@ class Lexer {
   Lexer(std::string_view src, std::shared_ptr<const std::string> path)
       : src_(src), path_(std::move(path)) {}
 
-  Result<std::vector<Token>> Run() {
+  // `whole_template`: the text is one template (a `templatefile` file), lexed
+  // as a heredoc that the end of the text closes.
+  Result<std::vector<Token>> Run(bool whole_template = false) {
     if (src_.size() > kMaxFileBytes) {
       return Status::Error(SourceLoc{path_, 0, 0},
                            fmt::format("file is larger than the {} MiB limit", kMaxFileBytes >> 20));
     }
     if (src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;  // UTF-8 byte order mark
     stack_.push_back(NewFrame(Mode::kCode, 1, 1));
+    if (whole_template) {
+      Emit(Tok::kOHeredoc, 1, 1, "");
+      Frame frame = NewFrame(Mode::kHeredoc, 1, 1);
+      frame.whole_text = true;
+      stack_.push_back(std::move(frame));
+    }
     while (!done_) {
       Status status;
       switch (stack_.back().mode) {
@@ -135,6 +143,7 @@ class Lexer {
     bool flush = false;        // kHeredoc `<<-`
     size_t indent = 0;         // kHeredoc `<<-`: blanks stripped from each line
     bool at_line_start = true; // kHeredoc
+    bool whole_text = false;   // kHeredoc closed by the end of the text
   };
   static Frame NewFrame(Mode mode, uint32_t line, uint32_t column) {
     Frame frame;
@@ -457,7 +466,13 @@ class Lexer {
     Literal lit;
     while (true) {
       Frame& frame = stack_.back();
-      if (frame.at_line_start) {
+      if (frame.whole_text && AtEnd()) {
+        FlushLiteral(lit);
+        Emit(Tok::kCHeredoc, line_, col_, "");
+        stack_.pop_back();
+        return Status();
+      }
+      if (frame.at_line_start && !frame.whole_text) {
         if (std::optional<size_t> end = ClosingMarkerAt(pos_, frame.marker)) {
           FlushLiteral(lit);
           while (IsBlank(Peek())) Advance();
@@ -502,6 +517,10 @@ class Lexer {
 
 Result<std::vector<Token>> Lex(std::string_view text, const std::shared_ptr<const std::string>& path) {
   return Lexer(text, path).Run();
+}
+
+Result<std::vector<Token>> LexTemplate(std::string_view text, const std::shared_ptr<const std::string>& path) {
+  return Lexer(text, path).Run(true);
 }
 
 }  // namespace trustcheck::hcl

@@ -976,6 +976,13 @@ Result<File> ParseFile(std::string_view text, std::string path) {
   return Parser(std::move(*tokens), shared_path).ParseFile();
 }
 
+Result<ExprPtr> ParseTemplateFile(std::string_view text, std::string path) {
+  auto shared_path = std::make_shared<const std::string>(std::move(path));
+  Result<std::vector<Token>> tokens = LexTemplate(text, shared_path);
+  if (!tokens.ok()) return tokens.status();
+  return Parser(std::move(*tokens), shared_path).ParseLoneExpression();
+}
+
 Result<ExprPtr> ParseExpression(std::string_view text, std::string path) {
   auto shared_path = std::make_shared<const std::string>(std::move(path));
   Result<std::vector<Token>> tokens = Lex(text, shared_path);
