@@ -36,6 +36,8 @@ seeds_of() {
     load_aws_iam_dump_fuzz) echo corpus/aws-dumps ;;
     load_cloudformation_fuzz) echo corpus/cloudformation ;;
     load_entra_credential_fuzz) echo corpus/azure ;;
+    load_arm_template_fuzz) echo corpus/azure/arm ;;
+    load_bicep_fuzz) echo corpus/azure/bicep ;;
     load_gcp_provider_fuzz) echo corpus/gcp ;;
     load_terraform_fuzz) echo corpus/terraform ;;
     load_terraform_plan_fuzz) echo corpus/terraform-plan ;;

@@ -86,6 +86,8 @@ const Format* VaultRoleFormat();
 const Format* VaultJwtConfigFormat();
 const Format* EntraCredentialFormat();
 const Format* GcpProviderFormat();
+const Format* ArmTemplateFormat();
+const Format* BicepFormat();
 
 }  // namespace trustcheck
 

@@ -15,6 +15,8 @@ const std::vector<const Format*>& AllFormats() {
       VaultJwtConfigFormat(),
       EntraCredentialFormat(),
       GcpProviderFormat(),
+      ArmTemplateFormat(),
+      BicepFormat(),
   };
   return kFormats;
 }

@@ -1,0 +1,1607 @@
+#include "formats/azure_template.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/entra_credential.h"
+#include "formats/unresolved_notes.h"
+#include "formats/value_tree.h"
+#include "hcl/hcl.h"
+
+namespace trustcheck::azure {
+
+namespace {
+
+namespace fs = std::filesystem;
+using hcl::Value;
+
+constexpr size_t kMaxDepth = 100;       // expression and statement nesting
+constexpr size_t kMaxInstances = 64;    // loop iterations per resource
+constexpr size_t kMaxSteps = 200000;    // evaluation steps per file
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Expressions (one tree for Bicep and for ARM's `[...]` expressions)
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct Expr {
+  enum class Kind : uint8_t {
+    kString, kNumber, kBool, kNull, kInterp, kArray, kObject, kName, kCall, kMember, kIndex, kUnary, kBinary,
+    kTernary, kFor,
+  };
+  Kind kind = Kind::kNull;
+  SourceLoc loc;
+  std::string text;  // kString, kName, kCall (function), kMember (name), kUnary/kBinary (operator), kFor (item)
+  double number = 0;
+  bool flag = false;                // kBool; kMember `.?`
+  std::vector<ExprPtr> items;       // kInterp parts, kArray, kCall arguments
+  std::vector<std::pair<std::string, ExprPtr>> fields;  // kObject
+  ExprPtr a, b, c;                  // operands; kFor: a = collection, b = body, c = condition
+  std::string index_name;           // kFor `(item, index)`
+};
+
+// A cursor over source text with line and column, shared by both parsers.
+class Cursor {
+ public:
+  Cursor(std::string_view text, std::shared_ptr<const std::string> path, uint32_t line = 1, uint32_t column = 1)
+      : text_(text), path_(std::move(path)), line_(line), col_(column) {}
+
+  bool AtEnd() const { return pos_ >= text_.size(); }
+  char Peek(size_t k = 0) const { return pos_ + k < text_.size() ? text_[pos_ + k] : '\0'; }
+  bool Looking(std::string_view s) const { return text_.substr(pos_, s.size()) == s; }
+  SourceLoc Loc() const { return SourceLoc{path_, line_, col_}; }
+  size_t pos() const { return pos_; }
+  void Advance(size_t n = 1) {
+    for (size_t i = 0; i < n && pos_ < text_.size(); ++i, ++pos_) {
+      if (text_[pos_] == '\n') {
+        ++line_;
+        col_ = 1;
+      } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
+        ++col_;
+      }
+    }
+  }
+  // Blanks and comments; line breaks too when `newlines`.
+  void Skip(bool newlines) {
+    while (!AtEnd()) {
+      char c = Peek();
+      if (c == ' ' || c == '\t' || c == '\r' || (newlines && c == '\n')) {
+        Advance();
+      } else if (Looking("//")) {
+        while (!AtEnd() && Peek() != '\n') Advance();
+      } else if (Looking("/*")) {
+        Advance(2);
+        while (!AtEnd() && !Looking("*/")) Advance();
+        Advance(2);
+      } else {
+        break;
+      }
+    }
+  }
+  Status Error(std::string message) const { return Status::Error(Loc(), std::move(message)); }
+
+ private:
+  std::string_view text_;
+  std::shared_ptr<const std::string> path_;
+  size_t pos_ = 0;
+  uint32_t line_, col_;
+};
+
+bool IdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
+bool IdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// Recursive descent over Bicep expressions; `arm` switches to ARM's
+// expression language (no interpolation, no operators, `[` only indexes).
+class ExprParser {
+ public:
+  ExprParser(Cursor& cur, bool arm) : cur_(cur), arm_(arm) {}
+
+  Result<ExprPtr> Parse() {
+    if (++depth_ > kMaxDepth) return cur_.Error("expression nests too deeply");
+    Result<ExprPtr> e = arm_ ? Postfix() : Ternary();
+    --depth_;
+    return e;
+  }
+
+  Result<std::string> Identifier() {
+    if (!IdentStart(cur_.Peek())) return cur_.Error("expected a name");
+    std::string name;
+    while (IdentChar(cur_.Peek())) {
+      name += cur_.Peek();
+      cur_.Advance();
+    }
+    return name;
+  }
+
+  Result<ExprPtr> StringLiteral() { return String(); }
+
+ private:
+  ExprPtr Node(Expr::Kind kind, SourceLoc loc) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->loc = std::move(loc);
+    return e;
+  }
+
+  Result<ExprPtr> Ternary() {
+    Result<ExprPtr> cond = Binary(0);
+    if (!cond.ok()) return cond;
+    cur_.Skip(false);
+    if (cur_.Peek() == '?' && cur_.Peek(1) != '?') {
+      auto e = Node(Expr::Kind::kTernary, (*cond)->loc);
+      cur_.Advance();
+      cur_.Skip(true);
+      Result<ExprPtr> yes = Parse();
+      if (!yes.ok()) return yes;
+      cur_.Skip(true);
+      if (cur_.Peek() != ':') return cur_.Error("expected `:` in a `?:` expression");
+      cur_.Advance();
+      cur_.Skip(true);
+      Result<ExprPtr> no = Parse();
+      if (!no.ok()) return no;
+      e->a = std::move(*cond);
+      e->b = std::move(*yes);
+      e->c = std::move(*no);
+      return e;
+    }
+    return cond;
+  }
+
+  // Operators by precedence, lowest first.
+  static int Precedence(std::string_view op) {
+    if (op == "??") return 1;
+    if (op == "||") return 2;
+    if (op == "&&") return 3;
+    if (op == "==" || op == "!=" || op == "=~" || op == "!~") return 4;
+    if (op == "<" || op == "<=" || op == ">" || op == ">=") return 5;
+    if (op == "+" || op == "-") return 6;
+    if (op == "*" || op == "/" || op == "%") return 7;
+    return 0;
+  }
+
+  std::string PeekOperator() {
+    static const char* kOps[] = {"??", "||", "&&", "==", "!=", "=~", "!~", "<=", ">=", "<", ">", "+", "-", "*", "/",
+                                 "%"};
+    for (const char* op : kOps)
+      if (cur_.Looking(op) && !(std::string_view(op) == "/" && (cur_.Looking("//") || cur_.Looking("/*"))))
+        return op;
+    return "";
+  }
+
+  Result<ExprPtr> Binary(int min) {
+    Result<ExprPtr> left = Unary();
+    if (!left.ok()) return left;
+    while (true) {
+      cur_.Skip(false);
+      std::string op = PeekOperator();
+      int prec = op.empty() ? 0 : Precedence(op);
+      if (prec == 0 || prec <= min) return left;
+      auto e = Node(Expr::Kind::kBinary, cur_.Loc());
+      cur_.Advance(op.size());
+      cur_.Skip(true);
+      Result<ExprPtr> right = Binary(prec);
+      if (!right.ok()) return right;
+      e->text = op;
+      e->a = std::move(*left);
+      e->b = std::move(*right);
+      left = std::move(e);
+    }
+  }
+
+  Result<ExprPtr> Unary() {
+    cur_.Skip(false);
+    if (cur_.Peek() == '!' || (cur_.Peek() == '-' && !std::isdigit(static_cast<unsigned char>(cur_.Peek(1))))) {
+      auto e = Node(Expr::Kind::kUnary, cur_.Loc());
+      e->text = std::string(1, cur_.Peek());
+      cur_.Advance();
+      if (++depth_ > kMaxDepth) return cur_.Error("expression nests too deeply");
+      Result<ExprPtr> operand = Unary();
+      --depth_;
+      if (!operand.ok()) return operand;
+      e->a = std::move(*operand);
+      return e;
+    }
+    return Postfix();
+  }
+
+  Result<ExprPtr> Postfix() {
+    Result<ExprPtr> e = Primary();
+    if (!e.ok()) return e;
+    while (true) {
+      if (cur_.Peek() == '.' || (cur_.Peek() == '!' && cur_.Peek(1) == '.')) {
+        if (cur_.Peek() == '!') cur_.Advance();  // non-null assertion
+        auto m = Node(Expr::Kind::kMember, cur_.Loc());
+        cur_.Advance();
+        if (cur_.Peek() == '?') {
+          m->flag = true;
+          cur_.Advance();
+        }
+        Result<std::string> name = Identifier();
+        if (!name.ok()) return name.status();
+        if (cur_.Peek() == '(') {  // a namespaced call: `sys.format(...)`, `az.resourceId(...)`
+          auto call = Node(Expr::Kind::kCall, m->loc);
+          call->text = *name;
+          Status args = Arguments(call.get());
+          if (!args.ok()) return args;
+          e = std::move(call);
+          continue;
+        }
+        m->text = *name;
+        m->a = std::move(*e);
+        e = std::move(m);
+      } else if (cur_.Peek() == '[' || (cur_.Peek() == '?' && cur_.Peek(1) == '[')) {
+        auto ix = Node(Expr::Kind::kIndex, cur_.Loc());
+        if (cur_.Peek() == '?') cur_.Advance();
+        cur_.Advance();
+        cur_.Skip(true);
+        Result<ExprPtr> index = Parse();
+        if (!index.ok()) return index;
+        cur_.Skip(true);
+        if (cur_.Peek() != ']') return cur_.Error("expected `]`");
+        cur_.Advance();
+        ix->a = std::move(*e);
+        ix->b = std::move(*index);
+        e = std::move(ix);
+      } else {
+        return e;
+      }
+    }
+  }
+
+  Status Arguments(Expr* call) {
+    cur_.Advance();  // (
+    cur_.Skip(true);
+    while (cur_.Peek() != ')') {
+      if (cur_.AtEnd()) return cur_.Error("the argument list is not closed by `)`");
+      Result<ExprPtr> arg = Parse();
+      if (!arg.ok()) return arg.status();
+      call->items.push_back(std::move(*arg));
+      cur_.Skip(true);
+      if (cur_.Peek() == ',') {
+        cur_.Advance();
+        cur_.Skip(true);
+      } else if (cur_.Peek() != ')') {
+        return cur_.Error("expected `,` or `)` in the argument list");
+      }
+    }
+    cur_.Advance();
+    return Status();
+  }
+
+  Result<ExprPtr> Primary() {
+    cur_.Skip(false);
+    SourceLoc loc = cur_.Loc();
+    char c = cur_.Peek();
+    if (c == '\'') return String();
+    if (std::isdigit(static_cast<unsigned char>(c)) || (c == '-' && std::isdigit(static_cast<unsigned char>(cur_.Peek(1))))) {
+      std::string digits;
+      while (std::isdigit(static_cast<unsigned char>(cur_.Peek())) || cur_.Peek() == '.' || (digits.empty() && cur_.Peek() == '-')) {
+        digits += cur_.Peek();
+        cur_.Advance();
+      }
+      auto e = Node(Expr::Kind::kNumber, loc);
+      e->number = std::strtod(digits.c_str(), nullptr);
+      return e;
+    }
+    if (c == '(' && !arm_) {
+      cur_.Advance();
+      cur_.Skip(true);
+      Result<ExprPtr> inner = Parse();
+      if (!inner.ok()) return inner;
+      cur_.Skip(true);
+      if (cur_.Peek() != ')') return cur_.Error("expected `)`");
+      cur_.Advance();
+      return inner;
+    }
+    if (c == '[' && !arm_) return Array();
+    if (c == '{' && !arm_) return Object();
+    if (IdentStart(c)) {
+      Result<std::string> name = Identifier();
+      if (!name.ok()) return name.status();
+      if (cur_.Peek() == '(') {
+        auto call = Node(Expr::Kind::kCall, loc);
+        call->text = *name;
+        Status args = Arguments(call.get());
+        if (!args.ok()) return args;
+        return call;
+      }
+      if (!arm_ && (*name == "true" || *name == "false")) {
+        auto e = Node(Expr::Kind::kBool, loc);
+        e->flag = *name == "true";
+        return e;
+      }
+      if (!arm_ && *name == "null") return Node(Expr::Kind::kNull, loc);
+      auto e = Node(Expr::Kind::kName, loc);
+      e->text = *name;
+      return e;
+    }
+    return cur_.Error(cur_.AtEnd() ? "the expression ends early" : fmt::format("unexpected `{}` in an expression", c));
+  }
+
+  // '...' with '' (ARM) or \' (Bicep) escapes and Bicep's ${...}; '''...''' is
+  // a verbatim multi-line string.
+  Result<ExprPtr> String() {
+    SourceLoc loc = cur_.Loc();
+    auto e = Node(Expr::Kind::kInterp, loc);
+    if (!arm_ && cur_.Looking("'''")) {
+      cur_.Advance(3);
+      std::string text;
+      while (!cur_.Looking("'''")) {
+        if (cur_.AtEnd()) return Status::Error(loc, "multi-line string is not closed by `'''`");
+        text += cur_.Peek();
+        cur_.Advance();
+      }
+      cur_.Advance(3);
+      if (!text.empty() && text[0] == '\n') text.erase(0, 1);
+      auto s = Node(Expr::Kind::kString, loc);
+      s->text = std::move(text);
+      return s;
+    }
+    cur_.Advance();
+    std::string literal;
+    SourceLoc literal_loc = cur_.Loc();
+    auto flush = [&] {
+      if (literal.empty()) return;
+      auto s = Node(Expr::Kind::kString, literal_loc);
+      s->text = std::move(literal);
+      literal.clear();
+      e->items.push_back(std::move(s));
+    };
+    while (true) {
+      if (cur_.AtEnd() || cur_.Peek() == '\n') return Status::Error(loc, "string is not closed by `'`");
+      char c = cur_.Peek();
+      if (c == '\'') {
+        if (arm_ && cur_.Peek(1) == '\'') {
+          literal += '\'';
+          cur_.Advance(2);
+          continue;
+        }
+        cur_.Advance();
+        break;
+      }
+      if (!arm_ && c == '\\') {
+        char n = cur_.Peek(1);
+        literal += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
+        cur_.Advance(2);
+        continue;
+      }
+      if (!arm_ && c == '$' && cur_.Peek(1) == '{') {
+        flush();
+        cur_.Advance(2);
+        cur_.Skip(true);
+        Result<ExprPtr> inner = Parse();
+        if (!inner.ok()) return inner;
+        cur_.Skip(true);
+        if (cur_.Peek() != '}') return cur_.Error("expected `}` to close `${`");
+        cur_.Advance();
+        e->items.push_back(std::move(*inner));
+        literal_loc = cur_.Loc();
+        continue;
+      }
+      if (literal.empty()) literal_loc = cur_.Loc();
+      literal += c;
+      cur_.Advance();
+    }
+    flush();
+    if (e->items.size() == 1 && e->items[0]->kind == Expr::Kind::kString) {
+      e->items[0]->loc = loc;
+      return std::move(e->items[0]);
+    }
+    if (e->items.empty()) {
+      auto s = Node(Expr::Kind::kString, loc);
+      return s;
+    }
+    return e;
+  }
+
+  Result<ExprPtr> Array() {
+    auto e = Node(Expr::Kind::kArray, cur_.Loc());
+    cur_.Advance();
+    cur_.Skip(true);
+    if (cur_.Looking("for") && !IdentChar(cur_.Peek(3))) return For(std::move(e));
+    while (cur_.Peek() != ']') {
+      if (cur_.AtEnd()) return Status::Error(e->loc, "array is not closed by `]`");
+      Result<ExprPtr> item = Parse();
+      if (!item.ok()) return item;
+      e->items.push_back(std::move(*item));
+      cur_.Skip(false);
+      if (cur_.Peek() == ',') cur_.Advance();
+      cur_.Skip(true);
+    }
+    cur_.Advance();
+    return e;
+  }
+
+  // [for item in list: body], [for (item, i) in list: body], with `if`.
+  Result<ExprPtr> For(ExprPtr open) {
+    auto e = Node(Expr::Kind::kFor, open->loc);
+    cur_.Advance(3);
+    cur_.Skip(true);
+    bool paren = cur_.Peek() == '(';
+    if (paren) {
+      cur_.Advance();
+      cur_.Skip(true);
+    }
+    Result<std::string> item = Identifier();
+    if (!item.ok()) return item.status();
+    e->text = *item;
+    cur_.Skip(true);
+    if (paren && cur_.Peek() == ',') {
+      cur_.Advance();
+      cur_.Skip(true);
+      Result<std::string> index = Identifier();
+      if (!index.ok()) return index.status();
+      e->index_name = *index;
+      cur_.Skip(true);
+    }
+    if (paren) {
+      if (cur_.Peek() != ')') return cur_.Error("expected `)` after the loop variables");
+      cur_.Advance();
+      cur_.Skip(true);
+    }
+    if (!cur_.Looking("in") || IdentChar(cur_.Peek(2))) return cur_.Error("expected `in` in a `for` expression");
+    cur_.Advance(2);
+    cur_.Skip(true);
+    Result<ExprPtr> collection = Parse();
+    if (!collection.ok()) return collection;
+    cur_.Skip(true);
+    if (cur_.Peek() != ':') return cur_.Error("expected `:` in a `for` expression");
+    cur_.Advance();
+    cur_.Skip(true);
+    if (cur_.Looking("if") && !IdentChar(cur_.Peek(2))) {
+      cur_.Advance(2);
+      cur_.Skip(true);
+      Result<ExprPtr> cond = Parse();
+      if (!cond.ok()) return cond;
+      e->c = std::move(*cond);
+      cur_.Skip(true);
+    }
+    Result<ExprPtr> body = Parse();
+    if (!body.ok()) return body;
+    cur_.Skip(true);
+    if (cur_.Peek() != ']') return cur_.Error("expected `]` to close the `for` expression");
+    cur_.Advance();
+    e->a = std::move(*collection);
+    e->b = std::move(*body);
+    return e;
+  }
+
+  // { key: value ... }: keys are names or strings; entries end at a line
+  // break or a comma.
+  Result<ExprPtr> Object() {
+    auto e = Node(Expr::Kind::kObject, cur_.Loc());
+    cur_.Advance();
+    cur_.Skip(true);
+    while (cur_.Peek() != '}') {
+      if (cur_.AtEnd()) return Status::Error(e->loc, "object is not closed by `}`");
+      std::string key;
+      if (cur_.Peek() == '\'') {
+        Result<ExprPtr> k = String();
+        if (!k.ok()) return k;
+        if ((*k)->kind != Expr::Kind::kString) return cur_.Error("an object key must be a plain string");
+        key = (*k)->text;
+      } else {
+        Result<std::string> k = Identifier();
+        if (!k.ok()) return k.status();
+        key = *k;
+      }
+      cur_.Skip(false);
+      if (cur_.Peek() != ':') return cur_.Error(fmt::format("expected `:` after `{}`", key));
+      cur_.Advance();
+      cur_.Skip(false);
+      Result<ExprPtr> value = Parse();
+      if (!value.ok()) return value;
+      e->fields.emplace_back(std::move(key), std::move(*value));
+      cur_.Skip(false);
+      if (cur_.Peek() == ',') cur_.Advance();
+      cur_.Skip(true);
+    }
+    cur_.Advance();
+    return e;
+  }
+
+ private:
+  Cursor& cur_;
+  bool arm_;
+  size_t depth_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Values
+
+std::optional<std::string> TextOf(const Value& v) {
+  if (v.is_string()) return v.as_string();
+  if (v.is_number()) return hcl::FormatNumber(v.as_number());
+  if (v.is_bool()) return std::string(v.as_bool() ? "true" : "false");
+  return std::nullopt;
+}
+
+// Strings joined; an unknown part keeps the known text around it as pieces.
+Value Join(const std::vector<Value>& parts, const SourceLoc& loc) {
+  std::vector<Value::Piece> pieces;
+  std::string reason;
+  for (const Value& p : parts) {
+    if (std::optional<std::string> t = TextOf(p)) {
+      if (!pieces.empty() && pieces.back().known) {
+        pieces.back().text += *t;
+      } else {
+        pieces.push_back({true, *t, p.loc()});
+      }
+    } else if (p.is_unknown() && !p.pieces().empty()) {
+      for (const Value::Piece& q : p.pieces()) pieces.push_back(q);
+      if (reason.empty()) reason = p.unknown_reason();
+    } else {
+      std::string why = p.is_unknown() ? p.unknown_reason() : "a value that is not text";
+      if (reason.empty()) reason = why;
+      pieces.push_back({false, why, p.loc(), "${...}"});
+    }
+  }
+  if (reason.empty()) return Value::String(pieces.empty() ? "" : pieces[0].text, loc);
+  return Value::Unknown(reason, loc).WithPieces(std::move(pieces));
+}
+
+bool Truthy(const Value& v) { return v.is_bool() ? v.as_bool() : false; }
+
+// ---------------------------------------------------------------------------
+// Evaluation
+
+struct ResourceDecl {
+  std::string symbol;   // Bicep symbol ("" in ARM)
+  std::string type;     // full type without the API version
+  SourceLoc loc;
+  const Expr* body = nullptr;          // the object (ARM: the resource object as an expression tree)
+  const Expr* condition = nullptr;     // `if (...)`
+  const Expr* loop = nullptr;          // `[for ...]` (kFor; its body is `body`)
+  const ResourceDecl* parent = nullptr;
+  bool existing = false;
+};
+
+class Evaluator {
+ public:
+  std::map<std::string, Value, std::less<>> params;
+  std::map<std::string, const Expr*, std::less<>> vars;
+  std::map<std::string, const ResourceDecl*, std::less<>> resources;
+  std::vector<std::map<std::string, Value, std::less<>>> scopes;  // loop variables, innermost last
+  int copy_index = -1;                                            // ARM copyIndex()
+
+  Value Eval(const Expr& e) {
+    if (++steps_ > kMaxSteps) return Value::Unknown("evaluation stopped at its step limit", e.loc);
+    if (depth_ >= kMaxDepth) return Value::Unknown("expression nests too deeply to evaluate", e.loc);
+    ++depth_;
+    Value v = Dispatch(e);
+    --depth_;
+    return v;
+  }
+
+  // The value of a resource symbol: its declared fields (name, properties,
+  // ...), and what only a deployment knows (`id`, output properties) unknown.
+  Value ResourceValue(const ResourceDecl& r, const SourceLoc& use) {
+    Value::Fields fields;
+    if (r.body && r.body->kind == Expr::Kind::kObject && !r.loop) {
+      for (const auto& [key, value] : r.body->fields)
+        if (key != "parent" && key != "dependsOn") fields[key] = Eval(*value);
+    }
+    fields["id"] = Value::Unknown(fmt::format("the id of `{}` is known after deployment", r.symbol), use);
+    fields["type"] = Value::String(r.type, use);
+    return Value::Object(std::move(fields), use);
+  }
+
+ private:
+  Value Dispatch(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::kString: return Value::String(e.text, e.loc);
+      case Expr::Kind::kNumber: return Value::Number(e.number, e.loc);
+      case Expr::Kind::kBool: return Value::Bool(e.flag, e.loc);
+      case Expr::Kind::kNull: return Value::Null(e.loc);
+      case Expr::Kind::kInterp: {
+        std::vector<Value> parts;
+        for (const ExprPtr& p : e.items) parts.push_back(Eval(*p));
+        return Join(parts, e.loc);
+      }
+      case Expr::Kind::kArray: {
+        Value::Items items;
+        for (const ExprPtr& p : e.items) items.push_back(Eval(*p));
+        return Value::Tuple(std::move(items), e.loc);
+      }
+      case Expr::Kind::kObject: {
+        Value::Fields fields;
+        for (const auto& [key, value] : e.fields) fields[key] = Eval(*value);
+        return Value::Object(std::move(fields), e.loc);
+      }
+      case Expr::Kind::kName: return Name(e);
+      case Expr::Kind::kCall: return Call(e);
+      case Expr::Kind::kMember: {
+        Value base = Eval(*e.a);
+        if (base.is_unknown()) return Value::Unknown(base.unknown_reason(), e.loc);
+        if (base.is_object()) {
+          for (const auto& [key, value] : base.fields())
+            if (Lower(key) == Lower(e.text)) return value.WithLoc(e.loc);
+          if (e.flag) return Value::Null(e.loc);
+          return Value::Unknown(fmt::format("`{}` is known after deployment", e.text), e.loc);
+        }
+        if (base.is_null() && e.flag) return Value::Null(e.loc);
+        return Value::Unknown(fmt::format("`.{}` of a value that is not an object", e.text), e.loc);
+      }
+      case Expr::Kind::kIndex: {
+        Value base = Eval(*e.a);
+        Value index = Eval(*e.b);
+        if (base.is_unknown()) return Value::Unknown(base.unknown_reason(), e.loc);
+        if (index.is_unknown()) return Value::Unknown(index.unknown_reason(), e.loc);
+        if (base.is_tuple() && index.is_number()) {
+          double i = index.as_number();
+          if (i >= 0 && i < static_cast<double>(base.items().size())) return base.items()[static_cast<size_t>(i)];
+        }
+        if (base.is_object() && index.is_string())
+          if (const Value* v = base.Find(index.as_string())) return *v;
+        return Value::Unknown("an index out of range", e.loc);
+      }
+      case Expr::Kind::kUnary: {
+        Value v = Eval(*e.a);
+        if (v.is_unknown()) return Value::Unknown(v.unknown_reason(), e.loc);
+        if (e.text == "!" && v.is_bool()) return Value::Bool(!v.as_bool(), e.loc);
+        if (e.text == "-" && v.is_number()) return Value::Number(-v.as_number(), e.loc);
+        return Value::Unknown(fmt::format("`{}` of a value of the wrong type", e.text), e.loc);
+      }
+      case Expr::Kind::kBinary: return Binary(e);
+      case Expr::Kind::kTernary: {
+        Value c = Eval(*e.a);
+        if (c.is_bool()) return Eval(c.as_bool() ? *e.b : *e.c);
+        return Value::Unknown(c.is_unknown() ? c.unknown_reason() : "a condition that is not a bool", e.loc);
+      }
+      case Expr::Kind::kFor: {
+        Value collection = Eval(*e.a);
+        if (collection.is_unknown()) return Value::Unknown(collection.unknown_reason(), e.loc);
+        if (!collection.is_tuple()) return Value::Unknown("`for` over a value that is not an array", e.loc);
+        Value::Items out;
+        size_t i = 0;
+        for (const Value& item : collection.items()) {
+          if (out.size() >= kMaxInstances * 16) break;
+          scopes.push_back({{e.text, item}});
+          if (!e.index_name.empty()) scopes.back()[e.index_name] = Value::Number(static_cast<double>(i), e.loc);
+          bool keep = true;
+          if (e.c) {
+            Value cond = Eval(*e.c);
+            keep = Truthy(cond);
+          }
+          if (keep) out.push_back(Eval(*e.b));
+          scopes.pop_back();
+          ++i;
+        }
+        return Value::Tuple(std::move(out), e.loc);
+      }
+    }
+    return Value::Null(e.loc);
+  }
+
+  Value Name(const Expr& e) {
+    for (auto s = scopes.rbegin(); s != scopes.rend(); ++s)
+      if (auto it = s->find(e.text); it != s->end()) return it->second;
+    if (auto it = params.find(e.text); it != params.end()) return it->second.WithLoc(e.loc);
+    if (auto it = vars.find(e.text); it != vars.end()) return Variable(e.text, *it->second, e.loc);
+    if (auto it = resources.find(e.text); it != resources.end()) return ResourceValue(*it->second, e.loc);
+    return Value::Unknown(fmt::format("`{}` is not declared in this file", e.text), e.loc);
+  }
+
+  Value Variable(const std::string& name, const Expr& expr, const SourceLoc& use) {
+    if (auto it = var_cache_.find(name); it != var_cache_.end()) return it->second.WithLoc(use);
+    if (!var_busy_.insert(name).second) return Value::Unknown(fmt::format("variable `{}` depends on itself", name), use);
+    Value v = Eval(expr);
+    var_busy_.erase(name);
+    if (scopes.empty()) var_cache_[name] = v;
+    return v;
+  }
+
+  Value Binary(const Expr& e) {
+    Value a = Eval(*e.a);
+    if (e.text == "??") return a.is_null() ? Eval(*e.b) : a;
+    if (e.text == "&&" && a.is_bool() && !a.as_bool()) return Value::Bool(false, e.loc);
+    if (e.text == "||" && a.is_bool() && a.as_bool()) return Value::Bool(true, e.loc);
+    Value b = Eval(*e.b);
+    if (a.is_unknown() || b.is_unknown())
+      return Value::Unknown(a.is_unknown() ? a.unknown_reason() : b.unknown_reason(), e.loc);
+    const std::string& op = e.text;
+    if (op == "&&" || op == "||") return Value::Bool(Truthy(b), e.loc);
+    if (op == "==" || op == "!=") {
+      if (!a.wholly_known() || !b.wholly_known()) return Value::Unknown("a comparison of unknown values", e.loc);
+      return Value::Bool(a.Equals(b) == (op == "=="), e.loc);
+    }
+    if (op == "=~" || op == "!~") {
+      if (!a.is_string() || !b.is_string()) return Value::Unknown("`=~` of values that are not strings", e.loc);
+      return Value::Bool((Lower(a.as_string()) == Lower(b.as_string())) == (op == "=~"), e.loc);
+    }
+    if (a.is_number() && b.is_number()) {
+      double x = a.as_number(), y = b.as_number();
+      if (op == "<") return Value::Bool(x < y, e.loc);
+      if (op == "<=") return Value::Bool(x <= y, e.loc);
+      if (op == ">") return Value::Bool(x > y, e.loc);
+      if (op == ">=") return Value::Bool(x >= y, e.loc);
+      if (op == "+") return Value::Number(x + y, e.loc);
+      if (op == "-") return Value::Number(x - y, e.loc);
+      if (op == "*") return Value::Number(x * y, e.loc);
+      if (op == "/" && y != 0) return Value::Number(std::trunc(x / y), e.loc);
+      if (op == "%" && y != 0) return Value::Number(std::fmod(x, y), e.loc);
+    }
+    return Value::Unknown(fmt::format("`{}` of values of the wrong type", op), e.loc);
+  }
+
+  std::vector<Value> Args(const Expr& e) {
+    std::vector<Value> out;
+    for (const ExprPtr& a : e.items) out.push_back(Eval(*a));
+    return out;
+  }
+
+  // The deployment functions, by lower-case name (Bicep's and ARM's share
+  // their names and meanings).
+  Value Call(const Expr& e) {
+    const std::string name = Lower(e.text);
+    // ARM's names for the template's own values.
+    if (name == "parameters" || name == "variables") {
+      std::vector<Value> a = Args(e);
+      if (a.size() != 1 || !a[0].is_string()) return Value::Unknown(fmt::format("`{}` needs one name", e.text), e.loc);
+      Expr ref;
+      ref.kind = Expr::Kind::kName;
+      ref.text = a[0].as_string();
+      ref.loc = e.loc;
+      if (name == "parameters") {
+        auto it = params.find(ref.text);
+        return it == params.end() ? Value::Unknown(fmt::format("parameter `{}` is not declared", ref.text), e.loc)
+                                  : it->second.WithLoc(e.loc);
+      }
+      auto it = vars.find(ref.text);
+      return it == vars.end() ? Value::Unknown(fmt::format("variable `{}` is not declared", ref.text), e.loc)
+                              : Variable(ref.text, *it->second, e.loc);
+    }
+    if (name == "copyindex") {
+      std::vector<Value> a = Args(e);
+      if (copy_index < 0) return Value::Unknown("`copyIndex()` outside a copy loop", e.loc);
+      double offset = !a.empty() && a.back().is_number() ? a.back().as_number() : 0;
+      return Value::Number(copy_index + offset, e.loc);
+    }
+    if (name == "if") {
+      if (e.items.size() != 3) return Value::Unknown("`if` takes 3 arguments", e.loc);
+      Value c = Eval(*e.items[0]);
+      if (c.is_bool()) return Eval(c.as_bool() ? *e.items[1] : *e.items[2]);
+      return Value::Unknown(c.is_unknown() ? c.unknown_reason() : "`if` needs a bool", e.loc);
+    }
+    static const std::set<std::string> kDeployment = {
+        "uniquestring", "guid", "newguid", "utcnow", "resourceid", "subscriptionresourceid", "tenantresourceid",
+        "extensionresourceid", "managementgroupresourceid", "reference", "list", "listkeys", "subscription",
+        "resourcegroup", "tenant", "deployment", "environment", "managementgroup", "deployer", "getsecret"};
+    if (kDeployment.count(name))
+      return Value::Unknown(fmt::format("`{}()` is known only when the template is deployed", e.text), e.loc);
+    std::vector<Value> a = Args(e);
+    for (const Value& v : a)
+      if (v.is_unknown() && name != "concat" && name != "format" && name != "coalesce" && name != "union")
+        return Value::Unknown(v.unknown_reason(), e.loc);
+    auto str = [&](size_t i) -> std::optional<std::string> { return i < a.size() ? TextOf(a[i]) : std::nullopt; };
+    if (name == "concat") {
+      if (!a.empty() && a[0].is_tuple()) {
+        Value::Items items;
+        for (const Value& v : a) {
+          if (v.is_unknown()) return Value::Unknown(v.unknown_reason(), e.loc);
+          if (v.is_tuple()) items.insert(items.end(), v.items().begin(), v.items().end());
+        }
+        return Value::Tuple(std::move(items), e.loc);
+      }
+      return Join(a, e.loc);
+    }
+    if (name == "format") return Format(e, a);
+    if (name == "tolower" || name == "toupper") {
+      if (!str(0)) return Value::Unknown(fmt::format("`{}` of a value that is not text", e.text), e.loc);
+      std::string s = *str(0);
+      for (char& c : s) c = static_cast<char>(name == "tolower" ? std::tolower(static_cast<unsigned char>(c))
+                                                                 : std::toupper(static_cast<unsigned char>(c)));
+      return Value::String(s, e.loc);
+    }
+    if (name == "string" && str(0)) return Value::String(*str(0), e.loc);
+    if (name == "replace" && str(0) && str(1) && str(2)) {
+      std::string s = *str(0), from = *str(1), to = *str(2);
+      if (from.empty()) return Value::String(s, e.loc);
+      for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
+      return Value::String(s, e.loc);
+    }
+    if (name == "trim" && str(0)) {
+      std::string s = *str(0);
+      size_t b = s.find_first_not_of(" \t\r\n"), x = s.find_last_not_of(" \t\r\n");
+      return Value::String(b == std::string::npos ? "" : s.substr(b, x - b + 1), e.loc);
+    }
+    if ((name == "startswith" || name == "endswith") && str(0) && str(1)) {
+      std::string s = Lower(*str(0)), p = Lower(*str(1));
+      bool yes = s.size() >= p.size() && (name == "startswith" ? s.compare(0, p.size(), p) == 0
+                                                               : s.compare(s.size() - p.size(), p.size(), p) == 0);
+      return Value::Bool(yes, e.loc);
+    }
+    if (name == "split" && str(0) && str(1) && !str(1)->empty()) {
+      Value::Items items;
+      std::string s = *str(0), sep = *str(1);
+      size_t at = 0;
+      for (size_t hit; (hit = s.find(sep, at)) != std::string::npos; at = hit + sep.size())
+        items.push_back(Value::String(s.substr(at, hit - at), e.loc));
+      items.push_back(Value::String(s.substr(at), e.loc));
+      return Value::Tuple(std::move(items), e.loc);
+    }
+    if (name == "join" && a.size() == 2 && a[0].is_tuple() && str(1)) {
+      std::vector<Value> parts;
+      for (size_t i = 0; i < a[0].items().size(); ++i) {
+        if (i) parts.push_back(Value::String(*str(1), e.loc));
+        parts.push_back(a[0].items()[i]);
+      }
+      return Join(parts, e.loc);
+    }
+    if (name == "empty" && !a.empty()) {
+      const Value& v = a[0];
+      bool empty = v.is_null() || (v.is_string() && v.as_string().empty()) || (v.is_tuple() && v.items().empty()) ||
+                   (v.is_object() && v.fields().empty());
+      return Value::Bool(empty, e.loc);
+    }
+    if (name == "length" && !a.empty()) {
+      const Value& v = a[0];
+      if (v.is_string()) return Value::Number(static_cast<double>(v.as_string().size()), e.loc);
+      if (v.is_tuple()) return Value::Number(static_cast<double>(v.items().size()), e.loc);
+      if (v.is_object()) return Value::Number(static_cast<double>(v.fields().size()), e.loc);
+    }
+    if ((name == "first" || name == "last") && !a.empty() && a[0].is_tuple()) {
+      if (a[0].items().empty()) return Value::Null(e.loc);
+      return name == "first" ? a[0].items().front() : a[0].items().back();
+    }
+    if ((name == "createarray" || name == "array")) return Value::Tuple(Value::Items(a.begin(), a.end()), e.loc);
+    if (name == "createobject") {
+      Value::Fields f;
+      for (size_t i = 0; i + 1 < a.size(); i += 2)
+        if (std::optional<std::string> k = TextOf(a[i])) f[*k] = a[i + 1];
+      return Value::Object(std::move(f), e.loc);
+    }
+    if (name == "union" || name == "coalesce") {
+      for (const Value& v : a)
+        if (v.is_unknown()) return Value::Unknown(v.unknown_reason(), e.loc);
+      if (name == "coalesce") {
+        for (const Value& v : a)
+          if (!v.is_null()) return v;
+        return Value::Null(e.loc);
+      }
+      if (!a.empty() && a[0].is_object()) {
+        Value::Fields f;
+        for (const Value& v : a)
+          if (v.is_object())
+            for (const auto& [k, x] : v.fields()) f[k] = x;
+        return Value::Object(std::move(f), e.loc);
+      }
+      Value::Items items;
+      for (const Value& v : a)
+        if (v.is_tuple())
+          for (const Value& x : v.items())
+            if (std::none_of(items.begin(), items.end(), [&](const Value& y) { return y.wholly_known() && x.wholly_known() && y.Equals(x); }))
+              items.push_back(x);
+      return Value::Tuple(std::move(items), e.loc);
+    }
+    if (name == "contains" && a.size() == 2) {
+      if (a[0].is_tuple()) {
+        for (const Value& v : a[0].items())
+          if (v.wholly_known() && a[1].wholly_known() && v.Equals(a[1])) return Value::Bool(true, e.loc);
+        return Value::Bool(false, e.loc);
+      }
+      if (a[0].is_object() && str(1)) return Value::Bool(a[0].Find(*str(1)) != nullptr, e.loc);
+      if (str(0) && str(1)) return Value::Bool(str(0)->find(*str(1)) != std::string::npos, e.loc);
+    }
+    if (name == "equals" && a.size() == 2 && a[0].wholly_known() && a[1].wholly_known())
+      return Value::Bool(a[0].Equals(a[1]), e.loc);
+    if (name == "not" && a.size() == 1 && a[0].is_bool()) return Value::Bool(!a[0].as_bool(), e.loc);
+    if ((name == "and" || name == "or") && !a.empty()) {
+      bool all = name == "and";
+      for (const Value& v : a) {
+        if (!v.is_bool()) return Value::Unknown(fmt::format("`{}` needs bools", e.text), e.loc);
+        all = name == "and" ? all && v.as_bool() : all || v.as_bool();
+      }
+      return Value::Bool(all, e.loc);
+    }
+    if (name == "bool" && str(0)) return Value::Bool(Lower(*str(0)) == "true", e.loc);
+    if (name == "int" && str(0)) return Value::Number(std::trunc(std::strtod(str(0)->c_str(), nullptr)), e.loc);
+    if (name == "json" && str(0)) {
+      Json::CharReaderBuilder builder;
+      builder["stackLimit"] = 64;
+      std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
+      Json::Value json;
+      std::string errors;
+      const std::string text = *str(0);
+      bool ok = false;
+      try {
+        ok = reader->parse(text.data(), text.data() + text.size(), &json, &errors);
+      } catch (const Json::Exception&) {
+        ok = false;
+      }
+      if (ok) return hcl::DecodeJson(json, e.loc);
+    }
+    return Value::Unknown(fmt::format("function `{}` is not evaluated", e.text), e.loc);
+  }
+
+  // format('{0}/{1}', a, b): .NET composite formatting, without format specs.
+  Value Format(const Expr& e, const std::vector<Value>& a) {
+    if (a.empty() || !a[0].is_string()) return Value::Unknown("`format` needs a format string", e.loc);
+    const std::string& spec = a[0].as_string();
+    std::vector<Value> parts;
+    std::string literal;
+    for (size_t i = 0; i < spec.size(); ++i) {
+      char c = spec[i];
+      if ((c == '{' || c == '}') && i + 1 < spec.size() && spec[i + 1] == c) {
+        literal += c;
+        ++i;
+        continue;
+      }
+      if (c != '{') {
+        literal += c;
+        continue;
+      }
+      size_t close = spec.find('}', i);
+      if (close == std::string::npos) return Value::Unknown("a format string with an open `{`", e.loc);
+      std::string item = spec.substr(i + 1, close - i - 1);
+      size_t colon = item.find_first_of(",:");
+      if (colon != std::string::npos) item = item.substr(0, colon);
+      size_t n = static_cast<size_t>(std::strtoul(item.c_str(), nullptr, 10)) + 1;
+      if (n >= a.size()) return Value::Unknown("a format item past the arguments", e.loc);
+      parts.push_back(Value::String(literal, e.loc));
+      literal.clear();
+      parts.push_back(a[n]);
+      i = close;
+    }
+    parts.push_back(Value::String(literal, e.loc));
+    return Join(parts, e.loc);
+  }
+
+  size_t steps_ = 0;
+  size_t depth_ = 0;
+  std::map<std::string, Value, std::less<>> var_cache_;
+  std::set<std::string> var_busy_;
+};
+
+// ---------------------------------------------------------------------------
+// Credentials
+
+bool TypeIs(std::string_view type, std::string_view want) { return Lower(type) == Lower(want); }
+constexpr std::string_view kIdentityCredential =
+    "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
+constexpr std::string_view kGraphCredential = "Microsoft.Graph/applications/federatedIdentityCredentials";
+
+// Everything one file lowers into.
+class Lowering {
+ public:
+  Lowering(const char* format, LoadedFile* out) : format_(format), out_(out) {}
+
+  // One credential resource instance, evaluated: `body` is the resource
+  // object (name, properties / Graph's top-level fields), `unit` the
+  // identity or application it belongs to, `guards` its unknown existence.
+  Status Credential(const ResourceDecl& r, const Value& body, const std::string& unit, std::vector<Hole> guards) {
+    const bool graph = TypeIs(r.type, kGraphCredential);
+    Value::Fields credential;
+    if (const Value* name = body.Find("name")) {
+      // ARM writes a child's name as `parent/child`: the credential's own
+      // name is the last segment.
+      // A name known only when deployed is no name: the symbol stands in.
+      Value n = *name;
+      if (n.is_string() && n.as_string().find('/') != std::string::npos)
+        n = Value::String(n.as_string().substr(n.as_string().rfind('/') + 1), n.loc());
+      if (n.is_string()) credential["name"] = n;
+    }
+    const Value* props = graph ? &body : body.Find("properties");
+    if (props && props->is_unknown()) {
+      guards.push_back({props->unknown_reason(), props->loc()});
+    } else if (props && props->is_object()) {
+      for (const char* key : {"issuer", "subject", "audiences", "claimsMatchingExpression"})
+        if (const Value* v = props->Find(key)) credential[key] = *v;
+    }
+    Value value = Value::Object(std::move(credential), r.loc);
+    Emitter emitter(r.loc);
+    Json::Value root;
+    emitter.Emit(value, &root);
+    entra::CredentialInput input;
+    input.credential = &root;
+    input.locator = emitter.locator();
+    input.format = format_;
+    input.fallback_name = r.symbol.empty() ? "credential" : r.symbol;
+    Result<Trust> trust = entra::LowerCredential(std::move(input));
+    if (!trust.ok()) return trust.status();
+    ReplaceHoles(&*trust, emitter.holes());
+    Guard(&*trust, guards);
+    AddUnresolvedNotes(&*trust);
+    trust->format = format_;
+    trust->loc = r.loc;
+    if (!unit.empty()) trust->attributes.emplace_back("access-unit", unit);
+    out_->trusts.push_back(std::move(*trust));
+    return Status();
+  }
+
+ private:
+  const char* format_;
+  LoadedFile* out_;
+};
+
+// The identity or application a credential belongs to, for diff's access
+// units: the parent's name, or the first segment of an ARM child name.
+std::string UnitOf(Evaluator& ev, const ResourceDecl& r, const Value& body) {
+  const bool graph = TypeIs(r.type, kGraphCredential);
+  const char* kind = graph ? "applications/" : "userAssignedIdentities/";
+  if (r.parent) {
+    Value parent = ev.ResourceValue(*r.parent, r.loc);
+    const Value* name = parent.Find(graph ? "uniqueName" : "name");
+    if (!name) name = parent.Find("name");
+    if (name && name->is_string()) return kind + name->as_string();
+    return kind + r.parent->symbol;
+  }
+  if (const Value* name = body.Find("name"); name && name->is_string()) {
+    const std::string& n = name->as_string();
+    if (n.find('/') != std::string::npos) return kind + n.substr(0, n.find('/'));
+  }
+  return "";
+}
+
+// Evaluates each instance of `r` (its `if` and `for`) and lowers the
+// credentials among them.
+Status Instances(Evaluator& ev, Lowering& lowering, const ResourceDecl& r) {
+  if (r.existing) return Status();
+  if (!TypeIs(r.type, kIdentityCredential) && !TypeIs(r.type, kGraphCredential)) return Status();
+  std::vector<Hole> guards;
+  if (r.condition) {
+    Value c = ev.Eval(*r.condition);
+    if (c.is_bool() && !c.as_bool()) return Status();
+    if (!c.is_bool())
+      guards.push_back({fmt::format("whether `{}` is deployed is unknown: {}", r.symbol.empty() ? r.type : r.symbol,
+                                    c.is_unknown() ? c.unknown_reason() : "its condition is not a bool"),
+                        r.condition->loc});
+  }
+  if (!r.loop) {
+    Value body = ev.Eval(*r.body);
+    return lowering.Credential(r, body, UnitOf(ev, r, body), guards);
+  }
+  Value collection = ev.Eval(*r.loop->a);
+  if (!collection.is_tuple()) {
+    guards.push_back({fmt::format("the instances of `{}` are unknown: {}", r.symbol,
+                                  collection.is_unknown() ? collection.unknown_reason() : "not an array"),
+                      r.loop->loc});
+    ev.scopes.push_back({{r.loop->text, Value::Unknown("the loop item is unknown", r.loop->loc)}});
+    Value body = ev.Eval(*r.body);
+    ev.scopes.pop_back();
+    return lowering.Credential(r, body, UnitOf(ev, r, body), guards);
+  }
+  size_t i = 0;
+  for (const Value& item : collection.items()) {
+    if (i >= kMaxInstances) break;
+    ev.scopes.push_back({{r.loop->text, item}});
+    if (!r.loop->index_name.empty()) ev.scopes.back()[r.loop->index_name] = Value::Number(static_cast<double>(i), r.loc);
+    bool keep = !r.loop->c || Truthy(ev.Eval(*r.loop->c));
+    Status s;
+    if (keep) {
+      Value body = ev.Eval(*r.body);
+      s = lowering.Credential(r, body, UnitOf(ev, r, body), guards);
+    }
+    ev.scopes.pop_back();
+    if (!s.ok()) return s;
+    ++i;
+  }
+  return Status();
+}
+
+// ---------------------------------------------------------------------------
+// Bicep
+
+class BicepFile {
+ public:
+  BicepFile(std::string_view text, std::shared_ptr<const std::string> path) : cur_(text, std::move(path)) {}
+
+  Status Parse() {
+    while (true) {
+      cur_.Skip(true);
+      if (cur_.AtEnd()) return Status();
+      if (cur_.Peek() == '@') {  // a decorator: `@description('...')`
+        cur_.Advance();
+        ExprParser p(cur_, false);
+        Result<ExprPtr> d = p.Parse();
+        if (!d.ok()) return d.status();
+        continue;
+      }
+      ExprParser p(cur_, false);
+      SourceLoc at = cur_.Loc();
+      Result<std::string> keyword = p.Identifier();
+      if (!keyword.ok()) return cur_.Error("expected a declaration (`param`, `var`, `resource`, ...)");
+      Status s = Declaration(*keyword, at);
+      if (!s.ok()) return s;
+    }
+  }
+
+  std::vector<std::unique_ptr<ResourceDecl>> resources;
+  std::vector<std::pair<std::string, ExprPtr>> params;  // name, default (may be null)
+  std::vector<std::pair<std::string, ExprPtr>> vars;
+
+ private:
+  Status Declaration(const std::string& keyword, const SourceLoc& at) {
+    ExprParser p(cur_, false);
+    cur_.Skip(false);
+    if (keyword == "param") {
+      Result<std::string> name = p.Identifier();
+      if (!name.ok()) return name.status();
+      SkipType();
+      ExprPtr def;
+      cur_.Skip(false);
+      if (cur_.Peek() == '=') {
+        cur_.Advance();
+        Result<ExprPtr> v = p.Parse();
+        if (!v.ok()) return v.status();
+        def = std::move(*v);
+      }
+      params.emplace_back(*name, std::move(def));
+      return Status();
+    }
+    if (keyword == "var") {
+      Result<std::string> name = p.Identifier();
+      if (!name.ok()) return name.status();
+      cur_.Skip(false);
+      if (cur_.Peek() != '=') return cur_.Error(fmt::format("expected `=` after `var {}`", *name));
+      cur_.Advance();
+      Result<ExprPtr> v = p.Parse();
+      if (!v.ok()) return v.status();
+      vars.emplace_back(*name, std::move(*v));
+      return Status();
+    }
+    if (keyword == "resource") return Resource(nullptr, at);
+    if (keyword == "output" || keyword == "module" || keyword == "targetScope" || keyword == "metadata" ||
+        keyword == "type" || keyword == "func" || keyword == "import" || keyword == "extension" ||
+        keyword == "provider" || keyword == "using" || keyword == "assert") {
+      return SkipStatement();
+    }
+    return Status::Error(at, fmt::format("`{}` is not a Bicep declaration", keyword));
+  }
+
+  // A type after a param name: `string`, `string[]`, `'a' | 'b'`, `{...}`.
+  void SkipType() {
+    cur_.Skip(false);
+    while (!cur_.AtEnd() && cur_.Peek() != '=' && cur_.Peek() != '\n') {
+      if (cur_.Peek() == '{' || cur_.Peek() == '(' || cur_.Peek() == '[') {
+        SkipBalanced();
+        continue;
+      }
+      if (cur_.Peek() == '\'') {
+        ExprParser p(cur_, false);
+        (void)p.StringLiteral();
+        continue;
+      }
+      cur_.Advance();
+    }
+  }
+
+  void SkipBalanced() {
+    int depth = 0;
+    do {
+      char c = cur_.Peek();
+      if (c == '\'') {
+        ExprParser p(cur_, false);
+        (void)p.StringLiteral();
+        continue;
+      }
+      if (c == '{' || c == '(' || c == '[') ++depth;
+      if (c == '}' || c == ')' || c == ']') --depth;
+      cur_.Advance();
+    } while (depth > 0 && !cur_.AtEnd());
+  }
+
+  // Everything up to the end of the statement: its line, with any brackets
+  // it opens.
+  Status SkipStatement() {
+    while (!cur_.AtEnd() && cur_.Peek() != '\n') {
+      char c = cur_.Peek();
+      if (c == '{' || c == '(' || c == '[') {
+        SkipBalanced();
+      } else if (c == '\'') {
+        ExprParser p(cur_, false);
+        Result<ExprPtr> s = p.StringLiteral();
+        if (!s.ok()) return s.status();
+      } else if (cur_.Looking("//")) {
+        cur_.Skip(false);
+      } else {
+        cur_.Advance();
+      }
+    }
+    return Status();
+  }
+
+  // resource SYMBOL 'TYPE@VERSION' [existing] = [if (...)] { ... } | [for ...: { ... }]
+  Status Resource(const ResourceDecl* parent, const SourceLoc& at) {
+    if (++depth_ > kMaxDepth) return cur_.Error("resources nest too deeply");
+    ExprParser p(cur_, false);
+    cur_.Skip(false);
+    Result<std::string> symbol = p.Identifier();
+    if (!symbol.ok()) return symbol.status();
+    cur_.Skip(false);
+    Result<ExprPtr> type = p.StringLiteral();
+    if (!type.ok()) return type.status();
+    auto r = std::make_unique<ResourceDecl>();
+    r->symbol = *symbol;
+    r->loc = at;
+    std::string t = (*type)->text;
+    t = t.substr(0, t.find('@'));
+    r->type = parent && t.find('/') == std::string::npos ? parent->type + "/" + t : t;
+    r->parent = parent;
+    cur_.Skip(false);
+    if (cur_.Looking("existing")) {
+      r->existing = true;
+      cur_.Advance(8);
+      cur_.Skip(false);
+    }
+    if (cur_.Peek() != '=') return cur_.Error(fmt::format("expected `=` after resource `{}`", *symbol));
+    cur_.Advance();
+    cur_.Skip(false);
+    if (cur_.Looking("if") && !IdentChar(cur_.Peek(2))) {
+      cur_.Advance(2);
+      cur_.Skip(false);
+      Result<ExprPtr> cond = p.Parse();  // parenthesised
+      if (!cond.ok()) return cond.status();
+      r->condition = Keep(std::move(*cond));
+      cur_.Skip(false);
+    }
+    if (cur_.Peek() == '[') {
+      Result<ExprPtr> loop = p.Parse();
+      if (!loop.ok()) return loop.status();
+      if ((*loop)->kind != Expr::Kind::kFor) return cur_.Error("expected `[for ...]`");
+      r->loop = Keep(std::move(*loop));
+      r->body = r->loop->b.get();
+      if (r->body->kind == Expr::Kind::kObject)
+        for (const auto& [key, value] : r->body->fields)
+          if (key == "parent" && value->kind == Expr::Kind::kName) parent_names_[r.get()] = value->text;
+      resources.push_back(std::move(r));
+      --depth_;
+      return Status();
+    }
+    if (cur_.Peek() != '{') return cur_.Error(fmt::format("expected `{{` after resource `{}`", *symbol));
+    ResourceDecl* raw = r.get();
+    resources.push_back(std::move(r));
+    Result<ExprPtr> body = Body(raw);
+    if (!body.ok()) return body.status();
+    raw->body = Keep(std::move(*body));
+    // `parent: sym` names the parent of a top-level child resource.
+    for (const auto& [key, value] : raw->body->fields)
+      if (key == "parent" && value->kind == Expr::Kind::kName) parent_names_[raw] = value->text;
+    --depth_;
+    return Status();
+  }
+
+  // An object body whose entries may include nested resources.
+  Result<ExprPtr> Body(ResourceDecl* owner) {
+    auto obj = std::make_unique<Expr>();
+    obj->kind = Expr::Kind::kObject;
+    obj->loc = cur_.Loc();
+    cur_.Advance();  // {
+    while (true) {
+      cur_.Skip(true);
+      if (cur_.Peek() == '}') {
+        cur_.Advance();
+        return obj;
+      }
+      if (cur_.AtEnd()) return Status::Error(obj->loc, "resource body is not closed by `}`");
+      if (cur_.Peek() == '@') {
+        cur_.Advance();
+        ExprParser p(cur_, false);
+        Result<ExprPtr> d = p.Parse();
+        if (!d.ok()) return d.status();
+        continue;
+      }
+      SourceLoc at = cur_.Loc();
+      std::string key;
+      ExprParser p(cur_, false);
+      if (cur_.Peek() == '\'') {
+        Result<ExprPtr> k = p.StringLiteral();
+        if (!k.ok()) return k.status();
+        key = (*k)->text;
+      } else {
+        Result<std::string> k = p.Identifier();
+        if (!k.ok()) return k.status();
+        key = *k;
+      }
+      cur_.Skip(false);
+      if (key == "resource" && cur_.Peek() != ':') {
+        Status s = Resource(owner, at);
+        if (!s.ok()) return s;
+        continue;
+      }
+      if (cur_.Peek() != ':') return cur_.Error(fmt::format("expected `:` after `{}`", key));
+      cur_.Advance();
+      Result<ExprPtr> value = p.Parse();
+      if (!value.ok()) return value.status();
+      obj->fields.emplace_back(std::move(key), std::move(*value));
+      cur_.Skip(false);
+      if (cur_.Peek() == ',') cur_.Advance();
+    }
+  }
+
+  const Expr* Keep(ExprPtr e) {
+    kept_.push_back(std::move(e));
+    return kept_.back().get();
+  }
+
+ public:
+  // Resolves `parent: sym` once every resource is known.
+  void LinkParents() {
+    std::map<std::string, const ResourceDecl*> by_symbol;
+    for (const auto& r : resources) by_symbol[r->symbol] = r.get();
+    for (auto& [r, name] : parent_names_) {
+      auto it = by_symbol.find(name);
+      if (it == by_symbol.end()) continue;
+      r->parent = it->second;
+      std::string t = r->type;
+      if (t.find('/') == std::string::npos || Lower(t).rfind(Lower(it->second->type) + "/", 0) != 0) {
+        // `'federatedIdentityCredentials@...'` written relative to the parent.
+        if (std::count(t.begin(), t.end(), '/') == 0) r->type = it->second->type + "/" + t;
+      }
+    }
+  }
+
+ private:
+  Cursor cur_;
+  size_t depth_ = 0;
+  std::vector<ExprPtr> kept_;
+  std::map<ResourceDecl*, std::string> parent_names_;
+};
+
+// `param NAME = VALUE` lines of a `.bicepparam` file that says `using` this
+// file (or any file, when it names none we can match).
+void ReadBicepParams(const std::string& bicep_path, const LoadLimits& limits,
+                     std::map<std::string, ExprPtr, std::less<>>* out, std::vector<ExprPtr>* keep) {
+  fs::path p(bicep_path);
+  std::error_code ec;
+  for (fs::directory_iterator it(p.parent_path().empty() ? fs::path(".") : p.parent_path(), ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() != ".bicepparam") continue;
+    Result<std::string> text = ReadFileBounded(it->path().string(), limits.max_file_bytes);
+    if (!text.ok()) continue;
+    if (text->find("'" + p.filename().string() + "'") == std::string::npos &&
+        text->find("/" + p.filename().string() + "'") == std::string::npos)
+      continue;
+    auto path = std::make_shared<const std::string>(it->path().string());
+    Cursor cur(*text, path);
+    while (true) {
+      cur.Skip(true);
+      if (cur.AtEnd()) break;
+      ExprParser ep(cur, false);
+      Result<std::string> keyword = ep.Identifier();
+      if (!keyword.ok()) break;
+      cur.Skip(false);
+      if (*keyword != "param") {
+        while (!cur.AtEnd() && cur.Peek() != '\n') cur.Advance();
+        continue;
+      }
+      Result<std::string> name = ep.Identifier();
+      if (!name.ok()) break;
+      cur.Skip(false);
+      if (cur.Peek() != '=') break;
+      cur.Advance();
+      Result<ExprPtr> value = ep.Parse();
+      if (!value.ok()) break;
+      (*out)[*name] = std::move(*value);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// ARM JSON
+
+// A JSON value as an expression tree: strings `[...]` are ARM expressions
+// (`[[` escapes a literal `[`), everything else is literal, located.
+class ArmTree {
+ public:
+  ArmTree(const SourceText& source) : source_(source) {}
+
+  Result<ExprPtr> Build(const Json::Value& v, int depth = 0) {
+    if (depth > static_cast<int>(kMaxDepth)) return Status::Error(LocOf(source_, v), "template nests too deeply");
+    auto e = std::make_unique<Expr>();
+    e->loc = LocOf(source_, v);
+    switch (v.type()) {
+      case Json::nullValue: e->kind = Expr::Kind::kNull; return e;
+      case Json::booleanValue: e->kind = Expr::Kind::kBool; e->flag = v.asBool(); return e;
+      case Json::intValue: case Json::uintValue: case Json::realValue:
+        e->kind = Expr::Kind::kNumber;
+        e->number = v.asDouble();
+        return e;
+      case Json::stringValue: {
+        std::string s = v.asString();
+        if (s.size() >= 2 && s.front() == '[' && s.back() == ']' && s[1] != '[') {
+          SourceLoc at = e->loc;
+          Cursor cur(std::string_view(s).substr(1, s.size() - 2), std::make_shared<const std::string>(at.path()),
+                     at.line, at.column + 2);
+          ExprParser p(cur, true);
+          Result<ExprPtr> x = p.Parse();
+          if (!x.ok()) return Status::Error(at, fmt::format("invalid template expression: {}", x.status().message()));
+          cur.Skip(true);
+          if (!cur.AtEnd()) return Status::Error(at, "invalid template expression: text after the expression");
+          return x;
+        }
+        if (s.size() >= 2 && s[0] == '[' && s[1] == '[') s.erase(0, 1);
+        e->kind = Expr::Kind::kString;
+        e->text = std::move(s);
+        return e;
+      }
+      case Json::arrayValue: {
+        e->kind = Expr::Kind::kArray;
+        for (const Json::Value& item : v) {
+          Result<ExprPtr> x = Build(item, depth + 1);
+          if (!x.ok()) return x;
+          e->items.push_back(std::move(*x));
+        }
+        return e;
+      }
+      case Json::objectValue: {
+        e->kind = Expr::Kind::kObject;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          Result<ExprPtr> x = Build(*it, depth + 1);
+          if (!x.ok()) return x;
+          e->fields.emplace_back(std::string(MemberName(it)), std::move(*x));
+        }
+        return e;
+      }
+    }
+    return e;
+  }
+
+ private:
+  const SourceText& source_;
+};
+
+// The resources of an ARM template, children flattened (`resources` inside
+// a resource: relative type and name), `copy` loops with copyIndex().
+struct ArmResource {
+  const Json::Value* json;
+  std::string type;
+  std::string parent_name_prefix;  // for nested children: the parent's name expression is unknown here
+};
+
+void ArmResources(const Json::Value& list, const std::string& parent_type, std::vector<ArmResource>* out, int depth) {
+  if (depth > 8) return;
+  auto visit = [&](const Json::Value& r) {
+    if (!r.isObject() || !r["type"].isString()) return;
+    std::string type = r["type"].asString();
+    if (!parent_type.empty() && type.find('/') == std::string::npos) type = parent_type + "/" + type;
+    out->push_back({&r, type, ""});
+    if (r.isMember("resources")) ArmResources(r["resources"], type, out, depth + 1);
+  };
+  if (list.isArray()) {
+    for (const Json::Value& r : list) visit(r);
+  } else if (list.isObject()) {  // languageVersion 2.0: symbolic names
+    for (const Json::Value& r : list) visit(r);
+  }
+}
+
+}  // namespace
+
+bool LooksLikeArmTemplate(const Json::Value& root) {
+  if (!root.isObject()) return false;
+  const Json::Value& schema = root["$schema"];
+  if (schema.isString() && schema.asString().find("deploymentTemplate.json") != std::string::npos) return true;
+  return root.isMember("contentVersion") && root.isMember("resources");
+}
+
+Status LoadArmTemplate(const InputFile& in, LoadedFile* out) {
+  const Json::Value* root = in.json();
+  if (!root) return in.json_error().ok() ? Status::Error(in.source().FileLoc(), "not a JSON template") : in.json_error();
+  ArmTree tree(in.source());
+  std::vector<ExprPtr> keep;
+  Evaluator ev;
+  const Json::Value& params = (*root)["parameters"];
+  if (params.isObject()) {
+    for (auto it = params.begin(); it != params.end(); ++it) {
+      std::string name(MemberName(it));
+      if (it->isObject() && it->isMember("defaultValue")) {
+        Result<ExprPtr> def = tree.Build((*it)["defaultValue"]);
+        if (!def.ok()) return def.status();
+        ev.params[name] = ev.Eval(**def);
+        keep.push_back(std::move(*def));
+      } else {
+        ev.params[name] = Value::Unknown(fmt::format("parameter `{}` has no default value", name), LocOf(in.source(), *it));
+      }
+    }
+  }
+  const Json::Value& vars = (*root)["variables"];
+  if (vars.isObject()) {
+    for (auto it = vars.begin(); it != vars.end(); ++it) {
+      Result<ExprPtr> v = tree.Build(*it);
+      if (!v.ok()) return v.status();
+      ev.vars[std::string(MemberName(it))] = v->get();
+      keep.push_back(std::move(*v));
+    }
+  }
+  Lowering lowering("arm-template", out);
+  std::vector<ArmResource> resources;
+  ArmResources((*root)["resources"], "", &resources, 0);
+  for (const ArmResource& ar : resources) {
+    if (!TypeIs(ar.type, kIdentityCredential) && !TypeIs(ar.type, kGraphCredential)) continue;
+    Result<ExprPtr> body = tree.Build(*ar.json);
+    if (!body.ok()) return body.status();
+    ResourceDecl r;
+    r.type = ar.type;
+    r.loc = LocOf(in.source(), *ar.json);
+    r.body = body->get();
+    ExprPtr condition;
+    if (ar.json->isMember("condition")) {
+      Result<ExprPtr> c = tree.Build((*ar.json)["condition"]);
+      if (!c.ok()) return c.status();
+      condition = std::move(*c);
+      r.condition = condition.get();
+    }
+    // copy: {"name": ..., "count": N}: one instance per copyIndex().
+    const Json::Value& copy = (*ar.json)["copy"];
+    std::vector<int> indexes = {-1};
+    std::vector<Hole> guards;
+    if (copy.isObject()) {
+      Result<ExprPtr> count = tree.Build(copy["count"]);
+      if (!count.ok()) return count.status();
+      Value n = ev.Eval(**count);
+      indexes.clear();
+      if (n.is_number() && n.as_number() >= 0) {
+        for (int i = 0; i < std::min<int>(static_cast<int>(n.as_number()), kMaxInstances); ++i) indexes.push_back(i);
+      } else {
+        indexes.push_back(0);
+        guards.push_back({fmt::format("the copies of this resource are unknown: {}",
+                                      n.is_unknown() ? n.unknown_reason() : "`count` is not a number"),
+                          (*count)->loc});
+      }
+    }
+    for (int index : indexes) {
+      ev.copy_index = index;
+      std::vector<Hole> instance_guards = guards;
+      if (r.condition) {
+        Value c = ev.Eval(*r.condition);
+        if (c.is_bool() && !c.as_bool()) continue;
+        if (!c.is_bool())
+          instance_guards.push_back({fmt::format("whether this resource is deployed is unknown: {}",
+                                                 c.is_unknown() ? c.unknown_reason() : "its condition is not a bool"),
+                                     r.condition->loc});
+      }
+      Value value = ev.Eval(*r.body);
+      Status s = lowering.Credential(r, value, UnitOf(ev, r, value), instance_guards);
+      if (!s.ok()) return s;
+    }
+    ev.copy_index = -1;
+  }
+  return Status();
+}
+
+Status LoadBicep(const InputFile& in, LoadedFile* out) {
+  BicepFile file(in.source().text(), in.source().path());
+  Status parsed = file.Parse();
+  if (!parsed.ok()) return parsed;
+  file.LinkParents();
+  std::map<std::string, ExprPtr, std::less<>> param_values;
+  std::vector<ExprPtr> keep;
+  ReadBicepParams(*in.source().path(), in.options().limits, &param_values, &keep);
+  Evaluator ev;
+  for (auto& [name, def] : file.params) {
+    if (auto it = param_values.find(name); it != param_values.end()) {
+      ev.params[name] = ev.Eval(*it->second);
+    } else if (def) {
+      ev.params[name] = ev.Eval(*def);
+    } else {
+      ev.params[name] = Value::Unknown(fmt::format("parameter `{}` has no default value", name), in.source().FileLoc());
+    }
+  }
+  for (auto& [name, expr] : file.vars) ev.vars[name] = expr.get();
+  for (const auto& r : file.resources) ev.resources[r->symbol] = r.get();
+  Lowering lowering("bicep", out);
+  for (const auto& r : file.resources) {
+    Status s = Instances(ev, lowering, *r);
+    if (!s.ok()) return s;
+  }
+  return Status();
+}
+
+}  // namespace trustcheck::azure

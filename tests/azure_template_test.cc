@@ -1,0 +1,206 @@
+// Bicep and ARM JSON templates (formats/azure_template.h): the federated
+// identity credentials they declare, with parameters, variables,
+// interpolation, functions, loops and conditions evaluated; unknowns where
+// only a deployment knows; locations in the template; access units.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/test_support.h"
+#include "trustcheck/evaluate.h"
+#include "trustcheck/load.h"
+
+namespace trustcheck {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kCorpus = std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/azure/";
+constexpr int64_t kAt = 1700000000;
+
+std::string Token(const std::string& sub) {
+  return R"({"iss": "https://token.actions.githubusercontent.com", "aud": "api://AzureADTokenExchange", "sub": ")" +
+         sub + R"(", "exp": 4102444800, "iat": 1690000000})";
+}
+
+// "name: accept" / "name: reject (outcome)" for every trust of a file.
+std::vector<std::string> Verdicts(const LoadResult& r, const std::string& sub) {
+  std::vector<std::string> out;
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts) {
+      Decision d = testing::EvalToken(t, Token(sub), kAt);
+      out.push_back(t.name + ": " + (d.accepted ? "accept" : "reject (" + d.outcome + ")"));
+    }
+  return out;
+}
+
+struct Case {
+  const char* file;
+  const char* sub;
+  std::vector<std::string> verdicts;
+};
+
+TEST(AzureTemplates, CorpusDecisions) {
+  const Case cases[] = {
+      {"bicep/github-deploy-identity.bicep", "repo:acme/app:environment:prod",
+       {"main: reject (implicit deny)", "env-staging: reject (implicit deny)", "env-prod: accept",
+        "wide: reject (implicit deny)"}},
+      {"bicep/github-deploy-identity.bicep", "repo:acme/app:ref:refs/heads/main",
+       {"main: accept", "env-staging: reject (implicit deny)", "env-prod: reject (implicit deny)",
+        "wide: reject (implicit deny)"}},
+      {"bicep/graph-application.bicep", "repo:contoso/web:pull_request",
+       {"github-main: reject (implicit deny)", "github-pr: accept"}},
+      // `repo` has no default: the credential that uses it cannot be decided.
+      {"arm/github-deploy-identity.json", "repo:acme/app:environment:prod",
+       {"main: reject (unknown)", "env-staging: reject (implicit deny)", "env-prod: accept", "flex: accept"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.file) + " " + c.sub);
+    LoadResult r = testing::LoadPathsOrFail({kCorpus + c.file});
+    EXPECT_EQ(Verdicts(r, c.sub), c.verdicts);
+  }
+}
+
+TEST(AzureTemplates, LocationsAndAccessUnits) {
+  LoadResult r = testing::LoadPathsOrFail({kCorpus + "bicep/github-deploy-identity.bicep"});
+  ASSERT_EQ(r.files.size(), 1u);
+  EXPECT_EQ(r.files[0].format, "bicep");
+  const Trust* main = testing::FindTrust(r, "main");
+  ASSERT_NE(main, nullptr);
+  EXPECT_EQ(main->loc.line, 21u);  // the nested `resource mainBranch` declaration
+  const std::string* unit = main->Attribute("access-unit");
+  ASSERT_NE(unit, nullptr);
+  EXPECT_EQ(*unit, "userAssignedIdentities/id-app-deploy");
+  const Trust* prod = testing::FindTrust(r, "env-prod");
+  ASSERT_NE(prod, nullptr);
+  ASSERT_NE(prod->Attribute("access-unit"), nullptr);
+  EXPECT_EQ(*prod->Attribute("access-unit"), "userAssignedIdentities/id-app-deploy");
+  Decision d = testing::EvalToken(*prod, Token("repo:acme/app:environment:dev"), kAt);
+  ASSERT_FALSE(d.reasons.empty());
+  EXPECT_EQ(d.reasons.front().loc.line, 36u);  // the subject's interpolated string
+  EXPECT_EQ(d.reasons.front().loc.column, 14u);
+}
+
+class TempFolder {
+ public:
+  explicit TempFolder(const std::string& name) : dir_(fs::path(testing::TestTempDir()) / name) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  std::string Write(const std::string& file, const std::string& text) {
+    std::ofstream(dir_ / file) << text;
+    return (dir_ / file).string();
+  }
+
+ private:
+  fs::path dir_;
+};
+
+constexpr const char* kParamBicep = R"(param org string
+param suffix string = uniqueString(resourceGroup().id)
+resource id 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: 'deployer'
+}
+resource cred 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: id
+  name: 'github'
+  properties: {
+    issuer: 'https://token.actions.githubusercontent.com'
+    subject: 'repo:${org}/app:ref:refs/heads/${toLower('MAIN')}'
+    audiences: [ 'api://AzureADTokenExchange' ]
+  }
+}
+resource other 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: id
+  name: 'other-${suffix}'
+  properties: {
+    issuer: 'https://token.actions.githubusercontent.com'
+    subject: 'repo:${org}/${suffix}:ref:refs/heads/main'
+    audiences: [ 'api://AzureADTokenExchange' ]
+  }
+}
+)";
+
+TEST(AzureTemplates, BicepParamFilesAndDeploymentUnknowns) {
+  TempFolder folder("bicepparam");
+  std::string bicep = folder.Write("main.bicep", kParamBicep);
+  folder.Write("prod.bicepparam", "using './main.bicep'\n\nparam org = 'acme'\n");
+  LoadResult r = testing::LoadPathsOrFail({bicep});
+  const Trust* cred = testing::FindTrust(r, "github");
+  ASSERT_NE(cred, nullptr);
+  EXPECT_TRUE(testing::EvalToken(*cred, Token("repo:acme/app:ref:refs/heads/main"), kAt).accepted);
+  // uniqueString() is known only when deployed: what depends on it is
+  // unknown, never accepted, and noted.
+  const Trust* other = nullptr;
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts)
+      if (t.name.rfind("other", 0) == 0) other = &t;
+  ASSERT_NE(other, nullptr);
+  Decision d = testing::EvalToken(*other, Token("repo:acme/x:ref:refs/heads/main"), kAt);
+  EXPECT_EQ(d.outcome, "unknown");
+  bool noted = false;
+  for (const LoweringNote& n : other->notes)
+    noted |= n.message.find("`uniqueString()` is known only when the template is deployed") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+struct ErrorCase {
+  const char* text;
+  const char* error;  // "line:column: message"
+};
+
+TEST(AzureTemplates, BicepSyntaxErrorsAreLocated) {
+  const ErrorCase cases[] = {
+      {"param x string = 'open\n", "1:18: string is not closed by `'`"},
+      {"resource r 'T@1' = {\n  name: 'a'\n", "1:20: resource body is not closed by `}`"},
+      {"bogus x = 1\n", "1:1: `bogus` is not a Bicep declaration"},
+      {"var x = format('{0}', \n", "2:1: the argument list is not closed by `)`"},
+  };
+  for (const ErrorCase& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto file = LoadText("t.bicep", c.text, {});
+    ASSERT_FALSE(file.ok());
+    EXPECT_EQ(fmt::format("{}:{}: {}", file.status().loc().line, file.status().loc().column, file.status().message()),
+              c.error);
+  }
+}
+
+TEST(AzureTemplates, ArmConditionsAndCopies) {
+  const std::string text = R"({
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"deployPr": {"type": "bool", "defaultValue": false}, "count": {"type": "int"}},
+  "resources": [
+    {"type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+     "apiVersion": "2023-01-31", "name": "id/pr", "condition": "[parameters('deployPr')]",
+     "properties": {"issuer": "https://token.actions.githubusercontent.com", "subject": "repo:acme/app:pull_request",
+                    "audiences": ["api://AzureADTokenExchange"]}},
+    {"type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+     "apiVersion": "2023-01-31", "name": "[concat('id/branch-', copyIndex(1))]",
+     "copy": {"name": "branches", "count": "[parameters('count')]"},
+     "properties": {"issuer": "https://token.actions.githubusercontent.com",
+                    "subject": "[concat('repo:acme/app:ref:refs/heads/b', copyIndex(1))]",
+                    "audiences": ["api://AzureADTokenExchange"]}}
+  ]
+})";
+  auto file = LoadText("azuredeploy.json", text, {});
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->format, "arm-template");
+  // The pull-request credential is not deployed (its condition is false);
+  // the copies' count is unknown: one instance, guarded by that unknown.
+  ASSERT_EQ(file->trusts.size(), 1u);
+  const Trust& t = file->trusts[0];
+  EXPECT_EQ(t.name, "branch-1");
+  ASSERT_NE(t.Attribute("access-unit"), nullptr);
+  EXPECT_EQ(*t.Attribute("access-unit"), "userAssignedIdentities/id");
+  Decision d = testing::EvalToken(t, Token("repo:acme/app:ref:refs/heads/b1"), kAt);
+  EXPECT_EQ(d.outcome, "unknown");
+}
+
+}  // namespace
+}  // namespace trustcheck
