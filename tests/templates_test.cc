@@ -54,7 +54,9 @@ TEST(JsonTemplate, Rewrites) {
     }
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->directive, c.directive);
-    if (c.rewritten) EXPECT_EQ(r->text, c.rewritten);
+    if (c.rewritten) {
+      EXPECT_EQ(r->text, c.rewritten);
+    }
   }
 }
 
