@@ -80,6 +80,12 @@ TEST(AzureTemplates, LocationsAndAccessUnits) {
   ASSERT_NE(prod, nullptr);
   ASSERT_NE(prod->Attribute("access-unit"), nullptr);
   EXPECT_EQ(*prod->Attribute("access-unit"), "userAssignedIdentities/id-app-deploy");
+  // ARM: a nested child belongs to the identity it is written in.
+  LoadResult arm = testing::LoadPathsOrFail({kCorpus + "arm/github-deploy-identity.json"});
+  const Trust* nested = testing::FindTrust(arm, "main");
+  ASSERT_NE(nested, nullptr);
+  ASSERT_NE(nested->Attribute("access-unit"), nullptr);
+  EXPECT_EQ(*nested->Attribute("access-unit"), "userAssignedIdentities/id-acme-deploy");
   Decision d = testing::EvalToken(*prod, Token("repo:acme/app:environment:dev"), kAt);
   ASSERT_FALSE(d.reasons.empty());
   EXPECT_EQ(d.reasons.front().loc.line, 36u);  // the subject's interpolated string

@@ -1463,17 +1463,18 @@ class ArmTree {
 struct ArmResource {
   const Json::Value* json;
   std::string type;
-  std::string parent_name_prefix;  // for nested children: the parent's name expression is unknown here
+  const Json::Value* parent;  // the enclosing resource of a nested child, or nullptr
 };
 
-void ArmResources(const Json::Value& list, const std::string& parent_type, std::vector<ArmResource>* out, int depth) {
+void ArmResources(const Json::Value& list, const Json::Value* parent, const std::string& parent_type,
+                  std::vector<ArmResource>* out, int depth) {
   if (depth > 8) return;
   auto visit = [&](const Json::Value& r) {
     if (!r.isObject() || !r["type"].isString()) return;
     std::string type = r["type"].asString();
     if (!parent_type.empty() && type.find('/') == std::string::npos) type = parent_type + "/" + type;
-    out->push_back({&r, type, ""});
-    if (r.isMember("resources")) ArmResources(r["resources"], type, out, depth + 1);
+    out->push_back({&r, type, parent});
+    if (r.isMember("resources")) ArmResources(r["resources"], &r, type, out, depth + 1);
   };
   if (list.isArray()) {
     for (const Json::Value& r : list) visit(r);
@@ -1522,7 +1523,7 @@ Status LoadArmTemplate(const InputFile& in, LoadedFile* out) {
   }
   Lowering lowering("arm-template", out);
   std::vector<ArmResource> resources;
-  ArmResources((*root)["resources"], "", &resources, 0);
+  ArmResources((*root)["resources"], nullptr, "", &resources, 0);
   for (const ArmResource& ar : resources) {
     if (!TypeIs(ar.type, kIdentityCredential) && !TypeIs(ar.type, kGraphCredential)) continue;
     Result<ExprPtr> body = tree.Build(*ar.json);
@@ -1568,7 +1569,16 @@ Status LoadArmTemplate(const InputFile& in, LoadedFile* out) {
                                      r.condition->loc});
       }
       Value value = ev.Eval(*r.body);
-      Status s = lowering.Credential(r, value, UnitOf(ev, r, value), instance_guards);
+      std::string unit = UnitOf(ev, r, value);
+      if (ar.parent && (*ar.parent)["name"].isString()) {
+        // A nested child belongs to the resource it is written in.
+        Result<ExprPtr> parent_name = tree.Build((*ar.parent)["name"]);
+        if (!parent_name.ok()) return parent_name.status();
+        Value name = ev.Eval(**parent_name);
+        const bool graph = TypeIs(r.type, kGraphCredential);
+        if (name.is_string()) unit = std::string(graph ? "applications/" : "userAssignedIdentities/") + name.as_string();
+      }
+      Status s = lowering.Credential(r, value, unit, instance_guards);
       if (!s.ok()) return s;
     }
     ev.copy_index = -1;
