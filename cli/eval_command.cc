@@ -144,8 +144,9 @@ void PrintText(const std::vector<Row>& rows, size_t total, const DecodedToken& t
   for (const Row& r : rows) {
     const Trust& t = *r.trust;
     std::string label = t.name.empty() ? std::string("(unnamed)") : t.name;
-    out += fmt::format("\n{} {} {} ({} {}): {}\n", r.decision.accepted ? paint("32", "ACCEPT") : paint("31", "REJECT"),
-                       t.loc.ToString(), label, PlatformName(t.platform), t.kind, r.decision.outcome);
+    out += fmt::format("\n{} {} {} ({} {}): {}{}\n", r.decision.accepted ? paint("32", "ACCEPT") : paint("31", "REJECT"),
+                       t.loc.ToString(), label, PlatformName(t.platform), t.kind, r.decision.outcome,
+                       t.context.empty() ? std::string() : fmt::format(" [in {}]", t.context));
     for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
   }
   if (total > rows.size())
@@ -175,6 +176,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
     t["format"] = r.trust->format;
     t["kind"] = r.trust->kind;
     if (!r.trust->arn.empty()) t["arn"] = r.trust->arn;
+    if (!r.trust->context.empty()) t["context"] = r.trust->context;
     t["decision"] = r.decision.accepted ? "accept" : "reject";
     t["outcome"] = r.decision.outcome;
     t["reasons"] = Json::Value(Json::arrayValue);
