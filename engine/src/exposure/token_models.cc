@@ -290,8 +290,9 @@ TokenModel Airplane() {
 // Login with Amazon, Facebook) or the identity pool (Cognito). The subject
 // is one account or identity, the same for every client. Google: "OpenID
 // Connect", developers.google.com/identity/openid-connect/openid-connect
-// (`aud`, `azp`, `sub`); Cognito: "IAM roles", docs.aws.amazon.com/cognito/
-// latest/developerguide/iam-roles.html (`aud` is the pool id, `amr`);
+// (`aud`, `azp`, `sub`); Cognito: "Role trust and permissions",
+// docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
+// (`aud` is the pool id, `amr` holds `authenticated` or `unauthenticated`);
 // checked 2026-12-07.
 TokenModel AudiencePinned(const char* id, const char* client_noun, const char* account_noun, bool azp, bool amr) {
   std::vector<ClaimTemplate> claims = {{"iss", "{iss}"}, {"aud", "{client}"}, {"sub", "{account}"}};
@@ -362,9 +363,10 @@ std::vector<TokenModel> BuildModels() {
       Cite(&model, "https://learn.microsoft.com/azure/devops/pipelines/release/configure-workload-identity", "2026-12-07");
     if (id == "semaphore") Cite(&model, "https://docs.semaphoreci.com/using-semaphore/openid", "2026-12-07");
     if (id == "google-accounts")
-      Cite(&model, "https://developers.google.com/identity/openid-connect/openid-connect", "");
+      Cite(&model, "https://developers.google.com/identity/openid-connect/openid-connect", "2026-12-07");
     if (id == "cognito-identity")
-      Cite(&model, "https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html", "");
+      Cite(&model, "https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html",
+           "2026-12-07");
   }
   return m;
 }
