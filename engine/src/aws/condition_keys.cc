@@ -178,9 +178,12 @@ const ProviderControl* FindProviderControl(std::string_view provider) {
   return nullptr;
 }
 
+// The built-in providers are the key sets without the default keys.
 bool IsBuiltInProvider(std::string_view name) {
-  return name == "accounts.google.com" || name == "cognito-identity.amazonaws.com" || name == "www.amazon.com" ||
-         name == "graph.facebook.com";
+  for (const ProviderKeySet& set : ProviderKeySets())
+    if (!set.with_default_keys && std::find(set.providers.begin(), set.providers.end(), name) != set.providers.end())
+      return true;
+  return false;
 }
 
 bool IsBuiltInProviderFolded(std::string_view name) { return IsBuiltInProvider(Lower(name)); }

@@ -755,18 +755,15 @@ class Evaluator {
     if (name == "parameters" || name == "variables") {
       std::vector<Value> a = Args(e);
       if (a.size() != 1 || !a[0].is_string()) return Value::Unknown(fmt::format("`{}` needs one name", e.text), e.loc);
-      Expr ref;
-      ref.kind = Expr::Kind::kName;
-      ref.text = a[0].as_string();
-      ref.loc = e.loc;
+      const std::string& wanted = a[0].as_string();
       if (name == "parameters") {
-        auto it = params.find(ref.text);
-        return it == params.end() ? Value::Unknown(fmt::format("parameter `{}` is not declared", ref.text), e.loc)
+        auto it = params.find(wanted);
+        return it == params.end() ? Value::Unknown(fmt::format("parameter `{}` is not declared", wanted), e.loc)
                                   : it->second.WithLoc(e.loc);
       }
-      auto it = vars.find(ref.text);
-      return it == vars.end() ? Value::Unknown(fmt::format("variable `{}` is not declared", ref.text), e.loc)
-                              : Variable(ref.text, *it->second, e.loc);
+      auto it = vars.find(wanted);
+      return it == vars.end() ? Value::Unknown(fmt::format("variable `{}` is not declared", wanted), e.loc)
+                              : Variable(wanted, *it->second, e.loc);
     }
     if (name == "copyindex") {
       std::vector<Value> a = Args(e);
@@ -1358,7 +1355,7 @@ class BicepFile {
 // `param NAME = VALUE` lines of a `.bicepparam` file that says `using` this
 // file (or any file, when it names none we can match).
 void ReadBicepParams(const std::string& bicep_path, const LoadLimits& limits,
-                     std::map<std::string, ExprPtr, std::less<>>* out, std::vector<ExprPtr>* keep) {
+                     std::map<std::string, ExprPtr, std::less<>>* out) {
   fs::path p(bicep_path);
   std::error_code ec;
   for (fs::directory_iterator it(p.parent_path().empty() ? fs::path(".") : p.parent_path(), ec), end;
@@ -1592,8 +1589,7 @@ Status LoadBicep(const InputFile& in, LoadedFile* out) {
   if (!parsed.ok()) return parsed;
   file.LinkParents();
   std::map<std::string, ExprPtr, std::less<>> param_values;
-  std::vector<ExprPtr> keep;
-  ReadBicepParams(*in.source().path(), in.options().limits, &param_values, &keep);
+  ReadBicepParams(*in.source().path(), in.options().limits, &param_values);
   Evaluator ev;
   for (auto& [name, def] : file.params) {
     if (auto it = param_values.find(name); it != param_values.end()) {

@@ -332,10 +332,7 @@ class TerraformLoader {
       Result<hcl::File> f = hcl::ParseFile(*sibling_text, *entry.parsed->path);
       if (f.ok()) (void)private_module_->Add(std::move(*f));
     }
-    for (const hcl::File& f : private_module_->files())
-      for (const hcl::Block& b : f.body.blocks)
-        if ((b.type == "resource" || b.type == "data") && b.labels.size() == 2)
-          private_resources_.emplace(Address(b), &b);  // the first definition wins (this file's)
+    IndexResources(*private_module_, &private_resources_);  // this file's definitions first
     module_ = private_module_.get();
     resources_ = &private_resources_;
     return Status();
@@ -1487,13 +1484,13 @@ class TerraformLoader {
   std::shared_ptr<TerraformFolders> own_folders_;  // when the load has no session
   std::map<std::string, std::unique_ptr<TerraformLoader>> outputs_from_;  // called modules, for their outputs
   std::unique_ptr<hcl::Module> private_module_;  // when this text is not the folder's copy
-  std::map<std::string, const hcl::Block*, std::less<>> private_resources_;
+  ResourceIndex private_resources_;
   const hcl::Module* module_ = nullptr;
   const hcl::File* own_ = nullptr;
   std::string module_dir_;
   std::map<std::string, Value, std::less<>> tfvars_;
   std::unique_ptr<hcl::Evaluator> eval_;
-  const std::map<std::string, const hcl::Block*, std::less<>>* resources_ = nullptr;
+  const ResourceIndex* resources_ = nullptr;
   std::map<std::string, Value> documents_;
   std::set<std::string> resolving_;
   std::deque<hcl::Bindings> scopes_;  // iterators of dynamic blocks (stable addresses)

@@ -18,6 +18,13 @@ std::string NormalFolder(std::string_view dir) {
   return out.empty() ? "." : out;
 }
 
+void IndexResources(const hcl::Module& module, ResourceIndex* index) {
+  for (const hcl::File& f : module.files())
+    for (const hcl::Block& b : f.body.blocks)
+      if ((b.type == "resource" || b.type == "data") && b.labels.size() == 2)
+        index->emplace((b.type == "data" ? "data." : "") + b.labels[0] + "." + b.labels[1], &b);
+}
+
 namespace {
 
 bool IsTfvars(const std::string& name) {
@@ -78,13 +85,7 @@ std::shared_ptr<const TerraformFolder> ReadFolder(const std::string& dir, const 
     Result<std::string> text = ReadFileBounded(path, file_limit);
     if (text.ok()) (void)ReadTfvars(*text, path, &folder->tfvars);
   }
-  for (const hcl::File& f : folder->module.files()) {
-    for (const hcl::Block& b : f.body.blocks) {
-      if ((b.type == "resource" || b.type == "data") && b.labels.size() == 2)
-        folder->resources.emplace((b.type == "data" ? "data." : "") + b.labels[0] + "." + b.labels[1], &b);
-      if (b.type == "module" && b.labels.size() == 1) folder->calls.emplace(b.labels[0], &b);
-    }
-  }
+  IndexResources(folder->module, &folder->resources);
   return folder;
 }
 

@@ -28,6 +28,13 @@
 
 namespace trustcheck {
 
+// "TYPE.NAME" / "data.TYPE.NAME" -> the resource or data block.
+using ResourceIndex = std::map<std::string, const hcl::Block*, std::less<>>;
+
+// Indexes the resource and data blocks of `module`, files in order: the
+// first definition of an address wins.
+void IndexResources(const hcl::Module& module, ResourceIndex* index);
+
 struct TerraformFolder {
   std::string dir;  // as given, lexically normal ("." for the current folder)
   hcl::Module module;
@@ -44,9 +51,7 @@ struct TerraformFolder {
   // what Terraform loads by itself for a root module. Constants only.
   std::map<std::string, hcl::Value, std::less<>> tfvars;  // Variables
   // "TYPE.NAME" / "data.TYPE.NAME" -> the block (the first definition).
-  std::map<std::string, const hcl::Block*, std::less<>> resources;
-  // `module "NAME"` blocks.
-  std::map<std::string, const hcl::Block*, std::less<>> calls;
+  ResourceIndex resources;
   // Not ok when the folder holds more files than the limits allow. A folder
   // that cannot be listed is empty. Files that do not parse, or clash with
   // the others, are left out of `module`: they fail when they are loaded
