@@ -3,17 +3,10 @@
 // A `.tf` file is read as part of its folder's module, as Terraform reads it:
 // the other `.tf` files of the folder (and `terraform.tfvars`,
 // `*.auto.tfvars`) supply variables, locals and the resources a file refers
-// to. Each file lowers the resources it declares itself:
-//
-//   aws_iam_role                          -> AWS trust (assume_role_policy)
-//   aws_iam_openid_connect_provider       -> "aws-oidc-provider" fact
-//   azuread_application_federated_identity_credential,
-//   azurerm_federated_identity_credential,
-//   azapi_resource (federatedIdentityCredentials)  -> Entra trust
-//   vault_jwt_auth_backend_role           -> Vault trust
-//   vault_jwt_auth_backend                -> "vault-jwt-config" fact
-//   google_iam_workload_identity_pool_provider -> GCP trust (its pool's
-//                                         `disabled` too, when referenced)
+// to. Each file lowers the resources it declares itself: the trust
+// resources of terraform_resources.h (AWS roles and OIDC providers, Entra
+// credentials, Vault roles and auth backends, GCP providers and their
+// pools), a table shared with the plan loader (terraform_plan.cc).
 //
 // `data "aws_iam_policy_document"` blocks are documents that roles use via
 // `.json`. Expressions are evaluated by engine/src/hcl (see
@@ -48,11 +41,13 @@
 #include "formats/format.h"
 #include "formats/gcp_provider.h"
 #include "formats/terraform_folder.h"
+#include "formats/terraform_resources.h"
 #include "formats/tree_locator.h"
 #include "formats/value_tree.h"
 #include "formats/unresolved_notes.h"
 #include "formats/vault_role.h"
 #include "hcl/hcl.h"
+#include "text/ascii.h"
 
 namespace trustcheck {
 
@@ -945,23 +940,24 @@ class TerraformLoader {
   }
 
   Status Resource(const hcl::Block& block) {
-    using Handler = Status (TerraformLoader::*)(const hcl::Block&, const Instance&);
-    static const std::map<std::string, Handler> kHandlers = {
-        {"aws_iam_role", &TerraformLoader::AwsRole},
-        {"aws_iam_openid_connect_provider", &TerraformLoader::AwsOidcProvider},
-        {"azuread_application_federated_identity_credential", &TerraformLoader::EntraCredential},
-        {"azurerm_federated_identity_credential", &TerraformLoader::EntraCredential},
-        {"azapi_resource", &TerraformLoader::AzapiCredential},
-        {"vault_jwt_auth_backend_role", &TerraformLoader::VaultRole},
-        {"vault_jwt_auth_backend", &TerraformLoader::VaultBackend},
-        {"google_iam_workload_identity_pool_provider", &TerraformLoader::GcpProvider},
-    };
-    auto handler = kHandlers.find(block.labels[0]);
-    if (handler == kHandlers.end()) return Status();
+    using Handler = Status (TerraformLoader::*)(const hcl::Block&, const terraform::ResourceSchema&, const Instance&);
+    const terraform::ResourceSchema* schema = terraform::FindTrustResource(block.labels[0]);
+    if (!schema) return Status();
+    Handler handler = nullptr;
+    switch (schema->role) {
+      case terraform::ResourceRole::kAwsRole: handler = &TerraformLoader::AwsRole; break;
+      case terraform::ResourceRole::kAwsOidcProvider: handler = &TerraformLoader::AwsOidcProvider; break;
+      case terraform::ResourceRole::kEntraCredential: handler = &TerraformLoader::EntraCredential; break;
+      case terraform::ResourceRole::kAzapiResource: handler = &TerraformLoader::AzapiCredential; break;
+      case terraform::ResourceRole::kVaultRole: handler = &TerraformLoader::VaultRole; break;
+      case terraform::ResourceRole::kVaultBackend: handler = &TerraformLoader::VaultBackend; break;
+      case terraform::ResourceRole::kGcpProvider: handler = &TerraformLoader::GcpProvider; break;
+      case terraform::ResourceRole::kGcpPool: return Status();  // read by its providers (PoolState)
+    }
     Result<std::vector<Instance>> instances = Instances(block, Address(block));
     if (!instances.ok()) return instances.status();
     for (const Instance& inst : *instances) {
-      Status s = (this->*handler->second)(block, inst);
+      Status s = (this->*handler)(block, *schema, inst);
       if (!s.ok()) return s;
       if (!deferred_.ok()) return deferred_;
     }
@@ -986,10 +982,10 @@ class TerraformLoader {
 
   // -- AWS
 
-  Status AwsRole(const hcl::Block& block, const Instance& inst) {
+  Status AwsRole(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Body& body = block.body;
     const hcl::Bindings* b = &inst.bindings;
-    Result<std::optional<Value>> name = Attr(body, "name", b);
+    Result<std::optional<Value>> name = Attr(body, schema.name_argument, b);
     if (!name.ok()) return name.status();
     const hcl::Attribute* policy_attr = body.Find("assume_role_policy");
     if (!policy_attr) {
@@ -1040,7 +1036,7 @@ class TerraformLoader {
     return Status();
   }
 
-  Status AwsOidcProvider(const hcl::Block& block, const Instance& inst) {
+  Status AwsOidcProvider(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Result<std::optional<Value>> url = Attr(block.body, "url", b);
     if (!url.ok()) return url.status();
@@ -1078,14 +1074,6 @@ class TerraformLoader {
 
   // -- Entra
 
-  // Copies attribute `attr` into `fields[key]` when set.
-  Status Copy(const hcl::Body& body, const char* attr, const char* key, const hcl::Bindings* b, Value::Fields* fields) {
-    Result<std::optional<Value>> v = Attr(body, attr, b);
-    if (!v.ok()) return v.status();
-    if (*v) (*fields)[key] = **v;
-    return Status();
-  }
-
   // `unit`: the application or identity the credential belongs to (its
   // access unit for diff), "" when the configuration does not say.
   Status LowerEntra(const hcl::Block& block, const Instance& inst, const Value& credential,
@@ -1105,11 +1093,11 @@ class TerraformLoader {
     return Status();
   }
 
-  // The application (`application_id`, `application_object_id`) or managed
-  // identity (`parent_id`) a credential belongs to: its value, or for a
-  // reference known only after apply what it refers to.
-  std::string AccessUnit(const hcl::Block& block, const hcl::Bindings* b) {
-    for (const char* attr : {"application_id", "application_object_id", "parent_id"}) {
+  // The application or managed identity a credential belongs to (the
+  // schema's `parent` arguments): its value, or for a reference known only
+  // after apply what it refers to.
+  std::string AccessUnit(const hcl::Block& block, const terraform::ResourceSchema& schema, const hcl::Bindings* b) {
+    for (const char* attr : schema.parent) {
       Result<std::optional<Value>> v = Attr(block.body, attr, b);
       if (!v.ok() || !*v) continue;
       if ((*v)->is_string()) return (*v)->as_string();
@@ -1128,36 +1116,54 @@ class TerraformLoader {
     return "";
   }
 
-  Status EntraCredential(const hcl::Block& block, const Instance& inst) {
-    const bool azurerm = block.labels[0] == "azurerm_federated_identity_credential";
+  // The platform's shape of one argument's value (terraform_resources.h).
+  static Value Shaped(Value v, terraform::FieldShape shape) {
+    switch (shape) {
+      case terraform::FieldShape::kSame:
+        return v;
+      case terraform::FieldShape::kListOfOne: {
+        SourceLoc loc = v.loc();
+        return Value::Tuple({std::move(v)}, loc);
+      }
+      case terraform::FieldShape::kExpression: {
+        SourceLoc loc = v.loc();
+        Value::Fields expression;
+        expression["value"] = std::move(v);
+        expression["languageVersion"] = Value::Number(1, loc);
+        return Value::Object(std::move(expression), loc);
+      }
+    }
+    return v;
+  }
+
+  // Copies the schema's arguments of `body` onto `fields`.
+  Status CopyFields(const hcl::Body& body, const std::vector<terraform::FieldMapping>& mappings,
+                    const hcl::Bindings* b, Value::Fields* fields) {
+    for (const terraform::FieldMapping& m : mappings) {
+      Result<std::optional<Value>> v = Attr(body, m.argument, b);
+      if (!v.ok()) return v.status();
+      if (*v) (*fields)[m.field] = Shaped(**v, m.shape);
+    }
+    return Status();
+  }
+
+  Status EntraCredential(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Value::Fields fields;
-    for (const auto& [attr, key] : std::vector<std::pair<const char*, const char*>>{
-             {azurerm ? "name" : "display_name", "name"},
-             {"issuer", "issuer"},
-             {"subject", "subject"},
-             {azurerm ? "audience" : "audiences", "audiences"},
-             {"description", "description"}}) {
-      Status s = Copy(block.body, attr, key, b, &fields);
-      if (!s.ok()) return s;
-    }
+    if (Status s = CopyFields(block.body, schema.fields, b, &fields); !s.ok()) return s;
     // A name that is not known is no name (the address stands in).
     if (auto it = fields.find("name"); it != fields.end() && !it->second.is_string()) fields.erase(it);
-    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc), AccessUnit(block, b));
+    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc), AccessUnit(block, schema, b));
   }
 
   // azapi_resource of type Microsoft.ManagedIdentity/.../federatedIdentityCredentials@VERSION:
   // `body` is the ARM resource ({properties = {issuer, subject, audiences}}).
-  Status AzapiCredential(const hcl::Block& block, const Instance& inst) {
+  Status AzapiCredential(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Result<std::optional<Value>> type = Attr(block.body, "type", b);
     if (!type.ok()) return type.status();
     if (!*type || !(*type)->is_string()) return Status();
-    const std::string& t = (*type)->as_string();
-    static const std::string kType = "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials@";
-    std::string lower = t;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.rfind(kType, 0) != 0) return Status();
+    if (!StartsWithIgnoringAsciiCase((*type)->as_string(), terraform::kAzapiCredentialType)) return Status();
     Result<std::optional<Value>> body = Attr(block.body, "body", b);
     if (!body.ok()) return body.status();
     if (!*body) return Status::Error(block.loc, fmt::format("`{}` has no `body`", inst.address));
@@ -1168,15 +1174,15 @@ class TerraformLoader {
     } else {
       fields["properties"] = structure;
     }
-    Result<std::optional<Value>> name = Attr(block.body, "name", b);
+    Result<std::optional<Value>> name = Attr(block.body, schema.name_argument, b);
     if (!name.ok()) return name.status();
     if (*name && (*name)->is_string()) fields["name"] = **name;
-    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc));
+    return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc), AccessUnit(block, schema, b));
   }
 
   // -- Vault
 
-  Status VaultRole(const hcl::Block& block, const Instance& inst) {
+  Status VaultRole(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Emitter emitter(block.loc);
     std::vector<Hole> guards;
@@ -1191,20 +1197,14 @@ class TerraformLoader {
         parse_claims = !(*no_parsing)->as_bool();
       }
     }
-    // Terraform-only arguments and meta-arguments are not role fields.
-    static const std::set<std::string> kNotRoleFields = {
-        "backend", "role_name", "namespace", "disable_bound_claims_parsing", "count", "for_each",
-        "provider", "depends_on", "lifecycle"};
-    // Fields read as flags or numbers: unknown -> left out, statement guarded.
-    static const std::set<std::string> kGuardWhenUnknown = {
-        "role_type", "user_claim_json_pointer", "bound_claims_type", "clock_skew_leeway", "expiration_leeway",
-        "not_before_leeway", "token_bound_cidrs", "bound_cidrs"};
+    // Terraform's meta-arguments, on every resource.
+    static const std::set<std::string> kMetaArguments = {"count", "for_each", "provider", "depends_on", "lifecycle"};
     for (const hcl::Attribute& a : block.body.attributes) {
-      if (kNotRoleFields.count(a.name)) continue;
+      if (kMetaArguments.count(a.name) || terraform::Lists(schema.provider_only, a.name)) continue;
       Result<Value> v = eval_->Eval(*a.expr, b);
       if (!v.ok()) return v.status();
       if (v->is_null()) continue;
-      if (!v->wholly_known() && kGuardWhenUnknown.count(a.name)) {
+      if (!v->wholly_known() && terraform::Lists(schema.undecidable_when_unknown, a.name)) {
         guards.push_back({v->FirstUnknownReason(), a.expr->loc});
         if (a.name == "role_type") role[a.name] = Value::String("jwt", a.expr->loc);
         continue;
@@ -1232,7 +1232,7 @@ class TerraformLoader {
       while (!mount.empty() && mount.front() == '/') mount.erase(0, 1);
       while (!mount.empty() && mount.back() == '/') mount.pop_back();
     }
-    Result<std::optional<Value>> role_name = Attr(block.body, "role_name", b);
+    Result<std::optional<Value>> role_name = Attr(block.body, schema.name_argument, b);
     if (!role_name.ok()) return role_name.status();
     Json::Value root;
     emitter.Emit(Value::Object(std::move(role), block.loc), &root);
@@ -1284,7 +1284,7 @@ class TerraformLoader {
     return Value::Object(std::move(out), claims.loc());
   }
 
-  Status VaultBackend(const hcl::Block& block, const Instance& inst) {
+  Status VaultBackend(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Result<std::optional<Value>> type = Attr(block.body, "type", b);
     if (!type.ok()) return type.status();
@@ -1298,13 +1298,13 @@ class TerraformLoader {
     if (*path && !(*path)->is_string()) return Status();  // an unknown mount links to nothing
     Emitter emitter(block.loc);
     Value::Fields config;
-    for (const char* key : {"bound_issuer", "oidc_discovery_url", "jwks_url", "default_role"}) {
-      Result<std::optional<Value>> v = Attr(block.body, key, b);
+    for (const terraform::FieldMapping& m : schema.fields) {
+      Result<std::optional<Value>> v = Attr(block.body, m.argument, b);
       if (!v.ok()) return v.status();
       if (!*v) continue;
       // An unknown issuer must not read as "no issuer check": it becomes an
       // issuer no token has, saying what it stands for.
-      config[key] = (*v)->is_string() ? **v
+      config[m.field] = (*v)->is_string() ? **v
                                       : Value::String(fmt::format("(unknown: {})", (*v)->FirstUnknownReason()),
                                                       (*v)->loc());
     }
@@ -1321,38 +1321,28 @@ class TerraformLoader {
   // google_iam_workload_identity_pool_provider: the REST resource under its
   // Terraform argument names, lowered by gcp_provider.h. Its `name` (so its
   // default audience) holds the project number, known only after apply.
-  Status GcpProvider(const hcl::Block& block, const Instance& inst) {
+  Status GcpProvider(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Value::Fields provider;
-    for (const auto& [attr, key] : std::vector<std::pair<const char*, const char*>>{
-             {"display_name", "displayName"},
-             {"disabled", "disabled"},
-             {"attribute_mapping", "attributeMapping"},
-             {"attribute_condition", "attributeCondition"}}) {
-      Status s = Copy(block.body, attr, key, b, &provider);
-      if (!s.ok()) return s;
-    }
+    if (Status s = CopyFields(block.body, schema.fields, b, &provider); !s.ok()) return s;
     if (auto it = provider.find("attributeCondition"); it != provider.end()) it->second = AtText(it->second);
     if (auto it = provider.find("attributeMapping"); it != provider.end() && it->second.is_object()) {
       Value::Fields mapping;
       for (const auto& [key, v] : it->second.fields()) mapping[key] = AtText(v);
       it->second = Value::Object(std::move(mapping), it->second.loc());
     }
-    std::vector<BlockUse> oidc = Blocks(block.body, "oidc", b);
+    std::vector<BlockUse> oidc = Blocks(block.body, schema.block, b);
     if (!oidc.empty()) {
       if (oidc.front().unknown) {
-        provider["oidc"] = *oidc.front().unknown;
+        provider[schema.block_field] = *oidc.front().unknown;
       } else {
         Value::Fields fields;
-        for (const auto& [attr, key] : std::vector<std::pair<const char*, const char*>>{
-                 {"issuer_uri", "issuerUri"}, {"allowed_audiences", "allowedAudiences"}}) {
-          Status s = Copy(*oidc.front().body, attr, key, oidc.front().bindings, &fields);
-          if (!s.ok()) return s;
-        }
-        provider["oidc"] = Value::Object(std::move(fields), oidc.front().loc);
+        if (Status s = CopyFields(*oidc.front().body, schema.block_fields, oidc.front().bindings, &fields); !s.ok())
+          return s;
+        provider[schema.block_field] = Value::Object(std::move(fields), oidc.front().loc);
       }
     } else {
-      for (const char* other : {"aws", "saml", "x509"}) {
+      for (const char* other : schema.other_blocks) {
         if (const std::vector<const hcl::Block*> found = block.body.BlocksOfType(other); !found.empty()) {
           provider[other] = Value::Object({}, found.front()->loc);
         }
@@ -1360,7 +1350,7 @@ class TerraformLoader {
     }
     Result<std::optional<Value>> project = Attr(block.body, "project", b);
     Result<std::optional<Value>> pool = Attr(block.body, "workload_identity_pool_id", b);
-    Result<std::optional<Value>> id = Attr(block.body, "workload_identity_pool_provider_id", b);
+    Result<std::optional<Value>> id = Attr(block.body, schema.name_argument, b);
     for (const auto* r : {&project, &pool, &id}) {
       if (!r->ok()) return r->status();
     }

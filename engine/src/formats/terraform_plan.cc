@@ -7,14 +7,8 @@
 // `resource_changes`); such values stay explicit unknowns, so a role whose
 // policy is computed at apply never accepts and says why.
 //
-//   aws_iam_role                                   -> AWS trust (assume_role_policy, a JSON string)
-//   aws_iam_openid_connect_provider                -> "aws-oidc-provider" fact
-//   azuread_application_federated_identity_credential,
-//   azuread_application_flexible_federated_identity_credential,
-//   azurerm_federated_identity_credential          -> Entra trust
-//   vault_jwt_auth_backend_role                    -> Vault trust
-//   vault_jwt_auth_backend                         -> "vault-jwt-config" fact
-//   google_iam_workload_identity_pool_provider     -> GCP trust
+// The resources read, and which argument becomes which field, are the rows
+// of terraform_resources.h, shared with the HCL loader (terraform.cc).
 //
 // The other platforms' resources are mapped onto the shape their own
 // lowering reads (Graph's credential, Vault's role fields, Google's REST
@@ -38,8 +32,10 @@
 #include "formats/entra_credential.h"
 #include "formats/format.h"
 #include "formats/gcp_provider.h"
+#include "formats/terraform_resources.h"
 #include "formats/unresolved_notes.h"
 #include "formats/vault_role.h"
+#include "text/ascii.h"
 
 namespace trustcheck {
 
@@ -50,7 +46,7 @@ constexpr int kMaxModuleDepth = 64;
 // The values of one planned resource, with what is unknown until apply.
 struct PlannedResource {
   std::string address;
-  std::string type;
+  const terraform::ResourceSchema* schema = nullptr;
   const Json::Value* values = nullptr;
   const Json::Value* after_unknown = nullptr;  // nullptr when the plan has no change for it
 
@@ -126,6 +122,9 @@ class PlanLoader {
   Status AwsRole(const PlannedResource& r, const Json::Value& node);
   Status AwsOidcProvider(const PlannedResource& r, const Json::Value& node);
   Status EntraCredential(const PlannedResource& r, const Json::Value& node);
+  Status AzapiCredential(const PlannedResource& r, const Json::Value& node);
+  Status LowerEntra(const PlannedResource& r, const Json::Value& node, const Json::Value& credential,
+                    const TreeLocator& locator);
   Status VaultRole(const PlannedResource& r, const Json::Value& node);
   Status VaultBackend(const PlannedResource& r, const Json::Value& node);
   Status GcpProvider(const PlannedResource& r, const Json::Value& node);
@@ -168,7 +167,9 @@ void PlanLoader::CollectPools(const Json::Value& module, int depth) {
   if (!module.isObject() || depth > kMaxModuleDepth) return;  // Module() reports it
   if (module["resources"].isArray()) {
     for (const Json::Value& node : module["resources"]) {
-      if (!node.isObject() || node["type"] != "google_iam_workload_identity_pool") continue;
+      if (!node.isObject() || !node["type"].isString()) continue;
+      const terraform::ResourceSchema* schema = terraform::FindTrustResource(node["type"].asString());
+      if (!schema || schema->role != terraform::ResourceRole::kGcpPool) continue;
       if (node["mode"].isString() && node["mode"].asString() != "managed") continue;
       const Json::Value& values = node["values"];
       if (!values.isObject() || !values["project"].isString() || !values["workload_identity_pool_id"].isString())
@@ -201,7 +202,8 @@ Status PlanLoader::Module(const Json::Value& module, int depth) {
     if (node["mode"].isString() && node["mode"].asString() != "managed") continue;  // data sources
     PlannedResource r;
     r.address = node["address"].asString();
-    r.type = node["type"].asString();
+    r.schema = terraform::FindTrustResource(node["type"].asString());
+    if (!r.schema) continue;  // holds no trust
     r.values = &node["values"];
     auto it = after_unknown_.find(r.address);
     if (it != after_unknown_.end()) r.after_unknown = it->second;
@@ -219,15 +221,16 @@ Status PlanLoader::Module(const Json::Value& module, int depth) {
 }
 
 Status PlanLoader::Resource(const PlannedResource& r, const Json::Value& node) {
-  if (r.type == "aws_iam_role") return AwsRole(r, node);
-  if (r.type == "aws_iam_openid_connect_provider") return AwsOidcProvider(r, node);
-  if (r.type == "azuread_application_federated_identity_credential" ||
-      r.type == "azuread_application_flexible_federated_identity_credential" ||
-      r.type == "azurerm_federated_identity_credential")
-    return EntraCredential(r, node);
-  if (r.type == "vault_jwt_auth_backend_role") return VaultRole(r, node);
-  if (r.type == "vault_jwt_auth_backend") return VaultBackend(r, node);
-  if (r.type == "google_iam_workload_identity_pool_provider") return GcpProvider(r, node);
+  switch (r.schema->role) {
+    case terraform::ResourceRole::kAwsRole: return AwsRole(r, node);
+    case terraform::ResourceRole::kAwsOidcProvider: return AwsOidcProvider(r, node);
+    case terraform::ResourceRole::kEntraCredential: return EntraCredential(r, node);
+    case terraform::ResourceRole::kAzapiResource: return AzapiCredential(r, node);
+    case terraform::ResourceRole::kVaultRole: return VaultRole(r, node);
+    case terraform::ResourceRole::kVaultBackend: return VaultBackend(r, node);
+    case terraform::ResourceRole::kGcpProvider: return GcpProvider(r, node);
+    case terraform::ResourceRole::kGcpPool: return Status();  // read by its providers (CollectPools)
+  }
   return Status();
 }
 
@@ -259,62 +262,99 @@ Status PlanLoader::Finish(Result<Trust> trust, const PlannedResource& r, const J
   return Status();
 }
 
-// Graph's credential shape: {name, issuer, subject, audiences, description}
-// or, for a flexible credential, {claimsMatchingExpression: {value,
-// languageVersion}} instead of the subject.
+// Graph's credential shape ({name, issuer, subject, audiences, description},
+// or for a flexible credential {claimsMatchingExpression: {value,
+// languageVersion}} instead of the subject), its fields named by the schema.
 Status PlanLoader::EntraCredential(const PlannedResource& r, const Json::Value& node) {
-  const bool azurerm = r.type == "azurerm_federated_identity_credential";
-  const bool flexible = r.type == "azuread_application_flexible_federated_identity_credential";
   PlanLocator locator(in_.source());
   const SourceLoc at = locator_.KeyLoc(node["address"]);
   Json::Value credential(Json::objectValue);
   locator.Set(&credential, at);
-  auto copy = [&](const char* attr, const char* key) -> Json::Value* {
-    if (r.Unknown(attr)) {
-      Json::Value& slot = credential[key];
-      locator.SetUnknown(&slot, r.UnknownReason(attr), at);
-      return nullptr;
+  for (const terraform::FieldMapping& m : r.schema->fields) {
+    const Json::Value* v = r.Get(m.argument);
+    if (!v && !r.Unknown(m.argument)) continue;
+    Json::Value& slot = credential[m.field];
+    switch (m.shape) {
+      case terraform::FieldShape::kSame:
+        if (v) slot = *v;  // a copy keeps its offsets, so its location
+        break;
+      case terraform::FieldShape::kListOfOne:
+        if (v) {
+          slot = Json::Value(Json::arrayValue);
+          slot.append(*v);
+          locator.Set(&slot, locator_.ValueLoc(*v));
+        }
+        break;
+      case terraform::FieldShape::kExpression:
+        slot = Json::Value(Json::objectValue);
+        slot["languageVersion"] = 1;
+        if (v) {
+          slot["value"] = *v;
+          locator.Set(&slot, locator_.KeyLoc(*v));
+        }
+        break;
     }
-    const Json::Value* v = r.Get(attr);
-    if (!v) return nullptr;
-    Json::Value& slot = credential[key];
-    slot = *v;  // a copy keeps its offsets, so its location
-    return &slot;
-  };
-  Json::Value* name = copy(azurerm ? "name" : "display_name", "name");
-  if (name && !name->isString()) credential.removeMember("name");
-  copy("issuer", "issuer");
-  copy("description", "description");
-  if (!flexible) {
-    copy("subject", "subject");
-    copy(azurerm ? "audience" : "audiences", "audiences");
-  } else {
-    if (r.Unknown("audience")) {
-      copy("audience", "audiences");
-    } else if (const Json::Value* audience = r.Get("audience")) {
-      Json::Value& list = credential["audiences"];
-      list = Json::Value(Json::arrayValue);
-      list.append(*audience);
-      locator.Set(&list, locator_.ValueLoc(*audience));
-    }
-    if (r.Unknown("claims_matching_expression") || r.Get("claims_matching_expression")) {
-      Json::Value& expression = credential["claimsMatchingExpression"];
-      expression = Json::Value(Json::objectValue);
-      expression["languageVersion"] = 1;
-      if (r.Unknown("claims_matching_expression")) {
-        locator.SetUnknown(&expression, r.UnknownReason("claims_matching_expression"), at);
-      } else {
-        expression["value"] = *r.Get("claims_matching_expression");
-        locator.Set(&expression, locator_.KeyLoc(*r.Get("claims_matching_expression")));
-      }
-    }
+    if (r.Unknown(m.argument)) locator.SetUnknown(&slot, r.UnknownReason(m.argument), at);
   }
+  // A name that is not known is no name (the address stands in).
+  if (credential.isMember("name") && !credential["name"].isString()) credential.removeMember("name");
+  return LowerEntra(r, node, credential, locator);
+}
+
+// An azapi_resource whose `type` is a managed identity's credential: `body`
+// is the ARM resource (an object, or its JSON text before azapi 2.0).
+Status PlanLoader::AzapiCredential(const PlannedResource& r, const Json::Value& node) {
+  const Json::Value* type = r.Get("type");
+  if (!type || !type->isString() || !StartsWithIgnoringAsciiCase(type->asString(), terraform::kAzapiCredentialType))
+    return Status();
+  const SourceLoc at = locator_.KeyLoc(node["address"]);
+  PlanLocator locator(in_.source());
+  Json::Value credential(Json::objectValue);
+  locator.Set(&credential, at);
+  std::optional<EmbeddedJson> embedded;
+  const Json::Value* body = r.Get("body");
+  if (r.Unknown("body")) {
+    locator.SetUnknown(&credential["properties"], r.UnknownReason("body"), at);
+  } else if (body && body->isString()) {
+    JsonLimits limits;
+    limits.max_depth = in_.options().limits.max_depth;
+    limits.max_string_bytes = in_.options().limits.max_string_bytes;
+    auto parsed = ParseEmbeddedJson(in_.source(), *body, "body", limits);
+    if (!parsed.ok()) return parsed.status();
+    embedded = std::move(*parsed);
+  } else if (body && body->isObject()) {
+    credential = *body;  // a copy keeps its offsets, so its location
+  } else {
+    return Status::Error(at, fmt::format("`{}` has no `body`", r.address));
+  }
+  const Json::Value* name = r.Get(r.schema->name_argument);
+  if (!embedded) {
+    if (name && name->isString()) credential["name"] = *name;
+    return LowerEntra(r, node, credential, locator);
+  }
+  // Values parsed from the body's text are located inside that text; the
+  // name, from outside it, is not located.
+  if (name && name->isString() && embedded->root->isObject()) (*embedded->root)["name"] = name->asString();
+  return LowerEntra(r, node, *embedded->root, *embedded->locator);
+}
+
+Status PlanLoader::LowerEntra(const PlannedResource& r, const Json::Value& node, const Json::Value& credential,
+                              const TreeLocator& locator) {
   entra::CredentialInput input;
   input.credential = &credential;
   input.locator = &locator;
   input.format = "terraform-plan";
   input.fallback_name = r.address;
-  return Finish(entra::LowerCredential(std::move(input)), r, node);
+  Result<Trust> trust = entra::LowerCredential(std::move(input));
+  if (trust.ok()) {
+    for (const char* parent : r.schema->parent) {
+      const Json::Value* unit = r.Get(parent);
+      if (!unit || !unit->isString()) continue;
+      trust->attributes.emplace_back("access-unit", unit->asString());
+      break;
+    }
+  }
+  return Finish(std::move(trust), r, node);
 }
 
 // Vault's own role fields (the provider's arguments of the same names),
@@ -322,18 +362,15 @@ Status PlanLoader::EntraCredential(const PlannedResource& r, const Json::Value& 
 // as the provider does unless `disable_bound_claims_parsing` is set
 // (docs/terraform.md).
 Status PlanLoader::VaultRole(const PlannedResource& r, const Json::Value& node) {
-  static const std::set<std::string> kNotRoleFields = {"backend", "role_name", "namespace",
-                                                       "disable_bound_claims_parsing", "id"};
-  // Fields that decide a login: unknown, the role cannot be decided.
-  static const std::set<std::string> kDeciding = {
-      "role_type",        "bound_audiences",   "bound_subject",    "bound_claims_type", "user_claim",
-      "user_claim_json_pointer", "claim_mappings", "groups_claim", "clock_skew_leeway", "expiration_leeway",
-      "not_before_leeway", "bound_cidrs",      "token_bound_cidrs"};
   std::string name = r.address;
-  if (const Json::Value* n = r.Get("role_name"); n && n->isString()) name = n->asString();
+  if (const Json::Value* n = r.Get(r.schema->name_argument); n && n->isString()) name = n->asString();
+  // A plan has no place for an unknown inside a role field but for bound
+  // claims (below): a role field known only after apply leaves the role
+  // undecided.
   if (r.after_unknown && r.after_unknown->isObject()) {
     for (const std::string& attr : r.after_unknown->getMemberNames()) {
-      if (kDeciding.count(attr) && r.Unknown(attr.c_str())) {
+      if (attr == "bound_claims" || terraform::Lists(r.schema->provider_only, attr)) continue;
+      if (vault::DecidesLogin(attr) && r.Unknown(attr.c_str())) {
         AddUnknownTrust(r, node, Platform::kVault, "jwt-role", name, r.UnknownReason(attr.c_str()));
         return Status();
       }
@@ -348,7 +385,7 @@ Status PlanLoader::VaultRole(const PlannedResource& r, const Json::Value& node) 
   if (r.values && r.values->isObject()) {
     for (const std::string& field : r.values->getMemberNames()) {
       const Json::Value& v = (*r.values)[field];
-      if (kNotRoleFields.count(field) || v.isNull() || field == "bound_claims") continue;
+      if (terraform::Lists(r.schema->provider_only, field) || v.isNull() || field == "bound_claims") continue;
       role[field] = v;
     }
   }
@@ -424,14 +461,14 @@ Status PlanLoader::VaultBackend(const PlannedResource& r, const Json::Value& nod
   PlanLocator locator(in_.source());
   Json::Value config(Json::objectValue);
   locator.Set(&config, locator_.KeyLoc(node["address"]));
-  for (const char* key : {"bound_issuer", "oidc_discovery_url", "jwks_url", "default_role"}) {
-    if (r.Unknown(key)) {
+  for (const terraform::FieldMapping& m : r.schema->fields) {
+    if (r.Unknown(m.argument)) {
       // An unknown issuer must not read as "no issuer check": it becomes an
       // issuer no token has, saying what it stands for.
-      config[key] = fmt::format("(unknown: {})", r.UnknownReason(key));
-      locator.Set(&config[key], locator_.KeyLoc(node["address"]));
-    } else if (const Json::Value* v = r.Get(key); v && v->isString()) {
-      config[key] = *v;
+      config[m.field] = fmt::format("(unknown: {})", r.UnknownReason(m.argument));
+      locator.Set(&config[m.field], locator_.KeyLoc(node["address"]));
+    } else if (const Json::Value* v = r.Get(m.argument); v && v->isString()) {
+      config[m.field] = *v;
     }
   }
   out_->facts.push_back(vault::ConfigFact(config, locator, mount));
@@ -471,30 +508,26 @@ Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node
       }
     }
   };
-  copy(r.values, r.after_unknown, "display_name", provider, "displayName");
-  copy(r.values, r.after_unknown, "disabled", provider, "disabled");
-  copy(r.values, r.after_unknown, "attribute_mapping", provider, "attributeMapping");
-  copy(r.values, r.after_unknown, "attribute_condition", provider, "attributeCondition");
-  copy(r.values, r.after_unknown, "state", provider, "state");
+  for (const terraform::FieldMapping& m : r.schema->fields) copy(r.values, r.after_unknown, m.argument, provider, m.field);
   // Blocks are lists of one object in a plan.
-  const Json::Value* oidc = r.Get("oidc");
-  if (r.Unknown("oidc")) {
-    locator.SetUnknown(&provider["oidc"], r.UnknownReason("oidc"), at);
+  const char* block_name = r.schema->block;
+  const Json::Value* oidc = r.Get(block_name);
+  if (r.Unknown(block_name)) {
+    locator.SetUnknown(&provider[r.schema->block_field], r.UnknownReason(block_name), at);
   } else if (oidc && oidc->isArray() && !oidc->empty() && (*oidc)[0].isObject()) {
     const Json::Value& block = (*oidc)[0];
     const Json::Value* mirror = nullptr;
-    if (r.after_unknown && r.after_unknown->isObject() && (*r.after_unknown)["oidc"].isArray() &&
-        !(*r.after_unknown)["oidc"].empty()) {
-      mirror = &(*r.after_unknown)["oidc"][0];
+    if (r.after_unknown && r.after_unknown->isObject() && (*r.after_unknown)[block_name].isArray() &&
+        !(*r.after_unknown)[block_name].empty()) {
+      mirror = &(*r.after_unknown)[block_name][0];
     }
-    Json::Value& out = provider["oidc"];
+    Json::Value& out = provider[r.schema->block_field];
     out = Json::Value(Json::objectValue);
     locator.Set(&out, locator_.ValueLoc(block));
     locator.SetKey(&out, locator_.KeyLoc(*oidc));
-    copy(&block, mirror, "issuer_uri", out, "issuerUri");
-    copy(&block, mirror, "allowed_audiences", out, "allowedAudiences");
+    for (const terraform::FieldMapping& m : r.schema->block_fields) copy(&block, mirror, m.argument, out, m.field);
   } else {
-    for (const char* other : {"aws", "saml", "x509"}) {
+    for (const char* other : r.schema->other_blocks) {
       const Json::Value* v = r.Get(other);
       if (!v || !v->isArray() || v->empty()) continue;
       provider[other] = Json::Value(Json::objectValue);
@@ -509,7 +542,7 @@ Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node
   };
   std::optional<std::string> project = text("project");
   std::optional<std::string> pool = text("workload_identity_pool_id");
-  std::optional<std::string> id = text("workload_identity_pool_provider_id");
+  std::optional<std::string> id = text(r.schema->name_argument);
   if (std::optional<std::string> name = text("name")) {
     provider["name"] = *r.Get("name");
   } else {
@@ -545,9 +578,15 @@ Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node
         break;
       }
     }
+    if (reason.empty()) {
+      // A numeric project with known pool and provider IDs: the name is known.
+      slot = pieces.front().text;
+      locator.Set(&slot, r.Get("project") ? locator_.KeyLoc(*r.Get("project")) : at);
+    } else {
     // Located at `project`, whose number is what is missing.
-    locator.SetUnknown(&slot, reason, r.Get("project") ? locator_.KeyLoc(*r.Get("project")) : at);
-    locator.SetPieces(&slot, std::move(pieces));
+      locator.SetUnknown(&slot, reason, r.Get("project") ? locator_.KeyLoc(*r.Get("project")) : at);
+      locator.SetPieces(&slot, std::move(pieces));
+    }
   }
   gcp::ProviderInput input;
   input.provider = &provider;
@@ -557,6 +596,7 @@ Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node
   input.fallback_name = id ? *id : r.address;
   Result<Trust> trust = gcp::LowerProvider(std::move(input));
   if (trust.ok()) {
+    trust->attributes.emplace_back("location", "global");
     if (project) trust->attributes.emplace_back("project", *project);
     if (pool) trust->attributes.emplace_back("pool", *pool);
     // Its pool, when the plan has it ("You cannot use a disabled pool to
@@ -612,7 +652,7 @@ Status PlanLoader::AwsRole(const PlannedResource& r, const Json::Value& node) {
   AddUnresolvedNotes(&*trust);
   trust->loc = locator_.KeyLoc(node["address"]);
   trust->attributes.emplace_back("address", r.address);
-  if (const Json::Value* name = r.Get("name"); name && name->isString())
+  if (const Json::Value* name = r.Get(r.schema->name_argument); name && name->isString())
     trust->attributes.emplace_back("role-name", name->asString());
   out_->trusts.push_back(std::move(*trust));
   return Status();

@@ -41,6 +41,18 @@ const std::set<std::string>& KnownRoleFields() {
   return kFields;
 }
 
+}  // namespace
+
+bool DecidesLogin(std::string_view field) {
+  static const std::set<std::string, std::less<>> kDeciding = {
+      "role_type",         "bound_subject",     "bound_audiences",   "bound_claims_type", "bound_claims",
+      "claim_mappings",    "user_claim",        "user_claim_json_pointer", "groups_claim", "clock_skew_leeway",
+      "expiration_leeway", "not_before_leeway", "token_bound_cidrs", "bound_cidrs"};
+  return kDeciding.count(field) > 0;
+}
+
+namespace {
+
 // True when the object has a member named one of `names`. Walks the members
 // (a policy has two or three) instead of looking each name up: detection
 // asks this of every JSON file.

@@ -48,6 +48,11 @@ Result<Trust> LowerRole(RoleInput input);
 // The `data` object of a `vault read -format=json` envelope
 // ({"request_id", "lease_id", ..., "data": {...}}), or `value` itself when it
 // is not an envelope.
+// Whether a role field takes part in deciding a login (its claims, the
+// user claim, the time leeways, the CIDRs), as opposed to shaping the Vault
+// token the login returns (`token_ttl`, `token_policies`, ...).
+bool DecidesLogin(std::string_view field);
+
 const Json::Value& EnvelopeData(const Json::Value& value);
 bool IsEnvelope(const Json::Value& value);
 
