@@ -155,6 +155,110 @@ TEST(AzureTemplates, BicepParamFilesAndDeploymentUnknowns) {
   EXPECT_TRUE(noted);
 }
 
+// Module calls: the callee's credentials with the call's params, named by
+// the call, repeated by its loop, dropped by its false condition; the
+// called file read on its own is not judged again.
+TEST(AzureTemplates, BicepModulesAreFollowed) {
+  LoadResult r = testing::LoadPathsOrFail({kCorpus + "bicep-modules"});
+  std::vector<std::string> trusts;
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts) {
+      const std::string* unit = t.Attribute("access-unit");
+      trusts.push_back(fmt::format("{}:{} {} {} [{}]", fs::path(t.loc.path()).filename().string(), t.loc.line, t.name,
+                                   unit ? *unit : "", t.context));
+    }
+  EXPECT_EQ(trusts, (std::vector<std::string>{
+                        "github-credential.bicep:13 main userAssignedIdentities/id-deploy "
+                        "[module `mainBranch` (called at main.bicep:11)]",
+                        "github-credential.bicep:13 env-staging userAssignedIdentities/id-deploy "
+                        "[module `environments[0]` (called at main.bicep:20)]",
+                        "github-credential.bicep:13 env-prod userAssignedIdentities/id-deploy "
+                        "[module `environments[1]` (called at main.bicep:20)]",
+                    }));
+  EXPECT_EQ(Verdicts(r, "repo:acme/app:environment:prod"),
+            (std::vector<std::string>{"main: reject (implicit deny)", "env-staging: reject (implicit deny)",
+                                      "env-prod: accept"}));
+  // The registry module is not fetched, and says so.
+  std::vector<std::string> notes;
+  for (const LoadedFile& f : r.files)
+    for (const LoweringNote& n : f.notes) notes.push_back(fmt::format("{}: {}", n.loc.line, n.message));
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "38: module `shared` comes from `br/public:avm/res/managed-identity/user-assigned-identity:0.4.0`, "
+                       "which trustcheck does not fetch"}));
+}
+
+TEST(AzureTemplates, BicepModuleCallsWithUnknowns) {
+  TempFolder folder("bicep-modules-unknown");
+  folder.Write("cred.bicep", R"(param subject string
+param enabled bool = true
+resource id 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: 'deployer'
+}
+resource cred 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = if (enabled) {
+  parent: id
+  name: 'github'
+  properties: {
+    issuer: 'https://token.actions.githubusercontent.com'
+    subject: subject
+    audiences: ['api://AzureADTokenExchange']
+  }
+}
+)");
+  std::string main = folder.Write("main.bicep", R"(param org string
+param deploy bool
+module given 'cred.bicep' = {
+  name: 'given'
+  params: { subject: 'repo:acme/app:ref:refs/heads/main' }
+}
+module fromParam 'cred.bicep' = {
+  name: 'from-param'
+  params: { subject: 'repo:${org}/app:ref:refs/heads/main' }
+}
+module missing 'cred.bicep' = {
+  name: 'missing'
+  params: {}
+}
+module maybe 'cred.bicep' = if (deploy) {
+  name: 'maybe'
+  params: { subject: 'repo:acme/app:ref:refs/heads/main' }
+}
+module off 'cred.bicep' = {
+  name: 'off'
+  params: { subject: 'repo:*', enabled: false }
+}
+module gone './not-there.bicep' = {
+  name: 'gone'
+}
+)");
+  LoadResult r = testing::LoadPathsOrFail({main});
+  std::vector<std::string> verdicts;
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts) {
+      Decision d = testing::EvalToken(t, Token("repo:acme/app:ref:refs/heads/main"), kAt);
+      verdicts.push_back(t.context.substr(0, t.context.find(' ', 8)) + ": " + d.outcome);
+    }
+  // A param the caller leaves out (and has no default) or an unknown
+  // condition leaves the credential undecided; `enabled: false` drops it.
+  EXPECT_EQ(verdicts, (std::vector<std::string>{"module `given`: allowed", "module `fromParam`: unknown",
+                                                "module `missing`: unknown", "module `maybe`: unknown"}));
+  ASSERT_EQ(r.files.size(), 1u);
+  ASSERT_EQ(r.files[0].notes.size(), 1u);
+  EXPECT_NE(r.files[0].notes[0].message.find("module `gone` (`./not-there.bicep`) cannot be read"), std::string::npos)
+      << r.files[0].notes[0].message;
+}
+
+TEST(AzureTemplates, BicepModuleCycleIsAnError) {
+  TempFolder folder("bicep-module-cycle");
+  folder.Write("b.bicep", "module back 'a.bicep' = {\n  name: 'back'\n}\n");
+  std::string a = folder.Write("a.bicep", "module next 'b.bicep' = {\n  name: 'next'\n}\n");
+  auto r = LoadPaths({a}, {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_NE(r->errors[0].ToString().find("b.bicep:1:1: error: module `back` calls `a.bicep`, which is already being read"),
+            std::string::npos)
+      << r->errors[0].ToString();
+}
+
 struct ErrorCase {
   const char* text;
   const char* error;  // "line:column: message"

@@ -471,9 +471,9 @@ JobResult LoadJob(const Job& job, const LoadOptions& options, LoadSession* sessi
   return r;
 }
 
-// A Terraform folder that a loaded configuration calls as a module is no
-// root module: its trusts were lowered through the call, with the call's
-// arguments. Read on its own, every variable is unknown; those trusts (and
+// A Terraform folder (or Bicep file) that a loaded configuration calls as a
+// module is no root module: its trusts were lowered through the call, with
+// the call's arguments. Read on its own, every variable is unknown; those trusts (and
 // notes, and facts) are dropped so the module is judged once, as used.
 void DropCalledModules(std::vector<LoadedFile>* files) {
   std::set<std::string> called;
@@ -482,7 +482,10 @@ void DropCalledModules(std::vector<LoadedFile>* files) {
       if (fact.kind == kModuleCallFact) called.insert(fact.key);
   if (called.empty()) return;
   for (LoadedFile& f : *files) {
-    if (f.format != "terraform" || !called.count(NormalFolder(fs::path(f.path).parent_path().string()))) continue;
+    const bool is_called = f.format == "terraform"
+                               ? called.count(NormalFolder(fs::path(f.path).parent_path().string())) > 0
+                               : f.format == "bicep" && called.count(NormalFolder(f.path)) > 0;
+    if (!is_called) continue;
     f.trusts.clear();
     f.notes.clear();
     f.facts.erase(std::remove_if(f.facts.begin(), f.facts.end(),

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "formats/entra_credential.h"
+#include "formats/terraform_folder.h"
 #include "formats/unresolved_notes.h"
 #include "formats/value_tree.h"
 #include "hcl/hcl.h"
@@ -578,6 +579,7 @@ class Evaluator {
   std::map<std::string, Value, std::less<>> params;
   std::map<std::string, const Expr*, std::less<>> vars;
   std::map<std::string, const ResourceDecl*, std::less<>> resources;
+  std::set<std::string, std::less<>> modules;  // module symbols (their outputs are not evaluated)
   std::vector<std::map<std::string, Value, std::less<>>> scopes;  // loop variables, innermost last
   int copy_index = -1;                                            // ARM copyIndex()
 
@@ -696,6 +698,7 @@ class Evaluator {
     if (auto it = params.find(e.text); it != params.end()) return it->second.WithLoc(e.loc);
     if (auto it = vars.find(e.text); it != vars.end()) return Variable(e.text, *it->second, e.loc);
     if (auto it = resources.find(e.text); it != resources.end()) return ResourceValue(*it->second, e.loc);
+    if (modules.count(e.text)) return Value::Unknown(fmt::format("the outputs of module `{}` are not evaluated", e.text), e.loc);
     return Value::Unknown(fmt::format("`{}` is not declared in this file", e.text), e.loc);
   }
 
@@ -978,7 +981,10 @@ constexpr std::string_view kGraphCredential = "Microsoft.Graph/applications/fede
 // Everything one file lowers into.
 class Lowering {
  public:
-  Lowering(const char* format, LoadedFile* out) : format_(format), out_(out) {}
+  // `context` names the module call the resources are read through ("" for
+  // the file itself), `call_guards` its unknown deployment.
+  Lowering(const char* format, LoadedFile* out, std::string context = "", std::vector<Hole> call_guards = {})
+      : format_(format), out_(out), context_(std::move(context)), call_guards_(std::move(call_guards)) {}
 
   // One credential resource instance, evaluated: `body` is the resource
   // object (name, properties / Graph's top-level fields), `unit` the
@@ -1014,10 +1020,12 @@ class Lowering {
     Result<Trust> trust = entra::LowerCredential(std::move(input));
     if (!trust.ok()) return trust.status();
     ReplaceHoles(&*trust, emitter.holes());
+    for (const Hole& g : call_guards_) guards.push_back(g);
     Guard(&*trust, guards);
     AddUnresolvedNotes(&*trust);
     trust->format = format_;
     trust->loc = r.loc;
+    trust->context = context_;
     if (!unit.empty()) trust->attributes.emplace_back("access-unit", unit);
     out_->trusts.push_back(std::move(*trust));
     return Status();
@@ -1026,6 +1034,8 @@ class Lowering {
  private:
   const char* format_;
   LoadedFile* out_;
+  std::string context_;
+  std::vector<Hole> call_guards_;
 };
 
 // The identity or application a credential belongs to, for diff's access
@@ -1121,6 +1131,7 @@ class BicepFile {
   }
 
   std::vector<std::unique_ptr<ResourceDecl>> resources;
+  std::vector<std::unique_ptr<ResourceDecl>> modules;  // `type` holds the module's path or registry reference
   std::vector<std::pair<std::string, ExprPtr>> params;  // name, default (may be null)
   std::vector<std::pair<std::string, ExprPtr>> vars;
 
@@ -1155,7 +1166,8 @@ class BicepFile {
       return Status();
     }
     if (keyword == "resource") return Resource(nullptr, at);
-    if (keyword == "output" || keyword == "module" || keyword == "targetScope" || keyword == "metadata" ||
+    if (keyword == "module") return Module(at);
+    if (keyword == "output" || keyword == "targetScope" || keyword == "metadata" ||
         keyword == "type" || keyword == "func" || keyword == "import" || keyword == "extension" ||
         keyword == "provider" || keyword == "using" || keyword == "assert") {
       return SkipStatement();
@@ -1272,6 +1284,45 @@ class BicepFile {
     for (const auto& [key, value] : raw->body->fields)
       if (key == "parent" && value->kind == Expr::Kind::kName) parent_names_[raw] = value->text;
     --depth_;
+    return Status();
+  }
+
+  // module SYMBOL 'PATH' = [if (...)] { name: ..., params: { ... } } | [for ...: { ... }]
+  Status Module(const SourceLoc& at) {
+    ExprParser p(cur_, false);
+    cur_.Skip(false);
+    Result<std::string> symbol = p.Identifier();
+    if (!symbol.ok()) return symbol.status();
+    cur_.Skip(false);
+    Result<ExprPtr> path = p.StringLiteral();
+    if (!path.ok()) return path.status();
+    auto m = std::make_unique<ResourceDecl>();
+    m->symbol = *symbol;
+    m->type = (*path)->text;
+    m->loc = at;
+    cur_.Skip(false);
+    if (cur_.Peek() != '=') return cur_.Error(fmt::format("expected `=` after module `{}`", *symbol));
+    cur_.Advance();
+    cur_.Skip(false);
+    if (cur_.Looking("if") && !IdentChar(cur_.Peek(2))) {
+      cur_.Advance(2);
+      cur_.Skip(false);
+      Result<ExprPtr> cond = p.Parse();
+      if (!cond.ok()) return cond.status();
+      m->condition = Keep(std::move(*cond));
+      cur_.Skip(false);
+    }
+    Result<ExprPtr> body = p.Parse();
+    if (!body.ok()) return body.status();
+    if ((*body)->kind == Expr::Kind::kFor) {
+      m->loop = Keep(std::move(*body));
+      m->body = m->loop->b.get();
+    } else if ((*body)->kind == Expr::Kind::kObject) {
+      m->body = Keep(std::move(*body));
+    } else {
+      return Status::Error((*body)->loc, fmt::format("expected `{{` or `[for ...]` after module `{}`", *symbol));
+    }
+    modules.push_back(std::move(m));
     return Status();
   }
 
@@ -1480,6 +1531,166 @@ void ArmResources(const Json::Value& list, const Json::Value* parent, const std:
   }
 }
 
+// ---------------------------------------------------------------------------
+// Bicep files and the modules they call
+
+constexpr size_t kMaxModuleDepth = 16;  // nested module calls
+
+// A module reference Bicep resolves from a registry or template spec
+// (`br:`, `br/ALIAS:`, `ts:`, `ts/ALIAS:`), not from a path on disk.
+bool RegistryModule(const std::string& ref) {
+  size_t colon = ref.find(':');
+  if (colon == std::string::npos) return false;
+  std::string_view scheme = std::string_view(ref).substr(0, colon);
+  return scheme == "br" || scheme == "ts" || scheme.rfind("br/", 0) == 0 || scheme.rfind("ts/", 0) == 0;
+}
+
+// Reads a Bicep file and evaluates its credentials, following its `module`
+// calls whose path is on disk: the callee's parameters take the call's
+// `params` (else their defaults), its credentials are located in the callee
+// and name the call (Trust::context), and the call's `if`/`for` guard and
+// repeat them. The called file, read on its own, is dropped by the link
+// step (load.cc), so it is judged once, as used.
+class BicepLoader {
+ public:
+  BicepLoader(const InputFile& in, LoadedFile* out) : in_(in), out_(out) {}
+
+  Status Load() {
+    BicepFile file(in_.source().text(), in_.source().path());
+    if (Status s = file.Parse(); !s.ok()) return s;
+    file.LinkParents();
+    std::map<std::string, ExprPtr, std::less<>> param_values;
+    ReadBicepParams(*in_.source().path(), in_.options().limits, &param_values);
+    Evaluator ev;
+    for (auto& [name, def] : file.params) {
+      if (auto it = param_values.find(name); it != param_values.end()) {
+        ev.params[name] = ev.Eval(*it->second);
+      } else if (def) {
+        ev.params[name] = ev.Eval(*def);
+      } else {
+        ev.params[name] =
+            Value::Unknown(fmt::format("parameter `{}` has no default value", name), in_.source().FileLoc());
+      }
+    }
+    stack_.push_back(NormalFolder(*in_.source().path()));
+    return Run(file, ev, *in_.source().path(), "", {});
+  }
+
+ private:
+  // The credentials of `file` and the modules it calls.
+  Status Run(const BicepFile& file, Evaluator& ev, const std::string& path, const std::string& context,
+             const std::vector<Hole>& call_guards) {
+    for (const auto& [name, expr] : file.vars) ev.vars[name] = expr.get();
+    for (const auto& r : file.resources) ev.resources[r->symbol] = r.get();
+    for (const auto& m : file.modules) ev.modules.insert(m->symbol);
+    Lowering lowering("bicep", out_, context, call_guards);
+    for (const auto& r : file.resources)
+      if (Status s = Instances(ev, lowering, *r); !s.ok()) return s;
+    for (const auto& m : file.modules)
+      if (Status s = Call(ev, *m, path, context, call_guards); !s.ok()) return s;
+    return Status();
+  }
+
+  // One `module` declaration: each of its instances, evaluated.
+  Status Call(Evaluator& ev, const ResourceDecl& m, const std::string& caller, const std::string& context,
+              std::vector<Hole> guards) {
+    if (RegistryModule(m.type)) {
+      out_->notes.push_back({LoweringNote::Kind::kUnresolved, m.loc,
+                             fmt::format("module `{}` comes from `{}`, which trustcheck does not fetch",
+                                         m.symbol, m.type),
+                             {}, {}});
+      return Status();
+    }
+    const std::string callee = NormalFolder((fs::path(caller).parent_path() / m.type).string());
+    if (std::find(stack_.begin(), stack_.end(), callee) != stack_.end())
+      return Status::Error(m.loc, fmt::format("module `{}` calls `{}`, which is already being read: module calls "
+                                              "must not form a cycle",
+                                              m.symbol, m.type));
+    if (stack_.size() > kMaxModuleDepth)
+      return Status::Error(m.loc, fmt::format("module calls nest deeper than {}", kMaxModuleDepth));
+    Result<std::string> text = ReadFileBounded(callee, in_.options().limits.max_file_bytes);
+    if (!text.ok()) {
+      out_->notes.push_back({LoweringNote::Kind::kUnresolved, m.loc,
+                             fmt::format("module `{}` (`{}`) cannot be read: {}", m.symbol, m.type,
+                                         text.status().message()),
+                             {}, {}});
+      return Status();
+    }
+    out_->facts.push_back({kModuleCallFact, callee, {{"call", m.symbol}}, m.loc});
+    BicepFile file(*text, std::make_shared<const std::string>(callee));
+    if (Status s = file.Parse(); !s.ok()) return s;
+    file.LinkParents();
+
+    const std::string where = fmt::format("{}:{}", fs::path(m.loc.path()).filename().string(), m.loc.line);
+    auto context_of = [&](const std::string& label) {
+      std::string c = fmt::format("module `{}` (called at {})", label, where);
+      return context.empty() ? c : fmt::format("{} in {}", c, context);
+    };
+    if (m.condition) {
+      Value c = ev.Eval(*m.condition);
+      if (c.is_bool() && !c.as_bool()) return Status();
+      if (!c.is_bool())
+        guards.push_back({fmt::format("whether module `{}` is deployed is unknown: {}", m.symbol,
+                                      c.is_unknown() ? c.unknown_reason() : "its condition is not a bool"),
+                          m.condition->loc});
+    }
+    stack_.push_back(callee);
+    Status s;
+    if (!m.loop) {
+      s = Instance(file, ev.Eval(*m.body), callee, m, context_of(m.symbol), guards);
+    } else {
+      Value collection = ev.Eval(*m.loop->a);
+      if (!collection.is_tuple()) {
+        guards.push_back({fmt::format("the instances of module `{}` are unknown: {}", m.symbol,
+                                      collection.is_unknown() ? collection.unknown_reason() : "not an array"),
+                          m.loop->loc});
+        ev.scopes.push_back({{m.loop->text, Value::Unknown("the loop item is unknown", m.loop->loc)}});
+        s = Instance(file, ev.Eval(*m.body), callee, m, context_of(m.symbol), guards);
+        ev.scopes.pop_back();
+      } else {
+        size_t i = 0;
+        for (const Value& item : collection.items()) {
+          if (i >= kMaxInstances || !s.ok()) break;
+          ev.scopes.push_back({{m.loop->text, item}});
+          if (!m.loop->index_name.empty())
+            ev.scopes.back()[m.loop->index_name] = Value::Number(static_cast<double>(i), m.loc);
+          if (!m.loop->c || Truthy(ev.Eval(*m.loop->c)))
+            s = Instance(file, ev.Eval(*m.body), callee, m, context_of(fmt::format("{}[{}]", m.symbol, i)), guards);
+          ev.scopes.pop_back();
+          ++i;
+        }
+      }
+    }
+    stack_.pop_back();
+    return s;
+  }
+
+  // One instance of a module call: `body` is the call's object, evaluated.
+  Status Instance(const BicepFile& file, const Value& body, const std::string& path, const ResourceDecl& m,
+                  const std::string& context, const std::vector<Hole>& guards) {
+    const Value* given = body.Find("params");
+    Evaluator ev;
+    for (const auto& [name, def] : file.params) {
+      const Value* v = given && given->is_object() ? given->Find(name) : nullptr;
+      if (v) {
+        ev.params[name] = *v;
+      } else if (given && given->is_unknown()) {
+        ev.params[name] = Value::Unknown(given->unknown_reason(), given->loc());
+      } else if (def) {
+        ev.params[name] = ev.Eval(*def);
+      } else {
+        ev.params[name] = Value::Unknown(
+            fmt::format("module `{}` gives no value for parameter `{}`, which has no default", m.symbol, name), m.loc);
+      }
+    }
+    return Run(file, ev, path, context, guards);
+  }
+
+  const InputFile& in_;
+  LoadedFile* out_;
+  std::vector<std::string> stack_;  // the files being read, outermost first
+};
+
 }  // namespace
 
 bool LooksLikeArmTemplate(const Json::Value& root) {
@@ -1583,31 +1794,6 @@ Status LoadArmTemplate(const InputFile& in, LoadedFile* out) {
   return Status();
 }
 
-Status LoadBicep(const InputFile& in, LoadedFile* out) {
-  BicepFile file(in.source().text(), in.source().path());
-  Status parsed = file.Parse();
-  if (!parsed.ok()) return parsed;
-  file.LinkParents();
-  std::map<std::string, ExprPtr, std::less<>> param_values;
-  ReadBicepParams(*in.source().path(), in.options().limits, &param_values);
-  Evaluator ev;
-  for (auto& [name, def] : file.params) {
-    if (auto it = param_values.find(name); it != param_values.end()) {
-      ev.params[name] = ev.Eval(*it->second);
-    } else if (def) {
-      ev.params[name] = ev.Eval(*def);
-    } else {
-      ev.params[name] = Value::Unknown(fmt::format("parameter `{}` has no default value", name), in.source().FileLoc());
-    }
-  }
-  for (auto& [name, expr] : file.vars) ev.vars[name] = expr.get();
-  for (const auto& r : file.resources) ev.resources[r->symbol] = r.get();
-  Lowering lowering("bicep", out);
-  for (const auto& r : file.resources) {
-    Status s = Instances(ev, lowering, *r);
-    if (!s.ok()) return s;
-  }
-  return Status();
-}
+Status LoadBicep(const InputFile& in, LoadedFile* out) { return BicepLoader(in, out).Load(); }
 
 }  // namespace trustcheck::azure

@@ -93,12 +93,12 @@ class TerraformFolders {
   std::map<std::string, std::shared_ptr<Slot>> variable_files_;
 };
 
-// The fact a Terraform file records for each module it calls (key: the
-// called folder), so that the link step drops the called folder's own
-// reading (load.cc).
-inline constexpr const char* kModuleCallFact = "terraform-module-call";
+// The fact a file records for each module it calls, so that the link step
+// drops the module's own reading (load.cc): key the called folder
+// (Terraform) or the called file (Bicep), as NormalFolder writes it.
+inline constexpr const char* kModuleCallFact = "module-call";
 
-// "infra/./modules/../main" -> "infra/main"; "" -> ".".
+// "infra/./modules/../main" -> "infra/main"; "" -> "." (folders and files).
 std::string NormalFolder(std::string_view dir);
 
 }  // namespace trustcheck
