@@ -247,6 +247,48 @@ module gone './not-there.bicep' = {
       << r.files[0].notes[0].message;
 }
 
+// loadJsonContent / loadTextContent read beside the template when Bicep
+// compiles it: their values are known, located in the file read.
+TEST(AzureTemplates, BicepLoadsFileContent) {
+  TempFolder folder("bicep-load-content");
+  folder.Write("github.json", "{\n  \"org\": \"acme\",\n  \"repos\": [\"app\", \"web\"]\n}\n");
+  folder.Write("issuer.txt", "https://token.actions.githubusercontent.com");
+  std::string main = folder.Write("main.bicep", R"(var config = loadJsonContent('github.json')
+var repos = loadJsonContent('github.json', '$.repos')
+var missing = loadJsonContent('absent.json')
+resource id 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: 'deployer'
+}
+resource creds 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = [for repo in repos: {
+  parent: id
+  name: 'repo-${repo}'
+  properties: {
+    issuer: loadTextContent('issuer.txt')
+    subject: 'repo:${config.org}/${repo}:ref:refs/heads/main'
+    audiences: ['api://AzureADTokenExchange']
+  }
+}]
+resource other 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: id
+  name: 'other'
+  properties: {
+    issuer: loadTextContent('issuer.txt')
+    subject: 'repo:${missing.org}/app:ref:refs/heads/main'
+    audiences: ['api://AzureADTokenExchange']
+  }
+}
+)");
+  LoadResult r = testing::LoadPathsOrFail({main});
+  EXPECT_EQ(Verdicts(r, "repo:acme/web:ref:refs/heads/main"),
+            (std::vector<std::string>{"repo-app: reject (implicit deny)", "repo-web: accept", "other: reject (unknown)"}));
+  const Trust* other = testing::FindTrust(r, "other");
+  ASSERT_NE(other, nullptr);
+  bool noted = false;
+  for (const LoweringNote& n : other->notes)
+    noted |= n.message.find("`loadJsonContent('absent.json')` cannot be read") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 TEST(AzureTemplates, BicepModuleCycleIsAnError) {
   TempFolder folder("bicep-module-cycle");
   folder.Write("b.bicep", "module back 'a.bicep' = {\n  name: 'back'\n}\n");

@@ -582,6 +582,10 @@ class Evaluator {
   std::set<std::string, std::less<>> modules;  // module symbols (their outputs are not evaluated)
   std::vector<std::map<std::string, Value, std::less<>>> scopes;  // loop variables, innermost last
   int copy_index = -1;                                            // ARM copyIndex()
+  // Bicep's compile-time file functions (`loadTextContent`,
+  // `loadJsonContent`) read relative to this folder; "" turns them off.
+  std::string base_dir;
+  size_t max_file_bytes = 0;
 
   Value Eval(const Expr& e) {
     if (++steps_ > kMaxSteps) return Value::Unknown("evaluation stopped at its step limit", e.loc);
@@ -702,6 +706,69 @@ class Evaluator {
     return Value::Unknown(fmt::format("`{}` is not declared in this file", e.text), e.loc);
   }
 
+  // loadTextContent(PATH) / loadJsonContent(PATH, [JSONPATH]): the file's
+  // text, or its JSON (a `$.a.b` path selecting a member), located in that
+  // file. Bicep reads them when it compiles, from the template's folder.
+  Value LoadContent(const Expr& e, bool json) {
+    std::vector<Value> a = Args(e);
+    if (a.empty() || !a[0].is_string())
+      return Value::Unknown(fmt::format("`{}()` needs a literal file path", e.text), e.loc);
+    if (base_dir.empty()) return Value::Unknown(fmt::format("`{}()` is not evaluated here", e.text), e.loc);
+    const std::string path = (fs::path(base_dir) / a[0].as_string()).lexically_normal().string();
+    Result<std::string> text = ReadFileBounded(path, max_file_bytes);
+    if (!text.ok())
+      return Value::Unknown(fmt::format("`{}('{}')` cannot be read: {}", e.text, a[0].as_string(),
+                                        text.status().message()),
+                            e.loc);
+    if (!json) return Value::String(std::move(*text), e.loc);
+    SourceText source(path, std::move(*text));
+    Result<Json::Value> root = ParseJson(source);
+    if (!root.ok())
+      return Value::Unknown(fmt::format("`{}('{}')` is not JSON: {}", e.text, a[0].as_string(),
+                                        root.status().message()),
+                            e.loc);
+    const Json::Value* at = &*root;
+    if (a.size() > 1 && a[1].is_string()) {
+      const std::string& selector = a[1].as_string();
+      if (selector.rfind("$", 0) != 0 || selector.find_first_of("[*") != std::string::npos)
+        return Value::Unknown(fmt::format("JSONPath `{}` is not evaluated", selector), e.loc);
+      size_t pos = 1;
+      while (pos < selector.size()) {
+        if (selector[pos] != '.') return Value::Unknown(fmt::format("JSONPath `{}` is not evaluated", selector), e.loc);
+        size_t next = selector.find('.', pos + 1);
+        std::string member = selector.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+        if (!at->isObject() || !at->isMember(member))
+          return Value::Unknown(fmt::format("`{}` selects nothing in `{}`", selector, a[0].as_string()), e.loc);
+        at = &(*at)[member];
+        pos = next == std::string::npos ? selector.size() : next;
+      }
+    }
+    return FromJson(source, *at, 0);
+  }
+
+  static Value FromJson(const SourceText& source, const Json::Value& v, size_t depth) {
+    SourceLoc loc = LocOf(source, v);
+    if (depth > kMaxDepth) return Value::Unknown("the JSON nests too deeply", loc);
+    switch (v.type()) {
+      case Json::nullValue: return Value::Null(loc);
+      case Json::booleanValue: return Value::Bool(v.asBool(), loc);
+      case Json::intValue: case Json::uintValue: case Json::realValue: return Value::Number(v.asDouble(), loc);
+      case Json::stringValue: return Value::String(v.asString(), loc);
+      case Json::arrayValue: {
+        Value::Items items;
+        for (const Json::Value& item : v) items.push_back(FromJson(source, item, depth + 1));
+        return Value::Tuple(std::move(items), loc);
+      }
+      case Json::objectValue: {
+        Value::Fields fields;
+        for (auto it = v.begin(); it != v.end(); ++it)
+          fields[std::string(MemberName(it))] = FromJson(source, *it, depth + 1);
+        return Value::Object(std::move(fields), loc);
+      }
+    }
+    return Value::Null(loc);
+  }
+
   Value Variable(const std::string& name, const Expr& expr, const SourceLoc& use) {
     if (auto it = var_cache_.find(name); it != var_cache_.end()) return it->second.WithLoc(use);
     if (!var_busy_.insert(name).second) return Value::Unknown(fmt::format("variable `{}` depends on itself", name), use);
@@ -780,6 +847,9 @@ class Evaluator {
       if (c.is_bool()) return Eval(c.as_bool() ? *e.items[1] : *e.items[2]);
       return Value::Unknown(c.is_unknown() ? c.unknown_reason() : "`if` needs a bool", e.loc);
     }
+    if (name == "loadtextcontent" || name == "loadjsoncontent") return LoadContent(e, name == "loadjsoncontent");
+    if (name == "loadyamlcontent" || name == "loadfileasbase64" || name == "loaddirectoryfileinfo")
+      return Value::Unknown(fmt::format("`{}()` is not evaluated", e.text), e.loc);
     static const std::set<std::string> kDeployment = {
         "uniquestring", "guid", "newguid", "utcnow", "resourceid", "subscriptionresourceid", "tenantresourceid",
         "extensionresourceid", "managementgroupresourceid", "reference", "list", "listkeys", "subscription",
@@ -1562,6 +1632,7 @@ class BicepLoader {
     std::map<std::string, ExprPtr, std::less<>> param_values;
     ReadBicepParams(*in_.source().path(), in_.options().limits, &param_values);
     Evaluator ev;
+    ReadFilesBeside(*in_.source().path(), &ev);
     for (auto& [name, def] : file.params) {
       if (auto it = param_values.find(name); it != param_values.end()) {
         ev.params[name] = ev.Eval(*it->second);
@@ -1670,6 +1741,7 @@ class BicepLoader {
                   const std::string& context, const std::vector<Hole>& guards) {
     const Value* given = body.Find("params");
     Evaluator ev;
+    ReadFilesBeside(path, &ev);
     for (const auto& [name, def] : file.params) {
       const Value* v = given && given->is_object() ? given->Find(name) : nullptr;
       if (v) {
@@ -1684,6 +1756,13 @@ class BicepLoader {
       }
     }
     return Run(file, ev, path, context, guards);
+  }
+
+  // loadTextContent and loadJsonContent read beside the file at `path`.
+  void ReadFilesBeside(const std::string& path, Evaluator* ev) const {
+    std::string dir = fs::path(path).parent_path().string();
+    ev->base_dir = dir.empty() ? "." : dir;
+    ev->max_file_bytes = in_.options().limits.max_file_bytes;
   }
 
   const InputFile& in_;

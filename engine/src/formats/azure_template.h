@@ -8,7 +8,8 @@
 // and in the ARM JSON templates Bicep compiles to. Both are read the same
 // way: their expressions are evaluated into hcl::Value (known where their
 // inputs are known: parameter defaults, `.bicepparam` values, variables,
-// string interpolation, `format`/`concat`/`toLower`/...; unknown with a
+// string interpolation, `format`/`concat`/`toLower`/..., Bicep's
+// `loadTextContent`/`loadJsonContent` and `module` calls; unknown with a
 // reason otherwise: `uniqueString`, `resourceId`, a parameter without a
 // default), `if` conditions and `for` loops (ARM `condition` and `copy`)
 // expand the resources, and each credential is lowered by the Entra lowering
@@ -16,8 +17,8 @@
 //
 // Bicep has no parser in a Debian package (its compiler is a .NET tool), so
 // this file carries a parser for the subset real files use: `param`, `var`,
-// `resource` (nested, `existing`, `if`, `[for ...]`), `output`, decorators,
-// `module`, `extension`/`import`, `targetScope`, `metadata`, `type` and
+// `resource` (nested, `existing`, `if`, `[for ...]`), `module` (followed
+// into local files), `output`, decorators, `extension`/`import`, `targetScope`, `metadata`, `type` and
 // `func` declarations (the last ones are skipped), and expressions
 // (literals, interpolated and multi-line strings, arrays and objects,
 // member access, indexing, calls, unary, binary, ternary and `??`
