@@ -58,6 +58,13 @@ TEST(AzureTemplates, CorpusDecisions) {
       // `repo` has no default: the credential that uses it cannot be decided.
       {"arm/github-deploy-identity.json", "repo:acme/app:environment:prod",
        {"main: reject (unknown)", "env-staging: reject (implicit deny)", "env-prod: accept", "flex: accept"}},
+      // Nested deployments (compiled Bicep modules): inner scope with the
+      // deployment's parameters, outer scope with the template's; a false
+      // condition deploys nothing.
+      {"arm/nested-deployments.json", "repo:acme/app:environment:prod",
+       {"env-staging: reject (implicit deny)", "env-prod: accept", "main: reject (implicit deny)"}},
+      {"arm/nested-deployments.json", "repo:acme/app:pull_request",
+       {"env-staging: reject (implicit deny)", "env-prod: reject (implicit deny)", "main: reject (implicit deny)"}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.file) + " " + c.sub);
@@ -287,6 +294,27 @@ resource other 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdenti
   for (const LoweringNote& n : other->notes)
     noted |= n.message.find("`loadJsonContent('absent.json')` cannot be read") != std::string::npos;
   EXPECT_TRUE(noted);
+}
+
+TEST(AzureTemplates, ArmNestedDeploymentsNameTheDeployment) {
+  LoadResult r = testing::LoadPathsOrFail({kCorpus + "arm/nested-deployments.json"});
+  ASSERT_EQ(r.files.size(), 1u);
+  std::vector<std::string> trusts;
+  for (const Trust& t : r.files[0].trusts) {
+    const std::string* unit = t.Attribute("access-unit");
+    trusts.push_back(fmt::format("{}:{} {} {} [{}]", t.loc.line, t.loc.column, t.name, unit ? *unit : "", t.context));
+  }
+  EXPECT_EQ(trusts, (std::vector<std::string>{
+                        "67:13 env-staging userAssignedIdentities/id-deploy "
+                        "[deployment `cred-staging` (nested-deployments.json:24)]",
+                        "67:13 env-prod userAssignedIdentities/id-deploy "
+                        "[deployment `cred-prod` (nested-deployments.json:24)]",
+                        "119:13 main userAssignedIdentities/id-deploy [deployment `cred-main` (nested-deployments.json:109)]",
+                    }));
+  ASSERT_EQ(r.files[0].notes.size(), 1u);
+  EXPECT_EQ(r.files[0].notes[0].loc.line, 133u);
+  EXPECT_EQ(r.files[0].notes[0].message,
+            "this deployment links its template (`templateLink`), which trustcheck does not fetch");
 }
 
 TEST(AzureTemplates, BicepModuleCycleIsAnError) {

@@ -1770,6 +1770,201 @@ class BicepLoader {
   std::vector<std::string> stack_;  // the files being read, outermost first
 };
 
+// ---------------------------------------------------------------------------
+// ARM templates and their nested deployments
+
+constexpr std::string_view kDeployment = "Microsoft.Resources/deployments";
+
+// Reads an ARM template's credentials, and those of its nested deployments
+// (`Microsoft.Resources/deployments` with an inline `template`, which is
+// what a Bicep `module` compiles to): an `inner`-scoped template takes the
+// deployment's `parameters` values (evaluated in the outer template), an
+// `outer`-scoped one (ARM's default) sees the outer template's parameters
+// and variables. The deployment's `condition` and `copy` guard and repeat
+// what it declares, and its credentials name it (Trust::context).
+class ArmLoader {
+ public:
+  ArmLoader(const InputFile& in, LoadedFile* out) : in_(in), out_(out), tree_(in.source()) {}
+
+  Status Load(const Json::Value& root) {
+    Evaluator ev;
+    if (Status s = Parameters(root["parameters"], nullptr, nullptr, &ev); !s.ok()) return s;
+    return Template(root, ev, "", {}, 0);
+  }
+
+ private:
+  // The template's parameters: the deployment's value (`given`, evaluated
+  // by `outer`), else the default, else unknown.
+  Status Parameters(const Json::Value& declared, const Json::Value* given, Evaluator* outer, Evaluator* ev) {
+    if (!declared.isObject()) return Status();
+    for (auto it = declared.begin(); it != declared.end(); ++it) {
+      std::string name(MemberName(it));
+      const Json::Value* value = given && given->isObject() && (*given)[name].isObject() && (*given)[name].isMember("value")
+                                     ? &(*given)[name]["value"]
+                                     : nullptr;
+      if (value) {
+        Result<const Expr*> v = Build(*value);
+        if (!v.ok()) return v.status();
+        ev->params[name] = outer->Eval(**v);
+      } else if (given && given->isObject() && (*given)[name].isObject() && (*given)[name].isMember("reference")) {
+        ev->params[name] = Value::Unknown(fmt::format("parameter `{}` comes from a Key Vault reference", name),
+                                          LocOf(in_.source(), (*given)[name]));
+      } else if (it->isObject() && it->isMember("defaultValue")) {
+        Result<const Expr*> def = Build((*it)["defaultValue"]);
+        if (!def.ok()) return def.status();
+        ev->params[name] = ev->Eval(**def);
+      } else {
+        ev->params[name] =
+            Value::Unknown(fmt::format("parameter `{}` has no default value", name), LocOf(in_.source(), *it));
+      }
+    }
+    return Status();
+  }
+
+  Status Template(const Json::Value& root, Evaluator& ev, const std::string& context, const std::vector<Hole>& guards,
+                  int depth) {
+    const Json::Value& vars = root["variables"];
+    if (vars.isObject()) {
+      for (auto it = vars.begin(); it != vars.end(); ++it) {
+        Result<const Expr*> v = Build(*it);
+        if (!v.ok()) return v.status();
+        ev.vars[std::string(MemberName(it))] = *v;
+      }
+    }
+    Lowering lowering("arm-template", out_, context, guards);
+    std::vector<ArmResource> resources;
+    ArmResources(root["resources"], nullptr, "", &resources, 0);
+    for (const ArmResource& ar : resources) {
+      Status s;
+      if (TypeIs(ar.type, kIdentityCredential) || TypeIs(ar.type, kGraphCredential)) {
+        s = Credential(ar, ev, lowering);
+      } else if (TypeIs(ar.type, kDeployment)) {
+        s = Deployment(ar, ev, context, guards, depth);
+      }
+      if (!s.ok()) return s;
+    }
+    return Status();
+  }
+
+  // Calls `each(guards)` once per deployed instance of `ar` (its `copy`
+  // with copyIndex() set, its `condition`), with the unknowns about it.
+  template <typename Each>
+  Status ForEachInstance(const ArmResource& ar, Evaluator& ev, const char* what, Each each) {
+    const Expr* condition = nullptr;
+    if (ar.json->isMember("condition")) {
+      Result<const Expr*> c = Build((*ar.json)["condition"]);
+      if (!c.ok()) return c.status();
+      condition = *c;
+    }
+    // copy: {"name": ..., "count": N}: one instance per copyIndex().
+    const Json::Value& copy = (*ar.json)["copy"];
+    std::vector<int> indexes = {-1};
+    std::vector<Hole> guards;
+    if (copy.isObject()) {
+      Result<const Expr*> count = Build(copy["count"]);
+      if (!count.ok()) return count.status();
+      Value n = ev.Eval(**count);
+      indexes.clear();
+      if (n.is_number() && n.as_number() >= 0) {
+        for (int i = 0; i < std::min<int>(static_cast<int>(n.as_number()), kMaxInstances); ++i) indexes.push_back(i);
+      } else {
+        indexes.push_back(0);
+        guards.push_back({fmt::format("the copies of this {} are unknown: {}", what,
+                                      n.is_unknown() ? n.unknown_reason() : "`count` is not a number"),
+                          (*count)->loc});
+      }
+    }
+    const int saved = ev.copy_index;
+    for (int index : indexes) {
+      ev.copy_index = index;
+      std::vector<Hole> instance_guards = guards;
+      if (condition) {
+        Value c = ev.Eval(*condition);
+        if (c.is_bool() && !c.as_bool()) continue;
+        if (!c.is_bool())
+          instance_guards.push_back({fmt::format("whether this {} is deployed is unknown: {}", what,
+                                                 c.is_unknown() ? c.unknown_reason() : "its condition is not a bool"),
+                                     condition->loc});
+      }
+      Status s = each(std::move(instance_guards));
+      if (!s.ok()) {
+        ev.copy_index = saved;
+        return s;
+      }
+    }
+    ev.copy_index = saved;
+    return Status();
+  }
+
+  Status Credential(const ArmResource& ar, Evaluator& ev, Lowering& lowering) {
+    Result<const Expr*> body = Build(*ar.json);
+    if (!body.ok()) return body.status();
+    ResourceDecl r;
+    r.type = ar.type;
+    r.loc = LocOf(in_.source(), *ar.json);
+    r.body = *body;
+    return ForEachInstance(ar, ev, "resource", [&](std::vector<Hole> guards) -> Status {
+      Value value = ev.Eval(*r.body);
+      std::string unit = UnitOf(ev, r, value);
+      if (ar.parent && (*ar.parent)["name"].isString()) {
+        // A nested child belongs to the resource it is written in.
+        Result<const Expr*> parent_name = Build((*ar.parent)["name"]);
+        if (!parent_name.ok()) return parent_name.status();
+        Value name = ev.Eval(**parent_name);
+        const bool graph = TypeIs(r.type, kGraphCredential);
+        if (name.is_string()) unit = std::string(graph ? "applications/" : "userAssignedIdentities/") + name.as_string();
+      }
+      return lowering.Credential(r, value, unit, std::move(guards));
+    });
+  }
+
+  Status Deployment(const ArmResource& ar, Evaluator& ev, const std::string& context, const std::vector<Hole>& guards,
+                    int depth) {
+    const Json::Value& props = (*ar.json)["properties"];
+    const Json::Value& inner = props["template"];
+    const SourceLoc at = LocOf(in_.source(), *ar.json);
+    if (!inner.isObject()) {
+      if (props["templateLink"].isObject())
+        out_->notes.push_back({LoweringNote::Kind::kUnresolved, at,
+                               "this deployment links its template (`templateLink`), which trustcheck does not fetch",
+                               {}, {}});
+      return Status();
+    }
+    if (depth >= static_cast<int>(kMaxModuleDepth))
+      return Status::Error(at, fmt::format("nested deployments nest deeper than {}", kMaxModuleDepth));
+    const Json::Value& scope = props["expressionEvaluationOptions"]["scope"];
+    const bool inner_scope = scope.isString() && Lower(scope.asString()) == "inner";
+    Result<const Expr*> name_expr = Build((*ar.json)["name"]);
+    if (!name_expr.ok()) return name_expr.status();
+    return ForEachInstance(ar, ev, "deployment", [&](std::vector<Hole> instance_guards) -> Status {
+      Value name = ev.Eval(**name_expr);
+      const std::string where = fmt::format("{}:{}", fs::path(at.path()).filename().string(), at.line);
+      std::string c = name.is_string() ? fmt::format("deployment `{}` ({})", name.as_string(), where)
+                                       : fmt::format("the deployment at {}", where);
+      if (!context.empty()) c = fmt::format("{} in {}", c, context);
+      std::vector<Hole> all = guards;
+      for (Hole& g : instance_guards) all.push_back(std::move(g));
+      if (!inner_scope) return Template(inner, ev, c, all, depth + 1);
+      Evaluator nested;
+      if (Status s = Parameters(inner["parameters"], &props["parameters"], &ev, &nested); !s.ok()) return s;
+      return Template(inner, nested, c, all, depth + 1);
+    });
+  }
+
+  // The expression tree of a template value, kept for the whole load.
+  Result<const Expr*> Build(const Json::Value& v) {
+    Result<ExprPtr> e = tree_.Build(v);
+    if (!e.ok()) return e.status();
+    keep_.push_back(std::move(*e));
+    return keep_.back().get();
+  }
+
+  const InputFile& in_;
+  LoadedFile* out_;
+  ArmTree tree_;
+  std::vector<ExprPtr> keep_;
+};
+
 }  // namespace
 
 bool LooksLikeArmTemplate(const Json::Value& root) {
@@ -1782,95 +1977,7 @@ bool LooksLikeArmTemplate(const Json::Value& root) {
 Status LoadArmTemplate(const InputFile& in, LoadedFile* out) {
   const Json::Value* root = in.json();
   if (!root) return in.json_error().ok() ? Status::Error(in.source().FileLoc(), "not a JSON template") : in.json_error();
-  ArmTree tree(in.source());
-  std::vector<ExprPtr> keep;
-  Evaluator ev;
-  const Json::Value& params = (*root)["parameters"];
-  if (params.isObject()) {
-    for (auto it = params.begin(); it != params.end(); ++it) {
-      std::string name(MemberName(it));
-      if (it->isObject() && it->isMember("defaultValue")) {
-        Result<ExprPtr> def = tree.Build((*it)["defaultValue"]);
-        if (!def.ok()) return def.status();
-        ev.params[name] = ev.Eval(**def);
-        keep.push_back(std::move(*def));
-      } else {
-        ev.params[name] = Value::Unknown(fmt::format("parameter `{}` has no default value", name), LocOf(in.source(), *it));
-      }
-    }
-  }
-  const Json::Value& vars = (*root)["variables"];
-  if (vars.isObject()) {
-    for (auto it = vars.begin(); it != vars.end(); ++it) {
-      Result<ExprPtr> v = tree.Build(*it);
-      if (!v.ok()) return v.status();
-      ev.vars[std::string(MemberName(it))] = v->get();
-      keep.push_back(std::move(*v));
-    }
-  }
-  Lowering lowering("arm-template", out);
-  std::vector<ArmResource> resources;
-  ArmResources((*root)["resources"], nullptr, "", &resources, 0);
-  for (const ArmResource& ar : resources) {
-    if (!TypeIs(ar.type, kIdentityCredential) && !TypeIs(ar.type, kGraphCredential)) continue;
-    Result<ExprPtr> body = tree.Build(*ar.json);
-    if (!body.ok()) return body.status();
-    ResourceDecl r;
-    r.type = ar.type;
-    r.loc = LocOf(in.source(), *ar.json);
-    r.body = body->get();
-    ExprPtr condition;
-    if (ar.json->isMember("condition")) {
-      Result<ExprPtr> c = tree.Build((*ar.json)["condition"]);
-      if (!c.ok()) return c.status();
-      condition = std::move(*c);
-      r.condition = condition.get();
-    }
-    // copy: {"name": ..., "count": N}: one instance per copyIndex().
-    const Json::Value& copy = (*ar.json)["copy"];
-    std::vector<int> indexes = {-1};
-    std::vector<Hole> guards;
-    if (copy.isObject()) {
-      Result<ExprPtr> count = tree.Build(copy["count"]);
-      if (!count.ok()) return count.status();
-      Value n = ev.Eval(**count);
-      indexes.clear();
-      if (n.is_number() && n.as_number() >= 0) {
-        for (int i = 0; i < std::min<int>(static_cast<int>(n.as_number()), kMaxInstances); ++i) indexes.push_back(i);
-      } else {
-        indexes.push_back(0);
-        guards.push_back({fmt::format("the copies of this resource are unknown: {}",
-                                      n.is_unknown() ? n.unknown_reason() : "`count` is not a number"),
-                          (*count)->loc});
-      }
-    }
-    for (int index : indexes) {
-      ev.copy_index = index;
-      std::vector<Hole> instance_guards = guards;
-      if (r.condition) {
-        Value c = ev.Eval(*r.condition);
-        if (c.is_bool() && !c.as_bool()) continue;
-        if (!c.is_bool())
-          instance_guards.push_back({fmt::format("whether this resource is deployed is unknown: {}",
-                                                 c.is_unknown() ? c.unknown_reason() : "its condition is not a bool"),
-                                     r.condition->loc});
-      }
-      Value value = ev.Eval(*r.body);
-      std::string unit = UnitOf(ev, r, value);
-      if (ar.parent && (*ar.parent)["name"].isString()) {
-        // A nested child belongs to the resource it is written in.
-        Result<ExprPtr> parent_name = tree.Build((*ar.parent)["name"]);
-        if (!parent_name.ok()) return parent_name.status();
-        Value name = ev.Eval(**parent_name);
-        const bool graph = TypeIs(r.type, kGraphCredential);
-        if (name.is_string()) unit = std::string(graph ? "applications/" : "userAssignedIdentities/") + name.as_string();
-      }
-      Status s = lowering.Credential(r, value, unit, instance_guards);
-      if (!s.ok()) return s;
-    }
-    ev.copy_index = -1;
-  }
-  return Status();
+  return ArmLoader(in, out).Load(*root);
 }
 
 Status LoadBicep(const InputFile& in, LoadedFile* out) { return BicepLoader(in, out).Load(); }
