@@ -181,16 +181,20 @@ TEST(AzureTemplates, BicepModulesAreFollowed) {
                         "[module `environments[0]` (called at main.bicep:20)]",
                         "github-credential.bicep:13 env-prod userAssignedIdentities/id-deploy "
                         "[module `environments[1]` (called at main.bicep:20)]",
+                        // The Azure Verified Module's credential list, located in the caller.
+                        "main.bicep:45 tags userAssignedIdentities/id-shared [module `shared` (called at main.bicep:40)]",
                     }));
   EXPECT_EQ(Verdicts(r, "repo:acme/app:environment:prod"),
             (std::vector<std::string>{"main: reject (implicit deny)", "env-staging: reject (implicit deny)",
-                                      "env-prod: accept"}));
-  // The registry module is not fetched, and says so.
+                                      "env-prod: accept", "tags: reject (implicit deny)"}));
+  // A classic subject compares exactly: `refs/tags/*` admits only itself.
+  EXPECT_EQ(Verdicts(r, "repo:acme/app:ref:refs/tags/*").back(), "tags: accept");
+  // The private registry module is not fetched, and says so.
   std::vector<std::string> notes;
   for (const LoadedFile& f : r.files)
     for (const LoweringNote& n : f.notes) notes.push_back(fmt::format("{}: {}", n.loc.line, n.message));
   EXPECT_EQ(notes, (std::vector<std::string>{
-                       "38: module `shared` comes from `br/public:avm/res/managed-identity/user-assigned-identity:0.4.0`, "
+                       "58: module `billing` comes from `br:contoso.azurecr.io/bicep/modules/billing-identity:1.2.0`, "
                        "which trustcheck does not fetch"}));
 }
 

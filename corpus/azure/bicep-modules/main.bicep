@@ -35,9 +35,26 @@ module pullRequests 'modules/github-credential.bicep' = if (deployFromPullReques
   }
 }
 
+// An Azure Verified Module: its `federatedIdentityCredentials` parameter
+// is the list of credentials it deploys on identity `name`.
 module shared 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.0' = {
   name: 'shared-identity'
   params: {
     name: 'id-shared'
+    federatedIdentityCredentials: [
+      {
+        name: 'tags'
+        audiences: [
+          'api://AzureADTokenExchange'
+        ]
+        issuer: 'https://token.actions.githubusercontent.com'
+        subject: 'repo:${githubOrg}/app:ref:refs/tags/*'
+      }
+    ]
   }
+}
+
+// A private registry module: not fetched, reported.
+module billing 'br:contoso.azurecr.io/bicep/modules/billing-identity:1.2.0' = {
+  name: 'billing-identity'
 }

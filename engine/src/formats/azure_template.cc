@@ -54,6 +54,7 @@ struct Expr {
   bool flag = false;                // kBool; kMember `.?`
   std::vector<ExprPtr> items;       // kInterp parts, kArray, kCall arguments
   std::vector<std::pair<std::string, ExprPtr>> fields;  // kObject
+  std::vector<ExprPtr> computed_keys;  // kObject: the interpolated key of fields[i], or null (plain key)
   ExprPtr a, b, c;                  // operands; kFor: a = collection, b = body, c = condition
   std::string index_name;           // kFor `(item, index)`
 };
@@ -493,11 +494,19 @@ class ExprParser {
     while (cur_.Peek() != '}') {
       if (cur_.AtEnd()) return Status::Error(e->loc, "object is not closed by `}`");
       std::string key;
+      ExprPtr computed;
       if (cur_.Peek() == '\'') {
+        SourceLoc key_at = cur_.Loc();
         Result<ExprPtr> k = String();
         if (!k.ok()) return k;
-        if ((*k)->kind != Expr::Kind::kString) return cur_.Error("an object key must be a plain string");
-        key = (*k)->text;
+        if ((*k)->kind == Expr::Kind::kString) {
+          key = (*k)->text;
+        } else {
+          // `'${name}': value`: the key is computed; its text as written
+          // stands for it until evaluated.
+          key = fmt::format("(key at {}:{})", key_at.line, key_at.column);
+          computed = std::move(*k);
+        }
       } else {
         Result<std::string> k = Identifier();
         if (!k.ok()) return k.status();
@@ -510,6 +519,7 @@ class ExprParser {
       Result<ExprPtr> value = Parse();
       if (!value.ok()) return value;
       e->fields.emplace_back(std::move(key), std::move(*value));
+      e->computed_keys.push_back(std::move(computed));
       cur_.Skip(false);
       if (cur_.Peek() == ',') cur_.Advance();
       cur_.Skip(true);
@@ -628,7 +638,18 @@ class Evaluator {
       }
       case Expr::Kind::kObject: {
         Value::Fields fields;
-        for (const auto& [key, value] : e.fields) fields[key] = Eval(*value);
+        for (size_t i = 0; i < e.fields.size(); ++i) {
+          const auto& [key, value] = e.fields[i];
+          const Expr* computed = i < e.computed_keys.size() ? e.computed_keys[i].get() : nullptr;
+          if (!computed) {
+            fields[key] = Eval(*value);
+            continue;
+          }
+          // An entry whose key is unknown is left out: no credential field
+          // is ever named by an expression.
+          Value k = Eval(*computed);
+          if (k.is_string()) fields[k.as_string()] = Eval(*value);
+        }
         return Value::Object(std::move(fields), e.loc);
       }
       case Expr::Kind::kName: return Name(e);
@@ -1073,7 +1094,8 @@ class Lowering {
     }
     const Value* props = graph ? &body : body.Find("properties");
     if (props && props->is_unknown()) {
-      guards.push_back({props->unknown_reason(), props->loc()});
+      // Every field is unknown (not missing: the credential is not malformed).
+      for (const char* key : {"issuer", "subject", "audiences"}) credential[key] = *props;
     } else if (props && props->is_object()) {
       for (const char* key : {"issuer", "subject", "audiences", "claimsMatchingExpression"})
         if (const Value* v = props->Find(key)) credential[key] = *v;
@@ -1615,6 +1637,39 @@ bool RegistryModule(const std::string& ref) {
   return scheme == "br" || scheme == "ts" || scheme.rfind("br/", 0) == 0 || scheme.rfind("ts/", 0) == 0;
 }
 
+// Registry modules whose interface is known (a published module's
+// parameters are its contract): the parameter that lists the federated
+// identity credentials it deploys, each {name, audiences, issuer, subject},
+// on the identity named by `identity_name_param`.
+struct KnownModule {
+  std::string_view path;  // the module path in its registry, without the version
+  const char* credentials_param;
+  const char* identity_name_param;
+};
+
+// Azure Verified Modules, main.bicep of
+// avm/res/managed-identity/user-assigned-identity in Azure/bicep-registry-modules
+// (read 2026-12-07): `federatedIdentityCredentials` is a list of {name,
+// audiences, issuer, subject}, deployed on the identity `name`.
+constexpr KnownModule kKnownModules[] = {
+    {"avm/res/managed-identity/user-assigned-identity", "federatedIdentityCredentials", "name"},
+};
+
+// `br/public:PATH:VERSION` and its long form
+// `br:mcr.microsoft.com/bicep/PATH:VERSION`.
+const KnownModule* FindKnownModule(const std::string& ref) {
+  std::string_view path = ref;
+  for (std::string_view prefix : {std::string_view("br/public:"), std::string_view("br:mcr.microsoft.com/bicep/")}) {
+    if (path.substr(0, prefix.size()) == prefix) {
+      path.remove_prefix(prefix.size());
+      path = path.substr(0, path.rfind(':'));
+      for (const KnownModule& m : kKnownModules)
+        if (m.path == path) return &m;
+    }
+  }
+  return nullptr;
+}
+
 // Reads a Bicep file and evaluates its credentials, following its `module`
 // calls whose path is on disk: the callee's parameters take the call's
 // `params` (else their defaults), its credentials are located in the callee
@@ -1665,12 +1720,24 @@ class BicepLoader {
   // One `module` declaration: each of its instances, evaluated.
   Status Call(Evaluator& ev, const ResourceDecl& m, const std::string& caller, const std::string& context,
               std::vector<Hole> guards) {
+    const std::string where = fmt::format("{}:{}", fs::path(m.loc.path()).filename().string(), m.loc.line);
+    auto context_of = [&](const std::string& label) {
+      std::string c = fmt::format("module `{}` (called at {})", label, where);
+      return context.empty() ? c : fmt::format("{} in {}", c, context);
+    };
     if (RegistryModule(m.type)) {
-      out_->notes.push_back({LoweringNote::Kind::kUnresolved, m.loc,
-                             fmt::format("module `{}` comes from `{}`, which trustcheck does not fetch",
-                                         m.symbol, m.type),
-                             {}, {}});
-      return Status();
+      const KnownModule* known = FindKnownModule(m.type);
+      if (!known) {
+        out_->notes.push_back({LoweringNote::Kind::kUnresolved, m.loc,
+                               fmt::format("module `{}` comes from `{}`, which trustcheck does not fetch",
+                                           m.symbol, m.type),
+                               {}, {}});
+        return Status();
+      }
+      return EachInstance(ev, m, context_of, std::move(guards),
+                          [&](const Value& body, const std::string& instance_context, const std::vector<Hole>& g) {
+                            return KnownModuleInstance(*known, body, m, instance_context, g);
+                          });
     }
     const std::string callee = NormalFolder((fs::path(caller).parent_path() / m.type).string());
     if (std::find(stack_.begin(), stack_.end(), callee) != stack_.end())
@@ -1691,12 +1758,21 @@ class BicepLoader {
     BicepFile file(*text, std::make_shared<const std::string>(callee));
     if (Status s = file.Parse(); !s.ok()) return s;
     file.LinkParents();
+    stack_.push_back(callee);
+    Status s = EachInstance(ev, m, context_of, std::move(guards),
+                            [&](const Value& body, const std::string& instance_context, const std::vector<Hole>& g) {
+                              return Instance(file, body, callee, m, instance_context, g);
+                            });
+    stack_.pop_back();
+    return s;
+  }
 
-    const std::string where = fmt::format("{}:{}", fs::path(m.loc.path()).filename().string(), m.loc.line);
-    auto context_of = [&](const std::string& label) {
-      std::string c = fmt::format("module `{}` (called at {})", label, where);
-      return context.empty() ? c : fmt::format("{} in {}", c, context);
-    };
+  // Calls `each(body, context, guards)` for every instance of module call
+  // `m`: none when its `if` is false, one per element of its `[for ...]`,
+  // one guarded by the unknown when either is unknown.
+  template <typename ContextOf, typename Each>
+  Status EachInstance(Evaluator& ev, const ResourceDecl& m, ContextOf context_of, std::vector<Hole> guards,
+                      Each each) {
     if (m.condition) {
       Value c = ev.Eval(*m.condition);
       if (c.is_bool() && !c.as_bool()) return Status();
@@ -1705,35 +1781,69 @@ class BicepLoader {
                                       c.is_unknown() ? c.unknown_reason() : "its condition is not a bool"),
                           m.condition->loc});
     }
-    stack_.push_back(callee);
-    Status s;
-    if (!m.loop) {
-      s = Instance(file, ev.Eval(*m.body), callee, m, context_of(m.symbol), guards);
-    } else {
-      Value collection = ev.Eval(*m.loop->a);
-      if (!collection.is_tuple()) {
-        guards.push_back({fmt::format("the instances of module `{}` are unknown: {}", m.symbol,
-                                      collection.is_unknown() ? collection.unknown_reason() : "not an array"),
-                          m.loop->loc});
-        ev.scopes.push_back({{m.loop->text, Value::Unknown("the loop item is unknown", m.loop->loc)}});
-        s = Instance(file, ev.Eval(*m.body), callee, m, context_of(m.symbol), guards);
-        ev.scopes.pop_back();
-      } else {
-        size_t i = 0;
-        for (const Value& item : collection.items()) {
-          if (i >= kMaxInstances || !s.ok()) break;
-          ev.scopes.push_back({{m.loop->text, item}});
-          if (!m.loop->index_name.empty())
-            ev.scopes.back()[m.loop->index_name] = Value::Number(static_cast<double>(i), m.loc);
-          if (!m.loop->c || Truthy(ev.Eval(*m.loop->c)))
-            s = Instance(file, ev.Eval(*m.body), callee, m, context_of(fmt::format("{}[{}]", m.symbol, i)), guards);
-          ev.scopes.pop_back();
-          ++i;
-        }
-      }
+    if (!m.loop) return each(ev.Eval(*m.body), context_of(m.symbol), guards);
+    Value collection = ev.Eval(*m.loop->a);
+    if (!collection.is_tuple()) {
+      guards.push_back({fmt::format("the instances of module `{}` are unknown: {}", m.symbol,
+                                    collection.is_unknown() ? collection.unknown_reason() : "not an array"),
+                        m.loop->loc});
+      ev.scopes.push_back({{m.loop->text, Value::Unknown("the loop item is unknown", m.loop->loc)}});
+      Status s = each(ev.Eval(*m.body), context_of(m.symbol), guards);
+      ev.scopes.pop_back();
+      return s;
     }
-    stack_.pop_back();
+    Status s;
+    size_t i = 0;
+    for (const Value& item : collection.items()) {
+      if (i >= kMaxInstances || !s.ok()) break;
+      ev.scopes.push_back({{m.loop->text, item}});
+      if (!m.loop->index_name.empty())
+        ev.scopes.back()[m.loop->index_name] = Value::Number(static_cast<double>(i), m.loc);
+      if (!m.loop->c || Truthy(ev.Eval(*m.loop->c)))
+        s = each(ev.Eval(*m.body), context_of(fmt::format("{}[{}]", m.symbol, i)), guards);
+      ev.scopes.pop_back();
+      ++i;
+    }
     return s;
+  }
+
+  // A call of a registry module whose interface is known: each element of
+  // its credentials parameter is a credential of the identity it deploys,
+  // located at the element in the caller.
+  Status KnownModuleInstance(const KnownModule& known, const Value& body, const ResourceDecl& m,
+                             const std::string& context, const std::vector<Hole>& guards) {
+    const Value* params = body.Find("params");
+    const Value* list = params && params->is_object() ? params->Find(known.credentials_param) : nullptr;
+    if (!list || list->is_null()) return Status();  // the module deploys no credential
+    const Value* name = params->Find(known.identity_name_param);
+    const std::string unit = name && name->is_string() ? "userAssignedIdentities/" + name->as_string() : "";
+    Lowering lowering("bicep", out_, context, guards);
+    ResourceDecl r;
+    r.type = std::string(kIdentityCredential);
+    r.symbol = m.symbol;
+    if (!list->is_tuple()) {
+      // Unknown (or not a list): one credential that cannot be decided.
+      r.loc = list->loc();
+      std::vector<Hole> unknown = {{fmt::format("the `{}` of module `{}` are unknown: {}", known.credentials_param,
+                                                m.symbol,
+                                                list->is_unknown() ? list->unknown_reason() : "not a list"),
+                                    list->loc()}};
+      return lowering.Credential(r, Value::Object({}, list->loc()), unit, std::move(unknown));
+    }
+    for (const Value& item : list->items()) {
+      r.loc = item.loc();
+      Value::Fields resource;
+      Value::Fields properties;
+      if (item.is_object()) {
+        if (const Value* n = item.Find("name")) resource["name"] = *n;
+        for (const char* key : {"issuer", "subject", "audiences", "claimsMatchingExpression"})
+          if (const Value* v = item.Find(key)) properties[key] = *v;
+      }
+      resource["properties"] = item.is_unknown() ? item : Value::Object(std::move(properties), item.loc());
+      if (Status s = lowering.Credential(r, Value::Object(std::move(resource), item.loc()), unit, {}); !s.ok())
+        return s;
+    }
+    return Status();
   }
 
   // One instance of a module call: `body` is the call's object, evaluated.
