@@ -37,7 +37,8 @@ seeds_of() {
     load_cloudformation_fuzz) echo corpus/cloudformation ;;
     load_entra_credential_fuzz) echo corpus/azure ;;
     load_arm_template_fuzz) echo corpus/azure/arm ;;
-    load_bicep_fuzz) echo corpus/azure/bicep ;;
+    load_bicep_fuzz) echo corpus/azure/bicep corpus/azure/bicep-modules ;;
+    load_bicepparam_fuzz) echo corpus/azure/bicep-params ;;
     load_gcp_provider_fuzz) echo corpus/gcp ;;
     load_terraform_fuzz) echo corpus/terraform ;;
     load_terraform_plan_fuzz) echo corpus/terraform-plan ;;

@@ -321,6 +321,61 @@ TEST(AzureTemplates, ArmNestedDeploymentsNameTheDeployment) {
             "this deployment links its template (`templateLink`), which trustcheck does not fetch");
 }
 
+// A parameter file is the deployment of the template it uses, wherever it
+// is kept; the template read on its own is then not judged again.
+TEST(AzureTemplates, BicepParamFileIsADeployment) {
+  TempFolder folder("bicepparam-deployment");
+  fs::create_directories(fs::path(testing::TestTempDir()) / "bicepparam-deployment" / "bicep");
+  fs::create_directories(fs::path(testing::TestTempDir()) / "bicepparam-deployment" / "parameters");
+  folder.Write("bicep/identity.bicep", R"(param identityName string
+param federatedCredentials object
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: identityName
+  location: 'westeurope'
+}
+resource creds 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = [
+  for item in items(federatedCredentials): {
+    name: item.key
+    parent: identity
+    properties: item.value
+  }
+]
+)");
+  folder.Write("parameters/prod.bicepparam", R"(using '../bicep/identity.bicep'
+
+param identityName = 'id-prod'
+param federatedCredentials = {
+  github: {
+    audiences: ['api://AzureADTokenExchange']
+    issuer: 'https://token.actions.githubusercontent.com'
+    subject: 'repo:acme/lz:environment:prod'
+  }
+}
+)");
+  LoadResult r = testing::LoadPathsOrFail({(fs::path(testing::TestTempDir()) / "bicepparam-deployment").string()});
+  std::vector<std::string> trusts;
+  for (const LoadedFile& f : r.files)
+    for (const Trust& t : f.trusts) {
+      const std::string* unit = t.Attribute("access-unit");
+      trusts.push_back(fmt::format("{} {}:{} {} {} [{}]", fs::path(f.path).filename().string(),
+                                   fs::path(t.loc.path()).filename().string(), t.loc.line, t.name, unit ? *unit : "",
+                                   t.context));
+    }
+  EXPECT_EQ(trusts, (std::vector<std::string>{"prod.bicepparam identity.bicep:7 github "
+                                              "userAssignedIdentities/id-prod [deployment with `prod.bicepparam`]"}));
+  EXPECT_EQ(Verdicts(r, "repo:acme/lz:environment:prod"), (std::vector<std::string>{"github: accept"}));
+
+  // A parameter file whose template is missing is a located error.
+  std::string broken = folder.Write("parameters/broken.bicepparam", "\nusing '../bicep/absent.bicep'\n");
+  auto loaded = LoadPaths({broken}, {});
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->errors.size(), 1u);
+  EXPECT_NE(loaded->errors[0].ToString().find("broken.bicepparam:2:1: error: cannot read the template "
+                                              "`../bicep/absent.bicep`"),
+            std::string::npos)
+      << loaded->errors[0].ToString();
+}
+
 TEST(AzureTemplates, BicepModuleCycleIsAnError) {
   TempFolder folder("bicep-module-cycle");
   folder.Write("b.bicep", "module back 'a.bicep' = {\n  name: 'back'\n}\n");

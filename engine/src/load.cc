@@ -358,7 +358,7 @@ enum class FolderRead {
 };
 
 FolderRead FolderReadOf(const fs::path& p) {
-  static const char* kTrust[] = {".json", ".yaml", ".yml", ".tf", ".template", ".jwt", ".bicep"};
+  static const char* kTrust[] = {".json", ".yaml", ".yml", ".tf", ".template", ".jwt", ".bicep", ".bicepparam"};
   static const char* kProbe[] = {".tpl", ".tmpl", ".j2", ".jinja", ".jinja2", ".txt", ""};
   const std::string ext = LowerExtension(p.native());
   if (std::find(std::begin(kTrust), std::end(kTrust), ext) != std::end(kTrust)) return FolderRead::kRead;

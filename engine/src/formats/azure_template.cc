@@ -948,6 +948,17 @@ class Evaluator {
       if (v.is_tuple()) return Value::Number(static_cast<double>(v.items().size()), e.loc);
       if (v.is_object()) return Value::Number(static_cast<double>(v.fields().size()), e.loc);
     }
+    if (name == "items" && !a.empty() && a[0].is_object()) {
+      // [{key, value}] in key order.
+      Value::Items entries;
+      for (const auto& [key, value] : a[0].fields()) {
+        Value::Fields entry;
+        entry["key"] = Value::String(key, value.loc());
+        entry["value"] = value;
+        entries.push_back(Value::Object(std::move(entry), value.loc()));
+      }
+      return Value::Tuple(std::move(entries), e.loc);
+    }
     if ((name == "first" || name == "last") && !a.empty() && a[0].is_tuple()) {
       if (a[0].items().empty()) return Value::Null(e.loc);
       return name == "first" ? a[0].items().front() : a[0].items().back();
@@ -1495,8 +1506,48 @@ class BicepFile {
   std::map<ResourceDecl*, std::string> parent_names_;
 };
 
-// `param NAME = VALUE` lines of a `.bicepparam` file that says `using` this
-// file (or any file, when it names none we can match).
+// A `.bicepparam` file: the template it is `using` and its `param NAME =
+// VALUE` lines (other statements, `extends` and `import`, are read past).
+struct BicepParamFile {
+  std::string using_ref;  // "" for `using none` or no `using`
+  SourceLoc using_loc;
+  std::map<std::string, ExprPtr, std::less<>> params;
+};
+
+Status ParseBicepParamFile(std::string_view text, std::shared_ptr<const std::string> path, BicepParamFile* out) {
+  Cursor cur(text, std::move(path));
+  while (true) {
+    cur.Skip(true);
+    if (cur.AtEnd()) return Status();
+    ExprParser ep(cur, false);
+    SourceLoc at = cur.Loc();
+    Result<std::string> keyword = ep.Identifier();
+    if (!keyword.ok()) return cur.Error("expected `using`, `param` or another declaration");
+    cur.Skip(false);
+    if (*keyword == "using") {
+      out->using_loc = at;
+      if (cur.Peek() == '\'') {
+        Result<ExprPtr> ref = ep.StringLiteral();
+        if (!ref.ok()) return ref.status();
+        out->using_ref = (*ref)->text;
+      }
+    } else if (*keyword == "param") {
+      Result<std::string> name = ep.Identifier();
+      if (!name.ok()) return name.status();
+      cur.Skip(false);
+      if (cur.Peek() != '=') return cur.Error(fmt::format("expected `=` after `param {}`", *name));
+      cur.Advance();
+      Result<ExprPtr> value = ep.Parse();
+      if (!value.ok()) return value.status();
+      out->params[*name] = std::move(*value);
+      continue;
+    }
+    while (!cur.AtEnd() && cur.Peek() != '\n') cur.Advance();
+  }
+}
+
+// The `param` values of a `.bicepparam` file beside `bicep_path` that says
+// `using` it (by file name).
 void ReadBicepParams(const std::string& bicep_path, const LoadLimits& limits,
                      std::map<std::string, ExprPtr, std::less<>>* out) {
   fs::path p(bicep_path);
@@ -1506,31 +1557,10 @@ void ReadBicepParams(const std::string& bicep_path, const LoadLimits& limits,
     if (it->path().extension() != ".bicepparam") continue;
     Result<std::string> text = ReadFileBounded(it->path().string(), limits.max_file_bytes);
     if (!text.ok()) continue;
-    if (text->find("'" + p.filename().string() + "'") == std::string::npos &&
-        text->find("/" + p.filename().string() + "'") == std::string::npos)
-      continue;
-    auto path = std::make_shared<const std::string>(it->path().string());
-    Cursor cur(*text, path);
-    while (true) {
-      cur.Skip(true);
-      if (cur.AtEnd()) break;
-      ExprParser ep(cur, false);
-      Result<std::string> keyword = ep.Identifier();
-      if (!keyword.ok()) break;
-      cur.Skip(false);
-      if (*keyword != "param") {
-        while (!cur.AtEnd() && cur.Peek() != '\n') cur.Advance();
-        continue;
-      }
-      Result<std::string> name = ep.Identifier();
-      if (!name.ok()) break;
-      cur.Skip(false);
-      if (cur.Peek() != '=') break;
-      cur.Advance();
-      Result<ExprPtr> value = ep.Parse();
-      if (!value.ok()) break;
-      (*out)[*name] = std::move(*value);
-    }
+    BicepParamFile file;
+    (void)ParseBicepParamFile(*text, std::make_shared<const std::string>(it->path().string()), &file);
+    if (fs::path(file.using_ref).filename() != p.filename()) continue;
+    for (auto& [name, value] : file.params) (*out)[name] = std::move(value);
   }
 }
 
@@ -1700,6 +1730,49 @@ class BicepLoader {
     }
     stack_.push_back(NormalFolder(*in_.source().path()));
     return Run(file, ev, *in_.source().path(), "", {});
+  }
+
+  // A `.bicepparam` file: the deployment of the template it is `using`
+  // with its values. The template, met on its own in the same run, is not
+  // judged again (the link step drops it, as a called module).
+  Status LoadDeployment() {
+    BicepParamFile values;
+    if (Status s = ParseBicepParamFile(in_.source().text(), in_.source().path(), &values); !s.ok()) return s;
+    if (values.using_ref.empty()) return Status();  // `using none`: values for no template
+    const std::string& param_path = *in_.source().path();
+    const std::string label = fs::path(param_path).filename().string();
+    if (RegistryModule(values.using_ref)) {
+      out_->notes.push_back({LoweringNote::Kind::kUnresolved, values.using_loc,
+                             fmt::format("`{}` uses `{}`, which trustcheck does not fetch", label, values.using_ref),
+                             {}, {}});
+      return Status();
+    }
+    const std::string template_path =
+        NormalFolder((fs::path(param_path).parent_path() / values.using_ref).string());
+    Result<std::string> text = ReadFileBounded(template_path, in_.options().limits.max_file_bytes);
+    if (!text.ok())
+      return Status::Error(values.using_loc,
+                           fmt::format("cannot read the template `{}`: {}", values.using_ref, text.status().message()));
+    out_->facts.push_back({kModuleCallFact, template_path, {{"call", label}}, values.using_loc});
+    BicepFile file(*text, std::make_shared<const std::string>(template_path));
+    if (Status s = file.Parse(); !s.ok()) return s;
+    file.LinkParents();
+    Evaluator given;  // the values are evaluated in the parameter file
+    ReadFilesBeside(param_path, &given);
+    Evaluator ev;
+    ReadFilesBeside(template_path, &ev);
+    for (auto& [name, def] : file.params) {
+      if (auto it = values.params.find(name); it != values.params.end()) {
+        ev.params[name] = given.Eval(*it->second);
+      } else if (def) {
+        ev.params[name] = ev.Eval(*def);
+      } else {
+        ev.params[name] = Value::Unknown(
+            fmt::format("`{}` gives no value for parameter `{}`, which has no default", label, name), values.using_loc);
+      }
+    }
+    stack_.push_back(template_path);
+    return Run(file, ev, template_path, fmt::format("deployment with `{}`", label), {});
   }
 
  private:
@@ -2091,5 +2164,7 @@ Status LoadArmTemplate(const InputFile& in, LoadedFile* out) {
 }
 
 Status LoadBicep(const InputFile& in, LoadedFile* out) { return BicepLoader(in, out).Load(); }
+
+Status LoadBicepParams(const InputFile& in, LoadedFile* out) { return BicepLoader(in, out).LoadDeployment(); }
 
 }  // namespace trustcheck::azure

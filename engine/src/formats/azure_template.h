@@ -40,6 +40,10 @@ Status LoadArmTemplate(const InputFile& in, LoadedFile* out);
 // file supplies parameter values.
 Status LoadBicep(const InputFile& in, LoadedFile* out);
 
+// A `.bicepparam` file: the deployment of the Bicep template it is `using`,
+// with its parameter values; its credentials name the file.
+Status LoadBicepParams(const InputFile& in, LoadedFile* out);
+
 }  // namespace trustcheck::azure
 
 #endif  // TRUSTCHECK_SRC_FORMATS_AZURE_TEMPLATE_H_

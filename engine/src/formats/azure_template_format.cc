@@ -1,5 +1,7 @@
-// Formats "arm-template" (ARM JSON deployment templates) and "bicep" (Bicep
-// source): the federated identity credentials they declare (azure_template.h).
+// Formats "arm-template" (ARM JSON deployment templates), "bicep" (Bicep
+// source) and "bicepparam" (a Bicep parameter file: the deployment of the
+// template it uses): the federated identity credentials they declare
+// (azure_template.h).
 
 #include "formats/azure_template.h"
 #include "formats/format.h"
@@ -25,7 +27,19 @@ class Bicep : public Format {
   Status Load(const InputFile& in, LoadedFile* out) const override { return azure::LoadBicep(in, out); }
 };
 
+class BicepParams : public Format {
+ public:
+  const char* name() const override { return "bicepparam"; }
+  int Detect(const InputFile& in) const override { return in.extension() == ".bicepparam" ? 90 : 0; }
+  Status Load(const InputFile& in, LoadedFile* out) const override { return azure::LoadBicepParams(in, out); }
+};
+
 }  // namespace
+
+const Format* BicepParamsFormat() {
+  static const BicepParams kFormat;
+  return &kFormat;
+}
 
 const Format* ArmTemplateFormat() {
   static const ArmTemplate kFormat;

@@ -88,6 +88,7 @@ const Format* EntraCredentialFormat();
 const Format* GcpProviderFormat();
 const Format* ArmTemplateFormat();
 const Format* BicepFormat();
+const Format* BicepParamsFormat();
 
 }  // namespace trustcheck
 

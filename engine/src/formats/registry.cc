@@ -17,6 +17,7 @@ const std::vector<const Format*>& AllFormats() {
       GcpProviderFormat(),
       ArmTemplateFormat(),
       BicepFormat(),
+      BicepParamsFormat(),
   };
   return kFormats;
 }
