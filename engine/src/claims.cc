@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "source_text.h"
+#include "text/ascii.h"
 
 namespace trustcheck {
 
@@ -36,8 +37,7 @@ void Claims::Index() {
   if (iss && iss->isString()) issuer_ = iss->asString();
   std::string_view p = issuer_;
   if (p.substr(0, 8) == "https://") p.remove_prefix(8);
-  aws_key_prefix_.assign(p);
-  for (char& c : aws_key_prefix_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  aws_key_prefix_ = AsciiLower(p);
 }
 
 const Json::Value* Claims::Find(std::string_view name) const {

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "value_text.h"
+#include "text/ascii.h"
 
 namespace trustcheck {
 
@@ -33,13 +34,6 @@ struct Values {
   size_t size() const { return texts.size() + jsons.size(); }
 };
 
-bool IEqualsAscii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
 // A JSON pointer whose last reference token names an object member ASCII
 // case-insensitively (an exact match first).
 const Json::Value* FindPointerFoldingLast(const Claims& claims, std::string_view pointer) {
@@ -59,7 +53,7 @@ const Json::Value* FindPointerFoldingLast(const Claims& claims, std::string_view
   }
   if (const Json::Value* exact = parent->find(token.data(), token.data() + token.size())) return exact;
   for (const std::string& member : parent->getMemberNames())
-    if (IEqualsAscii(member, token)) return &(*parent)[member];
+    if (EqualsIgnoringAsciiCase(member, token)) return &(*parent)[member];
   return nullptr;
 }
 
@@ -222,8 +216,8 @@ Outcome MatchIp(const Operand& op, std::string_view value) {
 }
 
 std::optional<bool> ParseBool(std::string_view text) {
-  if (IEqualsAscii(text, "true")) return true;
-  if (IEqualsAscii(text, "false")) return false;
+  if (EqualsIgnoringAsciiCase(text, "true")) return true;
+  if (EqualsIgnoringAsciiCase(text, "false")) return false;
   return std::nullopt;
 }
 

@@ -3,6 +3,7 @@
 // that turns a policy value into "what it admits".
 
 #include "trustcheck/issuers.h"
+#include "text/ascii.h"
 
 #include <fmt/format.h>
 
@@ -369,12 +370,6 @@ std::vector<IssuerProfile> BuildProfiles() {
                {},
                ""});
   return p;
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string_view Trim(std::string_view s) {

@@ -23,6 +23,7 @@
 #include "formats/terraform_folder.h"
 #include "formats/vault_role.h"
 #include "trustcheck/parallel.h"
+#include "text/ascii.h"
 
 namespace trustcheck {
 
@@ -195,9 +196,7 @@ std::pair<size_t, size_t> FileNameSplit(std::string_view path) {
 }
 
 std::string LowerExtension(std::string_view path) {
-  std::string ext(path.substr(FileNameSplit(path).second));
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
+  return AsciiLower(path.substr(FileNameSplit(path).second));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "aws/condition_keys.h"
+#include "text/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,12 +10,6 @@
 namespace trustcheck::aws {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The AWS pages the tables follow.
 constexpr const char* kKeysReference =
@@ -136,7 +131,7 @@ static const ProviderKeySet* FindLowered(std::string_view p) {
   return nullptr;
 }
 
-const ProviderKeySet* FindProviderKeySet(std::string_view provider) { return FindLowered(Lower(provider)); }
+const ProviderKeySet* FindProviderKeySet(std::string_view provider) { return FindLowered(AsciiLower(provider)); }
 
 // The shared providers of the controls page, with the keys it requires.
 // IBM Turbonomic SaaS is on the page too, without a fixed issuer URL (it
@@ -172,7 +167,7 @@ const std::vector<ProviderControl>& ProviderControls() {
 }
 
 const ProviderControl* FindProviderControl(std::string_view provider) {
-  std::string p = Lower(provider);
+  std::string p = AsciiLower(provider);
   for (const ProviderControl& c : ProviderControls())
     if (p == c.provider) return &c;
   return nullptr;
@@ -186,7 +181,7 @@ bool IsBuiltInProvider(std::string_view name) {
   return false;
 }
 
-bool IsBuiltInProviderFolded(std::string_view name) { return IsBuiltInProvider(Lower(name)); }
+bool IsBuiltInProviderFolded(std::string_view name) { return IsBuiltInProvider(AsciiLower(name)); }
 
 std::vector<std::string> IssuersForProvider(std::string_view provider) {
   std::string p(provider);
@@ -211,7 +206,7 @@ const ExposedKey* FindExposedKey(std::string_view prefix, std::string_view claim
 ValueRef ComputeConditionKey(std::string_view key) {
   ValueRef ref;
   ref.display = std::string(key);
-  std::string lower = Lower(key);
+  std::string lower = AsciiLower(key);
   // Session tags carried by the token (IAM User Guide, "Passing session
   // tags using AssumeRoleWithWebIdentity"): aws:RequestTag/<key> is the
   // value of principal tag <key> (the tag key, like every key name, ignores

@@ -17,6 +17,7 @@
 #include "exposure/token_models.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
+#include "text/ascii.h"
 
 namespace trustcheck {
 
@@ -30,13 +31,7 @@ using exposure::TokenShape;
 // ---------------------------------------------------------------------------
 // Small helpers.
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool SameIssuer(std::string_view a, std::string_view b) { return Lower(NormaliseIssuer(a)) == Lower(NormaliseIssuer(b)); }
+bool SameIssuer(std::string_view a, std::string_view b) { return AsciiLower(NormaliseIssuer(a)) == AsciiLower(NormaliseIssuer(b)); }
 
 // The claim a test reads, as its first candidate name (Vault lists every
 // spelling; the displayed one is the claim's own name).

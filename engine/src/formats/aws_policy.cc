@@ -19,25 +19,11 @@
 #include "aws/condition_keys.h"
 #include "trustcheck/claims.h"
 #include "value_text.h"
+#include "text/ascii.h"
 
 namespace trustcheck::aws {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// ASCII case-insensitive equality, without building lowered copies: operator
-// names are compared against every known operator.
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // Matches `arn:aws[a-z-]*:iam::<12 digits>:<type><rest>` where <rest> has no
 // line break (and is not empty unless `rest_may_be_empty`), as the regular
@@ -139,7 +125,7 @@ std::optional<ParsedOperator> ParseOperator(std::string_view written) {
   ParsedOperator out;
   std::string_view rest = written;
   auto strip_prefix = [&](std::string_view p, Quantifier q) {
-    if (rest.size() > p.size() && IEquals(rest.substr(0, p.size()), p)) {
+    if (rest.size() > p.size() && EqualsIgnoringAsciiCase(rest.substr(0, p.size()), p)) {
       out.prefix = std::string(rest.substr(0, p.size()));
       rest.remove_prefix(p.size());
       out.quantifier = q;
@@ -151,12 +137,12 @@ std::optional<ParsedOperator> ParseOperator(std::string_view written) {
   static constexpr std::string_view kIfExists = "IfExists";
   for (const OperatorSpec& spec : Operators()) {
     std::string_view name = spec.name;
-    if (IEquals(rest, name)) {
+    if (EqualsIgnoringAsciiCase(rest, name)) {
       out.spec = &spec;
       return out;
     }
-    if (rest.size() == name.size() + kIfExists.size() && IEquals(rest.substr(0, name.size()), name) &&
-        IEquals(rest.substr(name.size()), kIfExists)) {
+    if (rest.size() == name.size() + kIfExists.size() && EqualsIgnoringAsciiCase(rest.substr(0, name.size()), name) &&
+        EqualsIgnoringAsciiCase(rest.substr(name.size()), kIfExists)) {
       out.spec = &spec;
       out.if_exists = true;
       return out;
@@ -932,7 +918,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       }
       [[fallthrough]];
     case OpFamily::kNull: {
-      std::string t = Lower(text);
+      std::string t = AsciiLower(text);
       if (t != "true" && t != "false") {
         *error = fmt::format("`{}` must be `true` or `false`", text);
         return false;

@@ -18,6 +18,7 @@
 #include "formats/unresolved_notes.h"
 #include "formats/value_tree.h"
 #include "hcl/hcl.h"
+#include "text/ascii.h"
 
 namespace trustcheck::azure {
 
@@ -29,12 +30,6 @@ using hcl::Value;
 constexpr size_t kMaxDepth = 100;       // expression and statement nesting
 constexpr size_t kMaxInstances = 64;    // loop iterations per resource
 constexpr size_t kMaxSteps = 200000;    // evaluation steps per file
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // ---------------------------------------------------------------------------
 // Expressions (one tree for Bicep and for ARM's `[...]` expressions)
@@ -659,7 +654,7 @@ class Evaluator {
         if (base.is_unknown()) return Value::Unknown(base.unknown_reason(), e.loc);
         if (base.is_object()) {
           for (const auto& [key, value] : base.fields())
-            if (Lower(key) == Lower(e.text)) return value.WithLoc(e.loc);
+            if (AsciiLower(key) == AsciiLower(e.text)) return value.WithLoc(e.loc);
           if (e.flag) return Value::Null(e.loc);
           return Value::Unknown(fmt::format("`{}` is known after deployment", e.text), e.loc);
         }
@@ -815,7 +810,7 @@ class Evaluator {
     }
     if (op == "=~" || op == "!~") {
       if (!a.is_string() || !b.is_string()) return Value::Unknown("`=~` of values that are not strings", e.loc);
-      return Value::Bool((Lower(a.as_string()) == Lower(b.as_string())) == (op == "=~"), e.loc);
+      return Value::Bool((AsciiLower(a.as_string()) == AsciiLower(b.as_string())) == (op == "=~"), e.loc);
     }
     if (a.is_number() && b.is_number()) {
       double x = a.as_number(), y = b.as_number();
@@ -841,7 +836,7 @@ class Evaluator {
   // The deployment functions, by lower-case name (Bicep's and ARM's share
   // their names and meanings).
   Value Call(const Expr& e) {
-    const std::string name = Lower(e.text);
+    const std::string name = AsciiLower(e.text);
     // ARM's names for the template's own values.
     if (name == "parameters" || name == "variables") {
       std::vector<Value> a = Args(e);
@@ -914,7 +909,7 @@ class Evaluator {
       return Value::String(b == std::string::npos ? "" : s.substr(b, x - b + 1), e.loc);
     }
     if ((name == "startswith" || name == "endswith") && str(0) && str(1)) {
-      std::string s = Lower(*str(0)), p = Lower(*str(1));
+      std::string s = AsciiLower(*str(0)), p = AsciiLower(*str(1));
       bool yes = s.size() >= p.size() && (name == "startswith" ? s.compare(0, p.size(), p) == 0
                                                                : s.compare(s.size() - p.size(), p.size(), p) == 0);
       return Value::Bool(yes, e.loc);
@@ -1013,7 +1008,7 @@ class Evaluator {
       }
       return Value::Bool(all, e.loc);
     }
-    if (name == "bool" && str(0)) return Value::Bool(Lower(*str(0)) == "true", e.loc);
+    if (name == "bool" && str(0)) return Value::Bool(AsciiLower(*str(0)) == "true", e.loc);
     if (name == "int" && str(0)) return Value::Number(std::trunc(std::strtod(str(0)->c_str(), nullptr)), e.loc);
     if (name == "json" && str(0)) {
       Json::CharReaderBuilder builder;
@@ -1075,7 +1070,7 @@ class Evaluator {
 // ---------------------------------------------------------------------------
 // Credentials
 
-bool TypeIs(std::string_view type, std::string_view want) { return Lower(type) == Lower(want); }
+bool TypeIs(std::string_view type, std::string_view want) { return AsciiLower(type) == AsciiLower(want); }
 constexpr std::string_view kIdentityCredential =
     "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials";
 constexpr std::string_view kGraphCredential = "Microsoft.Graph/applications/federatedIdentityCredentials";
@@ -1492,7 +1487,7 @@ class BicepFile {
       if (it == by_symbol.end()) continue;
       r->parent = it->second;
       std::string t = r->type;
-      if (t.find('/') == std::string::npos || Lower(t).rfind(Lower(it->second->type) + "/", 0) != 0) {
+      if (t.find('/') == std::string::npos || AsciiLower(t).rfind(AsciiLower(it->second->type) + "/", 0) != 0) {
         // `'federatedIdentityCredentials@...'` written relative to the parent.
         if (std::count(t.begin(), t.end(), '/') == 0) r->type = it->second->type + "/" + t;
       }
@@ -2116,7 +2111,7 @@ class ArmLoader {
     if (depth >= static_cast<int>(kMaxModuleDepth))
       return Status::Error(at, fmt::format("nested deployments nest deeper than {}", kMaxModuleDepth));
     const Json::Value& scope = props["expressionEvaluationOptions"]["scope"];
-    const bool inner_scope = scope.isString() && Lower(scope.asString()) == "inner";
+    const bool inner_scope = scope.isString() && AsciiLower(scope.asString()) == "inner";
     Result<const Expr*> name_expr = Build((*ar.json)["name"]);
     if (!name_expr.ok()) return name_expr.status();
     return ForEachInstance(ar, ev, "deployment", [&](std::vector<Hole> instance_guards) -> Status {
