@@ -4,7 +4,7 @@
 // message and the offending source line with a caret; colour only when
 // `color` is set (the CLI sets it for a terminal).
 //
-// JSON, for scripts (the contract in DESIGN.md):
+// JSON, for scripts (the contract in docs/lint.md):
 //   {"files": [{"path", "format", "trusts"}],
 //    "findings": [{"rule", "name", "severity", "message", "source", "line", "column"}]}
 //

@@ -1,6 +1,6 @@
 // Conformance tests for AWS IAM role trust policies (engine/src/formats/
 // aws_policy.cc, engine/src/aws/condition_keys.cc, engine/src/evaluate.cc):
-// one table row per rule of the AWS section of SEMANTICS.md, taken from AWS's
+// one table row per rule of docs/semantics-aws.md, taken from AWS's
 // own documented examples where there is one (the condition-operator and
 // multivalued-key references, the GitHub, EKS and Cognito trust policies),
 // asserting the exact decision and, for refusals, the exact first reason and

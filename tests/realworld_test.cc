@@ -1,6 +1,6 @@
-// The real-world sweep: every file of ../shared/realworld/ (public examples
-// of each input format, kept beside the repository as data and never copied
-// into it) run through the command line, as a user would:
+// The real-world sweep: every file of a folder of public trust files (one
+// subfolder per input format, kept outside the repository as data, named by
+// TRUSTCHECK_REALWORLD_DIR) run through the command line, as a user would:
 //
 //   - trust files (aws-json, azure, cloudformation, gcp, terraform, vault)
 //     are recognised and load: `lint` exits 0 or 1, with the expected format;
@@ -12,7 +12,7 @@
 //   - other/: the Config Connector provider is read; the shell script is no
 //     trust.
 //
-// Skipped when the folder is absent (a checkout without the shared data).
+// Skipped when the variable is unset or the folder is absent.
 
 #include <gtest/gtest.h>
 #include <json/json.h>
@@ -36,7 +36,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRealWorld = fs::path(TRUSTCHECK_SOURCE_DIR) / ".." / "shared" / "realworld";
+const fs::path kRealWorld = [] {
+  const char* dir = std::getenv("TRUSTCHECK_REALWORLD_DIR");
+  return dir && *dir ? fs::absolute(dir) : fs::path();
+}();
 
 using RunResult = trustcheck::testing::CliRun;
 

@@ -1,5 +1,5 @@
-// The issuer profile table (one place for every issuer fact; sources in
-// /work/shared/ISSUERS.md and research/lint.md §3) and the claim-value reader
+// The issuer profile table (one place for every issuer fact; each with its
+// source and the date it was read, docs/platform-facts.md) and the claim-value reader
 // that turns a policy value into "what it admits".
 
 #include "trustcheck/issuers.h"

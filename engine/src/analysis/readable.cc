@@ -298,7 +298,7 @@ std::vector<std::string> RegexExamples(std::string_view regex, size_t max_exampl
 }
 
 const std::vector<std::string>& ExampleSubjects() {
-  // One typical subject per well-known issuer (docs: ISSUERS.md); only
+  // One typical subject per well-known issuer (docs/platform-facts.md); only
   // their shape matters.
   static const std::vector<std::string> kExamples = {
       "repo:owner/repo:ref:refs/heads/main",
