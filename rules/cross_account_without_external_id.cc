@@ -5,10 +5,10 @@
 #include "rules/cross_account_without_external_id.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include "lint/analysis.h"
 
@@ -45,11 +45,11 @@ std::string Lower(std::string s) {
 
 // The account of `arn:aws:iam::123456789012:...` or a bare account id.
 std::string AccountOf(const std::string& principal) {
-  static const std::regex kArn(R"(arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):.*)");
-  static const std::regex kId(R"(\d{12})");
-  std::smatch m;
-  if (std::regex_match(principal, m, kArn)) return m[1].str();
-  if (std::regex_match(principal, kId)) return principal;
+  static const RE2 kArn(R"(arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):.*)");
+  static const RE2 kId(R"(\d{12})");
+  std::string account;
+  if (RE2::FullMatch(principal, kArn, &account)) return account;
+  if (RE2::FullMatch(principal, kId)) return principal;
   return "";
 }
 

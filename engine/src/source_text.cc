@@ -1,13 +1,15 @@
 #include "source_text.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
-#include <regex>
 #include <unordered_map>
+
+#include "text/json_pointer.h"
 
 namespace trustcheck {
 
@@ -94,14 +96,13 @@ namespace {
 
 // jsoncpp reports "* Line 3, Column 5\n  Missing ',' or '}' in object declaration".
 Status JsonError(const SourceText& source, const std::string& errors) {
-  static const std::regex kFirst(R"(\* Line (\d+), Column (\d+)\s+([^\n]*))");
-  std::smatch m;
-  if (std::regex_search(errors, m, kFirst)) {
-    std::string msg = m[3].str();
+  static const RE2 kFirst(R"(\* Line (\d+), Column (\d+)\s+([^\n]*))");
+  std::string line, column, msg;
+  if (RE2::PartialMatch(errors, kFirst, &line, &column, &msg)) {
     while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) msg.pop_back();
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
     if (msg.find("stackLimit") != std::string::npos) msg = "JSON nesting is deeper than the limit";
-    return Status::Error(source.LocAtLine(std::stoul(m[1].str()), std::stoul(m[2].str())),
+    return Status::Error(source.LocAtLine(std::stoul(line), std::stoul(column)),
                          "invalid JSON: " + msg);
   }
   return Status::Error(source.FileLoc(), "invalid JSON");
@@ -257,11 +258,7 @@ std::string PathOf(const std::vector<KeyFrame>& frames, size_t depth) {
     const KeyFrame& f = frames[d];
     std::string seg = f.object ? std::string(f.last_key) : std::to_string(f.index);
     path += '/';
-    for (char c : seg) {
-      if (c == '~') path += "~0";
-      else if (c == '/') path += "~1";
-      else path += c;
-    }
+    AppendJsonPointerToken(seg, &path);
   }
   return path;
 }

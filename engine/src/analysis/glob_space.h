@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "trustcheck/pattern.h"
+#include "text/utf8.h"
 
 namespace trustcheck::analysis {
 
@@ -47,9 +48,6 @@ struct Glob {
   bool Matches(std::string_view utf8) const;
 };
 
-// Splits UTF-8 into code points; nullopt when the text is not valid UTF-8.
-std::optional<std::u32string> DecodeUtf8(std::string_view text);
-std::string EncodeUtf8(std::u32string_view text);
 
 struct GlobClass {
   std::vector<bool> matches;  // one entry per glob

@@ -1,11 +1,13 @@
 #include "aws/condition_keys.h"
-#include "text/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
+
+#include "text/ascii.h"
+#include "text/json_pointer.h"
 
 namespace trustcheck::aws {
 
@@ -215,10 +217,8 @@ ValueRef ComputeConditionKey(std::string_view key) {
   static const std::string kTags = "/https:~1~1aws.amazon.com~1tags";
   if (lower.rfind("aws:requesttag/", 0) == 0) {
     std::string tag(key.substr(15));
-    std::string escaped;
-    for (char c : tag) escaped += c == '/' ? std::string("~1") : c == '~' ? std::string("~0") : std::string(1, c);
     ref.source = ValueRef::Source::kPointer;
-    ref.names = {kTags + "/principal_tags/" + escaped};
+    ref.names = {kTags + "/principal_tags/" + JsonPointerToken(tag)};
     ref.fold_last_token = true;
     return ref;
   }

@@ -18,6 +18,7 @@
 #include "formats/aws_policy.h"
 #include "formats/embedded_json.h"
 #include "formats/format.h"
+#include "text/json_pointer.h"
 
 namespace trustcheck {
 
@@ -31,16 +32,6 @@ bool IsRoleList(const Json::Value& v) {
 }
 
 bool IsProviderDescription(const Json::Value& v) { return v.isMember("Url") && v.isMember("ClientIDList"); }
-
-std::string PointerSegment(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 class DumpLoader {
  public:
@@ -108,7 +99,7 @@ Status DumpLoader::AddRole(const Json::Value& role, const std::string& pointer) 
   } else {
     input.policy = &doc;
     input.locator = &locator_;
-    const std::string prefix = pointer + "/" + PointerSegment("AssumeRolePolicyDocument");
+    const std::string prefix = pointer + "/" + JsonPointerToken("AssumeRolePolicyDocument");
     for (const LoweringNote& d : duplicates_)
       if (d.path.rfind(prefix, 0) == 0) input.notes.push_back(d);
   }

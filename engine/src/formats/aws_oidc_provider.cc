@@ -1,10 +1,10 @@
 #include "formats/aws_oidc_provider.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 namespace trustcheck::aws {
@@ -16,9 +16,9 @@ std::string HostOf(const std::string& url) {
 }
 
 std::string AccountOfArn(const std::string& arn) {
-  static const std::regex kArn(R"(arn:aws[a-z-]*:iam::(\d{12}):.*)");
-  std::smatch m;
-  return std::regex_match(arn, m, kArn) ? m[1].str() : std::string();
+  static const RE2 kArn(R"(arn:aws[a-z-]*:iam::(\d{12}):.*)");
+  std::string account;
+  return RE2::FullMatch(arn, kArn, &account) ? account : std::string();
 }
 
 const std::string* FactValue(const LoadedFile::Fact& fact, const char* key) {

@@ -8,12 +8,12 @@
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <optional>
-#include <regex>
 #include <tuple>
 
 #include "aws/condition_keys.h"
@@ -681,23 +681,23 @@ std::optional<Node> PolicyLowering::FederatedFromPieces(const std::vector<TextPi
       holes.push_back(&p);
     }
   }
-  static const std::regex kOidcArn("arn:(aws[a-z-]*|\x01):iam::([0-9]{12}|\x01):oidc-provider/([^\x01]+)");
-  std::smatch m;
-  if (!std::regex_match(flat, m, kOidcArn)) return std::nullopt;
+  static const RE2 kOidcArn("arn:(aws[a-z-]*|\x01):iam::([0-9]{12}|\x01):oidc-provider/([^\x01]+)");
+  std::string partition, account, host;
+  if (!RE2::FullMatch(flat, kOidcArn, &partition, &account, &host)) return std::nullopt;
   size_t hole = 0;
   std::vector<Node> undecided;
-  if (m[1].str() == "\x01" && holes[hole++]->same != TextPiece::Same::kOwnPartition)
+  if (partition == "\x01" && holes[hole++]->same != TextPiece::Same::kOwnPartition)
     undecided.push_back(OwnProviderUnknown(
         fmt::format("the OIDC provider's partition is unknown: {}", holes[hole - 1]->reason), loc));
-  if (m[2].str() == "\x01") {
+  if (account == "\x01") {
     if (holes[hole++]->same != TextPiece::Same::kOwnAccount)
       undecided.push_back(OwnProviderUnknown(
           fmt::format("the OIDC provider's account is unknown: {}", holes[hole - 1]->reason), loc));
-  } else if (!role_account_.empty() && m[2].str() != role_account_) {
+  } else if (!role_account_.empty() && account != role_account_) {
     return Node::Const(
-        false, fmt::format("OIDC provider account `{}` is not the role's account `{}`", m[2].str(), role_account_), loc);
+        false, fmt::format("OIDC provider account `{}` is not the role's account `{}`", account, role_account_), loc);
   }
-  Node issuer = IssuerTest({"https://" + m[3].str()}, loc);
+  Node issuer = IssuerTest({"https://" + host}, loc);
   if (undecided.empty()) return issuer;
   undecided.insert(undecided.begin(), std::move(issuer));
   return Node::And(std::move(undecided), loc);
@@ -746,20 +746,18 @@ Node PolicyLowering::LowerFederated(const Json::Value& value) {
 // malformed element, and a provider host that is written out still decides
 // the issuer.
 std::optional<Node> PolicyLowering::TemplatePlaceholder(const std::string& text, const SourceLoc& loc) {
-  static const std::regex kLooseOidcArn(R"(arn:([^:]*):iam::([^:]*):oidc-provider/(.+))");
-  static const std::regex kPlaceholder(R"(\$\{[^}]*\}|<[^>]*>|%[sd]|\{\{[^}]*\}\})");
+  static const RE2 kLooseOidcArn(R"(arn:([^:]*):iam::([^:]*):oidc-provider/(.+))");
+  static const RE2 kPlaceholder(R"(\$\{[^}]*\}|<[^>]*>|%[sd]|\{\{[^}]*\}\})");
   auto unresolved = [&](std::string reason) {
     trust_.notes.push_back({LoweringNote::Kind::kUnresolved, loc, reason, {}, {}});
     return OwnProviderUnknown(std::move(reason), loc);
   };
-  std::smatch m;
-  if (std::regex_match(text, m, kLooseOidcArn)) {
-    const std::string host = m[3].str();
-    if (std::regex_search(host, kPlaceholder))
+  std::string partition, account, host;
+  if (RE2::FullMatch(text, kLooseOidcArn, &partition, &account, &host)) {
+    if (RE2::PartialMatch(host, kPlaceholder))
       return unresolved(fmt::format("the OIDC provider host of `{}` is a template placeholder", text));
-    static const std::regex kAccountId(R"(\d{12})");
-    const std::string account = m[2].str();
-    if (!std::regex_match(account, kAccountId))
+    static const RE2 kAccountId(R"(\d{12})");
+    if (!RE2::FullMatch(account, kAccountId))
       return Node::And({IssuerTest({"https://" + host}, loc),
                         unresolved(fmt::format("the account `{}` of the OIDC provider ARN is not an account ID", account))},
                        loc);
@@ -768,10 +766,10 @@ std::optional<Node> PolicyLowering::TemplatePlaceholder(const std::string& text,
           false, fmt::format("OIDC provider account `{}` is not the role's account `{}`", account, role_account_), loc);
     return Node::And({IssuerTest({"https://" + host}, loc),
                       unresolved(fmt::format("the partition `{}` of the OIDC provider ARN is not a partition",
-                                             m[1].str()))},
+                                             partition))},
                      loc);
   }
-  if (std::regex_search(text, kPlaceholder))
+  if (RE2::PartialMatch(text, kPlaceholder))
     return unresolved(fmt::format("`Federated` principal `{}` is a template placeholder", text));
   return std::nullopt;
 }

@@ -6,8 +6,8 @@
 // template cannot tell stays an explicit unknown.
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
-#include <regex>
 #include <set>
 
 #include "formats/aws_oidc_provider.h"
@@ -16,6 +16,7 @@
 #include "formats/format.h"
 #include "formats/unresolved_notes.h"
 #include "formats/yaml_tree.h"
+#include "text/json_pointer.h"
 
 namespace trustcheck {
 
@@ -59,16 +60,6 @@ int ScoreYaml(const YAML::Node& root) {
     if (type && type.IsScalar() && type.Scalar().rfind("AWS::", 0) == 0) return 80;
   }
   return 0;
-}
-
-std::string PointerSegment(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
 }
 
 // A policy given as JSON text (`AssumeRolePolicyDocument: !Sub |`): its
@@ -122,10 +113,10 @@ std::string LineText(const std::string& text, uint32_t line) {
 // When the value written at `loc` is a YAML literal block scalar (`|`, also
 // after a tag or a `Fn::Sub:` key), maps the policy text's lines onto it.
 void MapLiteralBlock(const SourceText& source, const SourceLoc& loc, PolicyTextLocator* locator) {
-  static const std::regex kLiteralHeader(R"((^|\s)\|[-+0-9]*\s*(#.*)?$)");
+  static const RE2 kLiteralHeader(R"((^|\s)\|[-+0-9]*\s*(#.*)?$)");
   std::string header = LineText(source.text(), loc.line);
   if (loc.column > header.size() + 1) return;
-  if (!std::regex_search(header.substr(loc.column - 1), kLiteralHeader)) return;
+  if (!RE2::PartialMatch(header.substr(loc.column - 1), kLiteralHeader)) return;
   std::string first = LineText(source.text(), loc.line + 1);
   size_t indent = first.find_first_not_of(' ');
   if (indent == std::string::npos) return;
@@ -225,7 +216,7 @@ Status CloudFormationLoader::AddRole(cfn::Template& tpl, const cfn::Template::Re
   input.format = "cloudformation";
   input.name = role.id;
   const std::string prefix =
-      "/Resources/" + PointerSegment(role.id) + "/Properties/AssumeRolePolicyDocument";
+      "/Resources/" + JsonPointerToken(role.id) + "/Properties/AssumeRolePolicyDocument";
   for (const LoweringNote& d : duplicates_)
     if (d.path.rfind(prefix, 0) == 0) input.notes.push_back(d);
   for (const cfn::Problem& p : problems)

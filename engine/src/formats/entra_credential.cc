@@ -5,11 +5,11 @@
 #include "formats/entra_credential.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <regex>
 
 #include "formats/entra_expression.h"
 #include "formats/format.h"
@@ -43,8 +43,8 @@ const IssuerRules* FlexibleIssuerRules(const std::string& issuer) {
   if (issuer == "https://token.actions.githubusercontent.com") return &kGitHub;
   if (issuer == "https://app.terraform.io" || issuer == "https://app.eu.terraform.io") return &kTerraform;
   // `https://gitlab.com` and self-managed `https://gitlab.<host>` ("example can be any string").
-  static const std::regex kGitLabIssuer(R"(https://gitlab(\.[A-Za-z0-9-]+)+)");
-  if (std::regex_match(issuer, kGitLabIssuer)) return &kGitLab;
+  static const RE2 kGitLabIssuer(R"(https://gitlab(\.[A-Za-z0-9-]+)+)");
+  if (RE2::FullMatch(issuer, kGitLabIssuer)) return &kGitLab;
   return nullptr;
 }
 
@@ -118,8 +118,8 @@ class CredentialLowering {
 void CredentialLowering::CheckName() {
   const Json::Value& name = (*in_.credential)["name"];
   if (name.isNull()) return;
-  static const std::regex kName(R"([A-Za-z0-9][A-Za-z0-9_-]{2,119})");
-  if (!name.isString() || !std::regex_match(name.asString(), kName))
+  static const RE2 kName(R"([A-Za-z0-9][A-Za-z0-9_-]{2,119})");
+  if (!name.isString() || !RE2::FullMatch(name.asString(), kName))
     Note(LoweringNote::Kind::kMalformed, Loc(name),
          fmt::format("credential name `{}` must be 3 to 120 letters, digits, `-` or `_`, starting with a letter or "
                      "digit",

@@ -12,11 +12,11 @@
 #include "formats/gcp_provider.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <regex>
 #include <set>
 #include <string_view>
 
@@ -27,6 +27,7 @@
 #include "formats/unresolved_notes.h"
 #include "formats/yaml_tree.h"
 #include "value_text.h"
+#include "text/json_pointer.h"
 
 namespace trustcheck::gcp {
 namespace {
@@ -38,8 +39,8 @@ const Json::Value* FindMember(const Json::Value& object, std::string_view key) {
 }
 
 // projects/NUMBER/locations/LOCATION/workloadIdentityPools/POOL/providers/ID
-const std::regex& ResourceNamePattern() {
-  static const std::regex kName(R"(projects/([^/]+)/locations/([^/]+)/workloadIdentityPools/([^/]+)/providers/([^/]+))");
+const RE2& ResourceNamePattern() {
+  static const RE2 kName(R"(projects/([^/]+)/locations/([^/]+)/workloadIdentityPools/([^/]+)/providers/([^/]+))");
   return kName;
 }
 
@@ -47,8 +48,8 @@ const std::regex& ResourceNamePattern() {
 // and "The maximum length of a mapped attribute key is 100 characters".
 bool ValidMappingKey(const std::string& key) {
   if (key == "google.subject" || key == "google.groups") return true;
-  static const std::regex kAttribute(R"(attribute\.[a-z0-9_]+)");
-  return key.size() <= 100 + std::string("attribute.").size() && std::regex_match(key, kAttribute);
+  static const RE2 kAttribute(R"(attribute\.[a-z0-9_]+)");
+  return key.size() <= 100 + std::string("attribute.").size() && RE2::FullMatch(key, kAttribute);
 }
 
 JsonShape ShapeOf(const cel::Value& literal) {
@@ -85,20 +86,6 @@ std::string EscapeForPattern(std::string_view literal) {
       out += "${";
       out += c;
       out += "}";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string PointerEscape(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
     } else {
       out += c;
     }
@@ -236,12 +223,12 @@ class ProviderLowering {
       if (!name.empty()) name_ = n;
     }
     resource_name_ = name;
-    std::smatch m;
-    if (std::regex_match(name, m, ResourceNamePattern())) {
-      trust_.name = m[4].str();
-      trust_.attributes.emplace_back("project", m[1].str());
-      trust_.attributes.emplace_back("location", m[2].str());
-      trust_.attributes.emplace_back("pool", m[3].str());
+    std::string project, location, pool, id;
+    if (RE2::FullMatch(name, ResourceNamePattern(), &project, &location, &pool, &id)) {
+      trust_.name = id;
+      trust_.attributes.emplace_back("project", project);
+      trust_.attributes.emplace_back("location", location);
+      trust_.attributes.emplace_back("pool", pool);
     } else if (!name.empty()) {
       trust_.name = name.substr(name.rfind('/') + 1);
     } else if (const Json::Value* d = Member(p, "displayName");
@@ -745,7 +732,7 @@ class ProviderLowering {
       const std::string* key = std::get_if<std::string>(&step);
       if (key == nullptr) return std::nullopt;
       keys.push_back(*key);
-      pointer += "/" + PointerEscape(*key);
+      pointer += "/" + JsonPointerToken(*key);
     }
     if (keys.size() == 1) {
       ref.source = ValueRef::Source::kClaim;
@@ -941,7 +928,7 @@ class ProviderLowering {
 bool LooksLikeYamlProvider(const YAML::Node& doc) {
   if (!doc.IsMap()) return false;
   const YAML::Node name = doc["name"];
-  if (name && name.IsScalar() && std::regex_match(name.Scalar(), ResourceNamePattern())) return true;
+  if (name && name.IsScalar() && RE2::FullMatch(name.Scalar(), ResourceNamePattern())) return true;
   const YAML::Node oidc = doc["oidc"];
   return oidc && oidc.IsMap() && oidc["issuerUri"] && (doc["attributeMapping"] || doc["attributeCondition"]);
 }
@@ -1153,7 +1140,7 @@ Result<Trust> LowerProvider(ProviderInput input) { return ProviderLowering(std::
 int ProviderScore(const Json::Value& value) {
   if (!value.isObject()) return 0;
   const Json::Value* name = FindMember(value, "name");
-  if (name != nullptr && name->isString() && std::regex_match(name->asString(), ResourceNamePattern())) return 80;
+  if (name != nullptr && name->isString() && RE2::FullMatch(name->asString(), ResourceNamePattern())) return 80;
   const Json::Value* oidc = FindMember(value, "oidc");
   if (oidc != nullptr && oidc->isObject() && oidc->isMember("issuerUri") &&
       (value.isMember("attributeMapping") || value.isMember("attributeCondition"))) {

@@ -5,6 +5,7 @@
 // produced, and anything it gets wrong falls back to an approximate location.
 
 #include "formats/scalar_trace.h"
+#include "text/utf8.h"
 
 #include <string>
 
@@ -21,26 +22,6 @@ int HexDigit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string Utf8(uint32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
 }
 
 // Builds the decoded string together with the raw offset of every byte.
@@ -175,7 +156,9 @@ class Tracer {
         i_ += 6;
       }
     }
-    EmitOther(Utf8(cp), at);
+    std::string bytes;
+    AppendUtf8(cp, &bytes);
+    EmitOther(bytes, at);
     return true;
   }
 

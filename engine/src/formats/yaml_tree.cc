@@ -1,28 +1,20 @@
 #include "formats/yaml_tree.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 #include <set>
+
+#include "text/json_pointer.h"
 
 namespace trustcheck {
 
 namespace {
 
 constexpr const char* kCoreTag = "tag:yaml.org,2002:";
-
-std::string PointerSegment(const std::string& key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
 
 bool IsNullText(const std::string& s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
 
@@ -36,8 +28,8 @@ std::optional<bool> BoolText(const std::string& s) {
 // (no leading zero, no `+`, within 64 bits): numbers like account IDs with a
 // leading zero stay strings, so no digit is lost.
 std::optional<Json::Value> IntegerText(const std::string& s) {
-  static const std::regex kInt(R"(-?(0|[1-9][0-9]*))");
-  if (s.size() > 20 || !std::regex_match(s, kInt)) return std::nullopt;
+  static const RE2 kInt(R"(-?(0|[1-9][0-9]*))");
+  if (s.size() > 20 || !RE2::FullMatch(s, kInt)) return std::nullopt;
   errno = 0;
   if (s[0] == '-') {
     long long v = std::strtoll(s.c_str(), nullptr, 10);
@@ -50,8 +42,8 @@ std::optional<Json::Value> IntegerText(const std::string& s) {
 }
 
 std::optional<Json::Value> FloatText(const std::string& s) {
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (s.size() > 64 || !std::regex_match(s, kFloat)) return std::nullopt;
+  static const RE2 kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  if (s.size() > 64 || !RE2::FullMatch(s, kFloat)) return std::nullopt;
   double v = std::strtod(s.c_str(), nullptr);
   if (!std::isfinite(v)) return std::nullopt;
   return Json::Value(v);
@@ -152,7 +144,7 @@ Status Converter::Map(const YAML::Node& node, const SourceLoc& loc, Json::Value*
     }
     slot->removeMember(name);
     Json::Value& child = (*slot)[name];
-    Status s = Convert(it->second, &child, kloc, path + "/" + PointerSegment(name), depth + 1);
+    Status s = Convert(it->second, &child, kloc, path + "/" + JsonPointerToken(name), depth + 1);
     if (!s.ok()) return s;
     out_->locator->SetKey(&child, kloc);
   }
@@ -176,13 +168,13 @@ Status Converter::Convert(const YAML::Node& node, Json::Value* slot, const Sourc
     *slot = Json::Value(Json::objectValue);
     Json::Value& inner = (*slot)[mapped->second];
     Status s;
-    if (node.IsMap()) s = Map(node, loc, &inner, path + "/" + PointerSegment(mapped->second), depth + 1);
+    if (node.IsMap()) s = Map(node, loc, &inner, path + "/" + JsonPointerToken(mapped->second), depth + 1);
     else if (node.IsSequence()) {
       inner = Json::Value(Json::arrayValue);
       Json::ArrayIndex i = 0;
       for (const YAML::Node& item : node) {
         Json::Value& e = inner[i];
-        s = Convert(item, &e, {}, fmt::format("{}/{}/{}", path, PointerSegment(mapped->second), i), depth + 2);
+        s = Convert(item, &e, {}, fmt::format("{}/{}/{}", path, JsonPointerToken(mapped->second), i), depth + 2);
         if (!s.ok()) return s;
         ++i;
       }

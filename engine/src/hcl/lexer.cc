@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "hcl/hcl.h"
+#include "text/utf8.h"
 
 namespace trustcheck::hcl {
 
@@ -82,24 +83,6 @@ constexpr Operator kOperators[] = {
     {"[", Tok::kLBracket},   {"]", Tok::kRBracket}, {",", Tok::kComma}, {".", Tok::kDot},
     {":", Tok::kColon},      {"?", Tok::kQuestion},
 };
-
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class Lexer {
  public:
@@ -448,7 +431,7 @@ class Lexer {
           return Status::Error(Loc(line, column),
                                fmt::format("`{}` is not a Unicode scalar value", src_.substr(pos_, 2 + digits)));
         }
-        AppendUtf8(decoded, cp);
+        AppendUtf8(cp, &decoded);
         length = 2 + digits;
         break;
       }
