@@ -188,7 +188,9 @@ TEST(TerraformResources, HclAndPlanReadEveryTrustResourceAlike) {
     const bool trust = row.role != terraform::ResourceRole::kAwsOidcProvider &&
                        row.role != terraform::ResourceRole::kVaultBackend &&
                        row.role != terraform::ResourceRole::kGcpPool;
-    if (trust) EXPECT_TRUE(covered.count(std::string(row.type))) << "no parity case for " << row.type;
+    if (trust) {
+      EXPECT_TRUE(covered.count(std::string(row.type))) << "no parity case for " << row.type;
+    }
   }
 }
 

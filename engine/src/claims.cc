@@ -149,8 +149,7 @@ Result<DecodedToken> DecodeToken(std::string_view text, const std::string& sourc
   DecodedToken out;
   if (body.front() == '{' || body.front() == '[') {
     SourceText st(source, std::string(text));
-    Status utf8 = ValidateUtf8(st);
-    if (!utf8.ok()) return utf8;
+    TRUSTCHECK_RETURN_IF_ERROR(ValidateUtf8(st));
     JsonLimits jl;
     jl.max_depth = limits.max_depth;
     auto v = ParseJson(st, jl);

@@ -122,8 +122,7 @@ Status CheckValues(const SourceText& source, const Json::Value& v, const JsonLim
   if (v.isObject()) *members += v.size();
   if (v.isArray() || v.isObject()) {
     for (const Json::Value& c : v) {
-      Status s = CheckValues(source, c, limits, members);
-      if (!s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(CheckValues(source, c, limits, members));
     }
   }
   return Status();
@@ -202,8 +201,7 @@ Result<Json::Value> ParseJson(const SourceText& source, const JsonLimits& limits
   }
   if (!parsed) return JsonError(source, errors);
   size_t members = 0;
-  Status s = CheckValues(source, root, limits, &members);
-  if (!s.ok()) return s;
+  TRUSTCHECK_RETURN_IF_ERROR(CheckValues(source, root, limits, &members));
   // jsoncpp keeps one member per key: as many members as keys written means
   // no key was repeated.
   if (members == keys) source.rule_out_duplicate_keys();

@@ -41,8 +41,10 @@ struct SourceLoc {
   std::string ToString() const;
 };
 
-// The outcome of an operation that returns no value.
-class Status {
+// The outcome of an operation that returns no value. [[nodiscard]]: an
+// ignored error is a silent accept waiting to happen; a call whose error is
+// meant to be dropped says so with a cast to void and a comment.
+class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
   static Status Error(SourceLoc loc, std::string message) {
@@ -89,5 +91,26 @@ class [[nodiscard]] Result {
 };
 
 }  // namespace trustcheck
+
+// Propagation, as in abseil:
+//
+//   TRUSTCHECK_RETURN_IF_ERROR(Parse(text));          // returns the Status when not ok
+//   TRUSTCHECK_ASSIGN_OR_RETURN(Json::Value root, ParseJson(source));
+//
+// (the function returns Status or any Result<T>).
+#define TRUSTCHECK_RETURN_IF_ERROR(...)                         \
+  do {                                                          \
+    ::trustcheck::Status trustcheck_status_ = (__VA_ARGS__);    \
+    if (!trustcheck_status_.ok()) return trustcheck_status_;    \
+  } while (false)
+
+#define TRUSTCHECK_STATUS_CONCAT_INNER_(a, b) a##b
+#define TRUSTCHECK_STATUS_CONCAT_(a, b) TRUSTCHECK_STATUS_CONCAT_INNER_(a, b)
+#define TRUSTCHECK_ASSIGN_OR_RETURN(lhs, rexpr) \
+  TRUSTCHECK_ASSIGN_OR_RETURN_IMPL_(TRUSTCHECK_STATUS_CONCAT_(trustcheck_result_, __LINE__), lhs, rexpr)
+#define TRUSTCHECK_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
+  auto result = (rexpr);                                      \
+  if (!result.ok()) return result.status();                   \
+  lhs = std::move(result).value()
 
 #endif  // TRUSTCHECK_STATUS_H_

@@ -68,8 +68,7 @@ Status DumpLoader::AddRoles(const Json::Value& list, const std::string& list_key
   for (Json::ArrayIndex i = 0; i < list.size(); ++i) {
     if (!list[i].isObject())
       return Status::Error(locator_.ValueLoc(list[i]), fmt::format("entries of `{}` must be objects", list_key));
-    Status s = AddRole(list[i], fmt::format("/{}/{}", list_key, i));
-    if (!s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(AddRole(list[i], fmt::format("/{}/{}", list_key, i)));
   }
   return Status();
 }

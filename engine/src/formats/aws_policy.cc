@@ -494,7 +494,7 @@ Result<Trust> PolicyLowering::Run() {
   if (statements.isArray() && statements.size() > in_.max_statements)
     return Status::Error(Loc(statements), fmt::format("`Statement` holds {} statements, more than the limit of {}",
                                                       statements.size(), in_.max_statements));
-  if (Status s = CheckListSizes(statements, "Statement", 0); !s.ok()) return s;
+  TRUSTCHECK_RETURN_IF_ERROR(CheckListSizes(statements, "Statement", 0));
   size_t index = 0;
   for (const Json::Value* st : ListOf(statements)) {
     Statement s;
@@ -537,10 +537,10 @@ Status PolicyLowering::CheckListSizes(const Json::Value& value, std::string_view
                                                  value.size(), in_.max_values));
   if (value.isArray()) {
     for (const Json::Value& e : value)
-      if (Status s = CheckListSizes(e, name, depth + 1); !s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(CheckListSizes(e, name, depth + 1));
   } else if (value.isObject()) {
     for (auto it = value.begin(); it != value.end(); ++it)
-      if (Status s = CheckListSizes(*it, MemberName(it), depth + 1); !s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(CheckListSizes(*it, MemberName(it), depth + 1));
   }
   return Status();
 }

@@ -315,8 +315,7 @@ class ExprParser {
       if (cur_.Peek() == '(') {
         auto call = Node(Expr::Kind::kCall, loc);
         call->text = *name;
-        Status args = Arguments(call.get());
-        if (!args.ok()) return args;
+        TRUSTCHECK_RETURN_IF_ERROR(Arguments(call.get()));
         return call;
       }
       if (!arm_ && (*name == "true" || *name == "false")) {
@@ -1458,8 +1457,7 @@ class BicepFile {
       }
       cur_.Skip(false);
       if (key == "resource" && cur_.Peek() != ':') {
-        Status s = Resource(owner, at);
-        if (!s.ok()) return s;
+        TRUSTCHECK_RETURN_IF_ERROR(Resource(owner, at));
         continue;
       }
       if (cur_.Peek() != ':') return cur_.Error(fmt::format("expected `:` after `{}`", key));
@@ -1707,7 +1705,7 @@ class BicepLoader {
 
   Status Load() {
     BicepFile file(in_.source().text(), in_.source().path());
-    if (Status s = file.Parse(); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();
     std::map<std::string, ExprPtr, std::less<>> param_values;
     ReadBicepParams(*in_.source().path(), in_.options().limits, &param_values);
@@ -1732,7 +1730,7 @@ class BicepLoader {
   // judged again (the link step drops it, as a called module).
   Status LoadDeployment() {
     BicepParamFile values;
-    if (Status s = ParseBicepParamFile(in_.source().text(), in_.source().path(), &values); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(ParseBicepParamFile(in_.source().text(), in_.source().path(), &values));
     if (values.using_ref.empty()) return Status();  // `using none`: values for no template
     const std::string& param_path = *in_.source().path();
     const std::string label = fs::path(param_path).filename().string();
@@ -1750,7 +1748,7 @@ class BicepLoader {
                            fmt::format("cannot read the template `{}`: {}", values.using_ref, text.status().message()));
     out_->facts.push_back({kModuleCallFact, template_path, {{"call", label}}, values.using_loc});
     BicepFile file(*text, std::make_shared<const std::string>(template_path));
-    if (Status s = file.Parse(); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();
     Evaluator given;  // the values are evaluated in the parameter file
     ReadFilesBeside(param_path, &given);
@@ -1779,9 +1777,9 @@ class BicepLoader {
     for (const auto& m : file.modules) ev.modules.insert(m->symbol);
     Lowering lowering("bicep", out_, context, call_guards);
     for (const auto& r : file.resources)
-      if (Status s = Instances(ev, lowering, *r); !s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(Instances(ev, lowering, *r));
     for (const auto& m : file.modules)
-      if (Status s = Call(ev, *m, path, context, call_guards); !s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(Call(ev, *m, path, context, call_guards));
     return Status();
   }
 
@@ -1824,7 +1822,7 @@ class BicepLoader {
     }
     out_->facts.push_back({kModuleCallFact, callee, {{"call", m.symbol}}, m.loc});
     BicepFile file(*text, std::make_shared<const std::string>(callee));
-    if (Status s = file.Parse(); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();
     stack_.push_back(callee);
     Status s = EachInstance(ev, m, context_of, std::move(guards),
@@ -1966,7 +1964,7 @@ class ArmLoader {
 
   Status Load(const Json::Value& root) {
     Evaluator ev;
-    if (Status s = Parameters(root["parameters"], nullptr, nullptr, &ev); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(Parameters(root["parameters"], nullptr, nullptr, &ev));
     return Template(root, ev, "", {}, 0);
   }
 
@@ -2124,7 +2122,7 @@ class ArmLoader {
       for (Hole& g : instance_guards) all.push_back(std::move(g));
       if (!inner_scope) return Template(inner, ev, c, all, depth + 1);
       Evaluator nested;
-      if (Status s = Parameters(inner["parameters"], &props["parameters"], &ev, &nested); !s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(Parameters(inner["parameters"], &props["parameters"], &ev, &nested));
       return Template(inner, nested, c, all, depth + 1);
     });
   }

@@ -1109,8 +1109,7 @@ class GcpProvider : public Format {
         provider = &spec;
         if (std::string id = ConfigConnectorId(doc); !id.empty()) fallback = id;
       }
-      Status s = LoadOne(*provider, *tree->locator, in, fallback, std::move(tree->duplicates), out);
-      if (!s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR(LoadOne(*provider, *tree->locator, in, fallback, std::move(tree->duplicates), out));
     }
     return Status();
   }

@@ -316,8 +316,7 @@ class TerraformLoader {
     Result<hcl::File> own = hcl::ParseFile(text, path);
     if (!own.ok()) return own.status();
     private_module_ = std::make_unique<hcl::Module>();
-    Status added = private_module_->Add(std::move(*own));
-    if (!added.ok()) return added;
+    TRUSTCHECK_RETURN_IF_ERROR(private_module_->Add(std::move(*own)));
     own_ = &private_module_->files().back();
     for (const auto& [sibling, entry] : folder_->files) {
       if (sibling == name) continue;
@@ -956,8 +955,7 @@ class TerraformLoader {
     Result<std::vector<Instance>> instances = Instances(block, Address(block));
     if (!instances.ok()) return instances.status();
     for (const Instance& inst : *instances) {
-      Status s = (this->*handler)(block, *schema, inst);
-      if (!s.ok()) return s;
+      TRUSTCHECK_RETURN_IF_ERROR((this->*handler)(block, *schema, inst));
       if (!deferred_.ok()) return deferred_;
     }
     return Status();
@@ -1149,7 +1147,7 @@ class TerraformLoader {
   Status EntraCredential(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Value::Fields fields;
-    if (Status s = CopyFields(block.body, schema.fields, b, &fields); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(CopyFields(block.body, schema.fields, b, &fields));
     // A name that is not known is no name (the address stands in).
     if (auto it = fields.find("name"); it != fields.end() && !it->second.is_string()) fields.erase(it);
     return LowerEntra(block, inst, Value::Object(std::move(fields), block.loc), AccessUnit(block, schema, b));
@@ -1323,7 +1321,7 @@ class TerraformLoader {
   Status GcpProvider(const hcl::Block& block, const terraform::ResourceSchema& schema, const Instance& inst) {
     const hcl::Bindings* b = &inst.bindings;
     Value::Fields provider;
-    if (Status s = CopyFields(block.body, schema.fields, b, &provider); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(CopyFields(block.body, schema.fields, b, &provider));
     if (auto it = provider.find("attributeCondition"); it != provider.end()) it->second = AtText(it->second);
     if (auto it = provider.find("attributeMapping"); it != provider.end() && it->second.is_object()) {
       Value::Fields mapping;
@@ -1373,7 +1371,7 @@ class TerraformLoader {
     if (*project && (*project)->is_string()) trust->attributes.emplace_back("project", (*project)->as_string());
     if (*pool && (*pool)->is_string()) trust->attributes.emplace_back("pool", (*pool)->as_string());
     std::vector<Hole> guards;
-    if (Status s = PoolState(block, b, &*trust, &guards); !s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(PoolState(block, b, &*trust, &guards));
     Finish(std::move(*trust), block, inst, emitter, std::move(guards));
     return Status();
   }

@@ -214,8 +214,7 @@ Status PlanLoader::Module(const Json::Value& module, int depth) {
   if (!children.isNull() && !children.isArray())
     return Status::Error(locator_.ValueLoc(children), "`child_modules` must be a list");
   for (const Json::Value& child : children) {
-    Status s = Module(child, depth + 1);
-    if (!s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(Module(child, depth + 1));
   }
   return Status();
 }

@@ -144,8 +144,7 @@ Status Converter::Map(const YAML::Node& node, const SourceLoc& loc, Json::Value*
     }
     slot->removeMember(name);
     Json::Value& child = (*slot)[name];
-    Status s = Convert(it->second, &child, kloc, path + "/" + JsonPointerToken(name), depth + 1);
-    if (!s.ok()) return s;
+    TRUSTCHECK_RETURN_IF_ERROR(Convert(it->second, &child, kloc, path + "/" + JsonPointerToken(name), depth + 1));
     out_->locator->SetKey(&child, kloc);
   }
   (void)loc;
@@ -219,8 +218,7 @@ Result<YamlTree> YamlToJson(const YAML::Node& document, const SourceText& source
   tree.root = std::make_unique<Json::Value>();
   tree.locator = std::make_unique<AddressLocator>(source.LocAtLine(1, 1));
   Converter converter(source, options, &tree);
-  Status s = converter.Convert(document, tree.root.get(), {}, "", 0);
-  if (!s.ok()) return s;
+  TRUSTCHECK_RETURN_IF_ERROR(converter.Convert(document, tree.root.get(), {}, "", 0));
   return tree;
 }
 

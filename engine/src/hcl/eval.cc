@@ -337,8 +337,7 @@ class EvalContext {
     }
     std::vector<Value::Piece> pieces;
     size_t bytes = 0;
-    Status status = EvalParts(e.parts, b, pieces, bytes);
-    if (!status.ok()) return status;
+    TRUSTCHECK_RETURN_IF_ERROR(EvalParts(e.parts, b, pieces, bytes));
     if (bytes > ev_.options_.max_string_bytes) return TooLarge(e.loc);
     std::string text;
     const Value::Piece* first_unknown = nullptr;

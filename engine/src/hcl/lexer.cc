@@ -388,8 +388,7 @@ class Lexer {
         return Status();
       }
       if (Peek() == '\\') {
-        Status status = Escape(lit);
-        if (!status.ok()) return status;
+        TRUSTCHECK_RETURN_IF_ERROR(Escape(lit));
         continue;
       }
       if (std::optional<Status> opened = TemplateOpener(lit)) {
