@@ -329,8 +329,9 @@ struct Trust {
   // (e.g. Vault's bound_claims_type, Entra's audiences as written).
   std::vector<std::pair<std::string, std::string>> attributes;
   // Where the trust comes from beyond its location, for messages ("" when
-  // the location says it all): a Terraform module call,
-  // "`module.ci` (called at main.tf:12)".
+  // the location says it all): a Terraform or Bicep module call,
+  // "`module.ci` (called at main.tf:12)", an ARM nested deployment, a Bicep
+  // parameter file.
   std::string context;
 
   const std::string* Attribute(std::string_view key) const;

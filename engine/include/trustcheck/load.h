@@ -12,7 +12,7 @@
 // error; inside folders (searched recursively) such files are skipped, and
 // LoadResult says which and why. A folder search decides by content: files
 // with a trust format's extension (`.json`, `.yaml`, `.yml`, `.tf`,
-// `.template`, `.jwt`, `.bicep`) are read; so are template and text files (`.tpl`,
+// `.template`, `.jwt`, `.bicep`, `.bicepparam`) are read; so are template and text files (`.tpl`,
 // `.tmpl`, `.j2`, `.jinja`, `.jinja2`, `.txt`, no extension), which are
 // kept when a format recognises them. Other extensions are not read. The
 // folders `.git`, `.terraform` (Terraform's module cache, read through the
