@@ -145,7 +145,7 @@ void PrintText(const std::vector<Row>& rows, size_t total, const DecodedToken& t
     const Trust& t = *r.trust;
     std::string label = t.name.empty() ? std::string("(unnamed)") : t.name;
     out += fmt::format("\n{} {} {} ({} {}): {}{}\n", r.decision.accepted ? paint("32", "ACCEPT") : paint("31", "REJECT"),
-                       t.loc.ToString(), label, PlatformName(t.platform), t.kind, r.decision.outcome,
+                       t.loc.ToString(), label, PlatformName(t.platform), t.kind, OutcomeName(r.decision.outcome),
                        t.context.empty() ? std::string() : fmt::format(" [in {}]", t.context));
     for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
   }
@@ -178,7 +178,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
     if (!r.trust->arn.empty()) t["arn"] = r.trust->arn;
     if (!r.trust->context.empty()) t["context"] = r.trust->context;
     t["decision"] = r.decision.accepted ? "accept" : "reject";
-    t["outcome"] = r.decision.outcome;
+    t["outcome"] = OutcomeName(r.decision.outcome);
     t["reasons"] = Json::Value(Json::arrayValue);
     for (const Reason& reason : r.decision.reasons) t["reasons"].append(ReasonText(reason));
     root["trusts"].append(std::move(t));
@@ -273,7 +273,7 @@ int EvalCommand(int argc, char** argv) {
   for (Row& row : rows) {
     if (!signature.ok()) {
       row.decision.accepted = false;
-      row.decision.outcome = "signature";
+      row.decision.outcome = Outcome::kSignature;
       row.decision.reasons = {{signature.loc(), "token signature rejected: " + signature.message()}};
     }
     if (row.decision.accepted) ++accepted;

@@ -34,7 +34,7 @@ std::vector<std::string> Verdicts(const LoadResult& r, const std::string& sub) {
   for (const LoadedFile& f : r.files)
     for (const Trust& t : f.trusts) {
       Decision d = testing::EvalToken(t, Token(sub), kAt);
-      out.push_back(t.name + ": " + (d.accepted ? "accept" : "reject (" + d.outcome + ")"));
+      out.push_back(t.name + ": " + (d.accepted ? "accept" : "reject (" + std::string(OutcomeName(d.outcome)) + ")"));
     }
   return out;
 }
@@ -155,7 +155,7 @@ TEST(AzureTemplates, BicepParamFilesAndDeploymentUnknowns) {
       if (t.name.rfind("other", 0) == 0) other = &t;
   ASSERT_NE(other, nullptr);
   Decision d = testing::EvalToken(*other, Token("repo:acme/x:ref:refs/heads/main"), kAt);
-  EXPECT_EQ(d.outcome, "unknown");
+  EXPECT_EQ(d.outcome, Outcome::kUnknown);
   bool noted = false;
   for (const LoweringNote& n : other->notes)
     noted |= n.message.find("`uniqueString()` is known only when the template is deployed") != std::string::npos;
@@ -246,7 +246,7 @@ module gone './not-there.bicep' = {
   for (const LoadedFile& f : r.files)
     for (const Trust& t : f.trusts) {
       Decision d = testing::EvalToken(t, Token("repo:acme/app:ref:refs/heads/main"), kAt);
-      verdicts.push_back(t.context.substr(0, t.context.find(' ', 8)) + ": " + d.outcome);
+      verdicts.push_back(t.context.substr(0, t.context.find(' ', 8)) + ": " + OutcomeName(d.outcome));
     }
   // A param the caller leaves out (and has no default) or an unknown
   // condition leaves the credential undecided; `enabled: false` drops it.
@@ -438,7 +438,7 @@ TEST(AzureTemplates, ArmConditionsAndCopies) {
   ASSERT_NE(t.Attribute("access-unit"), nullptr);
   EXPECT_EQ(*t.Attribute("access-unit"), "userAssignedIdentities/id");
   Decision d = testing::EvalToken(t, Token("repo:acme/app:ref:refs/heads/b1"), kAt);
-  EXPECT_EQ(d.outcome, "unknown");
+  EXPECT_EQ(d.outcome, Outcome::kUnknown);
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST(TerraformPlan, BundledPlan) {
   // The module's role gets its policy from a value known only after apply.
   Decision unknown = Eval(ci, kGitHubMain);
   EXPECT_FALSE(unknown.accepted);
-  EXPECT_EQ(unknown.outcome, "unknown");
+  EXPECT_EQ(unknown.outcome, Outcome::kUnknown);
   EXPECT_EQ(Reasons(unknown),
             std::vector<std::string>{"76:15: statement #1: cannot be decided: `assume_role_policy` of "
                                      "`module.ci.aws_iam_role.this[0]` is known only after apply"});
@@ -155,7 +155,7 @@ TEST(TerraformPlan, NestedModulesAndUnknownClientIds) {
   const Trust& role = files[0].trusts[0];
   EXPECT_TRUE(Eval(role, kGitHubMain).accepted);
   Decision other = Eval(role, Replace(kGitHubMain, "\"sts.amazonaws.com\"", "\"other\""));
-  EXPECT_EQ(other.outcome, "unknown");
+  EXPECT_EQ(other.outcome, Outcome::kUnknown);
   EXPECT_EQ(Reasons(other).back(),
             "10:94: statement #1: cannot be decided: a client ID of OIDC provider `aws_iam_openid_connect_provider.gh` "
             "is unknown: client ID 2 of `aws_iam_openid_connect_provider.gh` is known only after apply");
@@ -210,7 +210,7 @@ TEST(TerraformPlan, MissingPolicyIsUnknownNotAccepted) {
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   ASSERT_EQ(f->trusts.size(), 1u);
   Decision d = Eval(f->trusts[0], kGitHubMain);
-  EXPECT_EQ(d.outcome, "unknown");
+  EXPECT_EQ(d.outcome, Outcome::kUnknown);
   EXPECT_EQ(Reasons(d), std::vector<std::string>{
                             "2:6: statement #1: cannot be decided: `aws_iam_role.r` has no `assume_role_policy`"});
 }
@@ -294,15 +294,15 @@ TEST(TerraformPlan, VaultValuesKnownOnlyAfterApply) {
   };
   // One bound claim unknown: the others still decide a rejection.
   Decision a = eval(f->trusts[0], token);
-  EXPECT_EQ(a.outcome, "unknown");
+  EXPECT_EQ(a.outcome, Outcome::kUnknown);
   EXPECT_EQ(Reasons(a).back(),
             "5:70: statement `a`: cannot be decided: bound claim `workflow` of `vault_jwt_auth_backend_role.a` is known "
             "only after apply");
   Decision other_repo = eval(f->trusts[0], Replace(token, "octo-org/octo-repo", "evil/repo"));
-  EXPECT_EQ(other_repo.outcome, "implicit deny");
+  EXPECT_EQ(other_repo.outcome, Outcome::kImplicitDeny);
   // A deciding field unknown: the role cannot be decided at all.
   Decision b = eval(f->trusts[1], token);
-  EXPECT_EQ(b.outcome, "unknown");
+  EXPECT_EQ(b.outcome, Outcome::kUnknown);
   EXPECT_EQ(Reasons(b), std::vector<std::string>{"6:6: statement #1: cannot be decided: `user_claim` of "
                                                  "`vault_jwt_auth_backend_role.b` is known only after apply"});
 }
@@ -365,7 +365,7 @@ TEST(TerraformPlan, GcpWorkloadIdentityProviders) {
   for (const Case& c : cases) {
     Decision d = Eval(f.trusts[c.trust], c.token);
     EXPECT_FALSE(d.accepted);
-    EXPECT_EQ(d.outcome, c.outcome) << c.token;
+    EXPECT_EQ(OutcomeName(d.outcome), std::string(c.outcome)) << c.token;
     EXPECT_EQ(Reasons(d), c.reasons) << c.token;
   }
   EXPECT_EQ(*f.trusts[0].Attribute("default_audience"), "(unknown)");

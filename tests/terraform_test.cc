@@ -46,7 +46,7 @@ Decision Eval(const Trust& trust, const std::string& token) { return testing::Ev
 // "decision: file:line:column: first reason", file relative to the corpus.
 std::string Verdict(const Trust& trust, const std::string& token) {
   Decision d = Eval(trust, token);
-  std::string out = d.accepted ? "accept" : "reject (" + d.outcome + ")";
+  std::string out = d.accepted ? "accept" : "reject (" + std::string(OutcomeName(d.outcome)) + ")";
   if (!d.accepted && !d.reasons.empty()) {
     const Reason& r = d.reasons.front();
     std::string file = fs::path(r.loc.path()).filename().string();

@@ -704,7 +704,7 @@ TEST_F(VaultLinkTest, SeveralConfigsAndUnknownMountCannotDecide) {
   ASSERT_EQ(trusts.size(), 1u);
   Decision d = Eval(trusts[0], kGitHubToken);
   EXPECT_FALSE(d.accepted);
-  EXPECT_EQ(d.outcome, "unknown");
+  EXPECT_EQ(d.outcome, Outcome::kUnknown);
 }
 
 }  // namespace

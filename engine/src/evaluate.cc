@@ -8,6 +8,7 @@
 #include <json/json.h>
 
 #include <algorithm>
+#include <ostream>
 #include <cmath>
 #include <cstring>
 
@@ -159,24 +160,24 @@ std::optional<std::string> Substitute(const Operand& op, const Context& ctx, boo
 // comparison cannot be made (a policy variable without a value, a request
 // value that is not a number, date, boolean, ARN or IP address); such a
 // value fails for the plain and for the negated operator alike.
-enum class Outcome : uint8_t { kMatch, kNoMatch, kError };
+enum class Comparison : uint8_t { kMatch, kNoMatch, kError };
 
-Outcome FromBool(bool matched) { return matched ? Outcome::kMatch : Outcome::kNoMatch; }
+Comparison FromBool(bool matched) { return matched ? Comparison::kMatch : Comparison::kNoMatch; }
 
-Outcome MatchString(const Operand& op, std::string_view value, const Context& ctx) {
+Comparison MatchString(const Operand& op, std::string_view value, const Context& ctx) {
   if (op.segments.empty()) return FromBool(op.pattern.Match(value));
   auto text = Substitute(op, ctx, op.pattern.options().flavor != WildcardFlavor::kLiteral);
-  if (!text) return Outcome::kError;
+  if (!text) return Comparison::kError;
   return FromBool(Pattern::Compile(*text, op.pattern.options()).Match(value));
 }
 
 // ArnLike/ArnEquals: the first five `:`-separated parts match segment by
 // segment, the resource part (the rest, colons included) as a whole.
-Outcome MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
+Comparison MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
   std::string pattern_text = op.text;
   if (!op.segments.empty()) {
     auto t = Substitute(op, ctx, true);
-    if (!t) return Outcome::kError;
+    if (!t) return Comparison::kError;
     pattern_text = *t;
   }
   auto split = [](std::string_view s) {
@@ -192,27 +193,27 @@ Outcome MatchArn(const Operand& op, std::string_view value, const Context& ctx) 
   };
   auto p = split(pattern_text);
   auto v = split(value);
-  if (p.size() != 6 || v.size() != 6) return Outcome::kError;
+  if (p.size() != 6 || v.size() != 6) return Comparison::kError;
   PatternOptions po = op.pattern.options();
   for (size_t i = 0; i < 6; ++i)
-    if (!Pattern::Compile(p[i], po).Match(v[i])) return Outcome::kNoMatch;
-  return Outcome::kMatch;
+    if (!Pattern::Compile(p[i], po).Match(v[i])) return Comparison::kNoMatch;
+  return Comparison::kMatch;
 }
 
-Outcome MatchIp(const Operand& op, std::string_view value) {
+Comparison MatchIp(const Operand& op, std::string_view value) {
   std::string text(value);
   unsigned char buf[16];
   size_t len = 0;
   if (inet_pton(AF_INET, text.c_str(), buf) == 1) len = 4;
   else if (inet_pton(AF_INET6, text.c_str(), buf) == 1) len = 16;
-  if (len == 0) return Outcome::kError;
-  if (len != op.ip_bytes.size()) return Outcome::kNoMatch;
+  if (len == 0) return Comparison::kError;
+  if (len != op.ip_bytes.size()) return Comparison::kNoMatch;
   int bits = op.ip_prefix;
   for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
     unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
-    if ((buf[i] & mask) != (static_cast<unsigned char>(op.ip_bytes[i]) & mask)) return Outcome::kNoMatch;
+    if ((buf[i] & mask) != (static_cast<unsigned char>(op.ip_bytes[i]) & mask)) return Comparison::kNoMatch;
   }
-  return Outcome::kMatch;
+  return Comparison::kMatch;
 }
 
 std::optional<bool> ParseBool(std::string_view text) {
@@ -223,18 +224,18 @@ std::optional<bool> ParseBool(std::string_view text) {
 
 // AWS Bool: both sides must read `true` or `false` (any letter case). The
 // policy value may hold policy variables.
-Outcome MatchBool(const Operand& op, std::string_view value, const Context& ctx) {
+Comparison MatchBool(const Operand& op, std::string_view value, const Context& ctx) {
   std::optional<bool> wanted = op.flag;
   if (!op.segments.empty()) {
     auto text = Substitute(op, ctx, false);
     wanted = text ? ParseBool(*text) : std::nullopt;
   }
   auto actual = ParseBool(value);
-  if (!wanted || !actual) return Outcome::kError;
+  if (!wanted || !actual) return Comparison::kError;
   return FromBool(*wanted == *actual);
 }
 
-Outcome CompareText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
+Comparison CompareText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
   switch (test.kind) {
     case MatchKind::kString: return MatchString(op, value, ctx);
     case MatchKind::kNumericEq:
@@ -243,7 +244,7 @@ Outcome CompareText(const Test& test, const Operand& op, std::string_view value,
     case MatchKind::kNumericGt:
     case MatchKind::kNumericGe: {
       auto n = ParseDecimal(value);
-      if (!n) return Outcome::kError;
+      if (!n) return Comparison::kError;
       switch (test.kind) {
         case MatchKind::kNumericEq: return FromBool(*n == op.number);
         case MatchKind::kNumericLt: return FromBool(*n < op.number);
@@ -258,7 +259,7 @@ Outcome CompareText(const Test& test, const Operand& op, std::string_view value,
     case MatchKind::kDateGt:
     case MatchKind::kDateGe: {
       auto d = ParseIsoOrEpochMillis(value);
-      if (!d) return Outcome::kError;
+      if (!d) return Comparison::kError;
       const int64_t policy = op.epoch_seconds * 1000 + op.epoch_milliseconds;
       switch (test.kind) {
         case MatchKind::kDateEq: return FromBool(*d == policy);
@@ -272,14 +273,14 @@ Outcome CompareText(const Test& test, const Operand& op, std::string_view value,
     case MatchKind::kArn: return MatchArn(op, value, ctx);
     case MatchKind::kIpAddress: return MatchIp(op, value);
     case MatchKind::kTyped: return FromBool(op.typed && op.typed->isString() && op.typed->asString() == value);
-    case MatchKind::kPresence: return Outcome::kNoMatch;
-    case MatchKind::kJsonShape: return Outcome::kNoMatch;
+    case MatchKind::kPresence: return Comparison::kNoMatch;
+    case MatchKind::kJsonShape: return Comparison::kNoMatch;
   }
-  return Outcome::kNoMatch;
+  return Comparison::kNoMatch;
 }
 
 bool MatchText(const Test& test, const Operand& op, std::string_view value, const Context& ctx) {
-  return CompareText(test, op, value, ctx) == Outcome::kMatch;
+  return CompareText(test, op, value, ctx) == Comparison::kMatch;
 }
 
 // NumberEquality::kIntegerText: Go's int(float64) truncates toward zero;
@@ -312,21 +313,21 @@ bool MatchJson(const Test& test, const Operand& op, const Json::Value& value, bo
 }
 
 // One request value against the operands: OR over them, NOR when negated.
-// A value that cannot be compared (Outcome::kError) never satisfies the
+// A value that cannot be compared (Comparison::kError) never satisfies the
 // test, negated or not (AWS: "any attempt to match it fails").
 bool MatchOne(const Test& test, const Values& values, size_t i, const Context& ctx) {
   bool any = false;
   bool error = false;
   for (const Operand& op : test.operands) {
     if (!op.valid) continue;
-    Outcome o = i < values.texts.size()
+    Comparison o = i < values.texts.size()
                     ? CompareText(test, op, values.texts[i], ctx)
                     : FromBool(MatchJson(test, op, *values.jsons[i - values.texts.size()], values.from_list, ctx));
-    if (o == Outcome::kMatch) {
+    if (o == Comparison::kMatch) {
       any = true;
       break;
     }
-    if (o == Outcome::kError) error = true;
+    if (o == Comparison::kError) error = true;
   }
   return test.negated ? !any && !error : any;
 }
@@ -948,6 +949,20 @@ Tri Decide(const Trust& trust, const Claims& claims, const EvalOptions& options)
   return any_unknown ? Tri::kUnknown : Tri::kFalse;
 }
 
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAllowed: return "allowed";
+    case Outcome::kImplicitDeny: return "implicit deny";
+    case Outcome::kExplicitDeny: return "explicit deny";
+    case Outcome::kUnknown: return "unknown";
+    case Outcome::kTokenTime: return "token time";
+    case Outcome::kSignature: return "signature";
+  }
+  return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, Outcome outcome) { return out << OutcomeName(outcome); }
+
 Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& options) {
   Decision d;
   std::vector<Reason> time_problems = CheckTime(trust, claims, options.now);
@@ -1003,22 +1018,22 @@ Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& o
   }
   if (!time_problems.empty()) {
     d.accepted = false;
-    d.outcome = "token time";
+    d.outcome = Outcome::kTokenTime;
     d.reasons = time_problems;
     d.reasons.insert(d.reasons.end(), failure_reasons.begin(), failure_reasons.end());
     return d;
   }
   if (any_deny) {
-    d.outcome = "explicit deny";
+    d.outcome = Outcome::kExplicitDeny;
     d.reasons = deny_reasons;
   } else if (all_allowed) {
     d.accepted = true;
-    d.outcome = "allowed";
+    d.outcome = Outcome::kAllowed;
     d.reasons = allow_reasons;
     for (const LoweringNote& note : trust.notes)
       if (note.kind == LoweringNote::Kind::kCaveat) d.reasons.push_back({note.loc, note.message});
   } else {
-    d.outcome = any_unknown ? "unknown" : "implicit deny";
+    d.outcome = any_unknown ? Outcome::kUnknown : Outcome::kImplicitDeny;
     d.reasons = failure_reasons;
   }
   return d;

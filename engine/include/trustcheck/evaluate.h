@@ -26,6 +26,7 @@
 #define TRUSTCHECK_EVALUATE_H_
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -53,10 +54,22 @@ struct StatementTrace {
   std::vector<Reason> reasons;  // why it did not apply (or why it is unknown)
 };
 
+// Why a trust accepted or refused, as a code; OutcomeName() is its wording
+// in the reports ("allowed", "explicit deny", ...).
+enum class Outcome : uint8_t {
+  kAllowed,       // every statement the platform needs applied
+  kImplicitDeny,  // no statement allowed the token
+  kExplicitDeny,  // a Deny statement applied
+  kUnknown,       // refused because some value could not be decided (never an accept)
+  kTokenTime,     // expired, not yet valid, or missing time claims the platform requires
+  kSignature,     // the token's signature did not verify against the given JWKS (eval --jwks)
+};
+const char* OutcomeName(Outcome outcome);
+std::ostream& operator<<(std::ostream& out, Outcome outcome);  // OutcomeName, for tests and logs
+
 struct Decision {
   bool accepted = false;
-  // "explicit deny", "implicit deny", "allowed", "unknown", "token time".
-  std::string outcome;
+  Outcome outcome = Outcome::kImplicitDeny;
   std::vector<Reason> reasons;  // the human summary, most decisive first
   std::vector<StatementTrace> statements;
 };

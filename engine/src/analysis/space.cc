@@ -544,7 +544,7 @@ void Space::BuildTimeSlot() {
   for (Json::Value& c : configs) {
     Claims claims(c);
     std::vector<bool> sig;
-    for (const Trust& b : bare) sig.push_back(Evaluate(b, claims, eo).outcome != "token time");
+    for (const Trust& b : bare) sig.push_back(Evaluate(b, claims, eo).outcome != Outcome::kTokenTime);
     if (!signatures.insert(sig).second) continue;
     t.values.emplace_back(std::move(c));
     t.time_ok.push_back(std::move(sig));
