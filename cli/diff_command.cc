@@ -96,7 +96,7 @@ void GroupAccessUnits(Side* side) {
   std::map<std::string, std::vector<size_t>> by_unit;
   for (size_t i = 0; i < side->entries.size(); ++i) {
     const Trust& t = *side->entries[i].trust;
-    if (t.platform == Platform::kAzure && t.kind == "federated-credential")
+    if (t.platform == Platform::kAzure && t.kind == TrustKind::kFederatedCredential)
       by_unit[AccessUnitKey(side->entries[i])].push_back(i);
   }
   std::vector<bool> grouped(side->entries.size(), false);
@@ -109,7 +109,7 @@ void GroupAccessUnits(Side* side) {
     const std::string* name = first.trust->Attribute("access-unit");
     unit.name = name && !name->empty() ? *name
                                        : fs::path(first.trust->loc.path()).filename().string();
-    unit.kind = "application";
+    unit.kind = TrustKind::kApplication;
     std::vector<const Trust*> members;
     for (size_t i : indices) {
       const Trust& c = *side->entries[i].trust;
@@ -255,7 +255,7 @@ std::string Shown(const Side& side, const SourceLoc& loc) { return Shown(side, l
 // Pairing trusts
 
 std::string Identity(const Trust& t) {
-  return fmt::format("{}|{}|{}", PlatformName(t.platform), t.kind, t.arn.empty() ? t.name : t.arn);
+  return fmt::format("{}|{}|{}", PlatformName(t.platform), TrustKindName(t.kind), t.arn.empty() ? t.name : t.arn);
 }
 
 struct Pair {
@@ -285,7 +285,7 @@ std::vector<Pair> PairTrusts(const Side& old_side, const Side& new_side) {
   unique_match([](const Entry& e) { return e.rel + "\n" + Identity(*e.trust); });
   unique_match([](const Entry& e) { return Identity(*e.trust); });
   unique_match([](const Entry& e) {
-    return fmt::format("{}\n{}|{}|{}", e.rel, PlatformName(e.trust->platform), e.trust->kind, e.index);
+    return fmt::format("{}\n{}|{}|{}", e.rel, PlatformName(e.trust->platform), TrustKindName(e.trust->kind), e.index);
   });
   for (size_t i = 0; i < old_side.entries.size(); ++i)
     if (!old_used[i]) pairs.push_back({&old_side.entries[i], nullptr});
@@ -411,7 +411,8 @@ std::string TrustLabel(const Row& r, const Side& old_side, const Side& new_side)
   const Trust& t = AnyTrust(r.pair);
   std::string where = r.pair.new_entry ? Shown(new_side, r.pair.new_entry->trust->loc)
                                        : Shown(old_side, r.pair.old_entry->trust->loc);
-  return fmt::format("{} {} ({} {})", where, t.name.empty() ? "(unnamed)" : t.name, PlatformName(t.platform), t.kind);
+  return fmt::format("{} {} ({} {})", where, t.name.empty() ? "(unnamed)" : t.name, PlatformName(t.platform),
+                     TrustKindName(t.kind));
 }
 
 void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& new_side) {
@@ -481,7 +482,7 @@ void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& n
     Json::Value id(Json::objectValue);
     id["name"] = t.name;
     id["platform"] = PlatformName(t.platform);
-    id["kind"] = t.kind;
+    id["kind"] = TrustKindName(t.kind);
     if (!t.arn.empty()) id["arn"] = t.arn;
     id["old"] = Where(old_side, r.pair.old_entry);
     id["new"] = Where(new_side, r.pair.new_entry);

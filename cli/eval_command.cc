@@ -145,7 +145,7 @@ void PrintText(const std::vector<Row>& rows, size_t total, const DecodedToken& t
     const Trust& t = *r.trust;
     std::string label = t.name.empty() ? std::string("(unnamed)") : t.name;
     out += fmt::format("\n{} {} {} ({} {}): {}{}\n", r.decision.accepted ? paint("32", "ACCEPT") : paint("31", "REJECT"),
-                       t.loc.ToString(), label, PlatformName(t.platform), t.kind, OutcomeName(r.decision.outcome),
+                       t.loc.ToString(), label, PlatformName(t.platform), TrustKindName(t.kind), OutcomeName(r.decision.outcome),
                        t.context.empty() ? std::string() : fmt::format(" [in {}]", t.context));
     for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
   }
@@ -174,7 +174,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
     t["name"] = r.trust->name;
     t["platform"] = PlatformName(r.trust->platform);
     t["format"] = r.trust->format;
-    t["kind"] = r.trust->kind;
+    t["kind"] = TrustKindName(r.trust->kind);
     if (!r.trust->arn.empty()) t["arn"] = r.trust->arn;
     if (!r.trust->context.empty()) t["context"] = r.trust->context;
     t["decision"] = r.decision.accepted ? "accept" : "reject";

@@ -122,10 +122,13 @@ std::string GuessNote(const AcceptedIssuer& issuer) {
 }
 
 std::string AccessPhrase(const Trust& trust) {
-  if (trust.kind == "role") return "assume this role";
-  if (trust.kind == "federated-credential") return "sign in with this federated credential";
-  if (trust.kind == "jwt-role") return "log in with this Vault role";
-  if (trust.kind == "provider") return "exchange tokens through this workload identity provider";
+  switch (trust.kind) {
+    case TrustKind::kRole: return "assume this role";
+    case TrustKind::kFederatedCredential: return "sign in with this federated credential";
+    case TrustKind::kJwtRole: return "log in with this Vault role";
+    case TrustKind::kProvider: return "exchange tokens through this workload identity provider";
+    case TrustKind::kApplication: return "sign in as this application";
+  }
   return "use this trust";
 }
 

@@ -34,10 +34,13 @@ const lint::RuleInfo& MalformedTrust::info() const {
 namespace {
 
 const char* TrustNoun(const Trust& trust) {
-  if (trust.kind == "role") return "trust policy";
-  if (trust.kind == "federated-credential") return "credential";
-  if (trust.kind == "jwt-role") return "role";
-  if (trust.kind == "provider") return "provider";
+  switch (trust.kind) {
+    case TrustKind::kRole: return "trust policy";
+    case TrustKind::kFederatedCredential: return "credential";
+    case TrustKind::kJwtRole: return "role";
+    case TrustKind::kProvider: return "provider";
+    case TrustKind::kApplication: return "application";
+  }
   return "trust";
 }
 

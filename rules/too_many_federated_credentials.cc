@@ -51,7 +51,7 @@ void TooManyFederatedCredentials::Check(const lint::LintInput& input, lint::Find
   std::map<std::string, std::vector<const Trust*>> owners;
   for (const LoadedFile& file : *input.files)
     for (const Trust& trust : file.trusts)
-      if (trust.kind == "federated-credential") owners[Owner(file, trust)].push_back(&trust);
+      if (trust.kind == TrustKind::kFederatedCredential) owners[Owner(file, trust)].push_back(&trust);
   for (const auto& [owner, credentials] : owners) {
     if (credentials.size() <= kLimit) continue;
     const Trust& first_refused = *credentials[kLimit];

@@ -454,7 +454,7 @@ TEST(EntraFormats, GraphListFromAzAdApp) {
   ASSERT_EQ(trusts.size(), 2u);
   EXPECT_EQ(trusts[0].name, "main-branch");
   EXPECT_EQ(trusts[0].platform, Platform::kAzure);
-  EXPECT_EQ(trusts[0].kind, "federated-credential");
+  EXPECT_EQ(trusts[0].kind, TrustKind::kFederatedCredential);
   EXPECT_EQ(trusts[0].loc.line, 2u);
   EXPECT_EQ(trusts[1].name, "production");
   EXPECT_EQ(trusts[1].loc.line, 11u);

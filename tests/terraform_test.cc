@@ -150,7 +150,7 @@ TEST(Terraform, TrustIdentityAndLocation) {
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->platform, Platform::kAws);
   EXPECT_EQ(t->format, "terraform");
-  EXPECT_EQ(t->kind, "role");
+  EXPECT_EQ(t->kind, TrustKind::kRole);
   EXPECT_EQ(fmt::format("{}:{}", fs::path(t->loc.path()).filename().string(), t->loc.line), "roles.tf:21");
   ASSERT_NE(t->Attribute("address"), nullptr);
   EXPECT_EQ(*t->Attribute("address"), "aws_iam_role.docs");

@@ -529,7 +529,7 @@ TEST(VaultRole, EnvelopeBareAndWriteBodyAgree) {
     EXPECT_TRUE(Eval(trust, kGitHubToken).accepted);
     EXPECT_FALSE(Eval(trust, Merge(kGitHubToken, R"({"repository": "octo-org/other"})")).accepted);
     EXPECT_EQ(trust.platform, Platform::kVault);
-    EXPECT_EQ(trust.kind, "jwt-role");
+    EXPECT_EQ(trust.kind, TrustKind::kJwtRole);
     EXPECT_EQ(trust.name, "role");
   }
 }

@@ -17,6 +17,17 @@ const char* PlatformName(Platform platform) {
   return "?";
 }
 
+const char* TrustKindName(TrustKind kind) {
+  switch (kind) {
+    case TrustKind::kRole: return "role";
+    case TrustKind::kFederatedCredential: return "federated-credential";
+    case TrustKind::kJwtRole: return "jwt-role";
+    case TrustKind::kProvider: return "provider";
+    case TrustKind::kApplication: return "application";
+  }
+  return "role";
+}
+
 const char* TriName(Tri value) {
   switch (value) {
     case Tri::kFalse: return "false";

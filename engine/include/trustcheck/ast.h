@@ -313,12 +313,22 @@ struct LoweringNote {
   std::string path;     // JSON-pointer-like path of the containing object
 };
 
+// What a trust is on its platform; TrustKindName() is its name in reports.
+enum class TrustKind : uint8_t {
+  kRole,                 // an AWS IAM role's trust policy ("role")
+  kFederatedCredential,  // an Entra federated identity credential ("federated-credential")
+  kJwtRole,              // a Vault JWT auth role ("jwt-role")
+  kProvider,             // a GCP workload identity pool provider ("provider")
+  kApplication,          // an Entra application or identity, its credentials as one trust (diff) ("application")
+};
+const char* TrustKindName(TrustKind kind);
+
 struct Trust {
   Platform platform = Platform::kAws;
   std::string format;       // the input format it came from: "aws-policy", ...
   std::string name;         // role name, credential name, Vault role, provider id
   std::string arn;          // AWS role ARN when known (account checks)
-  std::string kind;         // "role", "federated-credential", "jwt-role", "provider"
+  TrustKind kind = TrustKind::kRole;
   SourceLoc loc;            // where the trust starts
   std::string policy_version;  // AWS Version as written ("" when absent)
   std::vector<Statement> statements;

@@ -438,7 +438,7 @@ Result<Trust> PolicyLowering::Run() {
   trust_.format = in_.format;
   trust_.name = in_.name;
   trust_.arn = in_.arn;
-  trust_.kind = "role";
+  trust_.kind = TrustKind::kRole;
   trust_.notes = std::move(in_.notes);
   trust_.loc = Loc(policy);
   trust_.required_actions = {{"sts:AssumeRoleWithWebIdentity", ""}, {"sts:TagSession", kSessionTagsClaim}};

@@ -240,7 +240,7 @@ Result<Trust> CredentialLowering::Run() {
   const Json::Value& credential = *in_.credential;
   trust_.platform = Platform::kAzure;
   trust_.format = in_.format;
-  trust_.kind = "federated-credential";
+  trust_.kind = TrustKind::kFederatedCredential;
   trust_.notes = std::move(in_.notes);
   trust_.loc = Loc(credential);
   if (!credential.isObject())

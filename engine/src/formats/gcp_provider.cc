@@ -102,7 +102,7 @@ class ProviderLowering {
     if (!p.isObject()) return Status::Error(Loc(p), "a workload identity pool provider must be an object");
     trust_.platform = Platform::kGcp;
     trust_.format = in_.format;
-    trust_.kind = "provider";
+    trust_.kind = TrustKind::kProvider;
     trust_.loc = Loc(p);
     trust_.notes = std::move(in_.notes);
     trust_.time.check_exp = true;

@@ -129,7 +129,7 @@ class PlanLoader {
   Status VaultBackend(const PlannedResource& r, const Json::Value& node);
   Status GcpProvider(const PlannedResource& r, const Json::Value& node);
   // A trust whose deciding values are known only after apply.
-  void AddUnknownTrust(const PlannedResource& r, const Json::Value& node, Platform platform, const char* kind,
+  void AddUnknownTrust(const PlannedResource& r, const Json::Value& node, Platform platform, TrustKind kind,
                        std::string name, const std::string& reason);
   Status Finish(Result<Trust> trust, const PlannedResource& r, const Json::Value& node);
 
@@ -234,7 +234,7 @@ Status PlanLoader::Resource(const PlannedResource& r, const Json::Value& node) {
 }
 
 void PlanLoader::AddUnknownTrust(const PlannedResource& r, const Json::Value& node, Platform platform,
-                                 const char* kind, std::string name, const std::string& reason) {
+                                 TrustKind kind, std::string name, const std::string& reason) {
   SourceLoc loc = locator_.KeyLoc(node["address"]);
   Trust t;
   t.platform = platform;
@@ -370,7 +370,7 @@ Status PlanLoader::VaultRole(const PlannedResource& r, const Json::Value& node) 
     for (const std::string& attr : r.after_unknown->getMemberNames()) {
       if (attr == "bound_claims" || terraform::Lists(r.schema->provider_only, attr)) continue;
       if (vault::DecidesLogin(attr) && r.Unknown(attr.c_str())) {
-        AddUnknownTrust(r, node, Platform::kVault, "jwt-role", name, r.UnknownReason(attr.c_str()));
+        AddUnknownTrust(r, node, Platform::kVault, TrustKind::kJwtRole, name, r.UnknownReason(attr.c_str()));
         return Status();
       }
     }

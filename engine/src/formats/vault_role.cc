@@ -517,7 +517,7 @@ Result<Trust> RoleLowering::Run() {
   trust_.platform = Platform::kVault;
   trust_.format = in_.format;
   trust_.name = in_.name;
-  trust_.kind = "jwt-role";
+  trust_.kind = TrustKind::kJwtRole;
   trust_.notes = std::move(in_.notes);
   trust_.loc = Loc(role);
   if (!role.isObject()) return Status::Error(Loc(role), "a Vault role must be a JSON object");
