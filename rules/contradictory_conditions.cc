@@ -65,7 +65,7 @@ std::string Describe(const Node& node) {
   switch (node.kind) {
     case Node::Kind::kTest: {
       const Test& t = *node.test;
-      if (t.what == "condition") return fmt::format("condition `{}` on `{}`", t.op_display, t.ref.display);
+      if (t.role == TestRole::kCondition) return fmt::format("condition `{}` on `{}`", t.op_display, t.ref.display);
       if (t.op_display.empty()) return t.what;
       return fmt::format("{} ({})", t.what, t.op_display);
     }

@@ -36,7 +36,7 @@ void VaultRoleWithoutBoundAudiences::CheckTrust(const LoadedFile&, const Trust& 
   // `bound_audiences` key, or the role).
   SourceLoc loc = trust.loc;
   for (const lint::TestSite& site : lint::CollectTests(trust))
-    if (site.test->kind == MatchKind::kJsonShape && site.test->what == "audience" && site.loc.known()) loc = site.loc;
+    if (site.test->kind == MatchKind::kJsonShape && site.test->role == TestRole::kAudience && site.loc.known()) loc = site.loc;
   sink.Report(loc, "the role has no `bound_audiences`, so Vault refuses every token that carries an `aud` claim (CI "
                    "tokens always do); bind the audience your jobs request");
 }

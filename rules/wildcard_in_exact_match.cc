@@ -55,7 +55,7 @@ std::string Advice(const Test& t) {
   if (op == "bound_subject") return "Vault never globs `bound_subject`: bind `sub` in `bound_claims` with `bound_claims_type: glob`";
   if (op == "string") return "set `bound_claims_type: glob`";
   if (op == "eq") return "use `matches`";
-  if (op.empty() && t.what == "subject") return "use a flexible credential (`claimsMatchingExpression` with `matches`)";
+  if (op.empty() && t.role == TestRole::kSubject) return "use a flexible credential (`claimsMatchingExpression` with `matches`)";
   if (op.find("Equals") != std::string::npos) {
     std::string like = op;
     like.replace(like.find("Equals"), 6, "Like");

@@ -352,7 +352,7 @@ std::string OperandList(const Test& test) {
 }
 
 std::string Subject(const Test& test) {
-  if (test.what == "condition") return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
+  if (test.role == TestRole::kCondition) return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
   if (test.op_display.empty()) return test.what;
   return fmt::format("{} ({})", test.what, test.op_display);
 }
@@ -437,8 +437,8 @@ bool HasShape(const Json::Value& v, JsonShape shape) {
 
 bool AwsWording(const Test& test) {
   if (test.typing != ValueTyping::kIamString) return false;
-  return test.what == "condition" || test.what == "action" ||
-         (test.what == "principal" && test.op_display == "Federated");
+  return test.role == TestRole::kCondition || test.role == TestRole::kAction ||
+         test.role == TestRole::kFederatedPrincipal;
 }
 
 // `a`, `b` or `c` (`joiner`: "or", "and").
@@ -507,8 +507,8 @@ std::string TokenSide(const ValueRef& ref, const Claims& claims) {
 }
 
 std::string AwsSubject(const Test& test) {
-  if (test.what == "action") return test.op_display;
-  if (test.what == "principal") return "Federated principal";
+  if (test.role == TestRole::kAction) return test.op_display;
+  if (test.role == TestRole::kFederatedPrincipal) return "Federated principal";
   return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
 }
 
@@ -540,13 +540,13 @@ std::string ErrorHint(const Test& test, std::string_view actual) {
 std::string AwsFailure(const Test& test, const Values& values, size_t failing, const Context& ctx) {
   std::string actual = ValueForMessage(test, values, failing);
   std::string hint = CaseHint(test, actual) + ErrorHint(test, actual);
-  if (test.what == "principal") {
+  if (test.role == TestRole::kFederatedPrincipal) {
     std::vector<std::string> issuers;
     for (const Operand& op : test.operands) issuers.push_back(op.text);
     return fmt::format("Federated principal trusts issuer {}; token `iss` is `{}`{}", Quoted(issuers, "or"), actual,
                        hint);
   }
-  if (test.what == "action") {
+  if (test.role == TestRole::kAction) {
     std::vector<std::string> actions;
     for (const Operand& op : test.operands) actions.push_back(op.text);
     return fmt::format("{} {} {} `{}`", test.op_display, Quoted(actions, "and"),
@@ -569,7 +569,7 @@ std::string AwsMissing(const Test& test, const Context& ctx) {
                             ctx.claims.issuer());
   } else if (present && present->isObject()) {
     why = fmt::format("{} holds an object, which matches nothing", TokenSide(test.ref, ctx.claims));
-  } else if (test.what == "principal") {
+  } else if (test.role == TestRole::kFederatedPrincipal) {
     std::vector<std::string> issuers;
     for (const Operand& op : test.operands) issuers.push_back(op.text);
     return fmt::format("Federated principal trusts issuer {}; the token has no `iss`", Quoted(issuers, "or"));
@@ -857,7 +857,7 @@ void DescribeHolding(const Node& node, const Context& ctx, std::vector<std::stri
       return;
     case Node::Kind::kTest: {
       const Test& test = *node.test;
-      if (!AwsWording(test) || test.what != "condition") return;
+      if (!AwsWording(test) || test.role != TestRole::kCondition) return;
       auto values = Extract(test, ctx);
       std::string token;
       if (!values) {

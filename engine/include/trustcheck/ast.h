@@ -190,6 +190,20 @@ enum class MatchKind : uint8_t {
 // ---------------------------------------------------------------------------
 // Test: one leaf condition.
 
+// Which check of its platform a test is. The evaluator chooses its wording
+// and the rules their advice by the role, never by Test::what (the words).
+enum class TestRole : uint8_t {
+  kOther,               // a check with no role of its own (a claim's JSON type, the user claim, ...)
+  kCondition,           // an AWS Condition entry, a GCP attribute condition
+  kAction,              // the AWS Action a statement allows
+  kFederatedPrincipal,  // AWS Principal.Federated: the issuer of the OIDC provider
+  kIssuer,              // the issuer (Entra, Vault, GCP)
+  kAudience,            // the audience
+  kSubject,             // the subject
+  kBoundClaim,          // a Vault bound claim
+  kClaim,               // a claim an Entra flexible expression compares
+};
+
 struct Test {
   ValueRef ref;
   ValueTyping typing = ValueTyping::kIamString;
@@ -203,6 +217,8 @@ struct Test {
   // How the policy wrote the operator, for messages: `StringLike`,
   // `ForAnyValue:StringEquals`, `bound_claims`, `matches`, `==`.
   std::string op_display;
+  // Which check this is (decides wording and advice).
+  TestRole role = TestRole::kOther;
   // The platform's name for this check, for messages: "condition", "bound
   // audience", "issuer", "subject".
   std::string what;

@@ -1085,6 +1085,7 @@ Test ValidSubjects(const TokenModel& model, const SourceLoc& loc) {
   Test t;
   t.ref.names = {"sub"};
   t.ref.display = "sub";
+  t.role = TestRole::kSubject;
   t.what = "subject";
   t.op_display = "issued by the platform";
   std::set<std::string> globs;
@@ -1188,6 +1189,7 @@ void IssuerAnalysis::ProveNobody(IssuerExposure* out) {
     Test iss;
     iss.ref.names = {"iss"};
     iss.ref.display = "iss";
+    iss.role = TestRole::kIssuer;
     iss.what = "issuer";
     Operand op;
     op.text = IssuerValue();

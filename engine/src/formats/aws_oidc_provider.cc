@@ -35,7 +35,7 @@ std::vector<std::string> FactValues(const LoadedFile::Fact& fact, const char* ke
 }
 
 bool IsFederatedTest(const Node& n) {
-  return n.kind == Node::Kind::kTest && n.test && n.test->op_display == "Federated" &&
+  return n.kind == Node::Kind::kTest && n.test && n.test->role == TestRole::kFederatedPrincipal &&
          n.test->ref.names == std::vector<std::string>{"iss"} && n.test->operands.size() == 1;
 }
 
@@ -54,6 +54,7 @@ Test ClientIdTest() {
   t.kind = MatchKind::kString;
   t.quantifier = Quantifier::kAnyValue;  // an `aud` list passes when one entry is registered
   t.missing_result = Tri::kFalse;
+  t.role = TestRole::kAudience;
   t.what = "audience";
   t.op_display = kClientIdListCheck;
   return t;

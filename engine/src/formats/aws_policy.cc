@@ -651,6 +651,7 @@ Node PolicyLowering::IssuerTest(const std::vector<std::string>& issuers, const S
   test.ref.source = ValueRef::Source::kClaim;
   test.ref.names = {"iss"};
   test.ref.display = "iss";
+  test.role = TestRole::kFederatedPrincipal;
   test.what = "principal";
   test.op_display = "Federated";
   for (const std::string& iss : issuers) {
@@ -779,6 +780,7 @@ Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
   test.ref.source = ValueRef::Source::kAction;
   test.ref.display = "action";
   test.negated = negated;
+  test.role = TestRole::kAction;
   test.what = "action";
   test.op_display = negated ? "NotAction" : "Action";
   const ListOf list(value);
@@ -959,6 +961,7 @@ Node PolicyLowering::LowerOperatorKey(const ParsedOperator& op, std::string_view
   test.negated = spec.negated;
   test.quantifier = op.quantifier;
   test.op_display = op_name;
+  test.role = TestRole::kCondition;
   test.what = "condition";
   // A missing key: false; negated operators: true; IfExists: true;
   // ForAllValues: true; ForAnyValue: false (docs/semantics-aws.md).

@@ -71,7 +71,7 @@ Operand ExactOperand(const std::string& text, SourceLoc loc) {
   return o;
 }
 
-Test ExactTest(const std::string& claim, const std::string& value, SourceLoc loc, std::string what) {
+Test ExactTest(const std::string& claim, const std::string& value, SourceLoc loc, TestRole role, std::string what) {
   Test t;
   t.ref.source = ValueRef::Source::kClaim;
   t.ref.names = {claim};
@@ -79,6 +79,7 @@ Test ExactTest(const std::string& claim, const std::string& value, SourceLoc loc
   t.typing = ValueTyping::kJson;
   t.kind = MatchKind::kString;
   t.operands.push_back(ExactOperand(value, std::move(loc)));
+  t.role = role;
   t.what = std::move(what);
   return t;
 }
@@ -138,7 +139,7 @@ Node CredentialLowering::Issuer() {
   trust_.attributes.emplace_back("issuer", issuer_);
   if (issuer_.size() > kMaxValueLength)
     return MalformedNode(Loc(v), fmt::format("`issuer` is longer than {} characters", kMaxValueLength));
-  return Node::MakeTest(ExactTest("iss", issuer_, Loc(v), "issuer"), KeyLoc(v));
+  return Node::MakeTest(ExactTest("iss", issuer_, Loc(v), TestRole::kIssuer, "issuer"), KeyLoc(v));
 }
 
 // [Classic] exactly one audience, found in the token's `aud` (a string, or a
@@ -158,7 +159,7 @@ Node CredentialLowering::Audience() {
   if (audience.asString().size() > kMaxValueLength)
     return MalformedNode(Loc(audience), fmt::format("the audience is longer than {} characters", kMaxValueLength));
   trust_.attributes.emplace_back("audience", audience.asString());
-  Test t = ExactTest("aud", audience.asString(), Loc(audience), "audience");
+  Test t = ExactTest("aud", audience.asString(), Loc(audience), TestRole::kAudience, "audience");
   t.quantifier = Quantifier::kAnyValue;
   return Node::MakeTest(std::move(t), KeyLoc(v));
 }
@@ -170,7 +171,7 @@ Node CredentialLowering::Subject(const Json::Value& v) {
   if (v.asString().size() > kMaxValueLength)
     return MalformedNode(Loc(v), fmt::format("`subject` is longer than {} characters", kMaxValueLength));
   trust_.attributes.emplace_back("subject", v.asString());
-  return Node::MakeTest(ExactTest("sub", v.asString(), Loc(v), "subject"), KeyLoc(v));
+  return Node::MakeTest(ExactTest("sub", v.asString(), Loc(v), TestRole::kSubject, "subject"), KeyLoc(v));
 }
 
 // [Flexible] `claims['x'] eq 'v'` is exact, `matches` a kEntra wildcard.
@@ -203,6 +204,7 @@ Node CredentialLowering::LowerCondition(const entra::Condition& c, const Json::V
       c.comparand, PatternOptions{matches ? WildcardFlavor::kEntra : WildcardFlavor::kLiteral, false, false});
   o.loc = in_.string_loc(text, c.comparand_offset);
   t.operands.push_back(std::move(o));
+  t.role = c.claim == "sub" ? TestRole::kSubject : TestRole::kClaim;
   t.what = fmt::format("claims['{}']", c.claim);
   t.op_display = matches ? "matches" : "eq";
   return Node::MakeTest(std::move(t), claim_loc);

@@ -304,6 +304,7 @@ class ProviderLowering {
     test.ref.display = "iss";
     test.typing = ValueTyping::kJson;
     test.kind = MatchKind::kString;
+    test.role = TestRole::kIssuer;
     test.what = "issuer";
     test.op_display = "issuerUri";
     return test;
@@ -402,6 +403,7 @@ class ProviderLowering {
     test.typing = ValueTyping::kJson;
     test.kind = MatchKind::kString;
     test.quantifier = Quantifier::kAnyValue;
+    test.role = TestRole::kAudience;
     test.what = "audience";
     return test;
   }
@@ -753,6 +755,7 @@ class ProviderLowering {
     t.typing = ValueTyping::kJson;
     t.quantifier = Quantifier::kSingle;
     t.missing_result = Tri::kUnknown;  // a missing key is a CEL error
+    t.role = TestRole::kCondition;
     t.what = "condition";
     t.op_display = std::move(op_display);
     return t;

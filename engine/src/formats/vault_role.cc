@@ -299,6 +299,7 @@ void RoleLowering::Subject(std::vector<Node>* checks) {
   t.typing = ValueTyping::kJson;
   t.kind = MatchKind::kString;
   t.operands.push_back(ExactOperand(*subject, Loc(v)));
+  t.role = TestRole::kSubject;
   t.what = "subject";
   t.op_display = "bound_subject";
   checks->push_back(Node::MakeTest(std::move(t), KeyLoc(v)));
@@ -317,6 +318,7 @@ bool RoleLowering::Audiences(std::vector<Node>* checks) {
   if (audiences.empty()) {
     Test t = ShapeTest(LiteralRef("aud"), {JsonShape::kEmptyString, JsonShape::kEmptyList}, Tri::kTrue, "audience",
                        "the role has no bound_audiences");
+    t.role = TestRole::kAudience;
     checks->push_back(Node::MakeTest(std::move(t), v ? KeyLoc(*v) : Loc(*in_.role)));
     return false;
   }
@@ -326,6 +328,7 @@ bool RoleLowering::Audiences(std::vector<Node>* checks) {
   t.kind = MatchKind::kString;
   t.quantifier = Quantifier::kAnyValue;
   for (const std::string& a : audiences) t.operands.push_back(ExactOperand(a, Loc(*v)));
+  t.role = TestRole::kAudience;
   t.what = "audience";
   t.op_display = "bound_audiences";
   checks->push_back(Node::MakeTest(std::move(t), KeyLoc(*v)));
@@ -425,6 +428,7 @@ Node RoleLowering::BoundClaim(const std::string& key, const Json::Value& value, 
   t.ref = ClaimRef(key);
   t.typing = ValueTyping::kJson;
   t.quantifier = Quantifier::kAnyValue;
+  t.role = TestRole::kBoundClaim;
   t.what = fmt::format("bound claim `{}`", key);
   t.op_display = glob ? "glob" : "string";
   if (glob) {
@@ -653,6 +657,7 @@ void LinkAuthConfig(const std::vector<const LoadedFile::Fact*>& configs, Trust* 
   t.typing = ValueTyping::kJson;
   t.kind = MatchKind::kString;
   t.operands.push_back(ExactOperand(*issuer, config.loc));
+  t.role = TestRole::kIssuer;
   t.what = "issuer";
   t.op_display = "bound_issuer";
   slot = Node::MakeTest(std::move(t), config.loc);
