@@ -25,6 +25,7 @@
 #include "trustcheck/exposure.h"
 #include "trustcheck/issuers.h"
 #include "trustcheck/load.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck::cli {
 
@@ -378,18 +379,13 @@ std::string Explanation(const Row& r, bool widened, const Witness& w, bool reaso
     if (value == "(absent)") return fmt::format("a token without `{}`", d.claim);
     return fmt::format("`{}` `{}`", d.claim, value);
   };
-  std::string values;
-  for (size_t i = 0; i < w.differences.size(); ++i) {
-    const Witness::Difference& d = w.differences[i];
-    if (i) values += i + 1 == w.differences.size() ? " and " : ", ";
-    values += describe(d, d.value) + (d.claim == kTimeClaims ? "" : Admits(accepting, *w.claims, d));
+  std::vector<std::string> value_words, alternative_words;
+  for (const Witness::Difference& d : w.differences) {
+    value_words.push_back(describe(d, d.value) + (d.claim == kTimeClaims ? "" : Admits(accepting, *w.claims, d)));
+    alternative_words.push_back(describe(d, d.alternative));
   }
-  std::string alternatives;
-  for (size_t i = 0; i < w.differences.size(); ++i) {
-    const Witness::Difference& d = w.differences[i];
-    if (i) alternatives += i + 1 == w.differences.size() ? " or " : ", ";
-    alternatives += describe(d, d.alternative);
-  }
+  std::string values = JoinWords(value_words, "and");
+  std::string alternatives = JoinWords(alternative_words, "or");
   if (widened)
     return fmt::format("NEW also accepts {}, which OLD refused (OLD accepts {}){}", values, alternatives, why);
   return fmt::format("NEW no longer accepts {}, which OLD accepted (NEW accepts {}){}", values, alternatives, why);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "trustcheck/analysis.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck::rules {
 
@@ -109,11 +110,9 @@ void ContradictoryConditions::CheckTrust(const LoadedFile&, const Trust& trust, 
                                             Describe(*core[0])));
       continue;
     }
-    std::string parts;
-    for (size_t k = 0; k < core.size(); ++k) {
-      if (k) parts += k + 1 == core.size() ? " and " : ", ";
-      parts += Describe(*core[k]);
-    }
+    std::vector<std::string> described;
+    for (const auto* part : core) described.push_back(Describe(*part));
+    std::string parts = JoinWords(described, "and");
     sink.Report(core.back()->loc,
                 fmt::format("statement {} never applies: no token satisfies {} together", StatementLabel(st, i), parts));
   }

@@ -20,6 +20,7 @@
 
 #include "lint/analysis.h"
 #include "trustcheck/aws_facts.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck::rules {
 
@@ -87,10 +88,7 @@ bool HasUnknown(const Node& node) {
 }
 
 std::string KeyList(const std::vector<const char*>& keys) {
-  std::string out;
-  for (size_t i = 0; i < keys.size(); ++i)
-    out += fmt::format("{}`{}`", i == 0 ? "" : i + 1 == keys.size() ? " or " : ", ", keys[i]);
-  return out;
+  return JoinCode(std::vector<std::string>(keys.begin(), keys.end()), "or");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "lint/analysis.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck::rules {
 
@@ -43,15 +44,6 @@ const lint::RuleInfo& NoSubjectCondition::info() const {
 
 namespace {
 
-std::string JoinCode(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += i + 1 == items.size() ? " and " : ", ";
-    out += fmt::format("`{}`", items[i]);
-  }
-  return out;
-}
-
 }  // namespace
 
 void NoSubjectCondition::CheckExposure(const lint::LintInput&, const LoadedFile&, const Trust& trust, size_t statement,
@@ -79,7 +71,7 @@ void NoSubjectCondition::CheckExposure(const lint::LintInput&, const LoadedFile&
   std::string why = a.operand ? fmt::format("`{}` matches `{}`", lint::ClaimDisplay(*a.test), a.operand->text)
                     : checked.empty()
                         ? std::string("nothing identifies the workload")
-                        : fmt::format("it checks only {}, which {} not identify a workload", JoinCode(checked),
+                        : fmt::format("it checks only {}, which {} not identify a workload", JoinCode(checked, "and"),
                                       checked.size() == 1 ? "does" : "do");
   sink.Report(lint::AdmissionLoc(trust, st, exposure, a),
               fmt::format("{} can {}: {}{}", who, lint::AccessPhrase(trust), why, lint::AssumptionNote(a)), std::nullopt,

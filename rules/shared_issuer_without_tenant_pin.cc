@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "lint/analysis.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck::rules {
 
@@ -59,16 +60,6 @@ const lint::RuleInfo& SharedIssuerWithoutTenantPin::info() const {
 
 namespace {
 
-// "`a`", "`a` and `b`", "`a`, `b` and `c`".
-std::string JoinCode(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += i + 1 == items.size() ? " and " : ", ";
-    out += fmt::format("`{}`", items[i]);
-  }
-  return out;
-}
-
 bool Contains(const std::vector<const char*>& list, const std::string& item) {
   return std::any_of(list.begin(), list.end(), [&](const char* s) { return item == s; });
 }
@@ -103,9 +94,9 @@ void SharedIssuerWithoutTenantPin::CheckExposure(const lint::LintInput&, const L
       }
       if (checked.empty()) why = "nothing but the issuer is checked";
       else if (all_attacker_chosen)
-        why = fmt::format("it checks only {}, which any {} user can choose", JoinCode(checked), p->platform);
+        why = fmt::format("it checks only {}, which any {} user can choose", JoinCode(checked, "and"), p->platform);
       else
-        why = fmt::format("it checks only {}, which {} not name the {}", JoinCode(checked),
+        why = fmt::format("it checks only {}, which {} not name the {}", JoinCode(checked, "and"),
                           checked.size() == 1 ? "does" : "do", p->tenant_noun);
     }
     sink.Report(lint::AdmissionLoc(trust, st, exposure, a),

@@ -14,6 +14,7 @@
 
 #include "value_text.h"
 #include "text/ascii.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck {
 
@@ -342,13 +343,10 @@ std::string ValueForMessage(const Test& test, const Values& values, size_t i) {
 }
 
 std::string OperandList(const Test& test) {
-  std::string out;
-  for (size_t i = 0; i < test.operands.size(); ++i) {
-    if (i) out += i + 1 == test.operands.size() ? " or " : ", ";
-    if (test.kind == MatchKind::kJsonShape) out += JsonShapeName(test.operands[i].shape);
-    else out += "`" + test.operands[i].text + "`";
-  }
-  return out.empty() ? "nothing" : out;
+  std::vector<std::string> items;
+  for (const Operand& op : test.operands)
+    items.push_back(test.kind == MatchKind::kJsonShape ? std::string(JsonShapeName(op.shape)) : "`" + op.text + "`");
+  return items.empty() ? "nothing" : JoinWords(items, "or");
 }
 
 std::string Subject(const Test& test) {

@@ -4,6 +4,7 @@
 
 #include "trustcheck/issuers.h"
 #include "text/ascii.h"
+#include "trustcheck/wording.h"
 
 #include <fmt/format.h>
 
@@ -555,15 +556,6 @@ std::string Qualifier(const std::string& text) {
   return fmt::format(" whose name matches `{}`", text);
 }
 
-// "branch", "branch or tag", "branch, tag or environment".
-std::string JoinNouns(const std::vector<std::string>& nouns) {
-  std::string out;
-  for (size_t i = 0; i < nouns.size(); ++i) {
-    if (i) out += i + 1 == nouns.size() ? " or " : ", ";
-    out += nouns[i];
-  }
-  return out;
-}
 
 // Words for an open context: `prefix` is the literal context text before
 // the first wildcard.
@@ -587,7 +579,7 @@ std::string ContextWords(const ClaimGrammar& g, std::string_view prefix) {
       nouns.emplace_back(c.noun);
   }
   if (nouns.empty()) return g.any_context;
-  return "any " + JoinNouns(nouns);
+  return "any " + JoinWords(nouns, "or");
 }
 
 // "`acme/app`" when the named fields are joined by single separators, else

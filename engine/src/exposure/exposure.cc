@@ -18,6 +18,7 @@
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "text/ascii.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck {
 
@@ -1015,9 +1016,7 @@ std::string IssuerAnalysis::Words(const Candidate& c, Reach reach, const Admissi
       if (profile_) return fmt::format("any {} of {}", resource_noun, profile_->any_tenant);
       return fmt::format("any workload with a token from {}", any_issuer);
     case Reach::kAnyRun: {
-      std::string runs;
-      for (size_t i = 0; i < fresh_runs_.size(); ++i)
-        runs += (i == 0 ? "" : i + 1 == fresh_runs_.size() ? " or " : ", ") + fresh_runs_[i];
+      std::string runs = JoinWords(fresh_runs_, "or");
       if (runs.empty()) runs = c.run->noun;
       return fmt::format("any {} of {}", runs, ResourceWords(c.claims));
     }
