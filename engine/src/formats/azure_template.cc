@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -1350,14 +1351,7 @@ class BicepFile {
     if (cur_.Peek() != '=') return cur_.Error(fmt::format("expected `=` after resource `{}`", *symbol));
     cur_.Advance();
     cur_.Skip(false);
-    if (cur_.Looking("if") && !IdentChar(cur_.Peek(2))) {
-      cur_.Advance(2);
-      cur_.Skip(false);
-      Result<ExprPtr> cond = p.Parse();  // parenthesised
-      if (!cond.ok()) return cond.status();
-      r->condition = Keep(std::move(*cond));
-      cur_.Skip(false);
-    }
+    if (Status s = Condition(r.get()); !s.ok()) return s;
     if (cur_.Peek() == '[') {
       Result<ExprPtr> loop = p.Parse();
       if (!loop.ok()) return loop.status();
@@ -1384,6 +1378,19 @@ class BicepFile {
     return Status();
   }
 
+  // `if (...)` after a resource's or module's `=`, when written.
+  Status Condition(ResourceDecl* decl) {
+    if (!cur_.Looking("if") || IdentChar(cur_.Peek(2))) return Status();
+    cur_.Advance(2);
+    cur_.Skip(false);
+    ExprParser p(cur_, false);
+    Result<ExprPtr> cond = p.Parse();  // parenthesised
+    if (!cond.ok()) return cond.status();
+    decl->condition = Keep(std::move(*cond));
+    cur_.Skip(false);
+    return Status();
+  }
+
   // module SYMBOL 'PATH' = [if (...)] { name: ..., params: { ... } } | [for ...: { ... }]
   Status Module(const SourceLoc& at) {
     ExprParser p(cur_, false);
@@ -1401,14 +1408,7 @@ class BicepFile {
     if (cur_.Peek() != '=') return cur_.Error(fmt::format("expected `=` after module `{}`", *symbol));
     cur_.Advance();
     cur_.Skip(false);
-    if (cur_.Looking("if") && !IdentChar(cur_.Peek(2))) {
-      cur_.Advance(2);
-      cur_.Skip(false);
-      Result<ExprPtr> cond = p.Parse();
-      if (!cond.ok()) return cond.status();
-      m->condition = Keep(std::move(*cond));
-      cur_.Skip(false);
-    }
+    if (Status s = Condition(m.get()); !s.ok()) return s;
     Result<ExprPtr> body = p.Parse();
     if (!body.ok()) return body.status();
     if ((*body)->kind == Expr::Kind::kFor) {
@@ -1711,16 +1711,16 @@ class BicepLoader {
     ReadBicepParams(*in_.source().path(), in_.options().limits, &param_values);
     Evaluator ev;
     ReadFilesBeside(*in_.source().path(), &ev);
-    for (auto& [name, def] : file.params) {
-      if (auto it = param_values.find(name); it != param_values.end()) {
-        ev.params[name] = ev.Eval(*it->second);
-      } else if (def) {
-        ev.params[name] = ev.Eval(*def);
-      } else {
-        ev.params[name] =
-            Value::Unknown(fmt::format("parameter `{}` has no default value", name), in_.source().FileLoc());
-      }
-    }
+    BindParameters(
+        file, &ev,
+        [&](const std::string& name) -> std::optional<Value> {
+          auto it = param_values.find(name);
+          if (it == param_values.end()) return std::nullopt;
+          return ev.Eval(*it->second);
+        },
+        [&](const std::string& name) {
+          return Value::Unknown(fmt::format("parameter `{}` has no default value", name), in_.source().FileLoc());
+        });
     stack_.push_back(NormalFolder(*in_.source().path()));
     return Run(file, ev, *in_.source().path(), "", {});
   }
@@ -1754,16 +1754,18 @@ class BicepLoader {
     ReadFilesBeside(param_path, &given);
     Evaluator ev;
     ReadFilesBeside(template_path, &ev);
-    for (auto& [name, def] : file.params) {
-      if (auto it = values.params.find(name); it != values.params.end()) {
-        ev.params[name] = given.Eval(*it->second);
-      } else if (def) {
-        ev.params[name] = ev.Eval(*def);
-      } else {
-        ev.params[name] = Value::Unknown(
-            fmt::format("`{}` gives no value for parameter `{}`, which has no default", label, name), values.using_loc);
-      }
-    }
+    BindParameters(
+        file, &ev,
+        [&](const std::string& name) -> std::optional<Value> {
+          auto it = values.params.find(name);
+          if (it == values.params.end()) return std::nullopt;
+          return given.Eval(*it->second);
+        },
+        [&](const std::string& name) {
+          return Value::Unknown(
+              fmt::format("`{}` gives no value for parameter `{}`, which has no default", label, name),
+              values.using_loc);
+        });
     stack_.push_back(template_path);
     return Run(file, ev, template_path, fmt::format("deployment with `{}`", label), {});
   }
@@ -1918,20 +1920,35 @@ class BicepLoader {
     const Value* given = body.Find("params");
     Evaluator ev;
     ReadFilesBeside(path, &ev);
+    BindParameters(
+        file, &ev,
+        [&](const std::string& name) -> std::optional<Value> {
+          if (given && given->is_unknown()) return Value::Unknown(given->unknown_reason(), given->loc());
+          const Value* v = given && given->is_object() ? given->Find(name) : nullptr;
+          if (!v) return std::nullopt;
+          return *v;
+        },
+        [&](const std::string& name) {
+          return Value::Unknown(
+              fmt::format("module `{}` gives no value for parameter `{}`, which has no default", m.symbol, name),
+              m.loc);
+        });
+    return Run(file, ev, path, context, guards);
+  }
+
+  // Binds the template's parameters: the value `given(name)` supplies, else
+  // the declared default, else the unknown `missing(name)` says.
+  template <typename Given, typename Missing>
+  static void BindParameters(const BicepFile& file, Evaluator* ev, Given given, Missing missing) {
     for (const auto& [name, def] : file.params) {
-      const Value* v = given && given->is_object() ? given->Find(name) : nullptr;
-      if (v) {
-        ev.params[name] = *v;
-      } else if (given && given->is_unknown()) {
-        ev.params[name] = Value::Unknown(given->unknown_reason(), given->loc());
+      if (std::optional<Value> v = given(name)) {
+        ev->params[name] = std::move(*v);
       } else if (def) {
-        ev.params[name] = ev.Eval(*def);
+        ev->params[name] = ev->Eval(*def);
       } else {
-        ev.params[name] = Value::Unknown(
-            fmt::format("module `{}` gives no value for parameter `{}`, which has no default", m.symbol, name), m.loc);
+        ev->params[name] = missing(name);
       }
     }
-    return Run(file, ev, path, context, guards);
   }
 
   // loadTextContent and loadJsonContent read beside the file at `path`.

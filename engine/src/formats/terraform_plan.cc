@@ -120,6 +120,13 @@ class PlanLoader {
   Status Module(const Json::Value& module, int depth);
   Status Resource(const PlannedResource& r, const Json::Value& node);
   Status AwsRole(const PlannedResource& r, const Json::Value& node);
+  // A JSON document kept as a string value of the plan, within the limits.
+  Result<EmbeddedJson> ParseEmbedded(const Json::Value& value, const char* what) const {
+    JsonLimits limits;
+    limits.max_depth = in_.options().limits.max_depth;
+    limits.max_string_bytes = in_.options().limits.max_string_bytes;
+    return ParseEmbeddedJson(in_.source(), value, what, limits);
+  }
   Status AwsOidcProvider(const PlannedResource& r, const Json::Value& node);
   Status EntraCredential(const PlannedResource& r, const Json::Value& node);
   Status AzapiCredential(const PlannedResource& r, const Json::Value& node);
@@ -315,10 +322,7 @@ Status PlanLoader::AzapiCredential(const PlannedResource& r, const Json::Value& 
   if (r.Unknown("body")) {
     locator.SetUnknown(&credential["properties"], r.UnknownReason("body"), at);
   } else if (body && body->isString()) {
-    JsonLimits limits;
-    limits.max_depth = in_.options().limits.max_depth;
-    limits.max_string_bytes = in_.options().limits.max_string_bytes;
-    auto parsed = ParseEmbeddedJson(in_.source(), *body, "body", limits);
+    auto parsed = ParseEmbedded(*body, "body");
     if (!parsed.ok()) return parsed.status();
     embedded = std::move(*parsed);
   } else if (body && body->isObject()) {
@@ -636,10 +640,7 @@ Status PlanLoader::AwsRole(const PlannedResource& r, const Json::Value& node) {
     input.policy = &unknown_policy;
     input.locator = &unknown_locator;
   } else {
-    JsonLimits limits;
-    limits.max_depth = in_.options().limits.max_depth;
-    limits.max_string_bytes = in_.options().limits.max_string_bytes;
-    auto parsed = ParseEmbeddedJson(in_.source(), *policy, "assume_role_policy", limits);
+    auto parsed = ParseEmbedded(*policy, "assume_role_policy");
     if (!parsed.ok()) return parsed.status();
     embedded = std::move(*parsed);
     input.policy = embedded->root.get();
