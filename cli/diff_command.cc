@@ -87,10 +87,9 @@ Status LoadSide(const std::string& path, const LoadOptions& options, Side* side)
 // The access unit of an Entra credential: the application or managed
 // identity whose credentials they are. A file of credentials (`az ad app
 // federated-credential list`) is one unit; Terraform names it by
-// `application_id` or `parent_id` (the `access-unit` attribute).
+// `application_id` or `parent_id` (the access unit, TrustFacts::access_unit).
 std::string AccessUnitKey(const Entry& e) {
-  const std::string* unit = e.trust->Attribute("access-unit");
-  return e.rel + "\n" + e.trust->loc.path() + "\n" + (unit ? *unit : std::string());
+  return e.rel + "\n" + e.trust->loc.path() + "\n" + e.trust->facts.access_unit;
 }
 
 void GroupAccessUnits(Side* side) {
@@ -107,9 +106,8 @@ void GroupAccessUnits(Side* side) {
     Trust unit = *first.trust;
     unit.statements.clear();
     unit.notes.clear();
-    const std::string* name = first.trust->Attribute("access-unit");
-    unit.name = name && !name->empty() ? *name
-                                       : fs::path(first.trust->loc.path()).filename().string();
+    const std::string& name = first.trust->facts.access_unit;
+    unit.name = !name.empty() ? name : fs::path(first.trust->loc.path()).filename().string();
     unit.kind = TrustKind::kApplication;
     std::vector<const Trust*> members;
     for (size_t i : indices) {

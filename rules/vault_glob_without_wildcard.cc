@@ -27,8 +27,7 @@ const lint::RuleInfo& VaultGlobWithoutWildcard::info() const {
 }
 
 void VaultGlobWithoutWildcard::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  const std::string* type = trust.Attribute("bound_claims_type");
-  if (!type || *type != "glob") return;
+  if (!trust.facts.vault || trust.facts.vault->bound_claims_type != VaultRoleFacts::ClaimsType::kGlob) return;
   std::vector<lint::TestSite> sites = lint::CollectTests(trust);
   const lint::TestSite* first = nullptr;
   for (const lint::TestSite& site : sites) {

@@ -30,8 +30,8 @@ const lint::RuleInfo& VaultRoleWithoutBoundAudiences::info() const {
 }
 
 void VaultRoleWithoutBoundAudiences::CheckTrust(const LoadedFile&, const Trust& trust, lint::FindingSink& sink) const {
-  const std::string* role_type = trust.Attribute("role_type");
-  if (!role_type || *role_type != "jwt" || trust.Attribute("bound_audiences")) return;
+  const std::optional<VaultRoleFacts>& vault = trust.facts.vault;
+  if (!vault || vault->role_type != VaultRoleFacts::RoleType::kJwt || vault->has_bound_audiences) return;
   // The lowering's audience check carries the best location (the empty
   // `bound_audiences` key, or the role).
   SourceLoc loc = trust.loc;

@@ -81,7 +81,7 @@ TEST(AwsDumps, AccountAuthorizationDetails) {
   const Trust* foreign = Find(r, "foreign-provider-role");
   const Trust* ec2 = Find(r, "ec2-instance-role");
   ASSERT_TRUE(deploy && foreign && ec2);
-  EXPECT_EQ(*deploy->Attribute("role-id"), "AROADBQP57FF2AEXAMPLE");
+  EXPECT_EQ(*deploy->Label("role-id"), "AROADBQP57FF2AEXAMPLE");
   EXPECT_TRUE(Eval(*deploy, kGitHubMain, at).accepted);
   // The provider ARN names another account than the role's own.
   Decision d = Eval(*foreign, kGitHubMain, at);
@@ -101,7 +101,7 @@ TEST(AwsDumps, UrlEncodedDocumentIsLocatedInsideTheString) {
   LoadResult r = LoadAll({kCorpus + "account-authorization-details.json"});
   const Trust* pod = Find(r, "eks-pod-role");
   ASSERT_NE(pod, nullptr);
-  EXPECT_EQ(*pod->Attribute("policy-encoding"), "url");
+  EXPECT_EQ(*pod->Label("policy-encoding"), "url");
   const int64_t at = 1700000100;
   EXPECT_TRUE(Eval(*pod, kEksToken, at).accepted);
   Decision other = Eval(*pod, Replace(kEksToken, "default:my-service-account", "default:other"), at);
@@ -119,7 +119,7 @@ TEST(AwsDumps, ListRolesAndGetRole) {
   ASSERT_TRUE(spacelift && tfc);
   EXPECT_EQ(tfc->arn, "arn:aws:iam::111122223333:role/terraform-cloud-workspace");
   EXPECT_EQ(Where(tfc->loc), "4:9");
-  EXPECT_EQ(spacelift->Attribute("policy-encoding"), nullptr);  // plain JSON text
+  EXPECT_EQ(spacelift->Label("policy-encoding"), nullptr);  // plain JSON text
   constexpr const char* kSpacelift = R"({"iss": "https://demo.app.spacelift.io", "aud": "demo.app.spacelift.io",
     "sub": "space:legacy:stack:infra:run_type:TRACKED:scope:write", "iat": 1674194400, "exp": 1674198000})";
   EXPECT_TRUE(Eval(*spacelift, kSpacelift, 1674195000).accepted);

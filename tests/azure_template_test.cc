@@ -80,19 +80,15 @@ TEST(AzureTemplates, LocationsAndAccessUnits) {
   const Trust* main = testing::FindTrust(r, "main");
   ASSERT_NE(main, nullptr);
   EXPECT_EQ(main->loc.line, 21u);  // the nested `resource mainBranch` declaration
-  const std::string* unit = main->Attribute("access-unit");
-  ASSERT_NE(unit, nullptr);
-  EXPECT_EQ(*unit, "userAssignedIdentities/id-app-deploy");
+  EXPECT_EQ(main->facts.access_unit, "userAssignedIdentities/id-app-deploy");
   const Trust* prod = testing::FindTrust(r, "env-prod");
   ASSERT_NE(prod, nullptr);
-  ASSERT_NE(prod->Attribute("access-unit"), nullptr);
-  EXPECT_EQ(*prod->Attribute("access-unit"), "userAssignedIdentities/id-app-deploy");
+  EXPECT_EQ(prod->facts.access_unit, "userAssignedIdentities/id-app-deploy");
   // ARM: a nested child belongs to the identity it is written in.
   LoadResult arm = testing::LoadPathsOrFail({kCorpus + "arm/github-deploy-identity.json"});
   const Trust* nested = testing::FindTrust(arm, "main");
   ASSERT_NE(nested, nullptr);
-  ASSERT_NE(nested->Attribute("access-unit"), nullptr);
-  EXPECT_EQ(*nested->Attribute("access-unit"), "userAssignedIdentities/id-acme-deploy");
+  EXPECT_EQ(nested->facts.access_unit, "userAssignedIdentities/id-acme-deploy");
   Decision d = testing::EvalToken(*prod, Token("repo:acme/app:environment:dev"), kAt);
   ASSERT_FALSE(d.reasons.empty());
   EXPECT_EQ(d.reasons.front().loc.line, 36u);  // the subject's interpolated string
@@ -170,9 +166,8 @@ TEST(AzureTemplates, BicepModulesAreFollowed) {
   std::vector<std::string> trusts;
   for (const LoadedFile& f : r.files)
     for (const Trust& t : f.trusts) {
-      const std::string* unit = t.Attribute("access-unit");
       trusts.push_back(fmt::format("{}:{} {} {} [{}]", fs::path(t.loc.path()).filename().string(), t.loc.line, t.name,
-                                   unit ? *unit : "", t.context));
+                                   t.facts.access_unit, t.context));
     }
   EXPECT_EQ(trusts, (std::vector<std::string>{
                         "github-credential.bicep:13 main userAssignedIdentities/id-deploy "
@@ -305,8 +300,7 @@ TEST(AzureTemplates, ArmNestedDeploymentsNameTheDeployment) {
   ASSERT_EQ(r.files.size(), 1u);
   std::vector<std::string> trusts;
   for (const Trust& t : r.files[0].trusts) {
-    const std::string* unit = t.Attribute("access-unit");
-    trusts.push_back(fmt::format("{}:{} {} {} [{}]", t.loc.line, t.loc.column, t.name, unit ? *unit : "", t.context));
+    trusts.push_back(fmt::format("{}:{} {} {} [{}]", t.loc.line, t.loc.column, t.name, t.facts.access_unit, t.context));
   }
   EXPECT_EQ(trusts, (std::vector<std::string>{
                         "67:13 env-staging userAssignedIdentities/id-deploy "
@@ -356,9 +350,8 @@ param federatedCredentials = {
   std::vector<std::string> trusts;
   for (const LoadedFile& f : r.files)
     for (const Trust& t : f.trusts) {
-      const std::string* unit = t.Attribute("access-unit");
       trusts.push_back(fmt::format("{} {}:{} {} {} [{}]", fs::path(f.path).filename().string(),
-                                   fs::path(t.loc.path()).filename().string(), t.loc.line, t.name, unit ? *unit : "",
+                                   fs::path(t.loc.path()).filename().string(), t.loc.line, t.name, t.facts.access_unit,
                                    t.context));
     }
   EXPECT_EQ(trusts, (std::vector<std::string>{"prod.bicepparam identity.bicep:7 github "
@@ -435,8 +428,7 @@ TEST(AzureTemplates, ArmConditionsAndCopies) {
   ASSERT_EQ(file->trusts.size(), 1u);
   const Trust& t = file->trusts[0];
   EXPECT_EQ(t.name, "branch-1");
-  ASSERT_NE(t.Attribute("access-unit"), nullptr);
-  EXPECT_EQ(*t.Attribute("access-unit"), "userAssignedIdentities/id");
+  EXPECT_EQ(t.facts.access_unit, "userAssignedIdentities/id");
   Decision d = testing::EvalToken(t, Token("repo:acme/app:ref:refs/heads/b1"), kAt);
   EXPECT_EQ(d.outcome, Outcome::kUnknown);
 }

@@ -236,8 +236,8 @@ TEST(CloudFormation, GitHubRoleWithProviderInTheSameTemplate) {
   EXPECT_EQ(t.format, "cloudformation");
   EXPECT_EQ(t.loc.line, 26u);
   EXPECT_EQ(t.loc.column, 3u);
-  EXPECT_EQ(*t.Attribute("role-name"), "octo-repo-deploy");
-  EXPECT_EQ(*t.Attribute("parameter-default:BranchName"), "main");
+  EXPECT_EQ(*t.Label("role-name"), "octo-repo-deploy");
+  EXPECT_EQ(*t.Label("parameter-default:BranchName"), "main");
   EXPECT_TRUE(t.notes.empty());
 
   Decision main = Eval(t, kGitHubMain);

@@ -491,8 +491,8 @@ TEST(EntraFormats, ArmListFromAzIdentity) {
   }
 ])");
   ASSERT_EQ(trusts.size(), 2u);
-  EXPECT_EQ(*trusts[0].Attribute("credential"), "classic");
-  EXPECT_EQ(*trusts[1].Attribute("credential"), "flexible");
+  EXPECT_EQ(*trusts[0].Label("credential"), "classic");
+  EXPECT_EQ(*trusts[1].Label("credential"), "flexible");
   EXPECT_TRUE(trusts[0].notes.empty());
   EXPECT_TRUE(Eval(trusts[1], Merge(kGitHubToken, R"({"sub": "repo:contoso/contoso-repo:ref:refs/heads/dev"})"))
                   .accepted);

@@ -731,7 +731,7 @@ spec:
   for (const LoweringNote& n : file->trusts[0].notes)
     if (n.kind == LoweringNote::Kind::kUnresolved) unresolved.push_back(n.message);
   EXPECT_EQ(unresolved, std::vector<std::string>{"the number of project `PROJECT` is not in the file"});
-  EXPECT_EQ(*file->trusts[0].Attribute("resource_name"),
+  EXPECT_EQ(*file->trusts[0].Label("resource_name"),
             "projects/${project_number}/locations/global/workloadIdentityPools/${pool_id}/providers/my-repo");
 }
 

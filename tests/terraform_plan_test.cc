@@ -68,7 +68,7 @@ TEST(TerraformPlan, BundledPlan) {
                                               "76:15 module.ci.aws_iam_role.this[0] terraform-plan"}));
   const Trust& deploy = f.trusts[0];
   const Trust& ci = f.trusts[1];
-  EXPECT_EQ(*deploy.Attribute("role-name"), "octo-repo-deploy");
+  EXPECT_EQ(*deploy.Label("role-name"), "octo-repo-deploy");
   EXPECT_EQ(deploy.arn, "");  // known only after apply
 
   EXPECT_TRUE(Eval(deploy, kGitHubMain).accepted);
@@ -368,7 +368,9 @@ TEST(TerraformPlan, GcpWorkloadIdentityProviders) {
     EXPECT_EQ(OutcomeName(d.outcome), std::string(c.outcome)) << c.token;
     EXPECT_EQ(Reasons(d), c.reasons) << c.token;
   }
-  EXPECT_EQ(*f.trusts[0].Attribute("default_audience"), "(unknown)");
+  EXPECT_EQ(*f.trusts[0].Label("default_audience"),
+            "//iam.googleapis.com/projects/${project_number}/locations/global/workloadIdentityPools/github/providers/"
+            "github-actions");
   bool unresolved = false;
   for (const LoweringNote& n : f.trusts[1].notes) unresolved |= n.kind == LoweringNote::Kind::kUnresolved;
   EXPECT_TRUE(unresolved);

@@ -171,10 +171,8 @@ TEST(TerraformResources, HclAndPlanReadEveryTrustResourceAlike) {
     if (!from_hcl || !from_plan) continue;
     EXPECT_EQ(from_hcl->platform, from_plan->platform);
     EXPECT_EQ(from_hcl->kind, from_plan->kind);
-    const std::string* hcl_unit = from_hcl->Attribute("access-unit");
-    const std::string* plan_unit = from_plan->Attribute("access-unit");
-    EXPECT_EQ(hcl_unit ? *hcl_unit : "", c.unit);
-    EXPECT_EQ(plan_unit ? *plan_unit : "", c.unit);
+    EXPECT_EQ(from_hcl->facts.access_unit, c.unit);
+    EXPECT_EQ(from_plan->facts.access_unit, c.unit);
     for (const TokenCase& t : c.tokens) {
       Decision a = EvalToken(*from_hcl, t.token, kAt);
       Decision b = EvalToken(*from_plan, t.token, kAt);

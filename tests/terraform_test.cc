@@ -152,9 +152,9 @@ TEST(Terraform, TrustIdentityAndLocation) {
   EXPECT_EQ(t->format, "terraform");
   EXPECT_EQ(t->kind, TrustKind::kRole);
   EXPECT_EQ(fmt::format("{}:{}", fs::path(t->loc.path()).filename().string(), t->loc.line), "roles.tf:21");
-  ASSERT_NE(t->Attribute("address"), nullptr);
-  EXPECT_EQ(*t->Attribute("address"), "aws_iam_role.docs");
-  EXPECT_EQ(*t->Attribute("role-name"), "github-docs");
+  ASSERT_NE(t->Label("address"), nullptr);
+  EXPECT_EQ(*t->Label("address"), "aws_iam_role.docs");
+  EXPECT_EQ(*t->Label("role-name"), "github-docs");
   // A file named alone still sees its folder: the document lives in
   // documents.tf and the provider in provider.tf.
   EXPECT_EQ(Dump(*t),
@@ -191,7 +191,8 @@ TEST(Terraform, VaultRoleLinkedToItsBackend) {
   LoadResult r = LoadAll({kCorpus + "vault"});
   const Trust* t = Find(r, "deploy");
   ASSERT_NE(t, nullptr);
-  EXPECT_EQ(*t->Attribute("mount"), "jwt");
+  ASSERT_TRUE(t->facts.vault.has_value());
+  EXPECT_EQ(t->facts.vault->mount, "jwt");
   EXPECT_EQ(Verdict(*t, GitLabToken("main")), "accept");
   // `ref = "main, release/*"` is two alternatives (the provider splits on commas).
   EXPECT_EQ(Verdict(*t, GitLabToken("release/1.2")), "accept");
@@ -266,11 +267,11 @@ TEST(Terraform, GcpWorkloadIdentityProviders) {
   EXPECT_EQ(t->platform, Platform::kGcp);
   EXPECT_EQ(t->format, "terraform");
   EXPECT_EQ(fmt::format("{}:{}", fs::path(t->loc.path()).filename().string(), t->loc.line), "providers.tf:2");
-  EXPECT_EQ(*t->Attribute("address"), "google_iam_workload_identity_pool_provider.github");
-  EXPECT_EQ(*t->Attribute("pool"), "github");
-  EXPECT_EQ(*t->Attribute("resource_name"),
+  EXPECT_EQ(*t->Label("address"), "google_iam_workload_identity_pool_provider.github");
+  EXPECT_EQ(*t->Label("pool"), "github");
+  EXPECT_EQ(*t->Label("resource_name"),
             "projects/${project_number}/locations/global/workloadIdentityPools/github/providers/github-actions");
-  EXPECT_EQ(*t->Attribute("attribute_condition"), "attribute.repository_owner == 'octo-org'");
+  EXPECT_EQ(*t->Label("attribute_condition"), "attribute.repository_owner == 'octo-org'");
 }
 
 TEST(Terraform, GcpProviderUnknownsNeverAccept) {
@@ -541,7 +542,7 @@ TEST(Terraform, CountAndForEach) {
   }
   Result<LoadedFile> each = LoadTf(Role("for_each = { web = \"octo-web\" }", "each.key", "${each.value}"));
   ASSERT_TRUE(each.ok());
-  EXPECT_EQ(*each->trusts[0].Attribute("address"), "aws_iam_role.r[\"web\"]");
+  EXPECT_EQ(*each->trusts[0].Label("address"), "aws_iam_role.r[\"web\"]");
   EXPECT_EQ(Verdict(each->trusts[0], GitHubToken("repo:octo-org/octo-web:ref:refs/heads/main")), "accept");
   Result<LoadedFile> counted = LoadTf(Role("count = 2", "count.index", "repo-${count.index}"));
   ASSERT_TRUE(counted.ok());

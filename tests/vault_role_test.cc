@@ -549,7 +549,8 @@ TEST(VaultRole, ForcedTypeReadsTheBareEnvelopesData) {
 TEST(VaultRole, NameAndMountFromVaultLayout) {
   Trust trust = LoadRole(kGitHubRole, "dump/auth/ci/github/role/deploy.json");
   EXPECT_EQ(trust.name, "deploy");
-  EXPECT_EQ(*trust.Attribute("mount"), "ci/github");
+  ASSERT_TRUE(trust.facts.vault.has_value());
+  EXPECT_EQ(trust.facts.vault->mount, "ci/github");
   auto config = vault::ParseVaultPath("dump/auth/jwt/config.json");
   ASSERT_TRUE(config.has_value());
   EXPECT_EQ(config->mount, "jwt");

@@ -107,8 +107,8 @@ Node Node::Unknown(std::string reason, SourceLoc loc, Node assumed) {
   return n;
 }
 
-const std::string* Trust::Attribute(std::string_view key) const {
-  for (const auto& [k, v] : attributes)
+const std::string* Trust::Label(std::string_view key) const {
+  for (const auto& [k, v] : facts.labels)
     if (k == key) return &v;
   return nullptr;
 }

@@ -39,6 +39,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -329,6 +330,39 @@ struct LoweringNote {
   std::string path;     // JSON-pointer-like path of the containing object
 };
 
+// Vault JWT auth role facts that are not conditions.
+struct VaultRoleFacts {
+  enum class RoleType : uint8_t {
+    kOidc,     // the default: `/login` refuses it (the role is for browser logins)
+    kJwt,      // `/login` with a JWT
+    kInvalid,  // neither (the lowering reports it as malformed)
+  };
+  enum class ClaimsType : uint8_t {
+    kString,  // the default: bound claims compare exactly, JSON-typed
+    kGlob,    // bound claim strings are globs (`*` only)
+  };
+  RoleType role_type = RoleType::kOidc;
+  ClaimsType bound_claims_type = ClaimsType::kString;
+  bool has_bound_audiences = false;
+  // The auth mount the role belongs to (links the role to its auth config);
+  // empty when the load does not say.
+  std::string mount;
+};
+
+// What a trust says beside its conditions. The typed members decide what the
+// linter and the diff do; `labels` are descriptive and never decide anything
+// (they name the trust's origin for people and tests: `address`, `role-name`,
+// `logical-id`, a GCP provider's `resource_name`, ...).
+struct TrustFacts {
+  // The Entra application or managed identity whose federated credentials
+  // this trust is one of (`diff` compares a unit's credentials as one
+  // trust); empty when the trust's file is its unit.
+  std::string access_unit;
+  // Set for Vault JWT roles (Platform::kVault).
+  std::optional<VaultRoleFacts> vault;
+  std::vector<std::pair<std::string, std::string>> labels;
+};
+
 // What a trust is on its platform; TrustKindName() is its name in reports.
 enum class TrustKind : uint8_t {
   kRole,                 // an AWS IAM role's trust policy ("role")
@@ -351,16 +385,16 @@ struct Trust {
   std::vector<RequiredAction> required_actions;  // empty: one pass, no action
   TimeRules time;
   std::vector<LoweringNote> notes;
-  // The raw lowered facts the linter needs and that are not conditions
-  // (e.g. Vault's bound_claims_type, Entra's audiences as written).
-  std::vector<std::pair<std::string, std::string>> attributes;
+  // What the trust says beside its conditions (see TrustFacts).
+  TrustFacts facts;
   // Where the trust comes from beyond its location, for messages ("" when
   // the location says it all): a Terraform or Bicep module call,
   // "`module.ci` (called at main.tf:12)", an ARM nested deployment, a Bicep
   // parameter file.
   std::string context;
 
-  const std::string* Attribute(std::string_view key) const;
+  // The label `key` (TrustFacts::labels), or null.
+  const std::string* Label(std::string_view key) const;
 };
 
 // Compact S-expression of a node or a trust, for tests and `--dump`.

@@ -106,9 +106,9 @@ Status DumpLoader::AddRole(const Json::Value& role, const std::string& pointer) 
   if (!trust.ok()) return trust.status();
   trust->loc = locator_.KeyLoc(name);
   for (const char* key : {"RoleId", "Path"})
-    if (role[key].isString()) trust->attributes.emplace_back(key == std::string("RoleId") ? "role-id" : "path",
+    if (role[key].isString()) trust->facts.labels.emplace_back(key == std::string("RoleId") ? "role-id" : "path",
                                                              role[key].asString());
-  if (embedded && embedded->url_encoded) trust->attributes.emplace_back("policy-encoding", "url");
+  if (embedded && embedded->url_encoded) trust->facts.labels.emplace_back("policy-encoding", "url");
   out_->trusts.push_back(std::move(*trust));
   return Status();
 }

@@ -473,7 +473,6 @@ Result<Trust> PolicyLowering::Run() {
     else
       trust_.policy_version = v.asString();
   }
-  trust_.attributes.emplace_back("version", trust_.policy_version);
   const Json::Value* statements_value = Find(members, "Statement");
   if (!statements_value) {
     Malformed(Loc(policy), "policy has no `Statement`");

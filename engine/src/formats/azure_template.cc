@@ -1124,7 +1124,7 @@ class Lowering {
     trust->format = format_;
     trust->loc = r.loc;
     trust->context = context_;
-    if (!unit.empty()) trust->attributes.emplace_back("access-unit", unit);
+    trust->facts.access_unit = unit;
     out_->trusts.push_back(std::move(*trust));
     return Status();
   }

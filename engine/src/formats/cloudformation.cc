@@ -259,11 +259,11 @@ Status CloudFormationLoader::AddRole(cfn::Template& tpl, const cfn::Template::Re
   if (!trust.ok()) return trust.status();
   AddUnresolvedNotes(&*trust);
   trust->loc = role.key_loc;
-  trust->attributes.emplace_back("logical-id", role.id);
-  if (role_name && role_name->is_known_string()) trust->attributes.emplace_back("role-name", role_name->text());
+  trust->facts.labels.emplace_back("logical-id", role.id);
+  if (role_name && role_name->is_known_string()) trust->facts.labels.emplace_back("role-name", role_name->text());
   // The parameters whose defaults the verdict rests on: a deployment may
   // pass other values.
-  for (const auto& [name, value] : defaults) trust->attributes.emplace_back("parameter-default:" + name, value);
+  for (const auto& [name, value] : defaults) trust->facts.labels.emplace_back("parameter-default:" + name, value);
   out_->trusts.push_back(std::move(*trust));
   return Status();
 }

@@ -136,7 +136,7 @@ Node CredentialLowering::Issuer() {
   if (!v.isString() || v.asString().empty())
     return MalformedNode(v.isNull() ? Loc(fields) : Loc(v), "the credential has no `issuer` string");
   issuer_ = v.asString();
-  trust_.attributes.emplace_back("issuer", issuer_);
+  trust_.facts.labels.emplace_back("issuer", issuer_);
   if (issuer_.size() > kMaxValueLength)
     return MalformedNode(Loc(v), fmt::format("`issuer` is longer than {} characters", kMaxValueLength));
   return Node::MakeTest(ExactTest("iss", issuer_, Loc(v), TestRole::kIssuer, "issuer"), KeyLoc(v));
@@ -158,7 +158,7 @@ Node CredentialLowering::Audience() {
     return MalformedNode(Loc(audience), "the audience must be a non-empty string");
   if (audience.asString().size() > kMaxValueLength)
     return MalformedNode(Loc(audience), fmt::format("the audience is longer than {} characters", kMaxValueLength));
-  trust_.attributes.emplace_back("audience", audience.asString());
+  trust_.facts.labels.emplace_back("audience", audience.asString());
   Test t = ExactTest("aud", audience.asString(), Loc(audience), TestRole::kAudience, "audience");
   t.quantifier = Quantifier::kAnyValue;
   return Node::MakeTest(std::move(t), KeyLoc(v));
@@ -170,7 +170,7 @@ Node CredentialLowering::Subject(const Json::Value& v) {
   if (!v.isString()) return MalformedNode(Loc(v), "`subject` must be a string or null");
   if (v.asString().size() > kMaxValueLength)
     return MalformedNode(Loc(v), fmt::format("`subject` is longer than {} characters", kMaxValueLength));
-  trust_.attributes.emplace_back("subject", v.asString());
+  trust_.facts.labels.emplace_back("subject", v.asString());
   return Node::MakeTest(ExactTest("sub", v.asString(), Loc(v), TestRole::kSubject, "subject"), KeyLoc(v));
 }
 
@@ -223,7 +223,7 @@ Node CredentialLowering::Expression(const Json::Value& expression) {
   const Json::Value& text = expression["value"];
   if (!text.isString())
     return MalformedNode(text.isNull() ? Loc(expression) : Loc(text), "the expression `value` must be a string");
-  trust_.attributes.emplace_back("expression", text.asString());
+  trust_.facts.labels.emplace_back("expression", text.asString());
   if (!FlexibleIssuerRules(issuer_) && !issuer_.empty())
     return MalformedNode(KeyLoc(expression),
                          fmt::format("flexible credentials accept only GitHub, GitLab and Terraform Cloud issuers, "
@@ -278,10 +278,10 @@ Result<Trust> CredentialLowering::Run() {
     checks.push_back(MalformedNode(KeyLoc(expression), "a credential with a `claimsMatchingExpression` must have a "
                                                        "null `subject`; the two are mutually exclusive"));
   } else if (has_subject) {
-    trust_.attributes.emplace_back("credential", "classic");
+    trust_.facts.labels.emplace_back("credential", "classic");
     checks.push_back(Subject(subject));
   } else if (has_expression) {
-    trust_.attributes.emplace_back("credential", "flexible");
+    trust_.facts.labels.emplace_back("credential", "flexible");
     checks.push_back(Expression(expression));
   } else {
     checks.push_back(MalformedNode(Loc(fields), "the credential has neither a `subject` nor a "

@@ -213,7 +213,7 @@ class ProviderLowering {
       name_ = n;
       trust_.name = in_.fallback_name;
       if (std::string written = WrittenText(*n); !written.empty()) {
-        trust_.attributes.emplace_back("resource_name", written);
+        trust_.facts.labels.emplace_back("resource_name", written);
       }
       ReadDisplayName(p);
       return;
@@ -226,9 +226,9 @@ class ProviderLowering {
     std::string project, location, pool, id;
     if (RE2::FullMatch(name, ResourceNamePattern(), &project, &location, &pool, &id)) {
       trust_.name = id;
-      trust_.attributes.emplace_back("project", project);
-      trust_.attributes.emplace_back("location", location);
-      trust_.attributes.emplace_back("pool", pool);
+      trust_.facts.labels.emplace_back("project", project);
+      trust_.facts.labels.emplace_back("location", location);
+      trust_.facts.labels.emplace_back("pool", pool);
     } else if (!name.empty()) {
       trust_.name = name.substr(name.rfind('/') + 1);
     } else if (const Json::Value* d = Member(p, "displayName");
@@ -237,13 +237,13 @@ class ProviderLowering {
     } else {
       trust_.name = in_.fallback_name;
     }
-    if (!name.empty()) trust_.attributes.emplace_back("resource_name", name);
+    if (!name.empty()) trust_.facts.labels.emplace_back("resource_name", name);
     ReadDisplayName(p);
   }
 
   void ReadDisplayName(const Json::Value& p) {
     if (const Json::Value* d = Member(p, "displayName"); d && d->isString() && !UnknownOf(*d))
-      trust_.attributes.emplace_back("display_name", d->asString());
+      trust_.facts.labels.emplace_back("display_name", d->asString());
   }
 
   // `state: DELETED` and `disabled: true` reject every token.
@@ -251,7 +251,7 @@ class ProviderLowering {
     // A state computed at apply is that of a new provider: active.
     if (const Json::Value* state = Member(p, "state"); state && !UnknownOf(*state)) {
       auto text = Text(*state);
-      if (text) trust_.attributes.emplace_back("state", *text);
+      if (text) trust_.facts.labels.emplace_back("state", *text);
       if (text && *text == "DELETED") {
         parts->push_back(Node::Const(false, fmt::format("provider `{}` is deleted (state `DELETED`)", trust_.name),
                                      KeyLoc(*state)));
@@ -263,7 +263,7 @@ class ProviderLowering {
       } else if (!disabled->isBool()) {
         parts->push_back(MalformedNode(Loc(*disabled), "`disabled` must be `true` or `false`"));
       } else if (disabled->asBool()) {
-        trust_.attributes.emplace_back("disabled", "true");
+        trust_.facts.labels.emplace_back("disabled", "true");
         parts->push_back(Node::Const(false, fmt::format("provider `{}` is disabled", trust_.name), KeyLoc(*disabled)));
       }
     }
@@ -274,7 +274,7 @@ class ProviderLowering {
         {"aws", "AWS credentials"}, {"saml", "SAML assertions"}, {"x509", "X.509 certificates"}};
     for (const auto& [key, what] : kKinds) {
       if (const Json::Value* v = Member(p, key)) {
-        trust_.attributes.emplace_back("provider_type", key);
+        trust_.facts.labels.emplace_back("provider_type", key);
         return Node::Const(false, fmt::format("provider `{}` accepts {}, not OIDC tokens", trust_.name, what),
                            KeyLoc(*v));
       }
@@ -285,7 +285,7 @@ class ProviderLowering {
   // -- issuer and audience
 
   void LowerOidc(const Json::Value& oidc, std::vector<Node>* parts) {
-    trust_.attributes.emplace_back("provider_type", "oidc");
+    trust_.facts.labels.emplace_back("provider_type", "oidc");
     const Json::Value* issuer = Member(oidc, "issuerUri");
     if (issuer != nullptr && UnknownOf(*issuer)) {
       parts->push_back(IssuerUnknown(*issuer));
@@ -315,7 +315,7 @@ class ProviderLowering {
   // the URI with a slash, GitHub's tokens have none).
   Node IssuerTest(const Json::Value& issuer) {
     std::string uri = issuer.asString();
-    trust_.attributes.emplace_back("issuer_uri", uri);
+    trust_.facts.labels.emplace_back("issuer_uri", uri);
     std::string other = !uri.empty() && uri.back() == '/' ? uri.substr(0, uri.size() - 1) : uri + "/";
     Test test = IssuerTestWithoutOperands();
     for (const std::string& text : {uri, other}) {
@@ -361,9 +361,9 @@ class ProviderLowering {
   void AudienceTest(const Json::Value& oidc, std::vector<Node>* parts) {
     // The default audience of a provider whose name is partly unknown is a
     // fact of the provider, not a value of its condition: its test and its
-    // unknown are parts of the statement itself, and the attribute
-    // `default_audience` says it is unknown (lint/analysis.cc reads such
-    // unknowns as pinning nothing).
+    // unknown are parts of the statement itself (lint/analysis.cc reads
+    // such unknowns as pinning nothing); the label `default_audience` shows
+    // the name as written.
     if (Member(oidc, "allowedAudiences") == nullptr || IsEmptyList(*Member(oidc, "allowedAudiences"))) {
       if (name_ != nullptr && UnknownOf(*name_)) {
         Node n = DefaultAudienceUnknown();
@@ -372,7 +372,7 @@ class ProviderLowering {
         } else {
           parts->push_back(std::move(n));
         }
-        trust_.attributes.emplace_back("default_audience", "(unknown)");
+        trust_.facts.labels.emplace_back("default_audience", "//iam.googleapis.com/" + WrittenText(*name_));
         return;
       }
     }
@@ -441,7 +441,7 @@ class ProviderLowering {
         assumed.operands.push_back(LiteralOperand(*text, Loc(*v)));
         joined.push_back(*text);
       }
-      trust_.attributes.emplace_back("allowed_audiences", fmt::format("{}", fmt::join(joined, "\n")));
+      trust_.facts.labels.emplace_back("allowed_audiences", fmt::format("{}", fmt::join(joined, "\n")));
       if (unknown.empty()) return Node::MakeTest(std::move(test), KeyLoc(*allowed));
       return PartlyKnown(std::move(test), std::move(wide), unknown, KeyLoc(*allowed), std::move(assumed));
     }
@@ -530,7 +530,7 @@ class ProviderLowering {
         parts->push_back(MalformedNode(Loc(value), fmt::format("attribute mapping `{}` must be a CEL string", key)));
         continue;
       }
-      trust_.attributes.emplace_back("mapping." + key, *text);
+      trust_.facts.labels.emplace_back("mapping." + key, *text);
       auto expr = ParseCel(value, *text);
       if (!expr.ok()) {
         parts->push_back(MalformedNode(expr.status().loc(), expr.status().message()));
@@ -577,7 +577,7 @@ class ProviderLowering {
       return;
     }
     if (text->empty()) return;
-    trust_.attributes.emplace_back("attribute_condition", *text);
+    trust_.facts.labels.emplace_back("attribute_condition", *text);
     auto expr = ParseCel(*condition, *text);
     if (!expr.ok()) {
       parts->push_back(MalformedNode(expr.status().loc(), expr.status().message()));

@@ -972,7 +972,7 @@ class TerraformLoader {
     AddUnresolvedNotes(&trust);
     trust.format = kFormatName;
     trust.loc = block.loc;
-    trust.attributes.emplace_back("address", inst.address);
+    trust.facts.labels.emplace_back("address", inst.address);
     trust.context = scope_.context;
     out_->trusts.push_back(std::move(trust));
   }
@@ -1028,7 +1028,7 @@ class TerraformLoader {
     }
     Result<Trust> trust = aws::LowerTrustPolicy(std::move(input));
     if (!trust.ok()) return trust.status();
-    if (*name && (*name)->is_string()) trust->attributes.emplace_back("role-name", (*name)->as_string());
+    if (*name && (*name)->is_string()) trust->facts.labels.emplace_back("role-name", (*name)->as_string());
     Finish(std::move(*trust), block, inst, emitter, {});
     return Status();
   }
@@ -1085,7 +1085,7 @@ class TerraformLoader {
     input.fallback_name = inst.address;
     Result<Trust> trust = entra::LowerCredential(std::move(input));
     if (!trust.ok()) return trust.status();
-    if (!unit.empty()) trust->attributes.emplace_back("access-unit", unit);
+    if (!unit.empty()) trust->facts.access_unit = unit;
     Finish(std::move(*trust), block, inst, emitter, {});
     return Status();
   }
@@ -1367,9 +1367,9 @@ class TerraformLoader {
     input.fallback_name = *id && (*id)->is_string() ? (*id)->as_string() : inst.address;
     Result<Trust> trust = gcp::LowerProvider(std::move(input));
     if (!trust.ok()) return trust.status();
-    trust->attributes.emplace_back("location", "global");
-    if (*project && (*project)->is_string()) trust->attributes.emplace_back("project", (*project)->as_string());
-    if (*pool && (*pool)->is_string()) trust->attributes.emplace_back("pool", (*pool)->as_string());
+    trust->facts.labels.emplace_back("location", "global");
+    if (*project && (*project)->is_string()) trust->facts.labels.emplace_back("project", (*project)->as_string());
+    if (*pool && (*pool)->is_string()) trust->facts.labels.emplace_back("pool", (*pool)->as_string());
     std::vector<Hole> guards;
     TRUSTCHECK_RETURN_IF_ERROR(PoolState(block, b, &*trust, &guards));
     Finish(std::move(*trust), block, inst, emitter, std::move(guards));

@@ -254,7 +254,7 @@ void PlanLoader::AddUnknownTrust(const PlannedResource& r, const Json::Value& no
   s.when = Node::Unknown(reason, loc);
   t.statements.push_back(std::move(s));
   t.notes.push_back({LoweringNote::Kind::kUnresolved, loc, reason, {}, {}});
-  t.attributes.emplace_back("address", r.address);
+  t.facts.labels.emplace_back("address", r.address);
   out_->trusts.push_back(std::move(t));
 }
 
@@ -263,7 +263,7 @@ Status PlanLoader::Finish(Result<Trust> trust, const PlannedResource& r, const J
   AddUnresolvedNotes(&*trust);
   trust->format = "terraform-plan";
   trust->loc = locator_.KeyLoc(node["address"]);
-  trust->attributes.emplace_back("address", r.address);
+  trust->facts.labels.emplace_back("address", r.address);
   out_->trusts.push_back(std::move(*trust));
   return Status();
 }
@@ -353,7 +353,7 @@ Status PlanLoader::LowerEntra(const PlannedResource& r, const Json::Value& node,
     for (const char* parent : r.schema->parent) {
       const Json::Value* unit = r.Get(parent);
       if (!unit || !unit->isString()) continue;
-      trust->attributes.emplace_back("access-unit", unit->asString());
+      trust->facts.access_unit = unit->asString();
       break;
     }
   }
@@ -599,9 +599,9 @@ Status PlanLoader::GcpProvider(const PlannedResource& r, const Json::Value& node
   input.fallback_name = id ? *id : r.address;
   Result<Trust> trust = gcp::LowerProvider(std::move(input));
   if (trust.ok()) {
-    trust->attributes.emplace_back("location", "global");
-    if (project) trust->attributes.emplace_back("project", *project);
-    if (pool) trust->attributes.emplace_back("pool", *pool);
+    trust->facts.labels.emplace_back("location", "global");
+    if (project) trust->facts.labels.emplace_back("project", *project);
+    if (pool) trust->facts.labels.emplace_back("pool", *pool);
     // Its pool, when the plan has it ("You cannot use a disabled pool to
     // exchange tokens").
     auto found = project && pool ? pools_.find(*project + "/" + *pool) : pools_.end();
@@ -651,9 +651,9 @@ Status PlanLoader::AwsRole(const PlannedResource& r, const Json::Value& node) {
   if (!trust.ok()) return trust.status();
   AddUnresolvedNotes(&*trust);
   trust->loc = locator_.KeyLoc(node["address"]);
-  trust->attributes.emplace_back("address", r.address);
+  trust->facts.labels.emplace_back("address", r.address);
   if (const Json::Value* name = r.Get(r.schema->name_argument); name && name->isString())
-    trust->attributes.emplace_back("role-name", name->asString());
+    trust->facts.labels.emplace_back("role-name", name->asString());
   out_->trusts.push_back(std::move(*trust));
   return Status();
 }

@@ -119,7 +119,8 @@ void ReplaceHoles(Trust* trust, const std::vector<Hole>& holes) {
   trust->notes.erase(std::remove_if(trust->notes.begin(), trust->notes.end(),
                                     [&](const LoweringNote& n) { return MentionsHole(n.message, holes, &hole); }),
                      trust->notes.end());
-  for (auto& [key, value] : trust->attributes) value = WithoutHoles(value);
+  for (auto& [key, value] : trust->facts.labels) value = WithoutHoles(value);
+  trust->facts.access_unit = WithoutHoles(trust->facts.access_unit);
   trust->name = WithoutHoles(trust->name);
 }
 

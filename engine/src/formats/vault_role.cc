@@ -201,7 +201,7 @@ class RoleLowering {
 
   RoleInput in_;
   Trust trust_;
-  std::string role_type_;
+  VaultRoleFacts vault_;
 };
 
 std::optional<std::string> RoleLowering::StringField(const char* key) {
@@ -231,7 +231,7 @@ int64_t RoleLowering::Leeway(const char* key, int64_t when_zero) {
     if (!parsed) Malformed(Loc(*v), fmt::format("`{}` must be a duration in seconds, not `{}`", key, CompactJson(*v)));
     else seconds = *parsed;
   }
-  trust_.attributes.emplace_back(key, std::to_string(seconds));
+  trust_.facts.labels.emplace_back(key, std::to_string(seconds));
   if (seconds == 0) return when_zero;
   return seconds < 0 ? 0 : seconds;
 }
@@ -257,11 +257,13 @@ Node RoleLowering::RoleType() {
   SourceLoc loc = v ? Loc(*v) : Loc(*in_.role);
   SourceLoc key_loc = v ? KeyLoc(*v) : loc;
   if (!type) return Node::Const(false, "`role_type` is not a string", key_loc);
-  role_type_ = type->empty() ? "oidc" : *type;
-  trust_.attributes.emplace_back("role_type", role_type_);
-  if (role_type_ != "jwt" && role_type_ != "oidc")
+  const std::string written = type->empty() ? "oidc" : *type;
+  vault_.role_type = written == "jwt"    ? VaultRoleFacts::RoleType::kJwt
+                     : written == "oidc" ? VaultRoleFacts::RoleType::kOidc
+                                         : VaultRoleFacts::RoleType::kInvalid;
+  if (vault_.role_type == VaultRoleFacts::RoleType::kInvalid)
     return MalformedNode(loc, fmt::format("`role_type` must be `jwt` or `oidc`, not `{}`", *type));
-  if (role_type_ == "oidc") {
+  if (vault_.role_type == VaultRoleFacts::RoleType::kOidc) {
     auto uris = Field("allowed_redirect_uris") ? CommaList(*Field("allowed_redirect_uris")) : std::nullopt;
     if (!uris || uris->empty())
       Malformed(loc, "`allowed_redirect_uris` must be set when `role_type` is `oidc` or unspecified");
@@ -332,9 +334,7 @@ bool RoleLowering::Audiences(std::vector<Node>* checks) {
   t.what = "audience";
   t.op_display = "bound_audiences";
   checks->push_back(Node::MakeTest(std::move(t), KeyLoc(*v)));
-  std::string joined;
-  for (const std::string& a : audiences) joined += (joined.empty() ? "" : ",") + a;
-  trust_.attributes.emplace_back("bound_audiences", joined);
+  vault_.has_bound_audiences = true;
   return true;
 }
 
@@ -471,7 +471,7 @@ bool RoleLowering::BoundClaims(std::vector<Node>* checks) {
     checks->push_back(Node::Const(false, "invalid `bound_claims_type`", Loc(*Field("bound_claims_type"))));
     return false;
   }
-  trust_.attributes.emplace_back("bound_claims_type", claims_type);
+  vault_.bound_claims_type = claims_type == "glob" ? VaultRoleFacts::ClaimsType::kGlob : VaultRoleFacts::ClaimsType::kString;
   const Json::Value* v = Field("bound_claims");
   if (!v || v->isNull()) return false;
   if (!v->isObject()) {
@@ -525,7 +525,7 @@ Result<Trust> RoleLowering::Run() {
   trust_.notes = std::move(in_.notes);
   trust_.loc = Loc(role);
   if (!role.isObject()) return Status::Error(Loc(role), "a Vault role must be a JSON object");
-  trust_.attributes.emplace_back("mount", in_.mount);
+  vault_.mount = in_.mount;
   UnknownFields();
   TimeRulesFromRole();
 
@@ -548,7 +548,7 @@ Result<Trust> RoleLowering::Run() {
   auto subject = StringField("bound_subject");
   bool has_subject = subject && !subject->empty();
   // [Write rule] path_role.go: a jwt role needs at least one bound constraint.
-  if (role_type_ == "jwt" && !has_audiences && !has_cidrs && !has_subject && !has_claims)
+  if (vault_.role_type == VaultRoleFacts::RoleType::kJwt && !has_audiences && !has_cidrs && !has_subject && !has_claims)
     Malformed(Loc(role),
               "a `jwt` role must have at least one bound constraint (`bound_audiences`, `bound_subject`, "
               "`bound_claims` or `token_bound_cidrs`)");
@@ -559,6 +559,7 @@ Result<Trust> RoleLowering::Run() {
   s.loc = Loc(role);
   s.when = Node::And(std::move(checks), Loc(role));
   trust_.statements.push_back(std::move(s));
+  trust_.facts.vault = std::move(vault_);
   return std::move(trust_);
 }
 
@@ -622,7 +623,7 @@ void LinkAuthConfig(const std::vector<const LoadedFile::Fact*>& configs, Trust* 
   if (when.kind != Node::Kind::kAnd || when.children.size() <= kIssuerSlot) return;
   LoweringNote* caveat = IssuerCaveat(role);
   if (!caveat) return;
-  const std::string* mount = role->Attribute("mount");
+  const std::string* mount = role->facts.vault ? &role->facts.vault->mount : nullptr;
   std::vector<const LoadedFile::Fact*> candidates;
   if (mount && !mount->empty())
     for (const LoadedFile::Fact* f : configs)
