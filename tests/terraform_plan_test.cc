@@ -144,9 +144,9 @@ TEST(TerraformPlan, NestedModulesAndUnknownClientIds) {
   for (const auto& [k, v] : f->facts[0].values) values.push_back(k + "=" + v);
   EXPECT_EQ(values, (std::vector<std::string>{
                         "url=https://token.actions.githubusercontent.com", "name=aws_iam_openid_connect_provider.gh",
-                        "account=111122223333", "client_id=sts.amazonaws.com",
-                        "client_id_unknown=client ID 2 of `aws_iam_openid_connect_provider.gh` is known only after "
-                        "apply"}));
+                        "account=111122223333", "client_id=sts.amazonaws.com"}));
+  EXPECT_EQ(*f->facts[0].UnknownReason("client_id"),
+            "client ID 2 of `aws_iam_openid_connect_provider.gh` is known only after apply");
   // Linked as the command line does: an audience not in the known list might
   // be the unknown entry.
   std::vector<LoadedFile> files;
@@ -164,7 +164,8 @@ TEST(TerraformPlan, NestedModulesAndUnknownClientIds) {
   auto all = LoadInline("null", R"({"client_id_list": true})");
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   ASSERT_EQ(all->facts.size(), 1u);
-  EXPECT_EQ(all->facts[0].values.back().second,
+  ASSERT_NE(all->facts[0].UnknownReason("client_id"), nullptr);
+  EXPECT_EQ(*all->facts[0].UnknownReason("client_id"),
             "`client_id_list` of `aws_iam_openid_connect_provider.gh` is known only after apply");
 }
 
@@ -236,7 +237,7 @@ TEST(TerraformPlan, EntraAndVaultResources) {
                                               "28:11 azure aks-workload terraform-plan",
                                               "67:11 vault deploy terraform-plan"}));
   ASSERT_EQ(f.facts.size(), 1u);
-  EXPECT_EQ(f.facts[0].kind, "vault-jwt-config");
+  EXPECT_EQ(f.facts[0].kind, LoadedFile::Fact::Kind::kVaultJwtConfig);
   EXPECT_EQ(f.facts[0].key, "github-actions");
 
   const std::string azure = Replace(kGitHubMain, "\"sts.amazonaws.com\"", "\"api://AzureADTokenExchange\"");
@@ -278,13 +279,16 @@ TEST(TerraformPlan, VaultValuesKnownOnlyAfterApply) {
      "values": {"role_name": "a", "role_type": "jwt", "user_claim": "actor", "bound_audiences": ["x"],
                 "bound_claims": {"repository": "octo-org/octo-repo", "workflow": null}}},
     {"address": "vault_jwt_auth_backend_role.b", "mode": "managed", "type": "vault_jwt_auth_backend_role", "name": "b",
-     "values": {"role_name": "b", "role_type": "jwt", "bound_audiences": ["x"]}}]}},
+     "values": {"role_name": "b", "role_type": "jwt", "bound_audiences": ["x"]}},
+    {"address": "vault_jwt_auth_backend_role.c", "mode": "managed", "type": "vault_jwt_auth_backend_role", "name": "c",
+     "values": {"role_name": "c", "role_type": "jwt", "user_claim": "actor", "bound_audiences": ["x"]}}]}},
   "resource_changes": [
     {"address": "vault_jwt_auth_backend_role.a", "change": {"after_unknown": {"bound_claims": {"workflow": true}}}},
-    {"address": "vault_jwt_auth_backend_role.b", "change": {"after_unknown": {"user_claim": true}}}]})";
+    {"address": "vault_jwt_auth_backend_role.b", "change": {"after_unknown": {"user_claim": true}}},
+    {"address": "vault_jwt_auth_backend_role.c", "change": {"after_unknown": {"bound_claims": true}}}]})";
   auto f = LoadText("plan.json", plan, {});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
-  ASSERT_EQ(f->trusts.size(), 2u);
+  ASSERT_EQ(f->trusts.size(), 3u);
   const std::string token = R"({"iss": "https://token.actions.githubusercontent.com", "aud": "x", "actor": "octocat",
     "repository": "octo-org/octo-repo", "workflow": "deploy", "iat": 1632493567, "exp": 1632493867})";
   auto eval = [&](const Trust& t, const std::string& tok) {
@@ -305,6 +309,13 @@ TEST(TerraformPlan, VaultValuesKnownOnlyAfterApply) {
   EXPECT_EQ(b.outcome, Outcome::kUnknown);
   EXPECT_EQ(Reasons(b), std::vector<std::string>{"6:6: statement #1: cannot be decided: `user_claim` of "
                                                  "`vault_jwt_auth_backend_role.b` is known only after apply"});
+  // All bound claims unknown: they bind something, so no token is accepted
+  // and none is refused on their account.
+  Decision c = eval(f->trusts[2], token);
+  EXPECT_EQ(c.outcome, Outcome::kUnknown);
+  EXPECT_EQ(Reasons(c).back(),
+            "8:6: statement `c`: cannot be decided: `bound_claims` of `vault_jwt_auth_backend_role.c` is known only "
+            "after apply");
 }
 
 }  // namespace

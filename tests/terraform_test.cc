@@ -15,6 +15,7 @@
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
+#include "formats/vault_role.h"
 #include "test_support.h"
 
 namespace trustcheck {
@@ -925,15 +926,48 @@ resource "vault_jwt_auth_backend" "b" {
   ASSERT_EQ(f->facts.size(), 2u);
   std::vector<std::string> values;
   for (const LoadedFile::Fact& fact : f->facts) {
-    for (const auto& [k, v] : fact.values) values.push_back(fact.kind + " " + fact.key + " " + k + "=" + v);
+    for (const auto& [k, v] : fact.values)
+      values.push_back(fmt::format("{} {} {}={}", FactKindName(fact.kind), fact.key, k, v));
+    for (const auto& [k, why] : fact.unknown)
+      values.push_back(fmt::format("{} {} {} unknown: {}", FactKindName(fact.kind), fact.key, k, why));
   }
   EXPECT_NE(std::find(values.begin(), values.end(),
-                      "vault-jwt-config gitlab bound_issuer=(unknown: `var.issuer` is not declared)"),
+                      "vault-jwt-config gitlab bound_issuer unknown: `var.issuer` is not declared"),
             values.end())
       << fmt::format("{}", fmt::join(values, "\n"));
-  EXPECT_EQ(f->facts[0].kind, "aws-oidc-provider");
+  EXPECT_EQ(f->facts[0].kind, LoadedFile::Fact::Kind::kAwsOidcProvider);
   EXPECT_EQ(f->facts[0].key, "token.actions.githubusercontent.com");
   EXPECT_EQ(f->facts[0].loc.line, 3u);
+}
+
+// A role of a mount whose `bound_issuer` is unknown is undecided: never an
+// accept without an issuer check, never a reject that blames the token.
+TEST(Terraform, UnknownVaultIssuerLeavesTheRoleUndecided) {
+  Result<LoadedFile> f = LoadTf(R"(resource "vault_jwt_auth_backend" "b" {
+  path         = "gitlab"
+  bound_issuer = var.issuer
+}
+resource "vault_jwt_auth_backend_role" "r" {
+  backend         = "gitlab"
+  role_name       = "deploy"
+  role_type       = "jwt"
+  user_claim      = "sub"
+  bound_audiences = ["https://vault.example.com"]
+}
+)");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->trusts.size(), 1u);
+  const LoadedFile::Fact* config = &f->facts.front();
+  vault::LinkAuthConfig({config}, &f->trusts[0]);
+  Decision d = Eval(f->trusts[0], GitLabToken("main"));
+  EXPECT_FALSE(d.accepted);
+  EXPECT_EQ(d.outcome, Outcome::kUnknown);
+  std::vector<std::string> reasons;
+  for (const Reason& r : d.reasons) reasons.push_back(r.message);
+  EXPECT_NE(std::find(reasons.begin(), reasons.end(),
+                      "statement `deploy`: cannot be decided: the auth config's `bound_issuer` is unknown: `var.issuer` is not declared"),
+            reasons.end())
+      << fmt::format("{}", fmt::join(reasons, "\n"));
 }
 
 // IAM returns an OIDC provider's URL without its scheme, and the AWS provider

@@ -567,7 +567,7 @@ TEST(VaultRole, DetectsConfigApartFromRole) {
   EXPECT_EQ(config->format, "vault-jwt-config");
   EXPECT_TRUE(config->trusts.empty());
   ASSERT_EQ(config->facts.size(), 1u);
-  EXPECT_EQ(config->facts[0].kind, "vault-jwt-config");
+  EXPECT_EQ(config->facts[0].kind, LoadedFile::Fact::Kind::kVaultJwtConfig);
   EXPECT_EQ(config->facts[0].loc.line, 2u);  // the bound_issuer key
 }
 

@@ -29,6 +29,28 @@ namespace trustcheck {
 
 namespace fs = std::filesystem;
 
+const char* FactKindName(LoadedFile::Fact::Kind kind) {
+  switch (kind) {
+    case LoadedFile::Fact::Kind::kAwsOidcProvider: return "aws-oidc-provider";
+    case LoadedFile::Fact::Kind::kVaultJwtConfig: return "vault-jwt-config";
+    case LoadedFile::Fact::Kind::kModuleCall: return "module-call";
+  }
+  return "?";
+}
+
+namespace {
+
+const std::string* Find(const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view name) {
+  for (const auto& [k, v] : pairs)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+}  // namespace
+
+const std::string* LoadedFile::Fact::Value(std::string_view name) const { return Find(values, name); }
+const std::string* LoadedFile::Fact::UnknownReason(std::string_view name) const { return Find(unknown, name); }
+
 const Json::Value* InputFile::json() const {
   if (!json_done_) {
     json_done_ = true;

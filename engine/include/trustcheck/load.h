@@ -83,16 +83,31 @@ struct LoadedFile {
   // Facts a file contributes to the link step (OIDC provider definitions,
   // Vault auth configs); formats fill these instead of trusts.
   struct Fact {
-    std::string kind;   // "aws-oidc-provider", "vault-jwt-config"
-    std::string key;    // provider ARN / host, mount
+    enum class Kind : uint8_t {
+      kAwsOidcProvider,  // an IAM OIDC provider; key: its host (the URL without `https://`)
+      kVaultJwtConfig,   // a Vault JWT auth config; key: its mount ("" when unknown)
+      kModuleCall,       // a module this file calls; key: the called folder or file
+    };
+    Kind kind;
+    std::string key;
     std::vector<std::pair<std::string, std::string>> values;
     SourceLoc loc;
+    // Values the load cannot know (a Terraform variable, a value known only
+    // after apply): the value's name and why. They are not in `values`.
+    std::vector<std::pair<std::string, std::string>> unknown;
+
+    const std::string* Value(std::string_view name) const;
+    const std::string* UnknownReason(std::string_view name) const;
   };
   std::vector<Fact> facts;
   // What the file leaves unverified outside any trust (a Terraform module
   // call whose code is not on disk).
   std::vector<LoweringNote> notes;
 };
+
+// The fact kind's name for dumps and tests: "aws-oidc-provider",
+// "vault-jwt-config", "module-call".
+const char* FactKindName(LoadedFile::Fact::Kind kind);
 
 // A file (or folder) a folder search did not load, and why.
 struct SkippedFile {

@@ -21,18 +21,18 @@ std::string AccountOfArn(const std::string& arn) {
   return RE2::FullMatch(arn, kArn, &account) ? account : std::string();
 }
 
-const std::string* FactValue(const LoadedFile::Fact& fact, const char* key) {
-  for (const auto& [k, v] : fact.values)
-    if (k == key) return &v;
-  return nullptr;
-}
-
-std::vector<std::string> FactValues(const LoadedFile::Fact& fact, const char* key) {
+// Every value (or, from `unknown`, every reason) the fact gives `key`.
+std::vector<std::string> FactValues(const std::vector<std::pair<std::string, std::string>>& pairs, const char* key) {
   std::vector<std::string> out;
-  for (const auto& [k, v] : fact.values)
+  for (const auto& [k, v] : pairs)
     if (k == key) out.push_back(v);
   return out;
 }
+
+std::vector<std::string> FactValues(const LoadedFile::Fact& fact, const char* key) { return FactValues(fact.values, key); }
+
+// Why each unknown client ID is unknown.
+std::vector<std::string> UnknownClientIds(const LoadedFile::Fact& fact) { return FactValues(fact.unknown, "client_id"); }
 
 bool IsFederatedTest(const Node& n) {
   return n.kind == Node::Kind::kTest && n.test && n.test->role == TestRole::kFederatedPrincipal &&
@@ -86,9 +86,9 @@ Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const 
     std::vector<std::string> ids = FactValues(*providers[i], "client_id");
     std::set<std::string> set(ids.begin(), ids.end());
     for (const std::string& id : ids) where.emplace(id, providers[i]->loc);
-    std::vector<std::string> unknowns = FactValues(*providers[i], "client_id_unknown");
+    std::vector<std::string> unknowns = UnknownClientIds(*providers[i]);
     if (!unknowns.empty() && unknown_reason.empty()) {
-      const std::string* name = FactValue(*providers[i], "name");
+      const std::string* name = providers[i]->Value("name");
       unknown_reason = fmt::format("a client ID of OIDC provider `{}` is unknown: {}",
                                    name && !name->empty() ? *name : host, unknowns.front());
     }
@@ -97,7 +97,7 @@ Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const 
       common = first_set = set;
       continue;
     }
-    if (set != first_set || unknowns.empty() != FactValues(first, "client_id_unknown").empty()) same = false;
+    if (set != first_set || unknowns.empty() != UnknownClientIds(first).empty()) same = false;
     std::set<std::string> both;
     std::set_intersection(common.begin(), common.end(), set.begin(), set.end(), std::inserter(both, both.end()));
     common = std::move(both);
@@ -112,7 +112,7 @@ Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const 
     for (const LoadedFile::Fact* p : providers) {
       std::vector<std::string> mine = FactValues(*p, "client_id_pattern");
       std::vector<std::string> written = FactValues(*p, "client_id_written");
-      if (mine.size() != FactValues(*p, "client_id_unknown").size()) all_patterned = false;
+      if (mine.size() != UnknownClientIds(*p).size()) all_patterned = false;
       for (size_t i = 0; i < mine.size(); ++i) {
         Operand op;
         op.text = i < written.size() ? written[i] : mine[i];
@@ -147,7 +147,7 @@ void Rewrite(Node* node, size_t file, const std::string& role_account, const std
     std::vector<const LoadedFile::Fact*> own, any;
     for (const ProviderRef& p : providers) {
       if (p.fact->key != host) continue;
-      const std::string* account = FactValue(*p.fact, "account");
+      const std::string* account = p.fact->Value("account");
       if (account && !account->empty() && !role_account.empty() && *account != role_account) continue;
       (p.file == file ? own : any).push_back(p.fact);
     }
@@ -174,7 +174,7 @@ LoadedFile::Fact ProviderFact(const OidcProvider& provider) {
   fact.values.emplace_back("name", provider.name);
   fact.values.emplace_back("account", provider.account);
   for (const std::string& id : provider.client_ids) fact.values.emplace_back("client_id", id);
-  for (const std::string& why : provider.unknown_client_ids) fact.values.emplace_back("client_id_unknown", why);
+  for (const std::string& why : provider.unknown_client_ids) fact.unknown.emplace_back("client_id", why);
   for (size_t i = 0; i < provider.client_id_patterns.size(); ++i) {
     fact.values.emplace_back("client_id_pattern", provider.client_id_patterns[i]);
     fact.values.emplace_back("client_id_written", i < provider.client_id_written.size()

@@ -22,7 +22,7 @@ namespace trustcheck::aws {
 
 // LoadedFile::Fact::kind of a provider definition. Its key is the provider
 // host (the URL without `https://`, path kept), as in the provider ARN.
-inline constexpr const char* kOidcProviderFactKind = "aws-oidc-provider";
+inline constexpr LoadedFile::Fact::Kind kOidcProviderFactKind = LoadedFile::Fact::Kind::kAwsOidcProvider;
 
 // The op_display of the client-ID test the link step adds.
 inline constexpr const char* kClientIdListCheck = "OIDC provider client ID list";

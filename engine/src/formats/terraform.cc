@@ -1299,11 +1299,13 @@ class TerraformLoader {
       Result<std::optional<Value>> v = Attr(block.body, m.argument, b);
       if (!v.ok()) return v.status();
       if (!*v) continue;
-      // An unknown issuer must not read as "no issuer check": it becomes an
-      // issuer no token has, saying what it stands for.
+      // An unknown issuer must not read as "no issuer check": the fact
+      // records it as unknown (LoadedFile::Fact::unknown).
+      std::string why = (*v)->FirstUnknownReason();
       config[m.field] = (*v)->is_string() ? **v
-                                      : Value::String(fmt::format("(unknown: {})", (*v)->FirstUnknownReason()),
-                                                      (*v)->loc());
+                                          : Value::Unknown(why.empty() ? fmt::format("`{}` is not a string", m.argument)
+                                                                       : why,
+                                                           (*v)->loc());
     }
     Json::Value root;
     emitter.Emit(Value::Object(std::move(config), block.loc), &root);

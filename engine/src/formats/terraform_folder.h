@@ -96,7 +96,7 @@ class TerraformFolders {
 // The fact a file records for each module it calls, so that the link step
 // drops the module's own reading (load.cc): key the called folder
 // (Terraform) or the called file (Bicep), as NormalFolder writes it.
-inline constexpr const char* kModuleCallFact = "module-call";
+inline constexpr LoadedFile::Fact::Kind kModuleCallFact = LoadedFile::Fact::Kind::kModuleCall;
 
 // "infra/./modules/../main" -> "infra/main"; "" -> "." (folders and files).
 std::string NormalFolder(std::string_view dir);

@@ -396,8 +396,7 @@ Status PlanLoader::VaultRole(const PlannedResource& r, const Json::Value& node) 
   const Json::Value* claims = r.Get("bound_claims");
   const Json::Value* unknown_claims = r.after_unknown ? &(*r.after_unknown)["bound_claims"] : nullptr;
   if (r.Unknown("bound_claims")) {
-    Json::Value& slot = role["bound_claims"]["(unknown)"];
-    locator.SetUnknown(&slot, r.UnknownReason("bound_claims"), at);
+    locator.SetUnknown(&role["bound_claims"], r.UnknownReason("bound_claims"), at);
   } else if (claims && claims->isObject()) {
     Json::Value& out = role["bound_claims"];
     out = Json::Value(Json::objectValue);
@@ -466,10 +465,9 @@ Status PlanLoader::VaultBackend(const PlannedResource& r, const Json::Value& nod
   locator.Set(&config, locator_.KeyLoc(node["address"]));
   for (const terraform::FieldMapping& m : r.schema->fields) {
     if (r.Unknown(m.argument)) {
-      // An unknown issuer must not read as "no issuer check": it becomes an
-      // issuer no token has, saying what it stands for.
-      config[m.field] = fmt::format("(unknown: {})", r.UnknownReason(m.argument));
-      locator.Set(&config[m.field], locator_.KeyLoc(node["address"]));
+      // An unknown issuer must not read as "no issuer check": the fact
+      // records it as unknown (LoadedFile::Fact::unknown).
+      locator.SetUnknown(&config[m.field], r.UnknownReason(m.argument), locator_.KeyLoc(node["address"]));
     } else if (const Json::Value* v = r.Get(m.argument); v && v->isString()) {
       config[m.field] = *v;
     }

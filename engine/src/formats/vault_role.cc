@@ -471,8 +471,15 @@ bool RoleLowering::BoundClaims(std::vector<Node>* checks) {
     checks->push_back(Node::Const(false, "invalid `bound_claims_type`", Loc(*Field("bound_claims_type"))));
     return false;
   }
-  vault_.bound_claims_type = claims_type == "glob" ? VaultRoleFacts::ClaimsType::kGlob : VaultRoleFacts::ClaimsType::kString;
+  vault_.bound_claims_type =
+      claims_type == "glob" ? VaultRoleFacts::ClaimsType::kGlob : VaultRoleFacts::ClaimsType::kString;
   const Json::Value* v = Field("bound_claims");
+  if (const std::string* unknown = v ? in_.locator->Unknown(*v) : nullptr) {
+    // Claims not known yet (a plan's value known only after apply) bind
+    // something: the role is undecided, not unbound.
+    checks->push_back(Node::Unknown(*unknown, KeyLoc(*v)));
+    return true;
+  }
   if (!v || v->isNull()) return false;
   if (!v->isObject()) {
     checks->push_back(MalformedNode(Loc(*v), "`bound_claims` must be an object of claim names to values"));
@@ -594,20 +601,16 @@ LoadedFile::Fact ConfigFact(const Json::Value& config, const TreeLocator& locato
   fact.loc = locator.ValueLoc(config);
   for (const char* k : {"bound_issuer", "oidc_discovery_url", "jwks_url", "default_role"}) {
     const Json::Value& v = config[k];
-    if (!v.isString()) continue;
-    fact.values.emplace_back(k, v.asString());
+    const std::string* unknown = locator.Unknown(v);
+    if (!unknown && !v.isString()) continue;
+    if (unknown) fact.unknown.emplace_back(k, *unknown);
+    else fact.values.emplace_back(k, v.asString());
     if (std::string(k) == "bound_issuer") fact.loc = locator.KeyLoc(v);
   }
   return fact;
 }
 
 namespace {
-
-const std::string* FactValue(const LoadedFile::Fact& fact, std::string_view key) {
-  for (const auto& [k, v] : fact.values)
-    if (k == key) return &v;
-  return nullptr;
-}
 
 LoweringNote* IssuerCaveat(Trust* role) {
   for (LoweringNote& n : role->notes)
@@ -642,9 +645,15 @@ void LinkAuthConfig(const std::vector<const LoadedFile::Fact*>& configs, Trust* 
     return;
   }
   const LoadedFile::Fact& config = *candidates.front();
-  const std::string* issuer = FactValue(config, "bound_issuer");
+  if (const std::string* unknown = config.UnknownReason("bound_issuer")) {
+    // Unknown must not read as "no issuer check": the role is undecided.
+    slot = Node::Unknown(fmt::format("the auth config's `bound_issuer` is unknown: {}", *unknown), config.loc);
+    role->notes.erase(role->notes.begin() + (caveat - role->notes.data()));
+    return;
+  }
+  const std::string* issuer = config.Value("bound_issuer");
   if (!issuer || issuer->empty()) {
-    const std::string* discovery = FactValue(config, "oidc_discovery_url");
+    const std::string* discovery = config.Value("oidc_discovery_url");
     caveat->loc = config.loc;
     caveat->message = discovery && !discovery->empty()
                           ? fmt::format("the auth config sets no `bound_issuer`, so Vault does not check the token's "

@@ -26,7 +26,7 @@
 namespace trustcheck::vault {
 
 // LoadedFile::Fact::kind of an auth config; its key is the mount ("" when unknown).
-inline constexpr const char* kConfigFactKind = "vault-jwt-config";
+inline constexpr LoadedFile::Fact::Kind kConfigFactKind = LoadedFile::Fact::Kind::kVaultJwtConfig;
 
 struct RoleInput {
   const Json::Value* role = nullptr;  // the role's fields (the `data` object of a read)
