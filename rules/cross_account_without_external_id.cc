@@ -73,7 +73,7 @@ void CrossAccountWithoutExternalId::CheckTrust(const LoadedFile&, const Trust& t
     }
     if (!assume_role || external_id) continue;
     for (const Statement::Principal& p : st.principals) {
-      if (p.type != "AWS") continue;
+      if (p.type != Statement::Principal::Type::kAws) continue;
       std::string account = AccountOf(p.value);
       if (account.empty() || account == own_account) continue;
       sink.Report(p.loc, fmt::format("account `{}` can assume this role with `sts:AssumeRole` and no `sts:ExternalId` "

@@ -54,7 +54,8 @@ void PrincipalWildcard::CheckStatement(const lint::LintInput&, const LoadedFile&
     if (!action) return;  // principals exist only beside an action
     std::vector<const Statement::Principal*> wildcards;
     for (const Statement::Principal& p : st.principals)
-      if (p.type == "*" || (p.type == "AWS" && p.value == "*")) wildcards.push_back(&p);
+      if (p.type == Statement::Principal::Type::kEveryone || (p.type == Statement::Principal::Type::kAws && p.value == "*"))
+        wildcards.push_back(&p);
     if (wildcards.empty()) return;
     auto allows = [&](const char* name) {
       bool m = std::any_of(action->operands.begin(), action->operands.end(),
@@ -74,7 +75,7 @@ void PrincipalWildcard::CheckStatement(const lint::LintInput&, const LoadedFile&
           (!e.issuer.profile || e.issuer.profile->tenancy == Tenancy::kShared))
         pinned = true;
     for (const Statement::Principal* p : wildcards) {
-      std::string written = p->type == "*" ? "`*`" : "`{\"AWS\": \"*\"}`";
+      std::string written = p->type == Statement::Principal::Type::kEveryone ? "`*`" : "`{\"AWS\": \"*\"}`";
       if (pinned)
         sink.Report(p->loc,
                     fmt::format("principal {} matches everyone; only the conditions keep other providers and accounts "

@@ -49,28 +49,41 @@ bool ExactlyCompared(const Test& t, const Operand& o) {
   return t.kind == MatchKind::kString && o.pattern.options().flavor == WildcardFlavor::kLiteral;
 }
 
-// What to write instead, by how the policy spelled the check.
-std::string Advice(const Test& t) {
-  const std::string& op = t.op_display;
-  if (op == "bound_subject") return "Vault never globs `bound_subject`: bind `sub` in `bound_claims` with `bound_claims_type: glob`";
-  if (op == "string") return "set `bound_claims_type: glob`";
-  if (op == "eq") return "use `matches`";
-  if (op.empty() && t.role == TestRole::kSubject) return "use a flexible credential (`claimsMatchingExpression` with `matches`)";
-  if (op.find("Equals") != std::string::npos) {
-    std::string like = op;
-    like.replace(like.find("Equals"), 6, "Like");
-    if (like.find("IgnoreCase") != std::string::npos) return "`StringLike` is case-sensitive; list the spellings";
-    return fmt::format("use `{}`", like);
+// What to write instead: the wildcard form of the same check on its platform.
+std::string Advice(const Trust& trust, const Test& t) {
+  switch (trust.platform) {
+    case Platform::kVault:
+      if (t.role == TestRole::kSubject)
+        return "Vault never globs `bound_subject`: bind `sub` in `bound_claims` with `bound_claims_type: glob`";
+      if (t.role == TestRole::kBoundClaim) return "set `bound_claims_type: glob`";
+      return "";
+    case Platform::kAzure:
+      if (!trust.facts.entra || (t.role != TestRole::kSubject && t.role != TestRole::kClaim)) return "";
+      if (trust.facts.entra->matching == EntraCredentialFacts::Matching::kExpression) return "use `matches`";
+      return "use a flexible credential (`claimsMatchingExpression` with `matches`)";
+    case Platform::kAws: {
+      if (t.role != TestRole::kCondition) return "";
+      if (t.operands.empty() || t.operands.front().pattern.options().fold_case)
+        return "`StringLike` is case-sensitive; list the spellings";
+      // The operator as written, with its `Equals` spelled `Like` (keeps
+      // `ForAnyValue:` and `IfExists`).
+      std::string like = t.op_display;
+      size_t at = like.find("Equals");
+      if (at == std::string::npos) return "";
+      return fmt::format("use `{}`", like.replace(at, 6, "Like"));
+    }
+    default:
+      return "";
   }
-  return "";
 }
 
 // How the check is named where it is written: "`StringEquals` on `x:sub`",
 // "`bound_subject`", "bound claim `ref` (`bound_claims_type` is `string`)",
 // "`subject`".
-std::string CheckWords(const Test& t) {
-  if (t.op_display == "bound_subject") return "`bound_subject`";
-  if (t.op_display == "string") return fmt::format("{} (`bound_claims_type` is `string`)", t.what);
+std::string CheckWords(const Trust& trust, const Test& t) {
+  if (trust.platform == Platform::kVault && t.role == TestRole::kSubject) return "`bound_subject`";
+  if (trust.platform == Platform::kVault && t.role == TestRole::kBoundClaim)
+    return fmt::format("{} (`bound_claims_type` is `string`)", t.what);
   if (t.op_display.empty()) return fmt::format("`{}`", t.what.empty() ? lint::ClaimDisplay(t) : t.what);
   return fmt::format("`{}` on `{}`", t.op_display, lint::ClaimDisplay(t));
 }
@@ -88,9 +101,9 @@ void WildcardInExactMatch::CheckTrust(const LoadedFile&, const Trust& trust, lin
       char wildcard = bare.find('*') != std::string::npos ? '*' : bare.find('?') != std::string::npos ? '?' : 0;
       if (!wildcard) continue;
       bool negated = t.negated != site.under_not;
-      std::string check = CheckWords(t);
+      std::string check = CheckWords(trust, t);
       std::string effect = negated ? "it excludes only that literal text" : "no real token matches it";
-      std::string advice = Advice(t);
+      std::string advice = Advice(trust, t);
       SourceLoc loc = o.loc.known() ? o.loc : site.loc;
       sink.Report(loc,
                   fmt::format("{} compares `{}` exactly, so its `{}` matches only a literal `{}` and {}{}", check, value,

@@ -491,8 +491,9 @@ TEST(EntraFormats, ArmListFromAzIdentity) {
   }
 ])");
   ASSERT_EQ(trusts.size(), 2u);
-  EXPECT_EQ(*trusts[0].Label("credential"), "classic");
-  EXPECT_EQ(*trusts[1].Label("credential"), "flexible");
+  ASSERT_TRUE(trusts[0].facts.entra && trusts[1].facts.entra);
+  EXPECT_EQ(trusts[0].facts.entra->matching, EntraCredentialFacts::Matching::kSubject);
+  EXPECT_EQ(trusts[1].facts.entra->matching, EntraCredentialFacts::Matching::kExpression);
   EXPECT_TRUE(trusts[0].notes.empty());
   EXPECT_TRUE(Eval(trusts[1], Merge(kGitHubToken, R"({"sub": "repo:contoso/contoso-repo:ref:refs/heads/dev"})"))
                   .accepted);

@@ -276,10 +276,17 @@ struct Statement {
   Node when;        // principal, action and conditions, in that order
   // The principals as written (AWS: `*`, and each `Federated`, `AWS`,
   // `Service` and `CanonicalUser` value), for the linter: who the statement
-  // names, beside what `when` makes of it for web identity tokens. `type` is
-  // "*" for `"Principal": "*"`.
+  // names, beside what `when` makes of it for web identity tokens.
   struct Principal {
-    std::string type;
+    enum class Type : uint8_t {
+      kEveryone,       // `"Principal": "*"` (value "*")
+      kAws,            // `AWS`: an account, a role, a user, or `*`
+      kFederated,      // `Federated`: an identity provider
+      kService,        // `Service`
+      kCanonicalUser,  // `CanonicalUser`
+      kOther,          // a key IAM does not define
+    };
+    Type type;
     std::string value;
     SourceLoc loc;
   };
@@ -349,6 +356,15 @@ struct VaultRoleFacts {
   std::string mount;
 };
 
+// Entra federated identity credential facts that are not conditions.
+struct EntraCredentialFacts {
+  enum class Matching : uint8_t {
+    kSubject,     // a classic credential: `subject` compared exactly
+    kExpression,  // a flexible credential: `claimsMatchingExpression`
+  };
+  Matching matching = Matching::kSubject;
+};
+
 // What a trust says beside its conditions. The typed members decide what the
 // linter and the diff do; `labels` are descriptive and never decide anything
 // (they name the trust's origin for people and tests: `address`, `role-name`,
@@ -360,6 +376,8 @@ struct TrustFacts {
   std::string access_unit;
   // Set for Vault JWT roles (Platform::kVault).
   std::optional<VaultRoleFacts> vault;
+  // Set for Entra credentials with a subject or an expression.
+  std::optional<EntraCredentialFacts> entra;
   std::vector<std::pair<std::string, std::string>> labels;
 };
 

@@ -527,6 +527,16 @@ void PolicyLowering::FailClosedWhenMalformed() {
   }
 }
 
+// The principal element's key, as IAM spells it (case-sensitive).
+Statement::Principal::Type PrincipalType(std::string_view key) {
+  using Type = Statement::Principal::Type;
+  if (key == "AWS") return Type::kAws;
+  if (key == "Federated") return Type::kFederated;
+  if (key == "Service") return Type::kService;
+  if (key == "CanonicalUser") return Type::kCanonicalUser;
+  return Type::kOther;
+}
+
 // Every list inside the statements (principals, actions, condition values)
 // against the value limit; lowering costs memory per value, and a policy
 // IAM would accept holds at most a few thousand bytes of them anyway.
@@ -589,11 +599,11 @@ Node PolicyLowering::LowerStatement(const Json::Value& st, size_t index, Stateme
     // carry risks of their own beside web identity.
     const Json::Value& principal = *principal_value;
     if (principal.isString() && principal.asString() == "*") {
-      out->principals.push_back({"*", "*", Loc(principal)});
+      out->principals.push_back({Statement::Principal::Type::kEveryone, "*", Loc(principal)});
     } else if (principal.isObject()) {
       for (auto it = principal.begin(); it != principal.end(); ++it)
         for (const Json::Value* v : ListOf(*it))
-          if (v->isString()) out->principals.push_back({std::string(MemberName(it)), v->asString(), Loc(*v)});
+          if (v->isString()) out->principals.push_back({PrincipalType(MemberName(it)), v->asString(), Loc(*v)});
     }
     parts.push_back(LowerPrincipal(principal));
   } else if (!not_principal) parts.push_back(MalformedNode(Loc(st), "statement has no `Principal`"));

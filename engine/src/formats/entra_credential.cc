@@ -278,10 +278,10 @@ Result<Trust> CredentialLowering::Run() {
     checks.push_back(MalformedNode(KeyLoc(expression), "a credential with a `claimsMatchingExpression` must have a "
                                                        "null `subject`; the two are mutually exclusive"));
   } else if (has_subject) {
-    trust_.facts.labels.emplace_back("credential", "classic");
+    trust_.facts.entra = EntraCredentialFacts{EntraCredentialFacts::Matching::kSubject};
     checks.push_back(Subject(subject));
   } else if (has_expression) {
-    trust_.facts.labels.emplace_back("credential", "flexible");
+    trust_.facts.entra = EntraCredentialFacts{EntraCredentialFacts::Matching::kExpression};
     checks.push_back(Expression(expression));
   } else {
     checks.push_back(MalformedNode(Loc(fields), "the credential has neither a `subject` nor a "
