@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 ctest --test-dir build --output-on-failure -j"$(nproc)"
+# No function past the cognitive-complexity limit that is not listed.
+scripts/tidy.sh
 # The same tests under ASan+UBSan, and a fuzz smoke run per target (clang).
 scripts/sanitize.sh

@@ -9,7 +9,9 @@ PACKAGES=(g++ cmake ninja-build pkg-config libjsoncpp-dev libre2-dev libfmt-dev 
           # The sanitizer and fuzzing build (scripts/sanitize.sh): clang 14, its
           # runtime libraries (ASan, UBSan, libFuzzer) and llvm-symbolizer for
           # readable stack traces.
-          clang libclang-rt-14-dev llvm)
+          clang libclang-rt-14-dev llvm
+          # The cognitive-complexity check (scripts/tidy.sh).
+          clang-tidy)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
