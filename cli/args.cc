@@ -7,6 +7,11 @@
 
 namespace trustcheck::cli {
 
+int InputError(const Status& status) {
+  std::fputs(fmt::format("trustcheck: {}\n", status.ToString()).c_str(), stderr);
+  return kExitError;
+}
+
 int UsageError(const std::string& message) {
   std::fputs(fmt::format("trustcheck: error: {}\n", message).c_str(), stderr);
   return kExitError;

@@ -40,6 +40,10 @@ bool ParseArgs(int argc, char** argv, int first, const std::vector<std::string>&
 // Prints "trustcheck: error: <message>" to stderr and returns kExitError.
 int UsageError(const std::string& message);
 
+// A located input error (a file, a token, a config): "trustcheck:
+// file:line:column: error: message" on stderr; returns exit code 2.
+int InputError(const Status& status);
+
 // Checks that `value` is one of `allowed` for flag `name`.
 bool CheckChoice(const std::string& name, const std::string& value, const std::vector<std::string>& allowed);
 

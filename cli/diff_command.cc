@@ -23,6 +23,7 @@
 #include "trustcheck/analysis.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/exposure.h"
+#include "trustcheck/git.h"
 #include "trustcheck/issuers.h"
 #include "trustcheck/load.h"
 #include "trustcheck/wording.h"
@@ -57,9 +58,7 @@ struct Side {
   std::deque<Trust> units;
   std::map<const Trust*, std::vector<const Trust*>> members;  // unit -> its credentials
   // Files read from git live in a temporary folder; show them as `REV:path`.
-  std::string temp_dir;    // removed at the end
-  std::string temp_root;   // the loaded path inside it
-  std::string shown_root;  // what to show instead: `REV:path`
+  GitSnapshot snapshot;
 };
 
 void GroupAccessUnits(Side* side);
@@ -153,101 +152,14 @@ std::string CredentialChanges(const Side& old_side, const Side& new_side, const 
   return out;
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// Runs `git -C dir ARGS` and returns its standard output, or nullopt when it
-// fails.
-std::optional<std::string> Git(const std::string& dir, const std::string& args) {
-  std::string command = "git -C " + ShellQuote(dir) + " " + args + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  int status = pclose(pipe);
-  if (status != 0) return std::nullopt;
-  return out;
-}
-
-std::string Chomp(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
-SourceLoc PathLoc(const std::string& path) { return SourceLoc{std::make_shared<const std::string>(path), 0, 0}; }
-
-// The same PATH at revision REV: its files are written to a temporary folder
-// (so the load sees them exactly as files, links between files included)
-// and loaded from there; locations are shown as `REV:path`.
+// PATH at revision REV (trustcheck/git.h), loaded; shown as `REV:path`.
 Status LoadFromGit(const std::string& rev, const std::string& path, const LoadOptions& options, Side* side) {
-  std::error_code ec;
-  fs::path abs = fs::absolute(path, ec);
-  fs::path dir = fs::is_directory(abs, ec) ? abs : abs.parent_path();
-  while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();  // deleted in the work tree
-  auto top = Git(dir.string(), "rev-parse --show-toplevel");
-  if (!top) return Status::Error(PathLoc(path), "not inside a git work tree");
-  fs::path root = fs::weakly_canonical(Chomp(*top), ec);
-  if (!Git(root.string(), "rev-parse --verify --quiet " + ShellQuote(rev + "^{commit}")))
-    return Status::Error(PathLoc(path), fmt::format("`{}` is not a commit of this repository", rev));
-  std::string rel = fs::weakly_canonical(abs, ec).lexically_relative(root).generic_string();
-  if (rel == ".") rel.clear();
-  auto type = Git(root.string(), "cat-file -t " + ShellQuote(rev + ":" + rel));
-  if (!type) return Status();  // absent at REV: every trust of PATH is new
-  bool tree = Chomp(*type) == "tree";
-  char tmpl[] = "/tmp/trustcheck-diff-XXXXXX";
-  if (!mkdtemp(tmpl)) return Status::Error(PathLoc(path), "cannot create a temporary folder");
-  side->temp_dir = tmpl;
-  std::vector<std::string> files;
-  if (tree) {
-    auto listing = Git(root.string(), "ls-tree -r --name-only " + ShellQuote(rev) + " -- " +
-                                          ShellQuote(rel.empty() ? "." : rel));
-    if (!listing) return Status::Error(PathLoc(path), fmt::format("cannot list `{}` at `{}`", path, rev));
-    size_t start = 0;
-    while (start < listing->size()) {
-      size_t end = listing->find('\n', start);
-      if (end == std::string::npos) end = listing->size();
-      if (end > start) files.push_back(listing->substr(start, end - start));
-      start = end + 1;
-    }
-  } else {
-    files.push_back(rel);
-  }
-  fs::path load_path = tree ? fs::path(side->temp_dir) / "tree" : fs::path(side->temp_dir) / fs::path(rel).filename();
-  for (const std::string& file : files) {
-    auto text = Git(root.string(), "show " + ShellQuote(rev + ":" + file));
-    if (!text) return Status::Error(PathLoc(path), fmt::format("cannot read `{}` at `{}`", file, rev));
-    fs::path target = tree ? load_path / fs::path(file).lexically_relative(rel.empty() ? "." : rel) : load_path;
-    fs::create_directories(target.parent_path(), ec);
-    std::ofstream(target, std::ios::binary) << *text;
-  }
-  if (tree) fs::create_directories(load_path, ec);
-  side->temp_root = load_path.string();
-  side->shown_root = rev + ":" + rel;
-  return LoadSide(load_path.string(), options, side);
+  TRUSTCHECK_ASSIGN_OR_RETURN(side->snapshot, SnapshotAt(rev, path, options.limits.max_file_bytes));
+  if (side->snapshot.load_path.empty()) return Status();  // absent at REV: every trust of PATH is new
+  return LoadSide(side->snapshot.load_path, options, side);
 }
 
-void RemoveTemp(const Side& side) {
-  std::error_code ec;
-  if (!side.temp_dir.empty()) fs::remove_all(side.temp_dir, ec);
-}
-
-// A path or location as the user should see it (git files as `REV:path`).
-std::string Shown(const Side& side, std::string s) {
-  if (side.temp_root.empty() || s.rfind(side.temp_root, 0) != 0) return s;
-  std::string rest = s.substr(side.temp_root.size());
-  std::string root = side.shown_root;
-  if (!rest.empty() && rest[0] == '/') {
-    rest = rest.substr(1);
-    if (!root.empty() && root.back() != ':') root += "/";
-  }
-  return root + rest;
-}
-
+std::string Shown(const Side& side, const std::string& s) { return ShownPath(side.snapshot, s); }
 std::string Shown(const Side& side, const SourceLoc& loc) { return Shown(side, loc.ToString()); }
 
 // ---------------------------------------------------------------------------
@@ -600,8 +512,8 @@ int DiffCommand(int argc, char** argv) {
     if (s.ok()) s = LoadSide(args.positional[1], options, &new_side);
   }
   if (!s.ok()) {
-    RemoveTemp(old_side);
-    return UsageError(s.ToString());
+    RemoveSnapshot(old_side.snapshot);
+    return InputError(s);
   }
   int load_errors = std::max(PrintLoadErrors(old_side), PrintLoadErrors(new_side));
 
@@ -616,7 +528,7 @@ int DiffCommand(int argc, char** argv) {
   }
   if (format == "json") PrintJson(rows, old_side, new_side);
   else PrintText(rows, old_side, new_side);
-  RemoveTemp(old_side);
+  RemoveSnapshot(old_side.snapshot);
   if (load_errors != kExitOk) return kExitError;
   bool widened = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.change.widened.answer == Answer::kYes; });
   return widened ? kExitNegative : kExitOk;

@@ -8,10 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cli/command.h"
 #include "trustcheck/claims.h"
@@ -19,6 +16,7 @@
 #include "trustcheck/exposure.h"
 #include "trustcheck/index.h"
 #include "trustcheck/jwks.h"
+#include "trustcheck/read.h"
 #include "trustcheck/load.h"
 #include "trustcheck/parallel.h"
 
@@ -82,27 +80,6 @@ class StageTimer {
   double wall_, cpu_;
 };
 
-bool ReadTokenText(const std::string& path, std::string* out) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    *out = ss.str();
-    return true;
-  }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  *out = ss.str();
-  return true;
-}
-
-// A located input error (a file, a token): "trustcheck: file:line:column:
-// error: message" on stderr, exit 2.
-int InputError(const Status& status) {
-  std::fputs(fmt::format("trustcheck: {}\n", status.ToString()).c_str(), stderr);
-  return kExitError;
-}
 
 std::string ReasonText(const Reason& r) {
   std::string where = r.loc.ToString();
@@ -213,20 +190,17 @@ int EvalCommand(int argc, char** argv) {
     at = *t;
   }
   std::string token_path = args.Get("token");
-  std::string token_text;
-  if (!ReadTokenText(token_path, &token_text))
-    return InputError(Status::Error(SourceLoc{std::make_shared<const std::string>(token_path), 0, 0},
-                                    "cannot read the token file"));
-  auto token = DecodeToken(token_text, token_path);
+  Result<std::string> token_text = ReadBounded(token_path, {TokenLimits().max_bytes, "token", true});
+  if (!token_text.ok()) return InputError(token_text.status());
+  auto token = DecodeToken(*token_text, token_path);
   if (!token.ok()) return InputError(token.status());
   // With a JWKS, a signature that does not verify is a reject from every
   // trust (the platforms check it before any condition).
   Status signature;
   if (args.Has("jwks")) {
-    std::string jwks_text;
-    if (!ReadTokenText(args.Get("jwks"), &jwks_text))
-      return UsageError(fmt::format("{}: cannot read JWKS file", args.Get("jwks")));
-    signature = VerifyJwtSignature(*token, jwks_text, args.Get("jwks"));
+    Result<std::string> jwks_text = ReadBounded(args.Get("jwks"), {kMaxJwksBytes, "JWKS", true});
+    if (!jwks_text.ok()) return InputError(jwks_text.status());
+    signature = VerifyJwtSignature(*token, *jwks_text, args.Get("jwks"));
     token->signature_verified = signature.ok();
   }
 

@@ -52,7 +52,7 @@ int LintCommand(int argc, char** argv) {
   lint::Config config;
   if (args.Has("config")) {
     auto loaded = lint::LoadConfig(args.Get("config"), registry);
-    if (!loaded.ok()) return UsageError(loaded.status().ToString());
+    if (!loaded.ok()) return InputError(loaded.status());
     config = std::move(*loaded);
   }
 
@@ -62,7 +62,7 @@ int LintCommand(int argc, char** argv) {
   if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
   if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
   auto loaded = LoadPaths(args.positional, options);
-  if (!loaded.ok()) return UsageError(loaded.status().ToString());
+  if (!loaded.ok()) return InputError(loaded.status());
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
   std::vector<LoadedFile> files;
   for (LoadedFile& f : loaded->files)

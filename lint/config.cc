@@ -6,11 +6,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "lint/glob.h"
+#include "trustcheck/read.h"
 
 namespace trustcheck::lint {
 
@@ -184,11 +184,9 @@ Result<Config> ParseConfig(const std::string& path, const std::string& text, con
 }
 
 Result<Config> LoadConfig(const std::string& path, const Registry& registry) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::Error(SourceLoc{std::make_shared<const std::string>(path), 0, 0}, "cannot read config file");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ParseConfig(path, ss.str(), registry);
+  // A configuration is a few lines; 1 MiB is far past any real one.
+  TRUSTCHECK_ASSIGN_OR_RETURN(std::string text, ReadBounded(path, {1 << 20, "config file", true}));
+  return ParseConfig(path, text, registry);
 }
 
 }  // namespace trustcheck::lint

@@ -3,8 +3,9 @@
 #include "lint/sources.h"
 
 #include <cctype>
-#include <fstream>
-#include <sstream>
+
+#include "trustcheck/load.h"
+#include "trustcheck/read.h"
 
 namespace trustcheck::lint {
 
@@ -32,13 +33,11 @@ std::string_view SourceLines::Line(uint32_t number) const {
 const SourceLines* SourceCache::Get(const std::string& path) {
   auto it = files_.find(path);
   if (it != files_.end()) return it->second.get();
-  std::ifstream f(path, std::ios::binary);
+  // The file was loaded through the same limit; one that cannot be read
+  // again (gone, grown past it) has no lines to show.
   std::unique_ptr<SourceLines> lines;
-  if (f) {
-    std::ostringstream ss;
-    ss << f.rdbuf();
-    lines = std::make_unique<SourceLines>(ss.str());
-  }
+  if (Result<std::string> text = ReadBounded(path, {LoadLimits().max_file_bytes, "file", false}); text.ok())
+    lines = std::make_unique<SourceLines>(std::move(*text));
   const SourceLines* out = lines.get();
   files_.emplace(path, std::move(lines));
   return out;

@@ -245,7 +245,7 @@ TEST_F(DiffGit, AFileNewSinceTheRevisionIsAnAddedTrust) {
 TEST_F(DiffGit, AnUnknownRevisionIsALocatedError) {
   Output r = Shell(Binary() + " diff --git no-such-rev '" + repo_ + "/roles/deploy.json'");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.out, "trustcheck: error: " + repo_ + "/roles/deploy.json: error: `no-such-rev` is not a commit of this repository\n");
+  EXPECT_EQ(r.out, "trustcheck: " + repo_ + "/roles/deploy.json: error: `no-such-rev` is not a commit of this repository\n");
 }
 
 TEST(DiffErrors, UsageAndInputErrorsExitTwo) {
@@ -254,7 +254,7 @@ TEST(DiffErrors, UsageAndInputErrorsExitTwo) {
   EXPECT_THAT(none.out, ::testing::HasSubstr("trustcheck: error: expected OLD and NEW"));
   Output missing = Shell(Binary() + " diff corpus/diff/aws-reordered/old.json corpus/diff/no-such.json");
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(missing.out, "trustcheck: error: corpus/diff/no-such.json: error: no such file or folder\n");
+  EXPECT_EQ(missing.out, "trustcheck: corpus/diff/no-such.json: error: no such file or folder\n");
   Output format = Shell(Binary() + " diff --format yaml corpus/diff/aws-reordered/old.json corpus/diff/aws-reordered/new.json");
   EXPECT_EQ(format.exit_code, 2);
 }

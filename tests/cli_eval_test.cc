@@ -233,7 +233,18 @@ TEST(CliEval, TokenAndUsageErrors) {
        "trustcheck: tests/fixtures/eval/invalid/two-parts.jwt:1:1: error: JWT must have 3 dot-separated parts, "
        "found 2\n"},
       {"eval --token tests/fixtures/eval/no-token.json corpus/aws",
-       "trustcheck: tests/fixtures/eval/no-token.json: error: cannot read the token file\n"},
+       "trustcheck: tests/fixtures/eval/no-token.json: error: cannot read file: no such file or directory\n"},
+      // Every input goes through the bounded reader: endless streams and
+      // folders fail at once, naming the limit.
+      {"eval --token /dev/zero corpus/aws",
+       "trustcheck: /dev/zero: error: token is larger than the limit of 1048576 bytes\n"},
+      {"eval --token corpus/tokens/github-actions-main.json --jwks /dev/zero corpus/aws",
+       "trustcheck: /dev/zero: error: JWKS is larger than the limit of 1048576 bytes\n"},
+      {"eval --token corpus/tokens/github-actions-main.json /dev/zero",
+       "trustcheck: /dev/zero: error: file is larger than the limit of 33554432 bytes\n"},
+      {"eval --token corpus/tokens/github-actions-main.json --limit file-bytes=1000 /dev/zero",
+       "trustcheck: /dev/zero: error: file is larger than the limit of 1000 bytes\n"},
+      {"eval --token corpus corpus/aws", "trustcheck: corpus: error: cannot read file: is a directory\n"},
       {"eval --token corpus/tokens/github-actions-main.json --at tomorrow corpus/aws",
        "trustcheck: error: `--at`: time `tomorrow` is neither RFC 3339 nor Unix seconds\n"},
       {"eval --token corpus/tokens/github-actions-main.json --format yaml corpus/aws",

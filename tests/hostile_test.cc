@@ -247,7 +247,7 @@ std::vector<HostileCase> Cases() {
        R"(FILE:1:1: error: token payload is not a JSON object)"},
       {"a token over the size limit", "big-token.json",
        [] { return GitHubClaims("x", ", \"pad\": \"" + std::string(1u << 20, 'p') + "\""); }, Command::kEvalToken, 2,
-       R"(FILE:1:1: error: token is larger than the limit of 1048576 bytes)"},
+       R"(FILE: error: token is larger than the limit of 1048576 bytes)"},
       {"YAML: a flow entry outside a flow collection", "comma.txt", [] { return std::string(",\""); },
        Command::kLint, 2, R"(FILE:1:1: error: invalid YAML: `,` outside a flow sequence or map)"},
       {"YAML: a comma after a document", "comma.yaml", [] { return std::string("Resources: {}\n...\n\"a\", \"b\"\n"); },

@@ -23,6 +23,7 @@
 #include "formats/terraform_folder.h"
 #include "formats/vault_role.h"
 #include "trustcheck/parallel.h"
+#include "trustcheck/read.h"
 #include "text/ascii.h"
 
 namespace trustcheck {
@@ -414,41 +415,8 @@ bool MentionsTrust(std::string_view text) {
 
 }  // namespace
 
-// One open, one fstat and one read per file: std::ifstream costs more than
-// the read itself on small files (it allocates and fills its own buffer).
 Result<std::string> ReadFileBounded(const std::string& path, size_t limit) {
-  auto loc = SourceLoc{std::make_shared<const std::string>(path), 0, 0};
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
-  if (fd < 0) {
-    std::error_code ec;
-    (void)fs::file_size(path, ec);
-    if (ec) return Status::Error(loc, fmt::format("cannot read file: {}", ec.message()));
-    return Status::Error(loc, "cannot open file");
-  }
-  struct stat info;
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    // The same message as std::filesystem gives (a FIFO, a device: "operation not supported").
-    ::close(fd);
-    std::error_code ec;
-    (void)fs::file_size(path, ec);
-    return Status::Error(loc, fmt::format("cannot read file: {}", ec ? ec.message() : "not a regular file"));
-  }
-  auto size = static_cast<size_t>(info.st_size);
-  if (size > limit) {
-    ::close(fd);
-    return Status::Error(loc, fmt::format("file is larger than the limit of {} bytes", limit));
-  }
-  std::string text(size, '\0');
-  size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::read(fd, text.data() + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the file shrank, or an error: keep what was read
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  text.resize(done);
-  return text;
+  return ReadBounded(path, ReadOptions{limit, "file", false});
 }
 
 namespace {
@@ -467,7 +435,9 @@ struct JobResult {
 
 JobResult LoadJob(const Job& job, const LoadOptions& options, LoadSession* session) {
   JobResult r;
-  auto text = ReadFileBounded(job.path, options.limits.max_file_bytes);
+  // A path named on the command line may be a stream (`<(...)`, a device);
+  // one found in a folder must be a regular file.
+  auto text = ReadBounded(job.path, ReadOptions{options.limits.max_file_bytes, "file", job.explicit_path && !job.probe});
   if (!text.ok()) {
     if (job.probe) r.skipped = "not read: " + text.status().message();
     else r.loaded.emplace(text.status());

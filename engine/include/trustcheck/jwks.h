@@ -31,6 +31,9 @@
 
 namespace trustcheck {
 
+// The largest JWKS document read (1 MiB: public key sets are a few KiB).
+inline constexpr size_t kMaxJwksBytes = 1 << 20;
+
 // Ok when the signature verifies with a key of the set; otherwise a
 // one-line reason (the location names `jwks_source`).
 Status VerifyJwtSignature(const DecodedToken& token, std::string_view jwks_json, const std::string& jwks_source);

@@ -132,9 +132,9 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
 Result<LoadedFile> LoadText(const std::string& path, std::string text, const LoadOptions& options,
                             bool explicit_path = true);
 
-// Reads a whole regular file of at most `max_bytes` bytes: one open, one
-// fstat, one read; FIFOs, devices and larger files are located errors
-// ("file is larger than the limit of N bytes"), never a hang.
+// Reads a whole regular file of at most `max_bytes` bytes (ReadBounded in
+// trustcheck/read.h, streams refused); FIFOs, devices and larger files are
+// located errors ("file is larger than the limit of N bytes"), never a hang.
 Result<std::string> ReadFileBounded(const std::string& path, size_t max_bytes);
 
 // Names of the known formats, for `--type` and messages.
