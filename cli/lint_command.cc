@@ -1,4 +1,4 @@
-// `trustcheck lint [--format text|json|sarif] [--fail-on SEVERITY] [--config FILE] [--type FORMAT] PATH...`
+// `trustcheck lint [--format text|json|sarif|github|gitlab] [--fail-on SEVERITY] [--config FILE] [--type FORMAT] PATH...`
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@ namespace trustcheck::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: trustcheck lint [--format text|json|sarif] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
+    "usage: trustcheck lint [--format text|json|sarif|github|gitlab] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
     "                       [--type FORMAT] [--no-color] [--witness] [--show-skipped] [--limit NAME=VALUE]...\n"
     "                       [--var NAME=VALUE]... [--var-file FILE]... PATH...\n"
     "\n"
@@ -39,7 +39,7 @@ int LintCommand(int argc, char** argv) {
   }
   if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + kUsage);
   std::string format = args.Get("format", "text");
-  if (!CheckChoice("format", format, {"text", "json", "sarif"})) return kExitError;
+  if (!CheckChoice("format", format, {"text", "json", "sarif", "github", "gitlab"})) return kExitError;
   std::string fail_on_name = args.Get("fail-on", "medium");
   auto fail_on = lint::ParseSeverity(fail_on_name);
   if (!fail_on) {
@@ -85,9 +85,11 @@ int LintCommand(int argc, char** argv) {
   report.skipped = &loaded->skipped_files;
   report.list_skipped = args.Has("show-skipped");
   report.tool_version = TRUSTCHECK_VERSION;
-  std::string out = format == "json" ? lint::RenderJson(report)
-                    : format == "sarif" ? lint::RenderSarif(report)
-                                        : lint::RenderText(report);
+  std::string out = format == "json"     ? lint::RenderJson(report)
+                    : format == "sarif"  ? lint::RenderSarif(report)
+                    : format == "github" ? lint::RenderGithub(report)
+                    : format == "gitlab" ? lint::RenderGitlab(report)
+                                         : lint::RenderText(report);
   std::fputs(out.c_str(), stdout);
 
   if (!loaded->errors.empty()) return kExitError;

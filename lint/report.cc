@@ -1,9 +1,11 @@
-// The text, JSON and SARIF outputs of `trustcheck lint`.
+// The outputs of `trustcheck lint`: text, JSON, SARIF, GitHub workflow
+// commands and GitLab Code Quality.
 
 #include "lint/report.h"
 
 #include <fmt/format.h>
 #include <json/json.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -269,6 +271,117 @@ std::string RenderSarif(const ReportInput& in) {
   root["version"] = "2.1.0";
   root["runs"].append(run);
   return WriteJson(root);
+}
+
+namespace {
+
+// GitHub workflow commands: the message is data (`%`, CR and LF escaped),
+// property values also escape `:` and `,` (GitHub's runner reads them as
+// separators). Checked against actions/toolkit's escapeData/escapeProperty.
+std::string GithubData(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%') out += "%25";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+
+std::string GithubProperty(const std::string& s) {
+  std::string out;
+  for (char c : GithubData(s)) {
+    if (c == ':') out += "%3A";
+    else if (c == ',') out += "%2C";
+    else out += c;
+  }
+  return out;
+}
+
+std::string RelativePath(std::string path) {
+  while (path.rfind("./", 0) == 0) path.erase(0, 2);
+  return path;
+}
+
+std::string Sha256Hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+}  // namespace
+
+const char* GithubCommand(Severity severity) {
+  switch (severity) {
+    case Severity::kCritical:
+    case Severity::kHigh: return "error";
+    case Severity::kMedium: return "warning";
+    case Severity::kLow:
+    case Severity::kInfo: return "notice";
+  }
+  return "notice";
+}
+
+const char* GitlabSeverity(Severity severity) {
+  switch (severity) {
+    case Severity::kCritical: return "blocker";
+    case Severity::kHigh: return "critical";
+    case Severity::kMedium: return "major";
+    case Severity::kLow: return "minor";
+    case Severity::kInfo: return "info";
+  }
+  return "info";
+}
+
+std::string RenderGithub(const ReportInput& in) {
+  std::string out;
+  for (const Finding& f : *in.findings) {
+    std::string properties;
+    if (!f.loc.path().empty()) properties += "file=" + GithubProperty(RelativePath(f.loc.path()));
+    if (f.loc.known()) properties += fmt::format(",line={},col={}", f.loc.line, f.loc.column);
+    properties += std::string(properties.empty() ? "" : ",") + "title=" + GithubProperty(f.rule + " " + f.name);
+    std::string message = f.message;
+    if (f.witness) message += "\nwitness: " + WriteCompactJson(*f.witness);
+    for (const std::string& a : f.assumptions) message += "\nassumes: " + a;
+    out += fmt::format("::{} {}::{}\n", GithubCommand(f.severity), properties, GithubData(message));
+  }
+  // A plain line, shown in the job's log.
+  size_t skipped = in.skipped ? in.skipped->size() : 0;
+  out += Summary(*in.findings, *in.files, skipped, false);
+  return out;
+}
+
+std::string GitlabFingerprint(const Finding& finding, int occurrence) {
+  return Sha256Hex(fmt::format("{}\n{}\n{}\n{}", finding.rule, RelativePath(finding.loc.path()), finding.message,
+                               occurrence));
+}
+
+std::string RenderGitlab(const ReportInput& in) {
+  Json::Value issues(Json::arrayValue);
+  // The same finding twice in one file (two equal values): the count keeps
+  // their fingerprints apart; lines stay out so that edits elsewhere in
+  // the file do not make a finding look new.
+  std::map<std::string, int> seen;
+  for (const Finding& f : *in.findings) {
+    Json::Value issue(Json::objectValue);
+    issue["type"] = "issue";
+    issue["check_name"] = f.rule + " " + f.name;
+    std::string description = f.message;
+    if (f.witness) description += "; witness: " + WriteCompactJson(*f.witness);
+    issue["description"] = description;
+    issue["categories"].append("Security");
+    std::string key = fmt::format("{}\n{}\n{}", f.rule, RelativePath(f.loc.path()), f.message);
+    issue["fingerprint"] = GitlabFingerprint(f, seen[key]++);
+    issue["severity"] = GitlabSeverity(f.severity);
+    issue["location"]["path"] = RelativePath(f.loc.path());
+    issue["location"]["lines"]["begin"] = f.loc.line > 0 ? f.loc.line : 1;
+    issues.append(issue);
+  }
+  return WriteJson(issues);
 }
 
 }  // namespace trustcheck::lint

@@ -8,6 +8,17 @@
 //   {"files": [{"path", "format", "trusts"}],
 //    "findings": [{"rule", "name", "severity", "message", "source", "line", "column"}]}
 //
+// GITHUB, for GitHub Actions: one workflow command per finding
+// (`::error file=F,line=L,col=C,title=TC001 name::message`), which the runner
+// turns into an annotation on the file; critical and high are `error`,
+// medium `warning`, low and info `notice`; then the summary line.
+//
+// GITLAB, a GitLab Code Quality report (merge request widget): an array of
+// {type, check_name, description, categories, fingerprint, severity,
+// location: {path, lines: {begin}}}; severities critical -> blocker, high ->
+// critical, medium -> major, low -> minor, info -> info; the fingerprint is
+// stable across runs and edits elsewhere in the file.
+//
 // SARIF 2.1.0, for code scanning: every rule of the registry in
 // tool.driver.rules (id, name, descriptions, help, default level, properties
 // with tags and security-severity), every finding a result with ruleId,
@@ -47,6 +58,16 @@ struct ReportInput {
 std::string RenderText(const ReportInput& in);
 std::string RenderJson(const ReportInput& in);
 std::string RenderSarif(const ReportInput& in);
+std::string RenderGithub(const ReportInput& in);
+std::string RenderGitlab(const ReportInput& in);
+
+// The workflow command of a severity: "error", "warning" or "notice".
+const char* GithubCommand(Severity severity);
+// GitLab Code Quality severity: "blocker", "critical", "major", "minor", "info".
+const char* GitlabSeverity(Severity severity);
+// SHA-256 (hex) of the finding's rule, path, message and how many equal
+// findings came before it in the report.
+std::string GitlabFingerprint(const Finding& finding, int occurrence);
 
 // SARIF `level` for a severity: critical and high are `error`, medium
 // `warning`, low and info `note`.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <sys/wait.h>
@@ -363,6 +364,99 @@ TEST(lint_test, text_report_groups_by_file_and_shows_the_line) {
   EXPECT_EQ(RenderText(clean->input), "no findings (1 trust in 1 file checked)\n");
 }
 
+SourceLoc Location(const std::string& path, uint32_t line, uint32_t column) {
+  return SourceLoc{std::make_shared<const std::string>(path), line, column};
+}
+
+// GitHub workflow commands: one per finding, the severity as the command,
+// properties and data escaped as GitHub's runner reads them.
+TEST(lint_test, github_report_is_workflow_commands) {
+  auto r = MakeReport({"corpus/lint/for-all-values-on-single-valued-claim/bad.json"}, "TC008");
+  std::string path = kSource + "/corpus/lint/for-all-values-on-single-valued-claim/bad.json";
+  EXPECT_EQ(RenderGithub(r->input),
+            "::error file=" + path +
+                ",line=10,col=37,title=TC008 for-all-values-on-single-valued-claim::`ForAllValues:StringLike` on "
+                "single-valued `token.actions.githubusercontent.com:sub` is also true when the token has no `sub` "
+                "claim; use `StringLike`\n"
+                "1 finding in 1 file: 1 high (1 trust in 1 file checked)\n");
+
+  // Escaping: `%`, CR and LF everywhere; `:` and `,` in properties too.
+  std::vector<LoadedFile> files;
+  std::vector<Finding> findings(4);
+  findings[0] = {"TC001", "a,b", Severity::kCritical, "50% of\r\nall: `x`", Location("dir:x/a,b.json", 3, 4)};
+  findings[1] = {"TC002", "n", Severity::kMedium, "m", Location("./p.json", 1, 1)};
+  findings[2] = {"TC003", "n", Severity::kLow, "m", SourceLoc{}};
+  findings[3] = {"TC004", "n", Severity::kInfo, "m", Location("q.json", 0, 0)};
+  findings[1].witness = std::make_shared<const Json::Value>(ParseJsonText(R"({"sub": "a"})"));
+  ReportInput in;
+  in.files = &files;
+  in.findings = &findings;
+  EXPECT_EQ(RenderGithub(in),
+            "::error file=dir%3Ax/a%2Cb.json,line=3,col=4,title=TC001 a%2Cb::50%25 of%0D%0Aall: `x`\n"
+            "::warning file=p.json,line=1,col=1,title=TC002 n::m%0Awitness: {\"sub\":\"a\"}\n"
+            "::notice title=TC003 n::m\n"
+            "::notice file=q.json,title=TC004 n::m\n"
+            "4 findings in 4 files: 1 critical, 1 medium, 1 low, 1 info (0 trusts in 0 files checked)\n");
+}
+
+// GitLab Code Quality, as docs.gitlab.com/ci/testing/code_quality documents
+// the report (read 2026-12-07): an array of issues, each with a
+// description, a check_name, a fingerprint, a severity from the five
+// GitLab knows and a location with a path and lines.begin >= 1.
+void ExpectCodeQualityIssue(const Json::Value& issue) {
+  ASSERT_TRUE(issue.isObject());
+  for (const char* key : {"description", "check_name", "fingerprint", "severity"}) {
+    ASSERT_TRUE(issue[key].isString()) << key;
+    EXPECT_FALSE(issue[key].asString().empty()) << key;
+  }
+  const std::vector<std::string> severities = {"info", "minor", "major", "critical", "blocker"};
+  EXPECT_NE(std::find(severities.begin(), severities.end(), issue["severity"].asString()), severities.end());
+  ASSERT_TRUE(issue["location"].isObject());
+  ASSERT_TRUE(issue["location"]["path"].isString());
+  EXPECT_NE(issue["location"]["path"].asString().rfind("./", 0), 0u);
+  ASSERT_TRUE(issue["location"]["lines"]["begin"].isInt());
+  EXPECT_GE(issue["location"]["lines"]["begin"].asInt(), 1);
+}
+
+TEST(lint_test, gitlab_report_is_code_quality) {
+  auto r = MakeReport({kBadWildcards, "corpus/lint/no-subject-condition/bad-vault.json"}, "");
+  std::string text = RenderGitlab(r->input);
+  Json::Value v = ParseJsonText(text);
+  ASSERT_TRUE(v.isArray());
+  ASSERT_EQ(v.size(), r->findings.size());
+  ASSERT_FALSE(r->findings.empty());
+  std::set<std::string> fingerprints;
+  for (Json::ArrayIndex i = 0; i < v.size(); ++i) {
+    SCOPED_TRACE(i);
+    ExpectCodeQualityIssue(v[i]);
+    const Finding& f = r->findings[i];
+    EXPECT_EQ(v[i]["check_name"].asString(), f.rule + " " + f.name);
+    EXPECT_EQ(v[i]["severity"].asString(), GitlabSeverity(f.severity));
+    EXPECT_EQ(v[i]["location"]["lines"]["begin"].asInt(), static_cast<int>(f.loc.line));
+    EXPECT_EQ(v[i]["fingerprint"].asString().size(), 64u);
+    fingerprints.insert(v[i]["fingerprint"].asString());
+  }
+  EXPECT_EQ(fingerprints.size(), v.size()) << "GitLab shows one issue per fingerprint";
+  // Stable: the same input gives the same report.
+  EXPECT_EQ(RenderGitlab(MakeReport({kBadWildcards, "corpus/lint/no-subject-condition/bad-vault.json"}, "")->input),
+            text);
+  // Equal findings in one file stay apart; a finding keeps its fingerprint
+  // when lines above it move.
+  Finding a{"TC001", "n", Severity::kHigh, "m", Location("p.json", 3, 1)};
+  Finding moved = a;
+  moved.loc = Location("p.json", 9, 1);
+  EXPECT_EQ(GitlabFingerprint(a, 0), GitlabFingerprint(moved, 0));
+  EXPECT_NE(GitlabFingerprint(a, 0), GitlabFingerprint(a, 1));
+  EXPECT_STREQ(GitlabSeverity(Severity::kCritical), "blocker");
+  EXPECT_STREQ(GitlabSeverity(Severity::kHigh), "critical");
+  EXPECT_STREQ(GitlabSeverity(Severity::kMedium), "major");
+  EXPECT_STREQ(GitlabSeverity(Severity::kLow), "minor");
+  EXPECT_STREQ(GitlabSeverity(Severity::kInfo), "info");
+  // No findings: an empty array, which GitLab reads as a clean report.
+  auto clean = MakeReport({kGoodWildcards}, "TC002");
+  EXPECT_EQ(ParseJsonText(RenderGitlab(clean->input)), Json::Value(Json::arrayValue));
+}
+
 // ---------------------------------------------------------------------------
 // The command's exit codes.
 
@@ -379,6 +473,8 @@ TEST(lint_test, command_exit_codes) {
   EXPECT_EQ(RunTrustcheck("lint --fail-on critical " + bad), 1);
   EXPECT_EQ(RunTrustcheck("lint --fail-on high " + good), 0);
   EXPECT_EQ(RunTrustcheck("lint --format sarif " + good), 0);
+  EXPECT_EQ(RunTrustcheck("lint --format github --fail-on high " + bad), 1);
+  EXPECT_EQ(RunTrustcheck("lint --format gitlab " + good), 0);
   EXPECT_EQ(RunTrustcheck("lint --fail-on urgent " + good), 2);
   EXPECT_EQ(RunTrustcheck("lint --format xml " + good), 2);
   EXPECT_EQ(RunTrustcheck("lint " + kSource + "/no-such-file.json"), 2);
