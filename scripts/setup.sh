@@ -11,7 +11,10 @@ PACKAGES=(g++ cmake ninja-build pkg-config libjsoncpp-dev libre2-dev libfmt-dev 
           # readable stack traces.
           clang libclang-rt-14-dev llvm
           # The cognitive-complexity check (scripts/tidy.sh).
-          clang-tidy)
+          clang-tidy
+          # The Debian package (scripts/package.sh): dpkg-shlibdeps finds its
+          # dependencies, `file` tells CPack which files are binaries.
+          dpkg-dev file)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
