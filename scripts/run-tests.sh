@@ -8,5 +8,7 @@ ctest --test-dir build --output-on-failure -j"$(nproc)"
 scripts/tidy.sh
 # The Debian package builds, installs into a scratch root and runs.
 scripts/package.sh
+# The GitHub Action's steps, run with a fake GitHub environment.
+tests/action/run.sh "$(ls build/package/trustcheck_*.deb | head -n 1)"
 # The same tests under ASan+UBSan, and a fuzz smoke run per target (clang).
 scripts/sanitize.sh
