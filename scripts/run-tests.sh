@@ -10,5 +10,7 @@ scripts/tidy.sh
 scripts/package.sh
 # The GitHub Action's steps, run with a fake GitHub environment.
 tests/action/run.sh "$(ls build/package/trustcheck_*.deb | head -n 1)"
+# SARIF outputs against the published SARIF 2.1.0 schema.
+tests/formats/run.sh build/trustcheck
 # The same tests under ASan+UBSan, and a fuzz smoke run per target (clang).
 scripts/sanitize.sh

@@ -14,7 +14,10 @@ PACKAGES=(g++ cmake ninja-build pkg-config libjsoncpp-dev libre2-dev libfmt-dev 
           clang-tidy
           # The Debian package (scripts/package.sh): dpkg-shlibdeps finds its
           # dependencies, `file` tells CPack which files are binaries.
-          dpkg-dev file)
+          dpkg-dev file
+          # SARIF output against the published schema (tests/formats/run.sh):
+          # ajv validates, curl fetches the schema's npm package.
+          nodejs node-ajv curl ca-certificates)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
