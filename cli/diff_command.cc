@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "lint/style.h"
 #include "trustcheck/analysis.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/exposure.h"
@@ -35,7 +36,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--limit NAME=VALUE]...\n"
+    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--no-color] [--limit NAME=VALUE]...\n"
     "                       [--var NAME=VALUE]... [--var-file FILE]... OLD NEW\n"
     "       trustcheck diff [same flags] --git REV PATH";
 
@@ -321,11 +322,7 @@ std::string TrustLabel(const Row& r, const Side& old_side, const Side& new_side)
                      TrustKindName(t.kind));
 }
 
-void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& new_side) {
-  bool color = isatty(STDOUT_FILENO);
-  auto paint = [&](const char* code, const std::string& s) {
-    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
-  };
+void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& new_side, bool color) {
   std::string out;
   size_t widened = 0, narrowed = 0, undecided = 0;
   for (const Row& r : rows) {
@@ -336,8 +333,9 @@ void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& n
     std::string tag = w && n ? "WIDENED+NARROWED" : w ? "WIDENED" : n ? "NARROWED" : status == "undecided" ? "UNDECIDED" : "UNCHANGED";
     if (status == "added") tag = w ? "ADDED" : "ADDED (accepts nothing)";
     if (status == "removed") tag = n ? "REMOVED" : "REMOVED (accepted nothing)";
-    const char* code = w ? "31" : n ? "33" : status == "undecided" ? "35" : "32";
-    out += fmt::format("{} {}\n", paint(code, tag), TrustLabel(r, old_side, new_side));
+    lint::Tone tone = w ? lint::Tone::kBad : n ? lint::Tone::kWarning : status == "undecided" ? lint::Tone::kUnsure
+                                                                                         : lint::Tone::kGood;
+    out += fmt::format("{} {}\n", lint::Paint(color, tone, tag), TrustLabel(r, old_side, new_side));
     std::string credentials = CredentialChanges(old_side, new_side, r.pair.old_entry ? r.pair.old_entry->trust : nullptr,
                                                 r.pair.new_entry ? r.pair.new_entry->trust : nullptr);
     if (!credentials.empty()) out += fmt::format("  credentials: {}\n", credentials);
@@ -471,7 +469,7 @@ int PrintLoadErrors(const Side& side) {
 
 int DiffCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git", "limit", "var", "var-file"}, {"help"}, &args)) return kExitError;
+  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git", "limit", "var", "var-file"}, {"help", "no-color"}, &args)) return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
     return kExitOk;
@@ -527,7 +525,7 @@ int DiffCommand(int argc, char** argv) {
     rows.push_back({p, CompareTrusts(old_trust, new_trust, analysis), WhoGetsIn(old_trust, at), WhoGetsIn(new_trust, at)});
   }
   if (format == "json") PrintJson(rows, old_side, new_side);
-  else PrintText(rows, old_side, new_side);
+  else PrintText(rows, old_side, new_side, lint::WantColor(args.Has("no-color")));
   RemoveSnapshot(old_side.snapshot);
   if (load_errors != kExitOk) return kExitError;
   bool widened = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return r.change.widened.answer == Answer::kYes; });

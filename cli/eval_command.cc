@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "lint/style.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/exposure.h"
@@ -27,7 +28,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
     "[--timings]\n"
-    "                       [--assume-unknowns] [--limit NAME=VALUE]... [--var NAME=VALUE]... [--var-file FILE]...\n"
+    "                       [--assume-unknowns] [--no-color] [--limit NAME=VALUE]... [--var NAME=VALUE]...\n"
+    "                       [--var-file FILE]...\n"
     "                       PATH...";
 
 // With more trusts than this, the text report asks the trust index
@@ -111,17 +113,13 @@ std::vector<Row> EvaluateAll(const std::vector<Row>& trusts, const Claims& claim
 
 // `total`: trusts loaded; `rows` may hold only the index's candidates.
 void PrintText(const std::vector<Row>& rows, size_t total, const DecodedToken& token, const std::string& token_path,
-               int64_t at, size_t accepted) {
-  bool color = isatty(STDOUT_FILENO);
-  auto paint = [&](const char* code, const std::string& s) {
-    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
-  };
+               int64_t at, size_t accepted, bool color) {
   std::string out = fmt::format("token {}: {}; iss `{}`; evaluated at {} ({})\n", token_path,
                                 TokenDescription(token), token.claims.issuer(), FormatTime(at), at);
   for (const Row& r : rows) {
     const Trust& t = *r.trust;
     std::string label = t.name.empty() ? std::string("(unnamed)") : t.name;
-    out += fmt::format("\n{} {} {} ({} {}): {}{}\n", r.decision.accepted ? paint("32", "ACCEPT") : paint("31", "REJECT"),
+    out += fmt::format("\n{} {} {} ({} {}): {}{}\n", r.decision.accepted ? lint::Paint(color, lint::Tone::kGood, "ACCEPT") : lint::Paint(color, lint::Tone::kBad, "REJECT"),
                        t.loc.ToString(), label, PlatformName(t.platform), TrustKindName(t.kind), OutcomeName(r.decision.outcome),
                        t.context.empty() ? std::string() : fmt::format(" [in {}]", t.context));
     for (const Reason& reason : r.decision.reasons) out += "  - " + ReasonText(reason) + "\n";
@@ -170,7 +168,7 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit", "var", "var-file"}, {"help", "all", "timings", "assume-unknowns"}, &args))
+  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit", "var", "var-file"}, {"help", "all", "timings", "assume-unknowns", "no-color"}, &args))
     return kExitError;
   if (args.Has("help")) {
     std::puts(kUsage);
@@ -253,7 +251,7 @@ int EvalCommand(int argc, char** argv) {
     if (row.decision.accepted) ++accepted;
   }
   if (format == "json") PrintJson(rows, *token, at, accepted);
-  else PrintText(rows, trusts.size(), *token, token_path, at, accepted);
+  else PrintText(rows, trusts.size(), *token, token_path, at, accepted, lint::WantColor(args.Has("no-color")));
   timer.Lap("report");
   if (!loaded->errors.empty()) return kExitError;
   return accepted > 0 ? kExitOk : kExitNegative;

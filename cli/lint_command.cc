@@ -11,6 +11,7 @@
 #include "lint/linter.h"
 #include "lint/registry.h"
 #include "lint/report.h"
+#include "lint/style.h"
 #include "rules/builtin_rules.h"
 #include "trustcheck/load.h"
 
@@ -79,8 +80,7 @@ int LintCommand(int argc, char** argv) {
   report.files = &files;
   report.findings = &findings;
   report.sources = &sources;
-  report.color = format == "text" && !args.Has("no-color") && std::getenv("NO_COLOR") == nullptr &&
-                 isatty(STDOUT_FILENO);
+  report.color = format == "text" && lint::WantColor(args.Has("no-color"));
   report.witnesses = args.Has("witness");
   report.skipped = &loaded->skipped_files;
   report.list_skipped = args.Has("show-skipped");

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "lint/docs.h"
+#include "lint/style.h"
 
 namespace trustcheck::lint {
 
@@ -33,16 +34,6 @@ std::string WriteJson(const Json::Value& v) {
   return Json::writeString(b, v) + "\n";
 }
 
-const char* SeverityColor(Severity s) {
-  switch (s) {
-    case Severity::kCritical: return "1;31";
-    case Severity::kHigh: return "31";
-    case Severity::kMedium: return "33";
-    case Severity::kLow: return "36";
-    case Severity::kInfo: return "2";
-  }
-  return "0";
-}
 
 // Longest excerpt shown: a minified JSON file is one line of megabytes, and
 // repeating it under every finding made the report quadratic in the file.
@@ -71,7 +62,7 @@ std::string SourceExcerpt(const SourceLines* lines, const SourceLoc& loc, bool c
   std::string pad(number.size(), ' ');
   std::string caret(prefix.size(), ' ');
   for (size_t i = 0; i < column && i < line.size(); ++i) caret += line[i] == '\t' ? '\t' : ' ';
-  std::string mark = color ? "\033[1;32m^\033[0m" : "^";
+  std::string mark = Paint(color, Tone::kMarker, "^");
   return fmt::format("    {} | {}{}{}\n    {} | {}{}\n", number, prefix, line, suffix, pad, caret, mark);
 }
 
@@ -137,21 +128,18 @@ const char* SarifLevel(Severity severity) {
 }
 
 std::string RenderText(const ReportInput& in) {
-  auto paint = [&](const char* code, const std::string& s) {
-    return in.color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
-  };
   std::string out;
   std::string current;
   for (const Finding& f : *in.findings) {
     const std::string& path = f.loc.path();
     if (path != current || out.empty()) {
       if (!out.empty()) out += "\n";
-      out += paint("1", path.empty() ? std::string("(no file)") : path) + "\n";
+      out += Paint(in.color, Tone::kHeading, path.empty() ? std::string("(no file)") : path) + "\n";
       current = path;
     }
     std::string where = f.loc.known() ? fmt::format("{}:{}", f.loc.line, f.loc.column) : std::string("-");
-    out += fmt::format("  {}  {}  {}  {}\n", where, paint(SeverityColor(f.severity), SeverityName(f.severity)),
-                       paint("2", f.rule + " " + f.name), f.message);
+    out += fmt::format("  {}  {}  {}  {}\n", where, PaintSeverity(in.color, f.severity),
+                       Paint(in.color, Tone::kQuiet, f.rule + " " + f.name), f.message);
     out += SourceExcerpt(in.sources ? in.sources->Get(path) : nullptr, f.loc, in.color);
     if (in.witnesses && f.witness) {
       out += fmt::format("    witness: {}\n", WriteCompactJson(*f.witness));

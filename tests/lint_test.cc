@@ -19,6 +19,7 @@
 #include "lint/linter.h"
 #include "lint/registry.h"
 #include "lint/report.h"
+#include "lint/style.h"
 #include "lint/suppression.h"
 #include "rules/builtin_rules.h"
 #include "test_support.h"
@@ -455,6 +456,20 @@ TEST(lint_test, gitlab_report_is_code_quality) {
   // No findings: an empty array, which GitLab reads as a clean report.
   auto clean = MakeReport({kGoodWildcards}, "TC002");
   EXPECT_EQ(ParseJsonText(RenderGitlab(clean->input)), Json::Value(Json::arrayValue));
+}
+
+// One colour policy and one table of tones for eval, lint and diff.
+TEST(lint_test, colour_is_one_policy_and_one_table) {
+  EXPECT_EQ(PaintSeverity(true, Severity::kHigh), "\x1b[31mhigh\x1b[0m");
+  EXPECT_EQ(PaintSeverity(true, Severity::kCritical), "\x1b[1m\x1b[31mcritical\x1b[0m");
+  EXPECT_EQ(PaintSeverity(false, Severity::kCritical), "critical");
+  EXPECT_EQ(Paint(true, Tone::kGood, "ACCEPT"), "\x1b[32mACCEPT\x1b[0m");
+  EXPECT_EQ(Paint(true, Tone::kPlain, "x"), "x");
+  EXPECT_EQ(Paint(false, Tone::kBad, "REJECT"), "REJECT");
+  // Never with --no-color, never with NO_COLOR, never off a terminal (the
+  // test's standard output is not one).
+  EXPECT_FALSE(WantColor(true));
+  EXPECT_FALSE(WantColor(false));
 }
 
 // ---------------------------------------------------------------------------
