@@ -12,14 +12,13 @@
 
 #include "cli/command.h"
 #include "lint/style.h"
+#include "trustcheck/batch.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/exposure.h"
-#include "trustcheck/index.h"
 #include "trustcheck/jwks.h"
 #include "trustcheck/read.h"
 #include "trustcheck/load.h"
-#include "trustcheck/parallel.h"
 
 namespace trustcheck::cli {
 
@@ -100,16 +99,6 @@ struct Row {
   const Trust* trust;
   Decision decision;
 };
-
-// Evaluates every trust, on every core when there are many (Evaluate is a
-// pure function).
-std::vector<Row> EvaluateAll(const std::vector<Row>& trusts, const Claims& claims, const EvalOptions& options) {
-  std::vector<Row> rows = trusts;
-  const size_t threads = rows.size() > kIndexThreshold ? ThreadCount(0) : 1;
-  ParallelFor(rows.size(), threads,
-              [&](size_t i) { rows[i].decision = Evaluate(*rows[i].trust, claims, options); });
-  return rows;
-}
 
 // `total`: trusts loaded; `rows` may hold only the index's candidates.
 void PrintText(const std::vector<Row>& rows, size_t total, const DecodedToken& token, const std::string& token_path,
@@ -224,32 +213,18 @@ int EvalCommand(int argc, char** argv) {
   // Nothing could be evaluated: the errors above are the whole answer.
   if (trusts.empty()) return kExitError;
 
-  EvalOptions eval_options;
-  eval_options.now = at;
-  auto& rows = KeepUntilExit(std::vector<Row>());
-  if (format == "text" && !args.Has("all") && trusts.size() > kIndexThreshold && signature.ok()) {
-    std::vector<const Trust*> pointers;
-    for (const Row& r : trusts) pointers.push_back(r.trust);
-    // On every core, as the loading: the build is a pass over every trust.
-    TrustIndexOptions index_options;
-    index_options.threads = 0;
-    TrustIndex index = TrustIndex::Build(std::move(pointers), index_options);
-    timer.Lap("index");
-    for (uint32_t id : index.Candidates(token->claims))
-      rows.push_back({trusts[id].file, trusts[id].trust, Evaluate(*trusts[id].trust, token->claims, eval_options)});
-  } else {
-    rows = EvaluateAll(trusts, token->claims, eval_options);
-  }
+  std::vector<const Trust*> pointers;
+  for (const Row& r : trusts) pointers.push_back(r.trust);
+  BatchOptions batch;
+  batch.eval.now = at;
+  batch.every_decision = format == "json" || args.Has("all");
+  batch.index_threshold = kIndexThreshold;
+  BatchResult evaluated = EvaluateMany(pointers, token->claims, signature, batch);
   timer.Lap("evaluate");
-  size_t accepted = 0;
-  for (Row& row : rows) {
-    if (!signature.ok()) {
-      row.decision.accepted = false;
-      row.decision.outcome = Outcome::kSignature;
-      row.decision.reasons = {{signature.loc(), "token signature rejected: " + signature.message()}};
-    }
-    if (row.decision.accepted) ++accepted;
-  }
+  auto& rows = KeepUntilExit(std::vector<Row>());
+  rows.reserve(evaluated.rows.size());
+  for (BatchRow& r : evaluated.rows) rows.push_back({trusts[r.trust].file, trusts[r.trust].trust, std::move(r.decision)});
+  const size_t accepted = evaluated.accepted;
   if (format == "json") PrintJson(rows, *token, at, accepted);
   else PrintText(rows, trusts.size(), *token, token_path, at, accepted, lint::WantColor(args.Has("no-color")));
   timer.Lap("report");
