@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "lint/style.h"
 #include "trustcheck/analysis.h"
 #include "trustcheck/claims.h"
@@ -72,7 +73,11 @@ std::string Relative(const std::string& file, const std::string& root, bool root
 }
 
 Status LoadSide(const std::string& path, const LoadOptions& options, Side* side) {
-  auto loaded = LoadPaths({path}, options);
+  ProgressLine progress(isatty(STDERR_FILENO) != 0);
+  LoadOptions with_progress = options;
+  with_progress.progress = progress.Callback("loading");
+  auto loaded = LoadPaths({path}, with_progress);
+  progress.Finish();
   if (!loaded.ok()) return loaded.status();
   side->load = std::move(*loaded);
   std::error_code ec;

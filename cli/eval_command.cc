@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "lint/style.h"
 #include "trustcheck/batch.h"
 #include "trustcheck/claims.h"
@@ -196,7 +197,10 @@ int EvalCommand(int argc, char** argv) {
   options.forced_format = args.Get("type");
   if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
   if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
+  ProgressLine progress(isatty(STDERR_FILENO) != 0);
+  options.progress = progress.Callback("loading");
   auto& loaded = KeepUntilExit(LoadPaths(args.positional, options));
+  progress.Finish();
   if (!loaded.ok()) return InputError(loaded.status());
   timer.Lap("load");
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "cli/command.h"
+#include "cli/progress.h"
 #include "lint/config.h"
 #include "lint/linter.h"
 #include "lint/registry.h"
@@ -62,7 +63,10 @@ int LintCommand(int argc, char** argv) {
   options.malformed_is_error = false;  // malformed trusts are findings, not load errors
   if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
   if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
+  ProgressLine progress(isatty(STDERR_FILENO) != 0);
+  options.progress = progress.Callback("loading");
   auto loaded = LoadPaths(args.positional, options);
+  progress.Finish();
   if (!loaded.ok()) return InputError(loaded.status());
   for (const Status& e : loaded->errors) std::fputs(fmt::format("trustcheck: {}\n", e.ToString()).c_str(), stderr);
   std::vector<LoadedFile> files;

@@ -11,6 +11,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <optional>
@@ -549,7 +550,12 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
   // Small loads stay on this thread: starting threads costs more.
   const size_t threads = jobs.size() < 64 ? 1 : ThreadCount(options.threads);
   LoadSession session(options.limits);
-  ParallelFor(jobs.size(), threads, [&](size_t i) { results[i] = LoadJob(jobs[i], options, &session); });
+  std::atomic<size_t> done{0};
+  ParallelFor(jobs.size(), threads, [&](size_t i) {
+    results[i] = LoadJob(jobs[i], options, &session);
+    size_t now_done = done.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (options.progress) options.progress(now_done, jobs.size());
+  });
   LoadResult out;
   out.skipped_files = std::move(not_searched);
   for (size_t i = 0; i < results.size(); ++i) {

@@ -33,6 +33,7 @@
 #define TRUSTCHECK_LOAD_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,10 @@ struct LoadOptions {
   // object value is HCL, anything else the text itself).
   std::vector<std::string> terraform_var_files;
   std::vector<std::pair<std::string, std::string>> terraform_variables;
+  // Called after each file is read and lowered, with how many of how many
+  // files are done (a progress line for long sweeps). Called from the
+  // loading threads, so it must be thread-safe and quick.
+  std::function<void(size_t done, size_t total)> progress;
 };
 
 // One loaded file.
