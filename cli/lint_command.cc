@@ -29,6 +29,14 @@ constexpr const char* kUsage =
     "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
     "rules; docs/lint.md explains the config file and inline suppressions.";
 
+std::string Render(const std::string& format, const lint::ReportInput& report) {
+  if (format == "json") return lint::RenderJson(report);
+  if (format == "sarif") return lint::RenderSarif(report);
+  if (format == "github") return lint::RenderGithub(report);
+  if (format == "gitlab") return lint::RenderGitlab(report);
+  return lint::RenderText(report);
+}
+
 }  // namespace
 
 int LintCommand(int argc, char** argv) {
@@ -89,12 +97,7 @@ int LintCommand(int argc, char** argv) {
   report.skipped = &loaded->skipped_files;
   report.list_skipped = args.Has("show-skipped");
   report.tool_version = TRUSTCHECK_VERSION;
-  std::string out = format == "json"     ? lint::RenderJson(report)
-                    : format == "sarif"  ? lint::RenderSarif(report)
-                    : format == "github" ? lint::RenderGithub(report)
-                    : format == "gitlab" ? lint::RenderGitlab(report)
-                                         : lint::RenderText(report);
-  std::fputs(out.c_str(), stdout);
+  std::fputs(Render(format, report).c_str(), stdout);
 
   if (!loaded->errors.empty()) return kExitError;
   for (const lint::Finding& f : findings)

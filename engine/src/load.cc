@@ -434,6 +434,19 @@ struct JobResult {
   std::string skipped;  // the reason, when skipped
 };
 
+JobResult LoadJob(const Job& job, const LoadOptions& options, LoadSession* session);
+
+// Every job, on `threads` threads, reporting progress as files finish.
+void RunJobs(const std::vector<Job>& jobs, size_t threads, const LoadOptions& options, LoadSession* session,
+             std::vector<JobResult>* results) {
+  std::atomic<size_t> done{0};
+  ParallelFor(jobs.size(), threads, [&](size_t i) {
+    (*results)[i] = LoadJob(jobs[i], options, session);
+    size_t now_done = done.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (options.progress) options.progress(now_done, jobs.size());
+  });
+}
+
 JobResult LoadJob(const Job& job, const LoadOptions& options, LoadSession* session) {
   JobResult r;
   // A path named on the command line may be a stream (`<(...)`, a device);
@@ -550,12 +563,7 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
   // Small loads stay on this thread: starting threads costs more.
   const size_t threads = jobs.size() < 64 ? 1 : ThreadCount(options.threads);
   LoadSession session(options.limits);
-  std::atomic<size_t> done{0};
-  ParallelFor(jobs.size(), threads, [&](size_t i) {
-    results[i] = LoadJob(jobs[i], options, &session);
-    size_t now_done = done.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (options.progress) options.progress(now_done, jobs.size());
-  });
+  RunJobs(jobs, threads, options, &session, &results);
   LoadResult out;
   out.skipped_files = std::move(not_searched);
   for (size_t i = 0; i < results.size(); ++i) {
