@@ -32,10 +32,36 @@ struct Args {
   }
 };
 
-// Parses argv[first..]. `value_flags` take a value; `bool_flags` do not.
-// Returns false (after printing a message) on an unknown flag.
-bool ParseArgs(int argc, char** argv, int first, const std::vector<std::string>& value_flags,
-               const std::vector<std::string>& bool_flags, Args* out);
+// One option of a command: the parser reads it and the help describes it,
+// from this one declaration.
+struct OptionSpec {
+  std::string name;   // without the dashes: "format"
+  std::string value;  // what the value looks like ("FILE", "text|json"); empty: a switch
+  std::string help;   // one line
+  bool required = false;
+  bool repeatable = false;
+  bool in_synopsis = true;  // false: only in the option list (an option that makes another form)
+};
+
+// The options every loading command takes: --type, --limit, --var, --var-file.
+std::vector<OptionSpec> LoadOptionSpecs();
+
+// A command's arguments: its options, what follows them, and what it does.
+struct CommandSpec {
+  std::string name;                   // "lint"
+  std::vector<std::string> operands;  // synopsis forms after the options: {"PATH..."}
+  std::string about;                  // a paragraph for --help
+  std::vector<OptionSpec> options;    // `--help` is added to every command
+};
+
+// The synopsis ("usage: trustcheck lint [--format ...] PATH..."), wrapped.
+std::string Usage(const CommandSpec& spec);
+// The synopsis, the paragraph and one line per option: `--help`'s text.
+std::string Help(const CommandSpec& spec);
+
+// Parses argv[2..] by the spec. Returns false (after printing a message) on
+// an unknown option or a missing value.
+bool ParseArgs(int argc, char** argv, const CommandSpec& spec, Args* out);
 
 // Prints "trustcheck: error: <message>" to stderr and returns kExitError.
 int UsageError(const std::string& message);

@@ -36,10 +36,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kUsage =
-    "usage: trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] [--no-color] [--limit NAME=VALUE]...\n"
-    "                       [--var NAME=VALUE]... [--var-file FILE]... OLD NEW\n"
-    "       trustcheck diff [same flags] --git REV PATH";
+CommandSpec Spec() {
+  CommandSpec spec{"diff", {"OLD NEW", "--git REV PATH"},
+                   "For each trust, whether NEW accepts a token OLD refused (widened) or the reverse (narrowed), with a\n"
+                   "witness token `trustcheck eval` replays. With --git, PATH is compared with itself at revision REV.\n"
+                   "Exit codes: 0 nothing widened, 1 something did, 2 on a usage or input error.",
+                   {{"format", "text|json", "output format (default: text)"},
+                    {"at", "TIME", "evaluate witness tokens at this time, RFC 3339 or Unix seconds (default: now)"},
+                    {"git", "REV", "compare PATH with PATH at this git revision", false, false, false},
+                    {"no-color", "", "no colour, even on a terminal (also: NO_COLOR)"}}};
+  for (OptionSpec& o : LoadOptionSpecs()) spec.options.push_back(std::move(o));
+  return spec;
+}
 
 // ---------------------------------------------------------------------------
 // Loading one side
@@ -474,16 +482,17 @@ int PrintLoadErrors(const Side& side) {
 
 int DiffCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "at", "type", "git", "limit", "var", "var-file"}, {"help", "no-color"}, &args)) return kExitError;
+  const CommandSpec spec = Spec();
+  if (!ParseArgs(argc, argv, spec, &args)) return kExitError;
   if (args.Has("help")) {
-    std::puts(kUsage);
+    std::fputs(Help(spec).c_str(), stdout);
     return kExitOk;
   }
   std::string format = args.Get("format", "text");
   if (!CheckChoice("format", format, {"text", "json"})) return kExitError;
   bool git = args.Has("git");
   if (git ? args.positional.size() != 1 : args.positional.size() != 2)
-    return UsageError(std::string(git ? "`--git REV` takes exactly one PATH\n" : "expected OLD and NEW\n") + kUsage);
+    return UsageError(std::string(git ? "`--git REV` takes exactly one PATH\n" : "expected OLD and NEW\n") + Usage(spec));
   int64_t at = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();

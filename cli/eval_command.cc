@@ -25,12 +25,22 @@ namespace trustcheck::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: trustcheck eval --token FILE|- [--jwks FILE] [--at TIME] [--format text|json] [--type FORMAT] [--all] "
-    "[--timings]\n"
-    "                       [--assume-unknowns] [--no-color] [--limit NAME=VALUE]... [--var NAME=VALUE]...\n"
-    "                       [--var-file FILE]...\n"
-    "                       PATH...";
+CommandSpec Spec() {
+  CommandSpec spec{"eval", {"PATH..."},
+                   "Evaluates the token against every trust found in PATH exactly as each platform would: which trusts\n"
+                   "accept it, and for the others the condition that refuses it. Exit codes: 0 when a trust accepts, 1\n"
+                   "when none does, 2 on a usage or input error.",
+                   {{"token", "FILE|-", "the token: a compact JWT or a JSON object of claims (`-`: standard input)", true},
+                    {"jwks", "FILE", "verify the JWT's signature with this JSON Web Key Set first"},
+                    {"at", "TIME", "evaluate at this time, RFC 3339 or Unix seconds (default: now)"},
+                    {"format", "text|json", "output format (default: text)"},
+                    {"all", "", "list every trust, not only those that can accept (text output)"},
+                    {"timings", "", "print the time each stage took on standard error"},
+                    {"assume-unknowns", "", "read unknown values as the deployer's own (replays a lint witness)"},
+                    {"no-color", "", "no colour, even on a terminal (also: NO_COLOR)"}}};
+  for (OptionSpec& o : LoadOptionSpecs()) spec.options.push_back(std::move(o));
+  return spec;
+}
 
 // With more trusts than this, the text report asks the trust index
 // (trustcheck/index.h) which trusts can accept the token, evaluates only
@@ -158,14 +168,14 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
 
 int EvalCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"token", "at", "format", "type", "jwks", "limit", "var", "var-file"}, {"help", "all", "timings", "assume-unknowns", "no-color"}, &args))
-    return kExitError;
+  const CommandSpec spec = Spec();
+  if (!ParseArgs(argc, argv, spec, &args)) return kExitError;
   if (args.Has("help")) {
-    std::puts(kUsage);
+    std::fputs(Help(spec).c_str(), stdout);
     return kExitOk;
   }
-  if (!args.Has("token")) return UsageError(std::string("`--token` is required\n") + kUsage);
-  if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + kUsage);
+  if (!args.Has("token")) return UsageError(std::string("`--token` is required\n") + Usage(spec));
+  if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + Usage(spec));
   std::string format = args.Get("format", "text");
   StageTimer timer(args.Has("timings"));
   if (!CheckChoice("format", format, {"text", "json"})) return kExitError;

@@ -10,22 +10,24 @@ namespace trustcheck::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: trustcheck facts\n"
-    "\n"
-    "Prints the platform facts trustcheck evaluates and lints with (issuers, tenancy, claim grammars, the\n"
-    "tokens the exposure analysis builds, their sources), as Markdown: docs/platform-facts.md.";
+CommandSpec Spec() {
+  return {"facts", {""},
+          "Prints the platform facts trustcheck evaluates and lints with (issuers, tenancy, claim grammars, the\n"
+          "tokens the exposure analysis builds, their sources), as Markdown: docs/platform-facts.md.",
+          {}};
+}
 
 }  // namespace
 
 int FactsCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {}, {"help"}, &args)) return kExitError;
+  const CommandSpec spec = Spec();
+  if (!ParseArgs(argc, argv, spec, &args)) return kExitError;
   if (args.Has("help")) {
-    std::puts(kUsage);
+    std::fputs(Help(spec).c_str(), stdout);
     return kExitOk;
   }
-  if (!args.positional.empty()) return UsageError(std::string("`facts` takes no PATH\n") + kUsage);
+  if (!args.positional.empty()) return UsageError(std::string("`facts` takes no PATH\n") + Usage(spec));
   std::fputs(PlatformFactsMarkdown().c_str(), stdout);
   return kExitOk;
 }

@@ -20,14 +20,20 @@ namespace trustcheck::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: trustcheck lint [--format text|json|sarif|github|gitlab] [--fail-on info|low|medium|high|critical] [--config FILE]\n"
-    "                       [--type FORMAT] [--no-color] [--witness] [--show-skipped] [--limit NAME=VALUE]...\n"
-    "                       [--var NAME=VALUE]... [--var-file FILE]... PATH...\n"
-    "\n"
-    "Reports trusts that are too relaxed or broken, and what they let in. Exit codes: 0 when no finding is at or\n"
-    "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
-    "rules; docs/lint.md explains the config file and inline suppressions.";
+CommandSpec Spec() {
+  CommandSpec spec{"lint", {"PATH..."},
+                   "Reports trusts that are too relaxed or broken, and what they let in. Exit codes: 0 when no finding is at or\n"
+                   "above --fail-on (default: medium), 1 when one is, 2 on a usage or input error. `trustcheck rules` lists the\n"
+                   "rules; docs/lint.md explains the config file and inline suppressions.",
+                   {{"format", "text|json|sarif|github|gitlab", "output format (default: text)"},
+                    {"fail-on", "info|low|medium|high|critical", "exit 1 on a finding at or above this (default: medium)"},
+                    {"config", "FILE", "rule settings, owners and ignored paths (docs/lint.md)"},
+                    {"no-color", "", "no colour, even on a terminal (also: NO_COLOR)"},
+                    {"witness", "", "print each finding's witness token (text output)"},
+                    {"show-skipped", "", "list the files a folder search skipped, and why"}}};
+  for (OptionSpec& o : LoadOptionSpecs()) spec.options.push_back(std::move(o));
+  return spec;
+}
 
 std::string Render(const std::string& format, const lint::ReportInput& report) {
   if (format == "json") return lint::RenderJson(report);
@@ -41,13 +47,13 @@ std::string Render(const std::string& format, const lint::ReportInput& report) {
 
 int LintCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format", "fail-on", "config", "type", "limit", "var", "var-file"}, {"help", "no-color", "witness", "show-skipped"}, &args))
-    return kExitError;
+  const CommandSpec spec = Spec();
+  if (!ParseArgs(argc, argv, spec, &args)) return kExitError;
   if (args.Has("help")) {
-    std::puts(kUsage);
+    std::fputs(Help(spec).c_str(), stdout);
     return kExitOk;
   }
-  if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + kUsage);
+  if (args.positional.empty()) return UsageError(std::string("no PATH given\n") + Usage(spec));
   std::string format = args.Get("format", "text");
   if (!CheckChoice("format", format, {"text", "json", "sarif", "github", "gitlab"})) return kExitError;
   std::string fail_on_name = args.Get("fail-on", "medium");

@@ -14,11 +14,12 @@ namespace trustcheck::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: trustcheck rules [--format text|json|markdown] [ID]\n"
-    "\n"
-    "Lists the lint rules, or explains one (by id or name). `--format markdown` prints the pages of docs/rules/\n"
-    "(the index without ID).";
+CommandSpec Spec() {
+  return {"rules", {"[ID]"},
+          "Lists the lint rules, or explains one (by id or name). `--format markdown` prints the pages of docs/rules/\n"
+          "(the index without ID).",
+          {{"format", "text|json|markdown", "output format (default: text)"}}};
+}
 
 std::string WriteJson(const Json::Value& v) {
   Json::StreamWriterBuilder b;
@@ -31,14 +32,15 @@ std::string WriteJson(const Json::Value& v) {
 
 int RulesCommand(int argc, char** argv) {
   Args args;
-  if (!ParseArgs(argc, argv, 2, {"format"}, {"help"}, &args)) return kExitError;
+  const CommandSpec spec = Spec();
+  if (!ParseArgs(argc, argv, spec, &args)) return kExitError;
   if (args.Has("help")) {
-    std::puts(kUsage);
+    std::fputs(Help(spec).c_str(), stdout);
     return kExitOk;
   }
   std::string format = args.Get("format", "text");
   if (!CheckChoice("format", format, {"text", "json", "markdown"})) return kExitError;
-  if (args.positional.size() > 1) return UsageError(std::string("give at most one rule id\n") + kUsage);
+  if (args.positional.size() > 1) return UsageError(std::string("give at most one rule id\n") + Usage(spec));
   lint::Registry registry;
   rules::RegisterBuiltinRules(registry);
 
