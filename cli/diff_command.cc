@@ -7,23 +7,20 @@
 
 #include <fmt/format.h>
 #include <json/json.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <optional>
 
 #include "cli/command.h"
 #include "cli/progress.h"
 #include "lint/style.h"
 #include "trustcheck/analysis.h"
 #include "trustcheck/claims.h"
+#include "trustcheck/diff.h"
 #include "trustcheck/exposure.h"
 #include "trustcheck/git.h"
 #include "trustcheck/issuers.h"
@@ -49,218 +46,21 @@ CommandSpec Spec() {
   return spec;
 }
 
-// ---------------------------------------------------------------------------
-// Loading one side
+using Side = DiffSide;
+using Row = DiffRow;
 
-struct Entry {
-  const Trust* trust = nullptr;
-  std::string rel;  // the file, relative to the side's root ("" for a single file)
-  size_t index = 0; // position among the file's trusts
-};
-
-struct Side {
-  std::string label;  // "OLD" / "NEW" path as the user named it
-  LoadResult load;
-  std::vector<Entry> entries;
-  // Entra access units: every credential of one application or managed
-  // identity admits, so they are compared as one trust (the union of their
-  // statements), made here and owned by the side.
-  std::deque<Trust> units;
-  std::map<const Trust*, std::vector<const Trust*>> members;  // unit -> its credentials
-  // Files read from git live in a temporary folder; show them as `REV:path`.
-  GitSnapshot snapshot;
-};
-
-void GroupAccessUnits(Side* side);
-
-std::string Relative(const std::string& file, const std::string& root, bool root_is_dir) {
-  if (!root_is_dir) return "";
-  std::error_code ec;
-  fs::path rel = fs::relative(fs::path(file), fs::path(root), ec);
-  return ec ? file : rel.generic_string();
-}
-
+// A side, loaded with a progress line on a terminal.
 Status LoadSide(const std::string& path, const LoadOptions& options, Side* side) {
   ProgressLine progress(isatty(STDERR_FILENO) != 0);
   LoadOptions with_progress = options;
   with_progress.progress = progress.Callback("loading");
-  auto loaded = LoadPaths({path}, with_progress);
+  Status s = LoadDiffSide(path, with_progress, side);
   progress.Finish();
-  if (!loaded.ok()) return loaded.status();
-  side->load = std::move(*loaded);
-  std::error_code ec;
-  bool dir = fs::is_directory(path, ec);
-  for (const LoadedFile& f : side->load.files)
-    for (size_t i = 0; i < f.trusts.size(); ++i)
-      side->entries.push_back({&f.trusts[i], Relative(f.path, path, dir), i});
-  GroupAccessUnits(side);
-  return Status();
+  return s;
 }
 
-// The access unit of an Entra credential: the application or managed
-// identity whose credentials they are. A file of credentials (`az ad app
-// federated-credential list`) is one unit; Terraform names it by
-// `application_id` or `parent_id` (the access unit, TrustFacts::access_unit).
-std::string AccessUnitKey(const Entry& e) {
-  return e.rel + "\n" + e.trust->loc.path() + "\n" + e.trust->facts.access_unit;
-}
-
-void GroupAccessUnits(Side* side) {
-  std::map<std::string, std::vector<size_t>> by_unit;
-  for (size_t i = 0; i < side->entries.size(); ++i) {
-    const Trust& t = *side->entries[i].trust;
-    if (t.platform == Platform::kAzure && t.kind == TrustKind::kFederatedCredential)
-      by_unit[AccessUnitKey(side->entries[i])].push_back(i);
-  }
-  std::vector<bool> grouped(side->entries.size(), false);
-  std::vector<Entry> units;
-  for (const auto& [key, indices] : by_unit) {
-    const Entry& first = side->entries[indices.front()];
-    Trust unit = *first.trust;
-    unit.statements.clear();
-    unit.notes.clear();
-    const std::string& name = first.trust->facts.access_unit;
-    unit.name = !name.empty() ? name : fs::path(first.trust->loc.path()).filename().string();
-    unit.kind = TrustKind::kApplication;
-    std::vector<const Trust*> members;
-    for (size_t i : indices) {
-      const Trust& c = *side->entries[i].trust;
-      for (const Statement& st : c.statements) unit.statements.push_back(st);
-      unit.notes.insert(unit.notes.end(), c.notes.begin(), c.notes.end());
-      members.push_back(&c);
-      grouped[i] = true;
-    }
-    side->units.push_back(std::move(unit));
-    side->members[&side->units.back()] = std::move(members);
-    units.push_back({&side->units.back(), first.rel, first.index});
-  }
-  std::vector<Entry> kept;
-  for (size_t i = 0; i < side->entries.size(); ++i)
-    if (!grouped[i]) kept.push_back(side->entries[i]);
-  kept.insert(kept.end(), units.begin(), units.end());
-  side->entries = std::move(kept);
-}
-
-// The credentials of a unit pair that differ, by name: "`main` changed,
-// `prod` removed, `release` added".
-std::string CredentialChanges(const Side& old_side, const Side& new_side, const Trust* old_unit,
-                              const Trust* new_unit) {
-  auto members = [](const Side& side, const Trust* unit) {
-    std::map<std::string, std::string> out;  // name -> dump
-    auto it = unit ? side.members.find(unit) : side.members.end();
-    if (it != side.members.end())
-      for (const Trust* c : it->second) out[c->name] = Dump(*c);
-    return out;
-  };
-  std::map<std::string, std::string> before = members(old_side, old_unit), after = members(new_side, new_unit);
-  std::vector<std::string> parts;
-  for (const auto& [name, dump] : before) {
-    auto it = after.find(name);
-    if (it == after.end()) parts.push_back(fmt::format("`{}` removed", name));
-    else if (it->second != dump) parts.push_back(fmt::format("`{}` changed", name));
-  }
-  for (const auto& [name, dump] : after)
-    if (!before.count(name)) parts.push_back(fmt::format("`{}` added", name));
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  return out;
-}
-
-// PATH at revision REV (trustcheck/git.h), loaded; shown as `REV:path`.
-Status LoadFromGit(const std::string& rev, const std::string& path, const LoadOptions& options, Side* side) {
-  TRUSTCHECK_ASSIGN_OR_RETURN(side->snapshot, SnapshotAt(rev, path, options.limits.max_file_bytes));
-  if (side->snapshot.load_path.empty()) return Status();  // absent at REV: every trust of PATH is new
-  return LoadSide(side->snapshot.load_path, options, side);
-}
-
-std::string Shown(const Side& side, const std::string& s) { return ShownPath(side.snapshot, s); }
+std::string Shown(const Side& side, const std::string& s) { return ShownOnSide(side, s); }
 std::string Shown(const Side& side, const SourceLoc& loc) { return Shown(side, loc.ToString()); }
-
-// ---------------------------------------------------------------------------
-// Pairing trusts
-
-std::string Identity(const Trust& t) {
-  return fmt::format("{}|{}|{}", PlatformName(t.platform), TrustKindName(t.kind), t.arn.empty() ? t.name : t.arn);
-}
-
-struct Pair {
-  const Entry* old_entry = nullptr;
-  const Entry* new_entry = nullptr;
-};
-
-// By identity within the same file, then by identity anywhere (a trust that
-// moved), then by position within the same file (single files with
-// different names, trusts renamed in place).
-std::vector<Pair> PairTrusts(const Side& old_side, const Side& new_side) {
-  std::vector<Pair> pairs;
-  std::vector<bool> old_used(old_side.entries.size()), new_used(new_side.entries.size());
-  auto unique_match = [&](auto key_of) {
-    std::map<std::string, std::vector<size_t>> olds, news;
-    for (size_t i = 0; i < old_side.entries.size(); ++i)
-      if (!old_used[i]) olds[key_of(old_side.entries[i])].push_back(i);
-    for (size_t i = 0; i < new_side.entries.size(); ++i)
-      if (!new_used[i]) news[key_of(new_side.entries[i])].push_back(i);
-    for (const auto& [key, o] : olds) {
-      auto it = news.find(key);
-      if (it == news.end() || o.size() != 1 || it->second.size() != 1) continue;
-      old_used[o[0]] = new_used[it->second[0]] = true;
-      pairs.push_back({&old_side.entries[o[0]], &new_side.entries[it->second[0]]});
-    }
-  };
-  unique_match([](const Entry& e) { return e.rel + "\n" + Identity(*e.trust); });
-  unique_match([](const Entry& e) { return Identity(*e.trust); });
-  unique_match([](const Entry& e) {
-    return fmt::format("{}\n{}|{}|{}", e.rel, PlatformName(e.trust->platform), TrustKindName(e.trust->kind), e.index);
-  });
-  for (size_t i = 0; i < old_side.entries.size(); ++i)
-    if (!old_used[i]) pairs.push_back({&old_side.entries[i], nullptr});
-  for (size_t i = 0; i < new_side.entries.size(); ++i)
-    if (!new_used[i]) pairs.push_back({nullptr, &new_side.entries[i]});
-  return pairs;
-}
-
-// ---------------------------------------------------------------------------
-// Reporting
-
-// Who gets in through one version of a trust (trustcheck/exposure.h): the
-// widest rung over its issuers, in the platform's words.
-struct Reached {
-  Reach reach = Reach::kNobody;
-  std::string who;  // "" when nobody gets in or it cannot be decided
-  bool known = false;
-};
-
-Reached WhoGetsIn(const Trust* trust, int64_t now) {
-  Reached out;
-  if (!trust) return out;
-  ExposureOptions options;
-  options.now = now;
-  out.known = true;
-  for (const IssuerExposure& e : AnalyseExposure(*trust, options).issuers) {
-    if (e.undecided && e.widest.empty()) out.known = false;
-    if (e.widest.empty() || e.reach < out.reach || (e.reach == out.reach && !out.who.empty())) continue;
-    out.reach = e.reach;
-    out.who = e.widest.front().who;
-  }
-  return out;
-}
-
-struct Row {
-  Pair pair;
-  TrustChange change;
-  Reached old_reach, new_reach;
-};
-
-const Trust& AnyTrust(const Pair& p) { return p.new_entry ? *p.new_entry->trust : *p.old_entry->trust; }
-
-std::string StatusOf(const Row& r) {
-  if (!r.pair.old_entry) return "added";
-  if (!r.pair.new_entry) return "removed";
-  if (r.change.widened.answer == Answer::kYes || r.change.narrowed.answer == Answer::kYes) return "changed";
-  if (r.change.widened.answer == Answer::kUndecided || r.change.narrowed.answer == Answer::kUndecided)
-    return "undecided";
-  return "unchanged";
-}
 
 void CollectTests(const Node& node, std::vector<const Test*>* out) {
   if (node.kind == Node::Kind::kTest) out->push_back(node.test.get());
@@ -290,9 +90,9 @@ std::string Admits(const Trust& accepting, const Json::Value& claims, const Witn
 // refuses it.
 std::string Explanation(const Row& r, bool widened, const Witness& w, bool reason) {
   if (!r.pair.old_entry)
-    return fmt::format("NEW adds trust `{}`, which accepts tokens (OLD has no such trust)", AnyTrust(r.pair).name);
+    return fmt::format("NEW adds trust `{}`, which accepts tokens (OLD has no such trust)", TrustOf(r).name);
   if (!r.pair.new_entry)
-    return fmt::format("NEW removes trust `{}`, which accepted tokens", AnyTrust(r.pair).name);
+    return fmt::format("NEW removes trust `{}`, which accepted tokens", TrustOf(r).name);
   const Trust& accepting = widened ? *r.pair.new_entry->trust : *r.pair.old_entry->trust;
   std::string first_reason = w.refused_because.empty() ? std::string() : w.refused_because.front().message;
   std::string why = reason && !first_reason.empty() ? ": " + first_reason : "";
@@ -328,7 +128,7 @@ std::string ReasonText(const Side& side, const Reason& r) {
 }
 
 std::string TrustLabel(const Row& r, const Side& old_side, const Side& new_side) {
-  const Trust& t = AnyTrust(r.pair);
+  const Trust& t = TrustOf(r);
   std::string where = r.pair.new_entry ? Shown(new_side, r.pair.new_entry->trust->loc)
                                        : Shown(old_side, r.pair.old_entry->trust->loc);
   return fmt::format("{} {} ({} {})", where, t.name.empty() ? "(unnamed)" : t.name, PlatformName(t.platform),
@@ -339,18 +139,17 @@ void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& n
   std::string out;
   size_t widened = 0, narrowed = 0, undecided = 0;
   for (const Row& r : rows) {
-    std::string status = StatusOf(r);
+    const DiffStatus status = r.status;
     bool w = r.change.widened.answer == Answer::kYes, n = r.change.narrowed.answer == Answer::kYes;
     widened += w;
     narrowed += n;
-    std::string tag = w && n ? "WIDENED+NARROWED" : w ? "WIDENED" : n ? "NARROWED" : status == "undecided" ? "UNDECIDED" : "UNCHANGED";
-    if (status == "added") tag = w ? "ADDED" : "ADDED (accepts nothing)";
-    if (status == "removed") tag = n ? "REMOVED" : "REMOVED (accepted nothing)";
-    lint::Tone tone = w ? lint::Tone::kBad : n ? lint::Tone::kWarning : status == "undecided" ? lint::Tone::kUnsure
+    std::string tag = w && n ? "WIDENED+NARROWED" : w ? "WIDENED" : n ? "NARROWED" : status == DiffStatus::kUndecided ? "UNDECIDED" : "UNCHANGED";
+    if (status == DiffStatus::kAdded) tag = w ? "ADDED" : "ADDED (accepts nothing)";
+    if (status == DiffStatus::kRemoved) tag = n ? "REMOVED" : "REMOVED (accepted nothing)";
+    lint::Tone tone = w ? lint::Tone::kBad : n ? lint::Tone::kWarning : status == DiffStatus::kUndecided ? lint::Tone::kUnsure
                                                                                          : lint::Tone::kGood;
     out += fmt::format("{} {}\n", lint::Paint(color, tone, tag), TrustLabel(r, old_side, new_side));
-    std::string credentials = CredentialChanges(old_side, new_side, r.pair.old_entry ? r.pair.old_entry->trust : nullptr,
-                                                r.pair.new_entry ? r.pair.new_entry->trust : nullptr);
+    std::string credentials = CredentialChanges(old_side, new_side, r);
     if (!credentials.empty()) out += fmt::format("  credentials: {}\n", credentials);
     // Who gets in, before and after, when the rung moved.
     if ((w || n) && r.old_reach.known && r.new_reach.known && r.old_reach.reach != r.new_reach.reach) {
@@ -381,7 +180,7 @@ void PrintText(const std::vector<Row>& rows, const Side& old_side, const Side& n
   std::fputs(out.c_str(), stdout);
 }
 
-Json::Value Where(const Side& side, const Entry* e) {
+Json::Value Where(const Side& side, const DiffEntry* e) {
   if (!e) return Json::Value(Json::nullValue);
   Json::Value w(Json::objectValue);
   w["source"] = Shown(side, e->trust->loc.path());
@@ -395,7 +194,7 @@ void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& n
   bool widened = false, narrowed = false, undecided = false;
   Json::Value witnesses(Json::arrayValue), trusts(Json::arrayValue);
   for (const Row& r : rows) {
-    const Trust& t = AnyTrust(r.pair);
+    const Trust& t = TrustOf(r);
     Json::Value id(Json::objectValue);
     id["name"] = t.name;
     id["platform"] = PlatformName(t.platform);
@@ -404,9 +203,8 @@ void PrintJson(const std::vector<Row>& rows, const Side& old_side, const Side& n
     id["old"] = Where(old_side, r.pair.old_entry);
     id["new"] = Where(new_side, r.pair.new_entry);
     Json::Value row = id;
-    row["status"] = StatusOf(r);
-    std::string credentials = CredentialChanges(old_side, new_side, r.pair.old_entry ? r.pair.old_entry->trust : nullptr,
-                                                r.pair.new_entry ? r.pair.new_entry->trust : nullptr);
+    row["status"] = DiffStatusName(r.status);
+    std::string credentials = CredentialChanges(old_side, new_side, r);
     if (!credentials.empty()) row["credentials"] = credentials;
     // Who gets in through each version: the exposure's widest rung.
     Json::Value exposure(Json::objectValue);
@@ -510,7 +308,7 @@ int DiffCommand(int argc, char** argv) {
   if (git) {
     old_side.label = args.Get("git") + ":" + args.positional[0];
     new_side.label = args.positional[0];
-    s = LoadFromGit(args.Get("git"), args.positional[0], options, &old_side);
+    s = LoadDiffSideAt(args.Get("git"), args.positional[0], options, &old_side);
     std::error_code ec;
     if (s.ok() && !fs::exists(args.positional[0], ec)) {
       // Deleted in the work tree: every trust of REV was removed.
@@ -529,15 +327,9 @@ int DiffCommand(int argc, char** argv) {
   }
   int load_errors = std::max(PrintLoadErrors(old_side), PrintLoadErrors(new_side));
 
-  AnalysisOptions analysis;
-  analysis.now = at;
-  analysis.max_witnesses = 3;
-  std::vector<Row> rows;
-  for (const Pair& p : PairTrusts(old_side, new_side)) {
-    const Trust* old_trust = p.old_entry ? p.old_entry->trust : nullptr;
-    const Trust* new_trust = p.new_entry ? p.new_entry->trust : nullptr;
-    rows.push_back({p, CompareTrusts(old_trust, new_trust, analysis), WhoGetsIn(old_trust, at), WhoGetsIn(new_trust, at)});
-  }
+  DiffOptions diff;
+  diff.now = at;
+  std::vector<Row> rows = DiffTrusts(old_side, new_side, diff);
   if (format == "json") PrintJson(rows, old_side, new_side);
   else PrintText(rows, old_side, new_side, lint::WantColor(args.Has("no-color")));
   RemoveSnapshot(old_side.snapshot);
