@@ -1,9 +1,9 @@
 // `trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] OLD NEW`
 // `trustcheck diff [--format text|json] [--at TIME] [--type FORMAT] --git REV PATH`
 //
-// Loads both sides, pairs their trusts by identity, and asks the analysis
-// (trustcheck/analysis.h) in both directions whether one accepts a token the
-// other refuses. Exit 1 when NEW widens access, 0 otherwise, 2 on errors.
+// Parses the arguments, loads both sides and diffs them with
+// trustcheck/diff.h, then renders the rows as text or JSON. Exit 1 when NEW
+// widens access, 0 otherwise, 2 on errors.
 
 #include <fmt/format.h>
 #include <json/json.h>
