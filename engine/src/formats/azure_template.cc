@@ -1106,18 +1106,9 @@ class Lowering {
       for (const char* key : {"issuer", "subject", "audiences", "claimsMatchingExpression"})
         if (const Value* v = props->Find(key)) credential[key] = *v;
     }
-    Value value = Value::Object(std::move(credential), r.loc);
-    Emitter emitter(r.loc);
-    Json::Value root;
-    emitter.Emit(value, &root);
-    entra::CredentialInput input;
-    input.credential = &root;
-    input.locator = emitter.locator();
-    input.format = format_;
-    input.fallback_name = r.symbol.empty() ? "credential" : r.symbol;
-    Result<Trust> trust = entra::LowerCredential(std::move(input));
+    Result<Trust> trust = LowerEntraCredentialValue(Value::Object(std::move(credential), r.loc), r.loc, format_,
+                                                    r.symbol.empty() ? "credential" : r.symbol);
     if (!trust.ok()) return trust.status();
-    ReplaceHoles(&*trust, emitter.holes());
     for (const Hole& g : call_guards_) guards.push_back(g);
     Guard(&*trust, guards);
     AddUnresolvedNotes(&*trust);

@@ -1075,18 +1075,10 @@ class TerraformLoader {
   // access unit for diff), "" when the configuration does not say.
   Status LowerEntra(const hcl::Block& block, const Instance& inst, const Value& credential,
                     const std::string& unit = "") {
-    Emitter emitter(block.loc);
-    Json::Value root;
-    emitter.Emit(credential, &root);
-    entra::CredentialInput input;
-    input.credential = &root;
-    input.locator = emitter.locator();
-    input.format = kFormatName;
-    input.fallback_name = inst.address;
-    Result<Trust> trust = entra::LowerCredential(std::move(input));
+    Result<Trust> trust = LowerEntraCredentialValue(credential, block.loc, kFormatName, inst.address);
     if (!trust.ok()) return trust.status();
     if (!unit.empty()) trust->facts.access_unit = unit;
-    Finish(std::move(*trust), block, inst, emitter, {});
+    Finish(std::move(*trust), block, inst, Emitter(block.loc), {});  // its unknowns are already nodes
     return Status();
   }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "formats/entra_credential.h"
+
 namespace trustcheck {
 
 std::optional<size_t> FindHole(std::string_view text, size_t* start, size_t* end) {
@@ -136,5 +138,20 @@ void Guard(Trust* trust, const std::vector<Hole>& guards) {
   }
 }
 
+
+Result<Trust> LowerEntraCredentialValue(const hcl::Value& credential, const SourceLoc& fallback,
+                                        const std::string& format, const std::string& fallback_name) {
+  Emitter emitter(fallback);
+  Json::Value root;
+  emitter.Emit(credential, &root);
+  entra::CredentialInput input;
+  input.credential = &root;
+  input.locator = emitter.locator();
+  input.format = format;
+  input.fallback_name = fallback_name;
+  TRUSTCHECK_ASSIGN_OR_RETURN(Trust trust, entra::LowerCredential(std::move(input)));
+  ReplaceHoles(&trust, emitter.holes());
+  return trust;
+}
 
 }  // namespace trustcheck

@@ -133,6 +133,14 @@ class Emitter {
 // becomes what it stands for, an unknown.
 void ReplaceHoles(Trust* trust, const std::vector<Hole>& holes);
 
+// The step every evaluated format (Terraform, Bicep, ARM) shares for an Entra
+// federated credential: `credential` (issuer, subject, audiences,
+// claimsMatchingExpression, name) written out as JSON, lowered by
+// entra_credential.h, and the unknowns it read as text turned back into
+// Unknown nodes. The caller sets the trust's location, format and context.
+Result<Trust> LowerEntraCredentialValue(const hcl::Value& credential, const SourceLoc& fallback,
+                                        const std::string& format, const std::string& fallback_name);
+
 // Guards each statement with the unknowns the lowering did not see
 // (assumed to hold: the trust as it reads once it exists).
 void Guard(Trust* trust, const std::vector<Hole>& guards);
