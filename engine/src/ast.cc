@@ -115,6 +115,61 @@ const std::string* Trust::Label(std::string_view key) const {
 
 namespace {
 
+std::string TestViolation(const Test& t) {
+  for (const Operand& o : t.operands) {
+    if (t.kind == MatchKind::kTyped && !o.typed) return "typed test with an operand that has no value";
+    if (t.kind == MatchKind::kIpAddress && o.valid) {
+      const size_t bits = o.ip_bytes.size() * 8;
+      if ((o.ip_bytes.size() != 4 && o.ip_bytes.size() != 16) || o.ip_prefix < 0 ||
+          static_cast<size_t>(o.ip_prefix) > bits)
+        return "IP test with a malformed network";
+    }
+  }
+  return "";
+}
+
+std::string NodeViolation(const Node& n, int depth) {
+  if (depth > 10000) return "node tree deeper than 10000";
+  switch (n.kind) {
+    case Node::Kind::kTest:
+      if (!n.test) return "kTest node without a test";
+      if (!n.children.empty()) return "kTest node with children";
+      if (std::string v = TestViolation(*n.test); !v.empty()) return v;
+      break;
+    case Node::Kind::kNot:
+      if (n.children.size() != 1) return fmt::format("kNot node with {} children", n.children.size());
+      break;
+    case Node::Kind::kExpr:
+      if (!n.expr) return "kExpr node without an expression";
+      if (!n.children.empty()) return "kExpr node with children";
+      break;
+    case Node::Kind::kConst:
+    case Node::Kind::kUnknown:
+      if (!n.children.empty()) return "constant or unknown node with children";
+      break;
+    case Node::Kind::kAnd:
+    case Node::Kind::kOr:
+      if (n.test || n.expr) return "And/Or node with a test or an expression";
+      break;
+  }
+  for (const Node& c : n.children)
+    if (std::string v = NodeViolation(c, depth + 1); !v.empty()) return v;
+  if (n.assumed)
+    if (std::string v = NodeViolation(*n.assumed, depth + 1); !v.empty()) return "assumed reading: " + v;
+  return "";
+}
+
+}  // namespace
+
+std::string FindInvariantViolation(const Trust& trust) {
+  for (size_t i = 0; i < trust.statements.size(); ++i)
+    if (std::string v = NodeViolation(trust.statements[i].when, 0); !v.empty())
+      return fmt::format("statement {}: {}", i + 1, v);
+  return "";
+}
+
+namespace {
+
 const char* MatchKindName(const Test& test) {
   switch (test.kind) {
     case MatchKind::kString: {

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -324,6 +326,22 @@ namespace {
 // whose accessors throw on a type they did not expect; such a throw is a bug
 // in the loader, but it must end as a located error on this file (exit 2),
 // never as a crash of a sweep over thousands.
+// Debug, sanitizer and fuzzing builds: a lowering that breaks the AST's
+// shape stops the program where it happened (trustcheck/ast.h).
+void CheckInvariants(const LoadedFile& file) {
+#ifdef TRUSTCHECK_CHECK_INVARIANTS
+  for (const Trust& t : file.trusts) {
+    std::string violation = FindInvariantViolation(t);
+    if (violation.empty()) continue;
+    std::fprintf(stderr, "trustcheck: internal error: %s: trust `%s` (%s) breaks the AST's shape: %s\n",
+                 file.path.c_str(), t.name.c_str(), file.format.c_str(), violation.c_str());
+    std::abort();
+  }
+#else
+  (void)file;
+#endif
+}
+
 Status LoadCatching(const Format& format, const InputFile& in, LoadedFile* out) {
   try {
     return format.Load(in, out);
@@ -375,6 +393,7 @@ Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const L
   }
   out.format = chosen->name();
   TRUSTCHECK_RETURN_IF_ERROR(LoadCatching(*chosen, in, &out));
+  CheckInvariants(out);
   TRUSTCHECK_RETURN_IF_ERROR(CheckTrustSizes(out, options.limits));
   if (options.malformed_is_error) {
     TRUSTCHECK_RETURN_IF_ERROR(FirstMalformed(out));

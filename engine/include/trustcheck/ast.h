@@ -415,6 +415,16 @@ struct Trust {
   const std::string* Label(std::string_view key) const;
 };
 
+// The shape every lowering must give a trust: a kTest node has a test and
+// no children, kNot exactly one child, kExpr an expression, kConst and
+// kUnknown no children, And/Or no test; typed tests have typed operands;
+// IP tests have 4- or 16-byte networks with a prefix that fits. Returns the
+// first violation ("statement 1: kNot node with 2 children"), or "" when
+// the trust is well formed. Builds with TRUSTCHECK_CHECK_INVARIANTS (debug,
+// sanitizer and fuzzing builds) check every loaded trust and abort on a
+// violation, so the fuzzers find lowerings that break it.
+std::string FindInvariantViolation(const Trust& trust);
+
 // Compact S-expression of a node or a trust, for tests and `--dump`.
 std::string Dump(const Node& node);
 std::string Dump(const Test& test);
