@@ -39,8 +39,10 @@ bool IsFederatedTest(const Node& n) {
          n.test->ref.names == std::vector<std::string>{"iss"} && n.test->operands.size() == 1;
 }
 
+// The client-ID test this link step adds: in an AWS role it is the only
+// audience test (the policy's own conditions are TestRole::kCondition).
 bool IsClientIdCheck(const Node& n) {
-  if (n.kind == Node::Kind::kTest) return n.test && n.test->op_display == kClientIdListCheck;
+  if (n.kind == Node::Kind::kTest) return n.test && n.test->role == TestRole::kAudience;
   return std::any_of(n.children.begin(), n.children.end(), IsClientIdCheck);
 }
 
