@@ -89,10 +89,16 @@ std::string Summary(const std::vector<Finding>& findings, const std::vector<Load
                      with_findings.size(), with_findings.size() == 1 ? "" : "s", counts, checked);
 }
 
+// The path without leading `./`.
+std::string RelativePath(std::string path) {
+  while (path.rfind("./", 0) == 0) path.erase(0, 2);
+  return path;
+}
+
 // A relative path as a URI reference (RFC 3986): unreserved bytes and `/`
 // stay, everything else is percent-encoded. Absolute paths become file URIs.
 std::string PathUri(std::string path) {
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
+  path = RelativePath(std::move(path));
   std::string out;
   for (unsigned char c : path) {
     if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') out += static_cast<char>(c);
@@ -287,10 +293,6 @@ std::string GithubProperty(const std::string& s) {
   return out;
 }
 
-std::string RelativePath(std::string path) {
-  while (path.rfind("./", 0) == 0) path.erase(0, 2);
-  return path;
-}
 
 std::string Sha256Hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];

@@ -22,8 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-SourceLoc PathLoc(const std::string& path) { return SourceLoc{std::make_shared<const std::string>(path), 0, 0}; }
-
 std::string Chomp(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
@@ -84,11 +82,11 @@ Result<GitSnapshot> SnapshotAt(const std::string& rev, const std::string& path, 
   fs::path dir = fs::is_directory(abs, ec) ? abs : abs.parent_path();
   while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();  // deleted in the work tree
   auto top = RunGit(dir.string(), {"rev-parse", "--show-toplevel"}, kMaxListingBytes);
-  if (!top) return Status::Error(PathLoc(path), "not inside a git work tree");
+  if (!top) return Status::Error(SourceLoc::File(path), "not inside a git work tree");
   fs::path root = fs::weakly_canonical(Chomp(*top), ec);
   if (!RunGit(root.string(), {"rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"},
               kMaxListingBytes))
-    return Status::Error(PathLoc(path), fmt::format("`{}` is not a commit of this repository", rev));
+    return Status::Error(SourceLoc::File(path), fmt::format("`{}` is not a commit of this repository", rev));
   std::string rel = fs::weakly_canonical(abs, ec).lexically_relative(root).generic_string();
   if (rel == ".") rel.clear();
   GitSnapshot snapshot;
@@ -97,7 +95,7 @@ Result<GitSnapshot> SnapshotAt(const std::string& rev, const std::string& path, 
   if (!type) return snapshot;  // absent at REV: every trust of PATH is new
   bool tree = Chomp(*type) == "tree";
   char tmpl[] = "/tmp/trustcheck-diff-XXXXXX";
-  if (!mkdtemp(tmpl)) return Status::Error(PathLoc(path), "cannot create a temporary folder");
+  if (!mkdtemp(tmpl)) return Status::Error(SourceLoc::File(path), "cannot create a temporary folder");
   snapshot.temp_dir = tmpl;
   std::vector<std::string> files;
   if (tree) {
@@ -105,7 +103,7 @@ Result<GitSnapshot> SnapshotAt(const std::string& rev, const std::string& path, 
                           kMaxListingBytes);
     if (!listing) {
       RemoveSnapshot(snapshot);
-      return Status::Error(PathLoc(path), fmt::format("cannot list `{}` at `{}`", path, rev));
+      return Status::Error(SourceLoc::File(path), fmt::format("cannot list `{}` at `{}`", path, rev));
     }
     files = Lines(*listing);
   } else {
@@ -116,7 +114,7 @@ Result<GitSnapshot> SnapshotAt(const std::string& rev, const std::string& path, 
     auto text = RunGit(root.string(), {"show", rev + ":" + file}, max_file_bytes);
     if (!text) {
       RemoveSnapshot(snapshot);
-      return Status::Error(PathLoc(path), fmt::format("cannot read `{}` at `{}` (or it is larger than the limit of {} "
+      return Status::Error(SourceLoc::File(path), fmt::format("cannot read `{}` at `{}` (or it is larger than the limit of {} "
                                                       "bytes)",
                                                       file, rev, max_file_bytes));
     }

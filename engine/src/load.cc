@@ -547,7 +547,7 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
   std::vector<SkippedFile> not_searched;
   for (const std::string& p : paths) {
     std::error_code ec;
-    auto loc = SourceLoc{std::make_shared<const std::string>(p), 0, 0};
+    auto loc = SourceLoc::File(p);
     if (fs::is_directory(p, ec)) {
       std::vector<Job> found;
       for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);

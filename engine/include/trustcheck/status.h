@@ -35,6 +35,9 @@ struct SourceLoc {
   uint32_t line = 0;
   uint32_t column = 0;
 
+  // A whole file, no line: errors about reading it.
+  static SourceLoc File(std::string path) { return SourceLoc{std::make_shared<const std::string>(std::move(path))}; }
+
   const std::string& path() const;
   bool known() const { return line != 0; }
   // "file:line:column", "file:line" or "file" depending on what is known.

@@ -1737,7 +1737,7 @@ class BicepLoader {
     if (!text.ok())
       return Status::Error(values.using_loc,
                            fmt::format("cannot read the template `{}`: {}", values.using_ref, text.status().message()));
-    out_->facts.push_back({kModuleCallFact, template_path, {{"call", label}}, values.using_loc});
+    out_->facts.push_back({kModuleCallFact, template_path, {{"call", label}}, values.using_loc, {}});
     BicepFile file(*text, std::make_shared<const std::string>(template_path));
     TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();
@@ -1813,7 +1813,7 @@ class BicepLoader {
                              {}, {}});
       return Status();
     }
-    out_->facts.push_back({kModuleCallFact, callee, {{"call", m.symbol}}, m.loc});
+    out_->facts.push_back({kModuleCallFact, callee, {{"call", m.symbol}}, m.loc, {}});
     BicepFile file(*text, std::make_shared<const std::string>(callee));
     TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();

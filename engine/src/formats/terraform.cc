@@ -453,7 +453,7 @@ class TerraformLoader {
         Result<std::unique_ptr<TerraformLoader>> callee = Callee(*call, inst);
         if (!callee.ok()) return callee.status();
         if (!*callee) break;
-        out_->facts.push_back({kModuleCallFact, (*callee)->module_dir_, {{"call", inst.address}}, call->loc});
+        out_->facts.push_back({kModuleCallFact, (*callee)->module_dir_, {{"call", inst.address}}, call->loc, {}});
         Status s = (*callee)->LoadCalled();
         if (!s.ok()) return s;
       }
