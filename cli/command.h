@@ -89,6 +89,7 @@ int DiffCommand(int argc, char** argv);
 int LintCommand(int argc, char** argv);
 int RulesCommand(int argc, char** argv);
 int FactsCommand(int argc, char** argv);
+int CiCommand(int argc, char** argv);
 
 }  // namespace trustcheck::cli
 

@@ -16,6 +16,7 @@ commands:
   eval   would this token be accepted, by which trust, and if not, why not
   diff   does a change let in a token that was refused before; show one
   lint   which trusts are too relaxed or broken, and what they let in
+  ci     the tokens a repository's CI jobs will mint, against the trusts they target
   rules  list the lint rules, or explain one
   facts  what trustcheck knows about each issuer (docs/platform-facts.md)
   --version
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
   if (command == "lint") return LintCommand(argc, argv);
   if (command == "rules") return RulesCommand(argc, argv);
   if (command == "facts") return FactsCommand(argc, argv);
+  if (command == "ci") return CiCommand(argc, argv);
   std::fputs(kUsage, stderr);
   return UsageError("unknown command `" + command + "`");
 }
