@@ -46,6 +46,7 @@ seeds_of() {
     token_fuzz) echo corpus/tokens ;;
     cel_fuzz) echo tests/fuzz/seeds/cel ;;
     matcher_fuzz) echo tests/fuzz/seeds/matcher ;;
+    ci_fuzz) echo tests/fuzz/seeds/ci ;;
   esac
 }
 

@@ -18,3 +18,11 @@ done
 status=0
 ./build/trustcheck lint "${examples[@]}" || status=$?
 [ "$status" -le 1 ]
+# The CI join on the bundled repositories: a deploy job whose role refuses
+# its token (exit 1) is one of the examples.
+for repo in "octo-org/octo-repo corpus/ci/github-actions" "acme/app corpus/ci/gitlab"; do
+  set -- $repo
+  status=0
+  ./build/trustcheck ci --repo "$1" "$2" || status=$?
+  [ "$status" -le 1 ]
+done

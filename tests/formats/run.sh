@@ -36,19 +36,22 @@ tar -xzOf "$tarball" package/lib/schemas/sarif-2.1.0-rtm.5.json >"$schema"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 failures=0
-validate() {  # validate NAME ARGS...: SARIF of `lint ARGS` against the schema
+validate() {  # validate NAME COMMAND ARGS...: SARIF of `COMMAND ARGS` against the schema
   local name="$1"; shift
-  "$BIN" lint --format sarif "$@" >"$work/$name.sarif" 2>/dev/null || true
+  local command="$1"; shift
+  "$BIN" "$command" --format sarif "$@" >"$work/$name.sarif" 2>/dev/null || true
   if node tests/formats/validate.js "$schema" "$work/$name.sarif"; then
     echo "ok    SARIF $name"
   else
     echo "FAIL  SARIF $name"; failures=$((failures + 1))
   fi
 }
-validate corpus corpus
-validate clean corpus/lint/shared-issuer-without-tenant-pin/good-immutable.json
-validate malformed corpus/lint/malformed-trust/bad.json
-validate terraform corpus/terraform
+validate corpus lint corpus
+validate clean lint corpus/lint/shared-issuer-without-tenant-pin/good-immutable.json
+validate malformed lint corpus/lint/malformed-trust/bad.json
+validate terraform lint corpus/terraform
+validate ci-github ci --repo octo-org/octo-repo --at 2026-12-07T00:00:00Z corpus/ci/github-actions
+validate ci-gitlab ci --repo acme/app --at 2026-12-07T00:00:00Z corpus/ci/gitlab
 # The validator itself fails on an invalid log (a test that can fail).
 echo '{"version": "2.1.0", "runs": [{"tool": {}}]}' >"$work/broken.sarif"
 if node tests/formats/validate.js "$schema" "$work/broken.sarif" 2>/dev/null; then
