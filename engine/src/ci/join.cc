@@ -26,6 +26,7 @@
 #include "trustcheck/ci.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
+#include "trustcheck/wording.h"
 
 namespace trustcheck {
 
@@ -410,9 +411,7 @@ std::string Names(const RefFilter& f, const char* noun, const char* plural) {
     parts.push_back(literal ? fmt::format("{} `{}`", noun, p.text) : fmt::format("{} matching `{}`", plural, p.text));
   }
   if (parts.empty()) parts.push_back(fmt::format("any {}", noun));
-  std::string out = parts[0];
-  for (size_t i = 1; i < parts.size(); ++i) out += (i + 1 == parts.size() ? " or " : ", ") + parts[i];
-  return out;
+  return JoinWords(parts, "or");
 }
 
 std::string TriggerWords(const CiTrigger& t) {
@@ -475,12 +474,6 @@ struct Attempt {
   std::string assumption;
   Decision decision;
 };
-
-std::string Join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? (i + 1 == parts.size() ? " and " : ", ") : "") + parts[i];
-  return out;
-}
 
 class TargetJudge {
  public:
@@ -625,7 +618,7 @@ class TargetJudge {
     a.decision = Evaluate(trust_, trustcheck::Claims(a.claims), EvalOptions{options_.now});
     a.accepted = a.decision.accepted;
     a.assumed = !f.assumptions.empty();
-    a.assumption = Join(f.assumptions);
+    a.assumption = JoinWords(f.assumptions, "and");
     return a;
   }
 
