@@ -145,38 +145,41 @@ std::string TrustLabel(const Trust& t) {
   return fmt::format("{} `{}`", TrustKindName(t.kind), t.name.empty() ? std::string("(unnamed)") : t.name);
 }
 
+std::string RenderVerdict(const CiTargetVerdict& v, bool color) {
+  lint::Tone tone = v.decision == CiDecision::kAccept ? (v.risky.empty() ? lint::Tone::kGood : lint::Tone::kWarning)
+                    : v.decision == CiDecision::kReject ? lint::Tone::kBad
+                                                        : lint::Tone::kUnsure;
+  std::string out = fmt::format("  {} {} ({}:{}){}\n", lint::Paint(color, tone, fmt::format("{:<7}", CiDecisionName(v.decision))),
+                                TrustLabel(*v.trust), Shown(v.trust->loc.path()), v.trust->loc.line,
+                                v.named ? "" : ", not named by the job");
+  out += fmt::format("          {}\n", v.reason);
+  Json::StreamWriterBuilder compact;
+  compact["indentation"] = "";
+  for (const auto& rt : v.risky_witnesses) {
+    out += fmt::format("          risky: `{}` reaches it: it {}\n          token: {}\n", rt.event, rt.risk,
+                       Json::writeString(compact, rt.witness));
+  }
+  return out;
+}
+
 std::string RenderText(const std::vector<CiJobReport>& reports, bool color) {
-  using lint::Paint;
   std::string out;
-  size_t accepted = 0, refused = 0, unknown = 0, risky = 0;
+  size_t counts[3] = {0, 0, 0}, risky = 0;  // by CiDecision
   for (const CiJobReport& r : reports) {
     const CiJob& j = *r.job;
     out += fmt::format("{}:{}: job `{}` ({})\n", Shown(j.loc.path()), j.loc.line, j.id, CiProviderName(j.provider));
     if (r.targets.empty() && r.unmatched.empty()) out += "  no loaded trust accepts its tokens\n";
     for (const CiTargetVerdict& v : r.targets) {
-      const char* word = CiDecisionName(v.decision);
-      lint::Tone tone = v.decision == CiDecision::kAccept ? (v.risky.empty() ? lint::Tone::kGood : lint::Tone::kWarning)
-                        : v.decision == CiDecision::kReject ? lint::Tone::kBad
-                                                            : lint::Tone::kUnsure;
-      out += fmt::format("  {} {} ({}:{}){}\n", Paint(color, tone, fmt::format("{:<7}", word)), TrustLabel(*v.trust),
-                         Shown(v.trust->loc.path()), v.trust->loc.line, v.named ? "" : ", not named by the job");
-      out += fmt::format("          {}\n", v.reason);
-      for (const auto& rt : v.risky_witnesses) {
-        Json::StreamWriterBuilder w;
-        w["indentation"] = "";
-        out += fmt::format("          risky: `{}` reaches it: it {}\n          token: {}\n", rt.event, rt.risk,
-                           Json::writeString(w, rt.witness));
-      }
-      accepted += v.decision == CiDecision::kAccept;
-      refused += v.decision == CiDecision::kReject;
-      unknown += v.decision == CiDecision::kUnknown;
+      out += RenderVerdict(v, color);
+      ++counts[static_cast<int>(v.decision)];
       risky += !v.risky.empty();
     }
     for (const std::string& u : r.unmatched) out += fmt::format("  note: {}\n", u);
     for (const std::string& n : j.notes) out += fmt::format("  note: {}\n", n);
   }
   out += fmt::format("{} job(s): {} accepted, {} refused, {} unknown; {} reachable from a risky trigger\n",
-                     reports.size(), accepted, refused, unknown, risky);
+                     reports.size(), counts[static_cast<int>(CiDecision::kAccept)],
+                     counts[static_cast<int>(CiDecision::kReject)], counts[static_cast<int>(CiDecision::kUnknown)], risky);
   return out;
 }
 
@@ -299,6 +302,54 @@ std::string RenderSarif(const std::vector<CiJobReport>& reports) {
   return Json::writeString(w, log) + "\n";
 }
 
+int ExitCode(const std::vector<CiJobReport>& reports, const std::string& fail_on) {
+  if (fail_on == "never") return kExitOk;
+  for (const CiJobReport& r : reports) {
+    for (const CiTargetVerdict& v : r.targets) {
+      if (v.named && v.decision == CiDecision::kReject) return kExitNegative;
+      if (fail_on == "risky" && !v.risky.empty()) return kExitNegative;
+    }
+  }
+  return kExitOk;
+}
+
+void Print(const std::vector<CiJobReport>& reports, const std::string& format, bool color) {
+  if (format == "json") {
+    Json::StreamWriterBuilder w;
+    w["indentation"] = "  ";
+    std::fputs((Json::writeString(w, ToJson(reports)) + "\n").c_str(), stdout);
+  } else if (format == "sarif") {
+    std::fputs(RenderSarif(reports).c_str(), stdout);
+  } else {
+    std::fputs(RenderText(reports, color).c_str(), stdout);
+  }
+}
+
+// The repository, the subject settings and the time, from the flags; false
+// after a usage or input error (printed).
+bool ReadRepositoryAndTime(const Args& args, const std::string& dir, CiRepository* repo, CiJoinOptions* join,
+                           int* exit_code) {
+  *exit_code = kExitError;
+  if (!RepositoryFromArgs(args, dir, repo)) return false;
+  if (args.Has("subject-config")) {
+    Status s = ReadSubjectConfig(args.Get("subject-config"), repo);
+    if (!s.ok()) {
+      InputError(s);
+      return false;
+    }
+  }
+  join->now = static_cast<int64_t>(std::time(nullptr));
+  if (args.Has("at")) {
+    auto at = ParseTime(args.Get("at"));
+    if (!at.ok()) {
+      UsageError(fmt::format("--at `{}`: {}", args.Get("at"), at.status().message()));
+      return false;
+    }
+    join->now = *at;
+  }
+  return true;
+}
+
 }  // namespace
 
 int CiCommand(int argc, char** argv) {
@@ -311,8 +362,8 @@ int CiCommand(int argc, char** argv) {
   }
   if (args.positional.empty()) return UsageError(std::string("no REPO_DIR given\n") + Usage(spec));
   std::string format = args.Get("format", "text");
-  if (!CheckChoice("format", format, {"text", "json", "sarif"})) return kExitError;
   std::string fail_on = args.Get("fail-on", "refused");
+  if (!CheckChoice("format", format, {"text", "json", "sarif"})) return kExitError;
   if (!CheckChoice("fail-on", fail_on, {"refused", "risky", "never"})) return kExitError;
   const std::string& dir = args.positional[0];
   std::error_code ec;
@@ -320,25 +371,14 @@ int CiCommand(int argc, char** argv) {
     return InputError(Status::Error(SourceLoc::File(dir), "REPO_DIR must be a folder (the repository's checkout)"));
   }
   CiRepository repo;
-  if (!RepositoryFromArgs(args, dir, &repo)) return kExitError;
-  if (args.Has("subject-config")) {
-    Status s = ReadSubjectConfig(args.Get("subject-config"), &repo);
-    if (!s.ok()) return InputError(s);
-  }
   CiJoinOptions join;
-  join.now = static_cast<int64_t>(std::time(nullptr));
-  if (args.Has("at")) {
-    auto at = ParseTime(args.Get("at"));
-    if (!at.ok()) return UsageError(fmt::format("--at `{}`: {}", args.Get("at"), at.status().message()));
-    join.now = *at;
-  }
+  int exit_code = kExitOk;
+  if (!ReadRepositoryAndTime(args, dir, &repo, &join, &exit_code)) return exit_code;
 
   LoadOptions options;
   options.forced_format = args.Get("type");
   options.malformed_is_error = false;  // a malformed trust refuses every token (fail closed)
-  if (!ApplyLimitFlags(args, &options.limits)) return kExitError;
-  if (!ApplyTerraformVariableFlags(args, &options)) return kExitError;
-
+  if (!ApplyLimitFlags(args, &options.limits) || !ApplyTerraformVariableFlags(args, &options)) return kExitError;
   auto jobs = ReadCiJobs(dir, repo, options.limits);
   if (!jobs.ok()) return InputError(jobs.status());
 
@@ -355,25 +395,9 @@ int CiCommand(int argc, char** argv) {
     for (const Trust& t : f.trusts) trusts.push_back(&t);
 
   std::vector<CiJobReport> reports = JoinCiJobs(*jobs, trusts, repo, join);
-  if (format == "json") {
-    Json::StreamWriterBuilder w;
-    w["indentation"] = "  ";
-    std::fputs((Json::writeString(w, ToJson(reports)) + "\n").c_str(), stdout);
-  } else if (format == "sarif") {
-    std::fputs(RenderSarif(reports).c_str(), stdout);
-  } else {
-    std::fputs(RenderText(reports, lint::WantColor(args.Has("no-color"))).c_str(), stdout);
-  }
-
+  Print(reports, format, format == "text" && lint::WantColor(args.Has("no-color")));
   if (!loaded->errors.empty()) return kExitError;
-  if (fail_on == "never") return kExitOk;
-  for (const CiJobReport& r : reports) {
-    for (const CiTargetVerdict& v : r.targets) {
-      if (v.named && v.decision == CiDecision::kReject) return kExitNegative;
-      if (fail_on == "risky" && !v.risky.empty()) return kExitNegative;
-    }
-  }
-  return kExitOk;
+  return ExitCode(reports, fail_on);
 }
 
 }  // namespace trustcheck::cli

@@ -37,34 +37,45 @@ std::optional<std::string> ResolveGitHub(const std::string& text, const Scope& s
   return out;
 }
 
+namespace {
+
+// One pass of `$NAME` / `${NAME}` substitution; `$$` is a literal `$`.
+std::optional<std::string> SubstituteOnce(const std::string& text, const Scope& scope) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$') {
+      out += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    bool braced = i + 1 < text.size() && text[i + 1] == '{';
+    size_t start = i + 1 + (braced ? 1 : 0);
+    size_t end = start;
+    while (end < text.size() && IsNameChar(text[end])) ++end;
+    bool closed = !braced || (end < text.size() && text[end] == '}');
+    if (end == start || !closed) return std::nullopt;
+    auto it = scope.find(text.substr(start, end - start));
+    if (it == scope.end()) return std::nullopt;
+    out += it->second;
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> ResolveGitLab(const std::string& text, const Scope& scope) {
+  // Variables may name variables: substitute until nothing changes, a few times at most.
   std::string current = text;
   for (int depth = 0; depth < 8; ++depth) {
     if (current.find('$') == std::string::npos) return current;
-    std::string out;
-    for (size_t i = 0; i < current.size(); ++i) {
-      if (current[i] != '$') {
-        out += current[i];
-        continue;
-      }
-      if (i + 1 < current.size() && current[i + 1] == '$') {  // `$$` is a literal `$`
-        out += '$';
-        ++i;
-        continue;
-      }
-      size_t start = i + 1;
-      bool braced = start < current.size() && current[start] == '{';
-      if (braced) ++start;
-      size_t end = start;
-      while (end < current.size() && IsNameChar(current[end])) ++end;
-      if (end == start || (braced && (end >= current.size() || current[end] != '}'))) return std::nullopt;
-      auto it = scope.find(current.substr(start, end - start));
-      if (it == scope.end()) return std::nullopt;
-      out += it->second;
-      i = braced ? end : end - 1;
-    }
-    if (out == current) return out;
-    current = out;
+    std::optional<std::string> next = SubstituteOnce(current, scope);
+    if (!next || *next == current) return next;
+    current = std::move(*next);
   }
   return std::nullopt;
 }

@@ -212,47 +212,40 @@ IfLimits ReadIf(std::string text) {
   return limits;
 }
 
-// Narrows the triggers to those `if:` lets run. A trigger whose refs the
-// condition pins (`github.ref == 'refs/heads/main'`) keeps only that ref.
-std::vector<CiTrigger> ApplyIf(std::vector<CiTrigger> triggers, const IfLimits& limits) {
+// The trigger restricted to runs whose `github.ref` is `ref` (`exact`) or
+// starts with it; nullopt when none of its runs can.
+std::optional<CiTrigger> PinRef(CiTrigger t, const std::string& ref, bool exact) {
   using Kind = CiTrigger::RefKind;
+  if (t.ref_kind == Kind::kPullRequest) {
+    // Pull-request runs are on `refs/pull/N/merge`.
+    if (ref.rfind("refs/pull/", 0) == 0) return t;
+    return std::nullopt;
+  }
+  bool heads = ref.rfind("refs/heads/", 0) == 0, tags = ref.rfind("refs/tags/", 0) == 0;
+  if (!heads && !tags) return std::nullopt;
+  if ((heads && t.ref_kind == Kind::kTag) || (tags && t.ref_kind == Kind::kBranch)) return std::nullopt;
+  if (t.ref_kind == Kind::kBranchOrTag) t.ref_kind = heads ? Kind::kBranch : Kind::kTag;
+  std::string name = ref.substr(heads ? 11 : 10);
+  if (exact) {
+    if (!t.refs.Matches(name)) return std::nullopt;
+    t.refs.include = {{RefPattern::Kind::kExact, name, false}};
+  } else if (t.refs.include.empty()) {
+    // A prefix on a trigger with no filter of its own; with one, the
+    // filter is kept (both would have to hold, which one list cannot say).
+    t.refs.include = {GlobPattern(name + "**")};
+  }
+  return t;
+}
+
+// Narrows the triggers to those `if:` lets run.
+std::vector<CiTrigger> ApplyIf(const std::vector<CiTrigger>& triggers, const IfLimits& limits) {
   std::vector<CiTrigger> out;
-  for (CiTrigger t : triggers) {
+  for (const CiTrigger& t : triggers) {
     if (limits.event && t.event != *limits.event) continue;
-    std::optional<std::string> ref = limits.ref;
-    if (ref || limits.ref_prefix) {
-      const std::string& r = ref ? *ref : *limits.ref_prefix;
-      bool heads = r.rfind("refs/heads/", 0) == 0, tags = r.rfind("refs/tags/", 0) == 0;
-      if (t.ref_kind == Kind::kPullRequest) {
-        if (r.rfind("refs/pull/", 0) != 0) continue;
-        out.push_back(t);
-        continue;
-      }
-      if (heads && t.ref_kind == Kind::kTag) continue;
-      if (tags && t.ref_kind == Kind::kBranch) continue;
-      if (!heads && !tags) continue;
-      if (t.ref_kind == Kind::kBranchOrTag) t.ref_kind = heads ? Kind::kBranch : Kind::kTag;
-      std::string name = r.substr(heads ? 11 : 10);
-      RefPattern p;
-      if (ref) {
-        p = {RefPattern::Kind::kExact, name, false};
-      } else {
-        p = GlobPattern(name + "**");
-      }
-      if (!t.refs.Matches(name) && ref) continue;
-      // Keep the trigger's own filter and add the pin as one more include.
-      RefFilter pinned;
-      pinned.include = {p};
-      pinned.exclude = t.refs.exclude;
-      if (!ref) {
-        pinned.include.insert(pinned.include.end(), t.refs.include.begin(), t.refs.include.end());
-        // Both must hold: not expressible as one list; keep the prefix only
-        // when the trigger had no filter of its own.
-        if (!t.refs.include.empty()) pinned.include = t.refs.include;
-      }
-      t.refs = pinned;
-    }
-    out.push_back(std::move(t));
+    std::optional<CiTrigger> kept = t;
+    if (limits.ref) kept = PinRef(t, *limits.ref, true);
+    else if (limits.ref_prefix) kept = PinRef(t, *limits.ref_prefix, false);
+    if (kept) out.push_back(std::move(*kept));
   }
   return out;
 }
@@ -306,46 +299,82 @@ std::string PlainAudience(const std::string& code, const CiRepository& repo, con
   return OwnerUrl(repo);
 }
 
+// One reader per action that requests a token: fills the request's
+// audience and target from the step's inputs; false when this use of the
+// action requests no token (access keys, another method).
+using StepReader = bool (*)(const Json::Value& with, const StepContext& ctx, CiTokenRequest* r);
+
+bool ReadAwsCredentials(const Json::Value& with, const StepContext& ctx, CiTokenRequest* r) {
+  std::string role = Input(with, "role-to-assume");
+  if (role.empty() || !Input(with, "aws-access-key-id").empty() || !Input(with, "web-identity-token-file").empty())
+    return false;
+  r->audience = Audience(Input(with, "audience"), "sts.amazonaws.com", ctx.scope);
+  r->target = Target(Platform::kAws, "role", role, ctx.scope);
+  return true;
+}
+
+bool ReadAzureLogin(const Json::Value& with, const StepContext& ctx, CiTokenRequest* r) {
+  std::string client = Input(with, "client-id");
+  if (client.empty() || !Input(with, "creds").empty()) return false;
+  r->audience = Audience(Input(with, "audience"), "api://AzureADTokenExchange", ctx.scope);
+  r->target = Target(Platform::kAzure, "client id", client, ctx.scope);
+  return true;
+}
+
+bool ReadGoogleAuth(const Json::Value& with, const StepContext& ctx, CiTokenRequest* r) {
+  std::string provider = Input(with, "workload_identity_provider");
+  if (provider.empty()) return false;
+  r->target = Target(Platform::kGcp, "workload identity provider", provider, ctx.scope);
+  std::string fallback = r->target->known() ? "https://iam.googleapis.com/" + r->target->value : "";
+  r->audience = Audience(Input(with, "audience"), fallback, ctx.scope);
+  return true;
+}
+
+bool ReadVaultAction(const Json::Value& with, const StepContext& ctx, CiTokenRequest* r) {
+  if (Input(with, "method") != "jwt" || !Input(with, "jwtPrivateKey").empty()) return false;
+  r->audience = Audience(Input(with, "jwtGithubAudience"), OwnerUrl(ctx.repo), ctx.scope);
+  std::string role = Input(with, "role");
+  r->target = Target(Platform::kVault, "Vault role", role, ctx.scope);
+  std::string path = Input(with, "path");
+  r->target->mount = path.empty() ? "jwt" : ResolveGitHub(path, ctx.scope).value_or("");
+  if (role.empty()) {
+    r->target->written = "(the mount's default role)";
+    r->target->value.clear();
+  }
+  return true;
+}
+
+bool ReadGitHubScript(const Json::Value& with, const StepContext& ctx, CiTokenRequest* r) {
+  std::string script = Input(with, "script");
+  if (script.find("getIDToken") == std::string::npos) return false;
+  r->audience = PlainAudience(script, ctx.repo, ctx.scope);
+  return true;
+}
+
+const std::map<std::string, StepReader>& StepReaders() {
+  static const std::map<std::string, StepReader> kReaders = {
+      {"aws-actions/configure-aws-credentials", ReadAwsCredentials},
+      {"azure/login", ReadAzureLogin},
+      {"google-github-actions/auth", ReadGoogleAuth},
+      {"hashicorp/vault-action", ReadVaultAction},
+      {"actions/github-script", ReadGitHubScript},
+  };
+  return kReaders;
+}
+
 void ReadStep(const Json::Value& step, const StepContext& ctx, std::vector<CiTokenRequest>* out) {
-  const Json::Value empty(Json::objectValue);
-  const Json::Value* with_value = Member(step, "with");
-  const Json::Value& with = with_value ? *with_value : empty;
-  std::string uses = AsciiLower(Member(step, "uses") ? ScalarText(*Member(step, "uses")) : "");
-  std::string action = uses.substr(0, uses.find('@'));
+  static const Json::Value kEmpty(Json::objectValue);
+  const Json::Value* with = Member(step, "with");
+  const Json::Value* uses = Member(step, "uses");
+  const Json::Value* run = Member(step, "run");
   CiTokenRequest r;
   r.loc = ctx.doc.Loc(step);
-  r.step = action;
-  if (action == "aws-actions/configure-aws-credentials") {
-    std::string role = Input(with, "role-to-assume");
-    if (role.empty() || !Input(with, "aws-access-key-id").empty() || !Input(with, "web-identity-token-file").empty())
-      return;
-    r.audience = Audience(Input(with, "audience"), "sts.amazonaws.com", ctx.scope);
-    r.target = Target(Platform::kAws, "role", role, ctx.scope);
-  } else if (action == "azure/login") {
-    std::string client = Input(with, "client-id");
-    if (client.empty() || !Input(with, "creds").empty()) return;
-    r.audience = Audience(Input(with, "audience"), "api://AzureADTokenExchange", ctx.scope);
-    r.target = Target(Platform::kAzure, "client id", client, ctx.scope);
-  } else if (action == "google-github-actions/auth") {
-    std::string provider = Input(with, "workload_identity_provider");
-    if (provider.empty()) return;
-    r.target = Target(Platform::kGcp, "workload identity provider", provider, ctx.scope);
-    std::string fallback = r.target->known() ? "https://iam.googleapis.com/" + r.target->value : "";
-    r.audience = Audience(Input(with, "audience"), fallback, ctx.scope);
-  } else if (action == "hashicorp/vault-action") {
-    if (Input(with, "method") != "jwt" || !Input(with, "jwtPrivateKey").empty()) return;
-    r.audience = Audience(Input(with, "jwtGithubAudience"), OwnerUrl(ctx.repo), ctx.scope);
-    r.target = Target(Platform::kVault, "Vault role", Input(with, "role"), ctx.scope);
-    std::string path = Input(with, "path");
-    r.target->mount = path.empty() ? "jwt" : ResolveGitHub(path, ctx.scope).value_or("");
-    if (Input(with, "role").empty()) {
-      r.target->written = "(the mount's default role)";
-      r.target->value.clear();
-    }
-  } else if (action == "actions/github-script" && Input(with, "script").find("getIDToken") != std::string::npos) {
-    r.audience = PlainAudience(Input(with, "script"), ctx.repo, ctx.scope);
-  } else if (const Json::Value* run = Member(step, "run");
-             run && (ScalarText(*run).find("ACTIONS_ID_TOKEN_REQUEST_URL") != std::string::npos)) {
+  if (uses) {
+    std::string action = AsciiLower(ScalarText(*uses));
+    r.step = action.substr(0, action.find('@'));
+    auto reader = StepReaders().find(r.step);
+    if (reader == StepReaders().end() || !reader->second(with ? *with : kEmpty, ctx, &r)) return;
+  } else if (run && ScalarText(*run).find("ACTIONS_ID_TOKEN_REQUEST_URL") != std::string::npos) {
     r.step = "run";
     r.audience = PlainAudience(ScalarText(*run), ctx.repo, ctx.scope);
   } else {
@@ -359,6 +388,7 @@ void ReadStep(const Json::Value& step, const StepContext& ctx, std::vector<CiTok
 
 struct Workflow {
   std::string relative;  // `.github/workflows/deploy.yml`
+  std::string name;      // its `name:`, or its path (the token's `workflow`)
   std::unique_ptr<CiDocument> doc;
   std::vector<CiTrigger> triggers;
   bool callable = false;
@@ -409,62 +439,66 @@ struct JobInputs {
   IdToken cap = IdToken::kWrite;
   std::string id_prefix;                // `caller/` for a called workflow's jobs
   Scope inputs;                         // `inputs.X` from the caller's `with:`
-  const std::string* caller_workflow = nullptr;
+  // A called workflow's jobs: the workflow the run started from (the
+  // token's `workflow_ref` and `workflow` name it, `job_workflow_ref` the
+  // called file).
+  const Workflow* caller = nullptr;
 };
 
 void ReadJobs(const JobInputs& in, const std::map<std::string, Workflow*>& workflows, const CiRepository& repo,
               std::vector<CiJob>* out, int depth);
 
-void ReadJob(const std::string& id, const Json::Value& job, const JobInputs& in,
-             const std::map<std::string, Workflow*>& workflows, const CiRepository& repo, std::vector<CiJob>* out,
-             int depth) {
+// The triggers that run the job, after its `if:`.
+std::vector<CiTrigger> JobTriggers(const Json::Value& job, const std::vector<CiTrigger>& triggers,
+                                   std::vector<std::string>* notes) {
+  const Json::Value* cond = Member(job, "if");
+  if (!cond) return triggers;
+  IfLimits limits = ReadIf(ScalarText(*cond));
+  if (limits.read) return ApplyIf(triggers, limits);
+  notes->push_back(fmt::format("the job's `if:` (`{}`) was not read: every trigger is kept", ScalarText(*cond)));
+  return triggers;
+}
+
+// `with:` and `secrets:` of a call, as the called workflow's `inputs.X` and `secrets.X`.
+Scope CallInputs(const Json::Value& job, const Scope& scope) {
+  Scope inputs;
+  for (const auto& [key, prefix] : {std::pair{"with", "inputs."}, std::pair{"secrets", "secrets."}}) {
+    const Json::Value* map = Member(job, key);
+    if (!map || !map->isObject()) continue;
+    for (const std::string& k : map->getMemberNames()) {
+      if (auto v = ResolveGitHub(ScalarText((*map)[k]), scope)) inputs[prefix + k] = *v;
+    }
+  }
+  return inputs;
+}
+
+// A job that calls a reusable workflow of this repository: the called
+// workflow's jobs run with this job's triggers and, at most, its permissions.
+void ReadCall(const std::string& id, const Json::Value& job, const JobInputs& in, std::vector<CiTrigger> triggers,
+              IdToken effective, const Scope& scope, const std::map<std::string, Workflow*>& workflows,
+              const CiRepository& repo, std::vector<CiJob>* out, int depth) {
+  std::string target = ScalarText(*Member(job, "uses"));
+  if (target.rfind("./", 0) != 0) return;  // another repository's workflow: not read
+  std::string relative = target.substr(2, target.find('@') == std::string::npos ? std::string::npos : target.find('@') - 2);
+  auto it = workflows.find(relative);
+  if (it == workflows.end() || depth > 4) return;
+  it->second->called = true;
+  const Workflow* caller = in.caller ? in.caller : &in.workflow;
+  JobInputs called{*it->second, std::move(triggers), IdToken::kUnset, true, effective, in.id_prefix + id + "/",
+                   CallInputs(job, scope), caller};
+  ReadJobs(called, workflows, repo, out, depth + 1);
+}
+
+CiJob MakeJob(const std::string& id, const Json::Value& job, const JobInputs& in, std::vector<CiTrigger> triggers,
+              const Scope& scope, const CiRepository& repo) {
   const CiDocument& doc = *in.workflow.doc;
-  IdToken own = ReadPermissions(Member(job, "permissions"));
-  IdToken effective = own != IdToken::kUnset ? own : in.inherited;
-  if (in.capped && in.cap != IdToken::kWrite) effective = IdToken::kNone;
-  std::vector<std::string> notes;
-  std::vector<CiTrigger> triggers = in.triggers;
-  if (const Json::Value* cond = Member(job, "if")) {
-    IfLimits limits = ReadIf(ScalarText(*cond));
-    if (limits.read) {
-      triggers = ApplyIf(std::move(triggers), limits);
-    } else {
-      notes.push_back(fmt::format("the job's `if:` (`{}`) was not read: every trigger is kept", ScalarText(*cond)));
-    }
-  }
-  Scope scope = BaseScope(repo, doc.root(), job);
-  for (const auto& [k, v] : in.inputs) scope[k] = v;
-  // A job that calls a reusable workflow of this repository: its jobs run
-  // with this job's triggers and, at most, its permissions.
-  if (const Json::Value* uses = Member(job, "uses")) {
-    std::string target = ScalarText(*uses);
-    if (target.rfind("./", 0) != 0) return;  // another repository's workflow: not read
-    std::string relative = target.substr(2, target.find('@') == std::string::npos ? std::string::npos : target.find('@') - 2);
-    auto it = workflows.find(relative);
-    if (it == workflows.end() || depth > 4) return;
-    it->second->called = true;
-    JobInputs called{*it->second, triggers, IdToken::kUnset, true, effective, in.id_prefix + id + "/", {}, &in.workflow.relative};
-    if (const Json::Value* with = Member(job, "with"); with && with->isObject()) {
-      for (const std::string& k : with->getMemberNames()) {
-        if (auto v = ResolveGitHub(ScalarText((*with)[k]), scope)) called.inputs["inputs." + k] = *v;
-      }
-    }
-    if (const Json::Value* secrets = Member(job, "secrets"); secrets && secrets->isObject()) {
-      for (const std::string& k : secrets->getMemberNames()) {
-        if (auto v = ResolveGitHub(ScalarText((*secrets)[k]), scope)) called.inputs["secrets." + k] = *v;
-      }
-    }
-    ReadJobs(called, workflows, repo, out, depth + 1);
-    return;
-  }
-  if (effective != IdToken::kWrite) return;
   CiJob j;
   j.provider = CiProvider::kGitHub;
   j.id = in.id_prefix + id;
-  j.workflow = in.caller_workflow ? *in.caller_workflow : in.workflow.relative;
+  const Workflow& started = in.caller ? *in.caller : in.workflow;
+  j.workflow = started.relative;
+  j.workflow_name = started.name;
   j.job_workflow = in.workflow.relative;
-  if (const Json::Value* name = Member(doc.root(), "name")) j.workflow_name = ScalarText(*name);
-  if (j.workflow_name.empty()) j.workflow_name = j.workflow;
   j.loc = doc.KeyLoc(job);
   j.triggers = std::move(triggers);
   bool known = true;
@@ -474,7 +508,6 @@ void ReadJob(const std::string& id, const Json::Value& job, const JobInputs& in,
     j.environment_known = known;
   }
   j.self_hosted = SelfHosted(job);
-  j.notes = std::move(notes);
   StepContext ctx{doc, repo, scope, &j.notes};
   if (const Json::Value* steps = Member(job, "steps"); steps && steps->isArray()) {
     for (const Json::Value& step : *steps) ReadStep(step, ctx, &j.requests);
@@ -487,6 +520,26 @@ void ReadJob(const std::string& id, const Json::Value& job, const JobInputs& in,
     r.loc = j.loc;
     j.requests.push_back(std::move(r));
   }
+  return j;
+}
+
+void ReadJob(const std::string& id, const Json::Value& job, const JobInputs& in,
+             const std::map<std::string, Workflow*>& workflows, const CiRepository& repo, std::vector<CiJob>* out,
+             int depth) {
+  IdToken own = ReadPermissions(Member(job, "permissions"));
+  IdToken effective = own != IdToken::kUnset ? own : in.inherited;
+  if (in.capped && in.cap != IdToken::kWrite) effective = IdToken::kNone;
+  std::vector<std::string> notes;
+  std::vector<CiTrigger> triggers = JobTriggers(job, in.triggers, &notes);
+  Scope scope = BaseScope(repo, in.workflow.doc->root(), job);
+  for (const auto& [k, v] : in.inputs) scope[k] = v;
+  if (Member(job, "uses")) {
+    ReadCall(id, job, in, std::move(triggers), effective, scope, workflows, repo, out, depth);
+    return;
+  }
+  if (effective != IdToken::kWrite) return;
+  CiJob j = MakeJob(id, job, in, std::move(triggers), scope, repo);
+  j.notes.insert(j.notes.begin(), notes.begin(), notes.end());
   out->push_back(std::move(j));
 }
 
@@ -520,6 +573,8 @@ Result<std::vector<CiJob>> ReadGitHubWorkflows(const std::vector<std::pair<std::
     w.relative = std::filesystem::path(path).lexically_relative(root).generic_string();
     if (root.empty()) w.relative = path;
     TRUSTCHECK_ASSIGN_OR_RETURN(w.doc, ParseCiYaml(path, text, limits));
+    if (const Json::Value* name = Member(w.doc->root(), "name")) w.name = ScalarText(*name);
+    if (w.name.empty()) w.name = w.relative;
     w.triggers = ReadTriggers(*w.doc, repo, &w.callable);
     workflows.push_back(std::move(w));
   }

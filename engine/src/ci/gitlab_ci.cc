@@ -159,84 +159,111 @@ RefPattern Regex(const std::string& slashed) {
   return {RefPattern::Kind::kRegex, ignore_case ? "(?i)" + body : body, false};
 }
 
-// One alternative of a `rules:if` (atoms joined by `&&`).
-RuleReading ReadConjunction(const std::string& text, const SourceLoc& loc, const Scope& scope) {
+// What one alternative of a `rules:if` (atoms joined by `&&`) says about
+// the pipelines it matches.
+struct Conjunction {
+  std::optional<std::string> source;  // $CI_PIPELINE_SOURCE == "..."
+  std::set<std::string> not_sources;  // $CI_PIPELINE_SOURCE != "..."
+  std::optional<Kind> kind;           // which variable names the ref
+  RefFilter refs;
+  bool read = true;                   // false: an atom was not understood
+};
+
+CiTrigger MakeTrigger(std::string event, Kind kind, RefFilter refs, const SourceLoc& loc) {
+  CiTrigger t;
+  t.event = std::move(event);
+  t.ref_kind = kind;
+  t.refs = std::move(refs);
+  t.loc = loc;
+  if (kind == Kind::kMergeRequest) t.risk = kMergeRequestRisk;
+  else if (t.event == "web") t.risk = kWebRisk;
+  return t;
+}
+
+// The ref variables, and the kind of pipeline each exists in.
+std::optional<std::optional<Kind>> RefVariable(const std::string& var) {
+  if (var == "CI_COMMIT_BRANCH") return std::optional<Kind>(Kind::kBranch);
+  if (var == "CI_COMMIT_TAG") return std::optional<Kind>(Kind::kTag);
+  if (var == "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") return std::optional<Kind>(Kind::kMergeRequest);
+  if (var == "CI_COMMIT_REF_NAME") return std::optional<Kind>();
+  return std::nullopt;
+}
+
+void ReadComparison(const std::string& var, const std::string& op, const std::string& value, Conjunction* c) {
+  RefPattern pattern = op == "=~" || op == "!~" ? Regex(value) : RefPattern{RefPattern::Kind::kExact, value, false};
+  bool negative = op == "!=" || op == "!~";
+  if (var == "CI_PIPELINE_SOURCE") {
+    if (negative) c->not_sources.insert(value);
+    else c->source = value;
+    return;
+  }
+  auto ref = RefVariable(var);
+  if (!ref) {
+    c->read = false;
+    return;
+  }
+  if (*ref) c->kind = **ref;
+  (negative ? c->refs.exclude : c->refs.include).push_back(pattern);
+}
+
+void ReadExists(const std::string& var, Conjunction* c) {
+  if (var == "CI_COMMIT_BRANCH") c->kind = Kind::kBranch;
+  else if (var == "CI_COMMIT_TAG") c->kind = Kind::kTag;
+  else if (var == "CI_MERGE_REQUEST_ID" || var == "CI_MERGE_REQUEST_IID") c->kind = Kind::kMergeRequest;
+  else c->read = false;
+}
+
+void ReadAtom(const std::string& atom, const Scope& scope, Conjunction* c) {
   static const RE2 kCompare(R"re(^\s*\$\{?(\w+)\}?\s*(==|!=|=~|!~)\s*(?:"([^"]*)"|'([^']*)'|(/.*/i?)|\$\{?(\w+)\}?)\s*$)re");
   static const RE2 kExists(R"(^\s*\$\{?(\w+)\}?\s*$)");
-  std::optional<std::string> source;
-  std::set<std::string> not_sources;
-  std::optional<Kind> kind;
-  RefFilter refs;
-  RuleReading out;
-  size_t at = 0;
-  while (at <= text.size()) {
-    size_t amp = text.find("&&", at);
-    std::string atom = text.substr(at, amp == std::string::npos ? std::string::npos : amp - at);
-    std::string var, op, dq, sq, re, ref_var;
-    if (RE2::FullMatch(atom, kCompare, &var, &op, &dq, &sq, &re, &ref_var)) {
-      std::string value = !dq.empty() ? dq : !sq.empty() ? sq : re;
-      if (!ref_var.empty()) {
-        auto it = scope.find(ref_var);
-        if (it == scope.end()) {
-          out.read = false;
-          value.clear();
-        } else {
-          value = it->second;
-        }
+  std::string var, op, dq, sq, re, ref_var;
+  if (RE2::FullMatch(atom, kCompare, &var, &op, &dq, &sq, &re, &ref_var)) {
+    std::string value = !dq.empty() ? dq : !sq.empty() ? sq : re;
+    if (!ref_var.empty()) {
+      auto it = scope.find(ref_var);
+      if (it == scope.end()) {
+        c->read = false;
+        return;
       }
-      RefPattern pattern = op == "=~" || op == "!~" ? Regex(value) : RefPattern{RefPattern::Kind::kExact, value, false};
-      bool negative = op == "!=" || op == "!~";
-      if (var == "CI_PIPELINE_SOURCE") {
-        if (negative) not_sources.insert(value);
-        else source = value;
-      } else if (var == "CI_COMMIT_BRANCH" || var == "CI_COMMIT_TAG" || var == "CI_COMMIT_REF_NAME" ||
-                 var == "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") {
-        if (var == "CI_COMMIT_BRANCH") kind = Kind::kBranch;
-        if (var == "CI_COMMIT_TAG") kind = Kind::kTag;
-        if (var == "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME") kind = Kind::kMergeRequest;
-        (negative ? refs.exclude : refs.include).push_back(pattern);
-      } else {
-        out.read = false;
-      }
-    } else if (RE2::FullMatch(atom, kExists, &var)) {
-      if (var == "CI_COMMIT_BRANCH") kind = Kind::kBranch;
-      else if (var == "CI_COMMIT_TAG") kind = Kind::kTag;
-      else if (var == "CI_MERGE_REQUEST_ID" || var == "CI_MERGE_REQUEST_IID") kind = Kind::kMergeRequest;
-      else out.read = false;
-    } else {
-      out.read = false;
+      value = it->second;
     }
+    ReadComparison(var, op, value, c);
+  } else if (RE2::FullMatch(atom, kExists, &var)) {
+    ReadExists(var, c);
+  } else {
+    c->read = false;
+  }
+}
+
+// The pipelines a conjunction matches.
+std::vector<CiTrigger> TriggersOf(const Conjunction& c, const SourceLoc& loc) {
+  std::vector<CiTrigger> out;
+  auto add = [&](const std::string& event, Kind kind) {
+    if (!c.not_sources.count(event)) out.push_back(MakeTrigger(event, kind, c.refs, loc));
+  };
+  if (c.source == "merge_request_event" || c.kind == Kind::kMergeRequest) {
+    add("merge_request_event", Kind::kMergeRequest);
+  } else if (c.kind) {
+    add(c.source.value_or("push"), *c.kind);
+  } else if (!c.source || *c.source == "push") {
+    add(c.source.value_or("push"), Kind::kBranch);
+    add(c.source.value_or("push"), Kind::kTag);
+  } else {
+    add(*c.source, Kind::kBranchOrTag);
+  }
+  return out;
+}
+
+RuleReading ReadConjunction(const std::string& text, const SourceLoc& loc, const Scope& scope) {
+  Conjunction c;
+  size_t at = 0;
+  while (true) {
+    size_t amp = text.find("&&", at);
+    ReadAtom(text.substr(at, amp == std::string::npos ? std::string::npos : amp - at), scope, &c);
     if (amp == std::string::npos) break;
     at = amp + 2;
   }
-  auto add = [&](std::string event, Kind k) {
-    if (not_sources.count(event)) return;
-    CiTrigger t;
-    t.event = std::move(event);
-    t.ref_kind = k;
-    t.refs = refs;
-    t.loc = loc;
-    if (k == Kind::kMergeRequest) t.risk = kMergeRequestRisk;
-    else if (t.event == "web") t.risk = kWebRisk;
-    out.triggers.push_back(std::move(t));
-  };
-  if (source == "merge_request_event" || kind == Kind::kMergeRequest) {
-    add("merge_request_event", Kind::kMergeRequest);
-  } else if (source) {
-    if (kind) add(*source, *kind);
-    else if (*source == "push") {
-      add("push", Kind::kBranch);
-      add("push", Kind::kTag);
-    } else {
-      add(*source, Kind::kBranchOrTag);
-    }
-  } else if (kind) {
-    add("push", *kind);
-  } else {
-    add("push", Kind::kBranch);
-    add("push", Kind::kTag);
-  }
-  return out;
+  return {TriggersOf(c, loc), c.read};
 }
 
 std::vector<CiTrigger> DefaultPipelines(const SourceLoc& loc, bool merge_requests) {
@@ -259,6 +286,33 @@ std::vector<CiTrigger> DefaultPipelines(const SourceLoc& loc, bool merge_request
   return out;
 }
 
+// The pipelines one rule's `if:` matches (every pipeline without one).
+RuleReading MatchedByRule(const std::string& text, const SourceLoc& loc, const Scope& scope) {
+  if (text.empty()) return {DefaultPipelines(loc, true), true};
+  RuleReading out;
+  size_t at = 0;
+  while (true) {
+    size_t bar = text.find("||", at);
+    RuleReading r = ReadConjunction(text.substr(at, bar == std::string::npos ? std::string::npos : bar - at), loc, scope);
+    out.read &= r.read;
+    out.triggers.insert(out.triggers.end(), r.triggers.begin(), r.triggers.end());
+    if (bar == std::string::npos) break;
+    at = bar + 2;
+  }
+  return out;
+}
+
+// What a `when: never` rule excludes from the rules after it.
+void NoteExclusions(const std::vector<CiTrigger>& matched, bool* no_merge_requests, bool* no_tags) {
+  for (const CiTrigger& t : matched) {
+    *no_merge_requests |= t.ref_kind == Kind::kMergeRequest && t.refs.any();
+    *no_tags |= t.ref_kind == Kind::kTag && t.refs.any() && t.event == "push";
+  }
+}
+
+// Rules apply in order, the first match deciding. A `when: never` rule
+// that matches every merge request pipeline, or every tag pipeline,
+// removes those from the rules after it (the common exclusions).
 std::vector<CiTrigger> ReadRules(const Json::Value& rules, const SourceLoc& loc, const Scope& scope,
                                  std::vector<std::string>* notes) {
   std::vector<CiTrigger> out;
@@ -266,95 +320,65 @@ std::vector<CiTrigger> ReadRules(const Json::Value& rules, const SourceLoc& loc,
   for (const Json::Value& rule : rules) {
     if (!rule.isObject()) continue;
     std::string when = Member(rule, "when") ? ScalarText(*Member(rule, "when")) : "on_success";
-    const Json::Value* cond = Member(rule, "if");
-    std::string text = cond ? ScalarText(*cond) : "";
-    std::vector<CiTrigger> matched;
-    bool read = true;
-    if (text.empty()) {
-      matched = DefaultPipelines(loc, true);
-    } else {
-      size_t at = 0;
-      while (at <= text.size()) {
-        size_t bar = text.find("||", at);
-        RuleReading r = ReadConjunction(text.substr(at, bar == std::string::npos ? std::string::npos : bar - at),
-                                        loc, scope);
-        read &= r.read;
-        matched.insert(matched.end(), r.triggers.begin(), r.triggers.end());
-        if (bar == std::string::npos) break;
-        at = bar + 2;
-      }
-    }
+    std::string text = Member(rule, "if") ? ScalarText(*Member(rule, "if")) : "";
+    RuleReading matched = MatchedByRule(text, loc, scope);
     if (when == "never") {
-      // The common exclusions: every merge-request pipeline, every tag.
-      for (const CiTrigger& t : matched) {
-        if (t.ref_kind == Kind::kMergeRequest && t.refs.any()) no_merge_requests = true;
-        if (t.ref_kind == Kind::kTag && t.refs.any() && t.event == "push") no_tags = true;
-      }
-      if (!read) notes->push_back(fmt::format("a `when: never` rule (`{}`) was not read", text));
+      NoteExclusions(matched.triggers, &no_merge_requests, &no_tags);
+      if (!matched.read) notes->push_back(fmt::format("a `when: never` rule (`{}`) was not read", text));
       continue;
     }
-    if (!read) notes->push_back(fmt::format("the rule `if: {}` was not fully read: it is taken as broadly as it can match", text));
-    for (CiTrigger& t : matched) {
-      if (no_merge_requests && t.ref_kind == Kind::kMergeRequest) continue;
-      if (no_tags && t.ref_kind == Kind::kTag) continue;
-      out.push_back(std::move(t));
+    if (!matched.read)
+      notes->push_back(fmt::format("the rule `if: {}` was not fully read: it is taken as broadly as it can match", text));
+    for (CiTrigger& t : matched.triggers) {
+      bool excluded = (no_merge_requests && t.ref_kind == Kind::kMergeRequest) || (no_tags && t.ref_kind == Kind::kTag);
+      if (!excluded) out.push_back(std::move(t));
     }
   }
   return out;
 }
 
-// `only` / `except` (a list, or a map with `refs`).
-std::vector<CiTrigger> ReadOnlyExcept(const Json::Value* only, const Json::Value* except, const SourceLoc& loc) {
-  auto refs_of = [](const Json::Value* v) -> std::vector<std::string> {
-    if (!v) return {};
-    if (v->isObject()) return Member(*v, "refs") ? StringList(*Member(*v, "refs")) : std::vector<std::string>{};
-    return StringList(*v);
-  };
-  std::vector<std::string> only_refs = refs_of(only), except_refs = refs_of(except);
-  if (only_refs.empty()) only_refs = {"branches", "tags"};
+// `only`/`except` entries: keywords for kinds of pipelines, or ref names.
+struct OnlyRefs {
+  bool branches = false, tags = false, merge_requests = false;
+  std::vector<std::string> sources;  // pipeline sources (`schedule`, `web`, ...)
+  std::vector<RefPattern> names;     // ref names and `/regex/`
+};
+
+OnlyRefs ReadRefList(const Json::Value* v) {
+  static const std::map<std::string, std::string> kSources = {
+      {"schedules", "schedule"}, {"web", "web"}, {"api", "api"}, {"triggers", "trigger"}, {"pipelines", "pipeline"},
+      {"external", "external"}, {"external_pull_requests", "external_pull_requests"}, {"chat", "chat"}};
+  OnlyRefs out;
+  if (!v) return out;
+  const Json::Value* list = v->isObject() ? Member(*v, "refs") : v;
+  for (const std::string& r : list ? StringList(*list) : std::vector<std::string>{}) {
+    if (r == "branches" || r == "pushes") out.branches = true;
+    else if (r == "tags") out.tags = true;
+    else if (r == "merge_requests") out.merge_requests = true;
+    else if (auto it = kSources.find(r); it != kSources.end()) out.sources.push_back(it->second);
+    else out.names.push_back(r.front() == '/' ? Regex(r) : RefPattern{RefPattern::Kind::kExact, r, false});
+  }
+  return out;
+}
+
+std::vector<CiTrigger> ReadOnlyExcept(const Json::Value* only_value, const Json::Value* except_value,
+                                      const SourceLoc& loc) {
+  OnlyRefs only = ReadRefList(only_value), except = ReadRefList(except_value);
+  if (!only.branches && !only.tags && !only.merge_requests && only.sources.empty() && only.names.empty()) {
+    only.branches = only.tags = true;  // the default: `only: [branches, tags]`
+  }
+  RefFilter names{only.names, except.names};
+  RefFilter any{{}, except.names};
   std::vector<CiTrigger> out;
-  RefFilter names;  // branch or tag names the job is limited to
-  bool branches = false, tags = false, mrs = false;
-  std::vector<std::string> sources;
-  for (const std::string& r : only_refs) {
-    if (r == "branches" || r == "pushes") branches = true;
-    else if (r == "tags") tags = true;
-    else if (r == "merge_requests") mrs = true;
-    else if (r == "schedules") sources.push_back("schedule");
-    else if (r == "web") sources.push_back("web");
-    else if (r == "api") sources.push_back("api");
-    else if (r == "triggers") sources.push_back("trigger");
-    else if (r == "pipelines") sources.push_back("pipeline");
-    else if (r == "external" || r == "external_pull_requests" || r == "chat") sources.push_back(r);
-    else names.include.push_back(r.front() == '/' ? Regex(r) : RefPattern{RefPattern::Kind::kExact, r, false});
+  if (!only.names.empty()) {
+    if (!except.branches) out.push_back(MakeTrigger("push", Kind::kBranch, names, loc));
+    if (!except.tags) out.push_back(MakeTrigger("push", Kind::kTag, names, loc));
   }
-  bool except_tags = false, except_branches = false, except_mrs = false;
-  for (const std::string& r : except_refs) {
-    if (r == "tags") except_tags = true;
-    else if (r == "branches") except_branches = true;
-    else if (r == "merge_requests") except_mrs = true;
-    else if (r.front() == '/' || (r != "schedules" && r != "web" && r != "api" && r != "triggers"))
-      names.exclude.push_back(r.front() == '/' ? Regex(r) : RefPattern{RefPattern::Kind::kExact, r, false});
-  }
-  auto add = [&](std::string event, Kind k, RefFilter f, std::string risk = "") {
-    CiTrigger t;
-    t.event = std::move(event);
-    t.ref_kind = k;
-    t.refs = std::move(f);
-    t.loc = loc;
-    t.risk = std::move(risk);
-    out.push_back(std::move(t));
-  };
-  RefFilter any;
-  any.exclude = names.exclude;
-  if (!names.include.empty()) {
-    if (!except_branches) add("push", Kind::kBranch, names);
-    if (!except_tags) add("push", Kind::kTag, names);
-  }
-  if (branches && !except_branches) add("push", Kind::kBranch, any);
-  if (tags && !except_tags) add("push", Kind::kTag, any);
-  if (mrs && !except_mrs) add("merge_request_event", Kind::kMergeRequest, any, kMergeRequestRisk);
-  for (const std::string& s : sources) add(s, Kind::kBranchOrTag, any, s == "web" ? kWebRisk : "");
+  if (only.branches && !except.branches) out.push_back(MakeTrigger("push", Kind::kBranch, any, loc));
+  if (only.tags && !except.tags) out.push_back(MakeTrigger("push", Kind::kTag, any, loc));
+  if (only.merge_requests && !except.merge_requests)
+    out.push_back(MakeTrigger("merge_request_event", Kind::kMergeRequest, any, loc));
+  for (const std::string& source : only.sources) out.push_back(MakeTrigger(source, Kind::kBranchOrTag, any, loc));
   return out;
 }
 
@@ -398,7 +422,9 @@ CiTarget MakeTarget(Platform platform, const char* noun, const std::string& writ
   return t;
 }
 
-std::vector<Found> FindTargets(const Json::Value& all, const Json::Value& job, const Scope& scope) {
+// The trusts one script line names: an AWS role, a Vault login, a GCP
+// provider, an Azure login.
+void ScanLine(const std::string& raw, const Scope& scope, std::vector<Found>* out) {
   static const RE2 kArn(R"((arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+))");
   static const RE2 kRoleArnFlag(R"(--role-arn[= ]+["']?([^\s"']+))");
   static const RE2 kVaultLogin(R"(vault\s+write\s+(?:\S+\s+)*auth/(\S+)/login\b.*\brole=["']?([^\s"']+))");
@@ -407,8 +433,49 @@ std::vector<Found> FindTargets(const Json::Value& all, const Json::Value& job, c
   static const RE2 kGcp(R"((projects/[^/\s"']+/locations/global/workloadIdentityPools/[^/\s"']+/providers/[^/\s"']+))");
   static const RE2 kAzure(R"(az\s+login\b.*--federated-token\b)");
   static const RE2 kAzureUser(R"((?:-u|--username)[= ]+["']?([^\s"']+))");
+  std::string resolved = ResolveGitLab(raw, scope).value_or(raw);
+  std::string value, mount;
+  if (RE2::PartialMatch(raw, kRoleArnFlag, &value) || RE2::PartialMatch(resolved, kArn, &value)) {
+    out->push_back({MakeTarget(Platform::kAws, "role", value, scope), raw});
+  }
+  if (RE2::PartialMatch(raw, kVaultLogin, &mount, &value)) {
+    Found f{MakeTarget(Platform::kVault, "Vault role", value, scope), raw};
+    f.target.mount = ResolveGitLab(mount, scope).value_or("");
+    out->push_back(std::move(f));
+  } else if (RE2::PartialMatch(raw, kVaultLoginMethod, &value)) {
+    Found f{MakeTarget(Platform::kVault, "Vault role", value, scope), raw};
+    f.target.mount = RE2::PartialMatch(raw, kVaultPath, &mount) ? ResolveGitLab(mount, scope).value_or("") : "jwt";
+    out->push_back(std::move(f));
+  }
+  if (RE2::PartialMatch(resolved, kGcp, &value)) {
+    out->push_back({MakeTarget(Platform::kGcp, "workload identity provider", value, scope), raw});
+  }
+  if (RE2::PartialMatch(raw, kAzure) && RE2::PartialMatch(raw, kAzureUser, &value)) {
+    out->push_back({MakeTarget(Platform::kAzure, "client id", value, scope), raw});
+  }
+}
+
+// The `secrets:` keyword reads Vault with the job's ID token
+// (VAULT_AUTH_ROLE, VAULT_AUTH_PATH; the default role of `jwt` otherwise).
+void SecretsTargets(const Json::Value& job, const Scope& scope, std::vector<Found>* out) {
+  const Json::Value* secrets = Member(job, "secrets");
+  if (!secrets || !secrets->isObject()) return;
+  for (const std::string& name : secrets->getMemberNames()) {
+    const Json::Value& s = (*secrets)[name];
+    if (!Member(s, "vault")) continue;
+    auto role = scope.find("VAULT_AUTH_ROLE");
+    Found f{MakeTarget(Platform::kVault, "Vault role", role == scope.end() ? "" : role->second, scope), ""};
+    if (role == scope.end()) f.target.written = "(the mount's default role)";
+    auto path = scope.find("VAULT_AUTH_PATH");
+    f.target.mount = path == scope.end() ? "jwt" : path->second;
+    const Json::Value* token = Member(s, "token");
+    f.line = token ? ScalarText(*token) : "";
+    out->push_back(std::move(f));
+  }
+}
+
+std::vector<Found> FindTargets(const Json::Value& all, const Json::Value& job, const Scope& scope) {
   std::vector<Found> out;
-  std::vector<std::string> lines = ScriptLines(all, job);
   // The AWS SDKs assume AWS_ROLE_ARN with the token in
   // AWS_WEB_IDENTITY_TOKEN_FILE; the Azure SDKs read AZURE_CLIENT_ID with
   // AZURE_FEDERATED_TOKEN_FILE.
@@ -416,46 +483,8 @@ std::vector<Found> FindTargets(const Json::Value& all, const Json::Value& job, c
     out.push_back({MakeTarget(Platform::kAws, "role", scope.at("AWS_ROLE_ARN"), scope), scope.at("AWS_WEB_IDENTITY_TOKEN_FILE")});
   if (scope.count("AZURE_CLIENT_ID") && scope.count("AZURE_FEDERATED_TOKEN_FILE"))
     out.push_back({MakeTarget(Platform::kAzure, "client id", scope.at("AZURE_CLIENT_ID"), scope), scope.at("AZURE_FEDERATED_TOKEN_FILE")});
-  for (const std::string& raw : lines) {
-    std::string resolved = ResolveGitLab(raw, scope).value_or(raw);
-    std::string value, mount;
-    if (RE2::PartialMatch(raw, kRoleArnFlag, &value)) {
-      out.push_back({MakeTarget(Platform::kAws, "role", value, scope), raw});
-    } else if (RE2::PartialMatch(resolved, kArn, &value)) {
-      out.push_back({MakeTarget(Platform::kAws, "role", value, scope), raw});
-    }
-    if (RE2::PartialMatch(raw, kVaultLogin, &mount, &value)) {
-      Found f{MakeTarget(Platform::kVault, "Vault role", value, scope), raw};
-      f.target.mount = ResolveGitLab(mount, scope).value_or("");
-      out.push_back(std::move(f));
-    } else if (RE2::PartialMatch(raw, kVaultLoginMethod, &value)) {
-      Found f{MakeTarget(Platform::kVault, "Vault role", value, scope), raw};
-      f.target.mount = RE2::PartialMatch(raw, kVaultPath, &mount) ? ResolveGitLab(mount, scope).value_or("") : "jwt";
-      out.push_back(std::move(f));
-    }
-    if (RE2::PartialMatch(resolved, kGcp, &value)) {
-      out.push_back({MakeTarget(Platform::kGcp, "workload identity provider", value, scope), raw});
-    }
-    if (RE2::PartialMatch(raw, kAzure) && RE2::PartialMatch(raw, kAzureUser, &value)) {
-      out.push_back({MakeTarget(Platform::kAzure, "client id", value, scope), raw});
-    }
-  }
-  // The `secrets:` keyword reads Vault with the job's ID token
-  // (VAULT_AUTH_ROLE, VAULT_AUTH_PATH; the default role of `jwt` otherwise).
-  if (const Json::Value* secrets = Member(job, "secrets"); secrets && secrets->isObject()) {
-    for (const std::string& name : secrets->getMemberNames()) {
-      const Json::Value& s = (*secrets)[name];
-      if (!Member(s, "vault")) continue;
-      auto role = scope.find("VAULT_AUTH_ROLE");
-      Found f{MakeTarget(Platform::kVault, "Vault role", role == scope.end() ? "" : role->second, scope), ""};
-      if (role == scope.end()) f.target.written = "(the mount's default role)";
-      auto path = scope.find("VAULT_AUTH_PATH");
-      f.target.mount = path == scope.end() ? "jwt" : path->second;
-      const Json::Value* token = Member(s, "token");
-      f.line = token ? ScalarText(*token) : "";
-      out.push_back(std::move(f));
-    }
-  }
+  for (const std::string& line : ScriptLines(all, job)) ScanLine(line, scope, &out);
+  SecretsTargets(job, scope, &out);
   return out;
 }
 
@@ -469,15 +498,58 @@ bool MentionsToken(const std::string& line, const std::string& token) {
   return false;
 }
 
+std::vector<CiTrigger> JobTriggers(const Json::Value& job, const SourceLoc& loc, const Scope& scope,
+                                   bool merge_request_pipelines, std::vector<std::string>* notes) {
+  if (const Json::Value* rules = Member(job, "rules"); rules && rules->isArray()) {
+    return ReadRules(*rules, loc, scope, notes);
+  }
+  if (Member(job, "only") || Member(job, "except")) return ReadOnlyExcept(Member(job, "only"), Member(job, "except"), loc);
+  return DefaultPipelines(loc, merge_request_pipelines);
+}
+
+void ReadEnvironment(const Json::Value& job, const Scope& scope, CiJob* j) {
+  const Json::Value* env = Member(job, "environment");
+  if (!env) return;
+  const Json::Value* name_value = env->isObject() ? Member(*env, "name") : env;
+  std::string name = name_value ? ScalarText(*name_value) : "";
+  if (name.empty()) return;
+  auto resolved = ResolveGitLab(name, scope);
+  j->environment = resolved.value_or(name);
+  j->environment_known = resolved.has_value();
+}
+
+// One request per (token, trust its script lines name with it); a token no
+// line uses names no trust.
+void ReadRequests(const Json::Value& tokens, const Json::Value& original, const CiDocument& doc,
+                  const std::vector<Found>& found, const Scope& scope, CiJob* j) {
+  const Json::Value* own_tokens = Member(original, "id_tokens");
+  for (const std::string& name : tokens.getMemberNames()) {
+    const Json::Value& t = tokens[name];
+    const Json::Value* written = own_tokens ? Member(*own_tokens, name.c_str()) : nullptr;
+    std::vector<std::string> auds = Member(t, "aud") ? StringList(*Member(t, "aud")) : std::vector<std::string>{};
+    if (auds.size() > 1) j->notes.push_back(fmt::format("`{}` asks for several audiences; the first is checked", name));
+    CiTokenRequest base;
+    base.audience = auds.empty() ? "" : ResolveGitLab(auds[0], scope).value_or("");
+    base.step = "id_tokens: " + name;
+    base.loc = written ? doc.KeyLoc(*written) : j->loc;
+    size_t before = j->requests.size();
+    for (const Found& f : found) {
+      if (!f.line.empty() && !MentionsToken(f.line, name) && tokens.size() != 1) continue;
+      CiTokenRequest r = base;
+      r.target = f.target;
+      j->requests.push_back(std::move(r));
+    }
+    if (j->requests.size() == before) j->requests.push_back(std::move(base));
+  }
+}
+
 // `job` is the job with `extends` merged in (a copy); `original` is its map
 // in `doc`, where the locations are.
 void ReadJob(const std::string& id, const Json::Value& job, const Json::Value& original, const Pipeline& p,
              const CiDocument& doc, const CiRepository& repo, bool merge_request_pipelines, std::vector<CiJob>* out) {
   const Json::Value& all = p.merged;
   const Json::Value* tokens = Member(job, "id_tokens");
-  if (!tokens) {
-    if (const Json::Value* def = Member(all, "default")) tokens = Member(*def, "id_tokens");
-  }
+  if (const Json::Value* def = Member(all, "default"); !tokens && def) tokens = Member(*def, "id_tokens");
   if (!tokens || !tokens->isObject() || tokens->empty()) return;
   CiJob j;
   j.provider = CiProvider::kGitLab;
@@ -486,50 +558,9 @@ void ReadJob(const std::string& id, const Json::Value& job, const Json::Value& o
   j.loc = doc.KeyLoc(original);
   j.notes = p.notes;
   Scope scope = Variables(all, job, repo);
-  if (const Json::Value* rules = Member(job, "rules"); rules && rules->isArray()) {
-    j.triggers = ReadRules(*rules, j.loc, scope, &j.notes);
-  } else if (Member(job, "only") || Member(job, "except")) {
-    j.triggers = ReadOnlyExcept(Member(job, "only"), Member(job, "except"), j.loc);
-  } else {
-    j.triggers = DefaultPipelines(j.loc, merge_request_pipelines);
-  }
-  if (const Json::Value* env = Member(job, "environment")) {
-    std::string name = env->isObject() ? (Member(*env, "name") ? ScalarText(*Member(*env, "name")) : "") : ScalarText(*env);
-    if (!name.empty()) {
-      auto resolved = ResolveGitLab(name, scope);
-      j.environment = resolved ? *resolved : name;
-      j.environment_known = resolved.has_value();
-    }
-  }
-  std::vector<Found> found = FindTargets(all, job, scope);
-  for (const std::string& name : tokens->getMemberNames()) {
-    const Json::Value& t = (*tokens)[name];
-    const Json::Value* own_tokens = Member(original, "id_tokens");
-    const Json::Value* written = own_tokens ? Member(*own_tokens, name.c_str()) : nullptr;
-    SourceLoc token_loc = written ? doc.KeyLoc(*written) : j.loc;
-    std::vector<std::string> auds = Member(t, "aud") ? StringList(*Member(t, "aud")) : std::vector<std::string>{};
-    if (auds.size() > 1) j.notes.push_back(fmt::format("`{}` asks for several audiences; the first is checked", name));
-    std::string aud = auds.empty() ? "" : ResolveGitLab(auds[0], scope).value_or("");
-    bool any = false;
-    for (const Found& f : found) {
-      bool mine = f.line.empty() || MentionsToken(f.line, name) || tokens->size() == 1;
-      if (!mine) continue;
-      CiTokenRequest r;
-      r.audience = aud;
-      r.step = "id_tokens: " + name;
-      r.target = f.target;
-      r.loc = token_loc;
-      j.requests.push_back(std::move(r));
-      any = true;
-    }
-    if (!any) {
-      CiTokenRequest r;
-      r.audience = aud;
-      r.step = "id_tokens: " + name;
-      r.loc = token_loc;
-      j.requests.push_back(std::move(r));
-    }
-  }
+  j.triggers = JobTriggers(job, j.loc, scope, merge_request_pipelines, &j.notes);
+  ReadEnvironment(job, scope, &j);
+  ReadRequests(*tokens, original, doc, FindTargets(all, job, scope), scope, &j);
   out->push_back(std::move(j));
 }
 

@@ -105,30 +105,42 @@ void AddUnique(std::vector<std::string>* list, const std::string& value) {
   if (std::find(list->begin(), list->end(), value) == list->end()) list->push_back(value);
 }
 
-// A name a filter pattern matches: its text with wildcards filled in.
-std::string Example(const RefPattern& p) {
-  if (p.kind == RefPattern::Kind::kExact) return p.text;
-  if (p.kind == RefPattern::Kind::kGitHubGlob) {
-    std::string out;
-    for (char c : p.text) {
-      if (c == '*' || c == '?' || c == '+') {
-        if (c == '*' && (out.empty() || out.back() != 'x')) out += 'x';
-      } else if (c != '[' && c != ']' && c != '\\') {
-        out += c;
-      }
-    }
-    return out;
-  }
-  // A regex: its literal prefix after `^`, plus a letter.
+// A name a GitHub filter pattern matches: its text with each wildcard run
+// as one `x` (`?`, `+` repeat what they follow once).
+std::string GlobExample(const std::string& glob) {
   std::string out;
-  size_t i = !p.text.empty() && p.text[0] == '^' ? 1 : 0;
-  for (; i < p.text.size(); ++i) {
-    char c = p.text[i];
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '/') out += c;
-    else if (c == '\\' && i + 1 < p.text.size() && std::ispunct(static_cast<unsigned char>(p.text[i + 1]))) out += p.text[++i];
-    else break;
+  for (char c : glob) {
+    if (c == '*') {
+      if (out.empty() || out.back() != 'x') out += 'x';
+    } else if (c != '?' && c != '+' && c != '[' && c != ']' && c != '\\') {
+      out += c;
+    }
   }
-  return out.empty() ? "x" : out + (i < p.text.size() ? "x" : "");
+  return out;
+}
+
+// A name a GitLab regex may match: its literal prefix after `^`, and a
+// letter when more follows. The filter decides whether it does.
+std::string RegexExample(const std::string& regex) {
+  std::string out;
+  size_t i = !regex.empty() && regex[0] == '^' ? 1 : 0;
+  for (; i < regex.size(); ++i) {
+    char c = regex[i];
+    bool escaped = c == '\\' && i + 1 < regex.size() && std::ispunct(static_cast<unsigned char>(regex[i + 1]));
+    if (escaped) c = regex[++i];
+    else if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '/') break;
+    out += c;
+  }
+  return out.empty() ? "x" : out + (i < regex.size() ? "x" : "");
+}
+
+std::string Example(const RefPattern& p) {
+  switch (p.kind) {
+    case RefPattern::Kind::kExact: return p.text;
+    case RefPattern::Kind::kGitHubGlob: return GlobExample(p.text);
+    case RefPattern::Kind::kRegex: return RegexExample(p.text);
+  }
+  return p.text;
 }
 
 // Candidate branch (or tag) names for a trigger: the trust's own first, so
@@ -208,10 +220,33 @@ std::string GitHubRef(const Frame& f) {
   return (f.tag ? "refs/tags/" : "refs/heads/") + f.ref_name;
 }
 
+// `sub`: the default `repo:OWNER/REPO:CONTEXT` (immutable: with the ids),
+// or the customisation's `key:value` parts.
+std::string GitHubSubject(const Frame& f, const CiRepository& repo, const Json::Value& claims) {
+  std::string owner = repo.path.substr(0, repo.path.find('/'));
+  std::string name = repo.path.substr(repo.path.find('/') + 1);
+  bool pr = f.trigger->ref_kind == Kind::kPullRequest;
+  std::string context = !f.environment.empty()        ? "environment:" + f.environment
+                        : pr && f.pull_request_context ? "pull_request"
+                                                       : "ref:" + GitHubRef(f);
+  std::string repo_part = repo.github_immutable_subject && !f.owner_id.empty() && !f.repo_id.empty()
+                              ? fmt::format("repo:{}@{}/{}@{}", owner, f.owner_id, name, f.repo_id)
+                              : "repo:" + repo.path;
+  if (repo.github_claim_keys.empty()) return repo_part + ":" + context;
+  std::vector<std::string> parts;
+  for (const std::string& key : repo.github_claim_keys) {
+    if (key == "repo") parts.push_back(repo_part);
+    else if (key == "context") parts.push_back(context);
+    else parts.push_back(key + ":" + ColonEncoded(claims.isMember(key) ? claims[key].asString() : ""));
+  }
+  std::string sub;
+  for (const std::string& p : parts) sub += (sub.empty() ? "" : ":") + p;
+  return sub;
+}
+
 Json::Value GitHubClaims(const CiJob& job, const Frame& f, const CiRepository& repo, int64_t now) {
   Json::Value c(Json::objectValue);
   std::string owner = repo.path.substr(0, repo.path.find('/'));
-  std::string name = repo.path.substr(repo.path.find('/') + 1);
   std::string ref = GitHubRef(f);
   bool pr = f.trigger->ref_kind == Kind::kPullRequest;
   c["iss"] = repo.github_issuer;
@@ -236,24 +271,7 @@ Json::Value GitHubClaims(const CiJob& job, const Frame& f, const CiRepository& r
   if (f.owner_id.empty()) c["repository_owner_id"] = "0";
   if (f.repo_id.empty()) c["repository_id"] = "0";
   for (const auto& [k, v] : f.assumed_claims) c[k] = v;
-  std::string context = !f.environment.empty()               ? "environment:" + f.environment
-                        : pr && f.pull_request_context ? "pull_request"
-                                                       : "ref:" + ref;
-  std::string repo_part = repo.github_immutable_subject && !f.owner_id.empty() && !f.repo_id.empty()
-                              ? fmt::format("repo:{}@{}/{}@{}", owner, f.owner_id, name, f.repo_id)
-                              : "repo:" + repo.path;
-  if (repo.github_claim_keys.empty()) {
-    c["sub"] = repo_part + ":" + context;
-  } else {
-    std::string sub;
-    for (const std::string& key : repo.github_claim_keys) {
-      if (!sub.empty()) sub += ':';
-      if (key == "repo") sub += repo_part;
-      else if (key == "context") sub += context;
-      else sub += key + ":" + ColonEncoded(c.isMember(key) ? c[key].asString() : "");
-    }
-    c["sub"] = sub;
-  }
+  c["sub"] = GitHubSubject(f, repo, c);
   c["iat"] = Json::Int64(now);
   c["nbf"] = Json::Int64(now);
   c["exp"] = Json::Int64(now + 300);
@@ -337,65 +355,77 @@ struct Unknowns {
   std::vector<std::string> owner_ids, repo_ids;
 };
 
+// Multiplies the frames by the values of one dimension (at most
+// kMaxFrames in all). `phrase` is how an assumed value reads ("the
+// environment is `{}`"); empty for values the job itself chooses.
+template <typename Setter>
+void Expand(std::vector<Frame>* frames, const std::vector<std::string>& values, const char* phrase, Setter set) {
+  std::vector<Frame> out;
+  for (const Frame& f : *frames) {
+    for (const std::string& v : values) {
+      if (out.size() >= kMaxFrames) break;
+      Frame g = f;
+      set(&g, v);
+      if (*phrase) g.assumptions.push_back(fmt::format(fmt::runtime(phrase), v));
+      out.push_back(std::move(g));
+    }
+  }
+  *frames = std::move(out);
+}
+
+// The branches and tags a trigger runs on, as frames. Pull and merge
+// requests also choose their source branch: any branch but the default
+// one (whose code is already merged).
+std::vector<Frame> RefFrames(const CiJob& job, const CiTrigger& trigger, const TrustVocabulary& vocab,
+                             const CiRepository& repo) {
+  std::vector<Frame> out;
+  auto add = [&](bool tag, const std::string& name) {
+    Frame f;
+    f.trigger = &trigger;
+    f.tag = tag;
+    f.ref_name = name;
+    out.push_back(std::move(f));
+  };
+  if (trigger.ref_kind == Kind::kMergeRequest) {
+    add(false, repo.default_branch);
+  } else {
+    if (trigger.ref_kind != Kind::kTag)
+      for (const std::string& b : RefCandidates(trigger, false, vocab, repo, job.provider)) add(false, b);
+    if (trigger.ref_kind == Kind::kTag || trigger.ref_kind == Kind::kBranchOrTag)
+      for (const std::string& t : RefCandidates(trigger, true, vocab, repo, job.provider)) add(true, t);
+  }
+  if (trigger.ref_kind == Kind::kPullRequest || trigger.ref_kind == Kind::kMergeRequest) {
+    CiTrigger source = trigger.ref_kind == Kind::kMergeRequest ? trigger : CiTrigger{};
+    source.refs.exclude.push_back({RefPattern::Kind::kExact, repo.default_branch, false});
+    Expand(&out, RefCandidates(source, false, vocab, repo, job.provider), "",
+           [](Frame* f, const std::string& v) { f->head_branch = v; });
+  }
+  return out;
+}
+
+// Every run of the trigger worth trying: its refs, then each unknown value
+// with the candidates the trust suggests.
 std::vector<Frame> FramesOf(const CiJob& job, const CiTrigger& trigger, const CiTokenRequest& request,
                             const TrustVocabulary& vocab, const CiRepository& repo, const Unknowns& unknowns) {
-  std::vector<Frame> out;
-  std::vector<std::pair<bool, std::string>> refs;  // (tag?, name)
-  bool branches = trigger.ref_kind != Kind::kTag, tags = trigger.ref_kind == Kind::kTag || trigger.ref_kind == Kind::kBranchOrTag;
-  if (branches) {
-    for (const std::string& b : RefCandidates(trigger, false, vocab, repo, job.provider)) refs.push_back({false, b});
+  std::vector<Frame> frames = RefFrames(job, trigger, vocab, repo);
+  auto fixed = [](const std::vector<std::string>& candidates, const std::string& known) {
+    return candidates.empty() ? std::vector<std::string>{known} : candidates;
+  };
+  auto phrase = [](const std::vector<std::string>& candidates, const char* words) { return candidates.empty() ? "" : words; };
+  Expand(&frames, fixed(unknowns.environments, job.environment.value_or("")),
+         phrase(unknowns.environments, "the environment is `{}`"), [](Frame* f, const std::string& v) { f->environment = v; });
+  Expand(&frames, fixed(unknowns.audiences, request.audience), phrase(unknowns.audiences, "the audience is `{}`"),
+         [](Frame* f, const std::string& v) { f->audience = v; });
+  Expand(&frames, fixed(unknowns.owner_ids, repo.owner_id), phrase(unknowns.owner_ids, "the owner id is `{}`"),
+         [](Frame* f, const std::string& v) { f->owner_id = v; });
+  Expand(&frames, fixed(unknowns.repo_ids, repo.repo_id), phrase(unknowns.repo_ids, "the repository id is `{}`"),
+         [](Frame* f, const std::string& v) { f->repo_id = v; });
+  if (trigger.event == "pull_request_target") {
+    // Both readings of its subject (see the top of this file).
+    Expand(&frames, {"pull_request", "ref"}, "",
+           [](Frame* f, const std::string& v) { f->pull_request_context = v == "pull_request"; });
   }
-  if (tags) {
-    for (const std::string& t : RefCandidates(trigger, true, vocab, repo, job.provider)) refs.push_back({true, t});
-  }
-  std::vector<std::string> heads = {""};
-  if (trigger.ref_kind == Kind::kPullRequest) {
-    // The pull request's own branch: any branch but the default one.
-    CiTrigger any;
-    any.refs.exclude.push_back({RefPattern::Kind::kExact, repo.default_branch, false});
-    heads = RefCandidates(any, false, vocab, repo, job.provider);
-  }
-  if (trigger.ref_kind == Kind::kMergeRequest) {
-    // The merge request's source branch: any branch but the default one
-    // (whose code is already merged).
-    CiTrigger source = trigger;
-    source.refs.exclude.push_back({RefPattern::Kind::kExact, repo.default_branch, false});
-    heads = RefCandidates(source, false, vocab, repo, job.provider);
-    refs.clear();
-    refs.push_back({false, repo.default_branch});
-  }
-  std::vector<std::string> envs = unknowns.environments.empty() ? std::vector<std::string>{job.environment.value_or("")}
-                                                                 : unknowns.environments;
-  std::vector<std::string> auds = unknowns.audiences.empty() ? std::vector<std::string>{request.audience} : unknowns.audiences;
-  std::vector<std::string> owner_ids = unknowns.owner_ids.empty() ? std::vector<std::string>{repo.owner_id} : unknowns.owner_ids;
-  std::vector<std::string> repo_ids = unknowns.repo_ids.empty() ? std::vector<std::string>{repo.repo_id} : unknowns.repo_ids;
-  std::vector<bool> readings = {true};
-  if (trigger.event == "pull_request_target") readings = {true, false};
-  for (const auto& [tag, name] : refs)
-    for (const std::string& head : heads)
-      for (const std::string& env : envs)
-        for (const std::string& aud : auds)
-          for (const std::string& oid : owner_ids)
-            for (const std::string& rid : repo_ids)
-              for (bool reading : readings) {
-                if (out.size() >= kMaxFrames) return out;
-                Frame f;
-                f.trigger = &trigger;
-                f.tag = tag;
-                f.ref_name = name;
-                f.head_branch = head;
-                f.environment = env;
-                f.audience = aud;
-                f.owner_id = oid;
-                f.repo_id = rid;
-                f.pull_request_context = reading;
-                if (!unknowns.environments.empty()) f.assumptions.push_back(fmt::format("the environment is `{}`", env));
-                if (!unknowns.audiences.empty()) f.assumptions.push_back(fmt::format("the audience is `{}`", aud));
-                if (!unknowns.owner_ids.empty()) f.assumptions.push_back(fmt::format("the owner id is `{}`", oid));
-                if (!unknowns.repo_ids.empty()) f.assumptions.push_back(fmt::format("the repository id is `{}`", rid));
-                out.push_back(std::move(f));
-              }
-  return out;
+  return frames;
 }
 
 // ---------------------------------------------------------------------------
@@ -486,66 +516,72 @@ class TargetJudge {
     v.named = named;
     v.request_loc = request.loc;
     Unknowns unknowns = UnknownsOf(request);
-    // The witnesses: the first accepted run, preferring a trigger that is
-    // not risky (the job's normal run); `*_trigger` is the trigger of each.
-    std::optional<Attempt> first_reject, witness_accept, witness_assumed;
-    const CiTrigger* accept_trigger = nullptr;
-    const CiTrigger* assumed_trigger = nullptr;
-    const CiTrigger* reject_trigger = nullptr;
-    std::set<std::string> triggers_seen, risky_seen;
+    Chosen accepted, assumed, refused;
     for (const CiTrigger& trigger : job_.triggers) {
       Attempt best = Try(trigger, request, unknowns);
       if (!best.accepted) {
-        if (!first_reject || (reject_trigger && !reject_trigger->risk.empty() && trigger.risk.empty())) {
-          first_reject = best;
-          reject_trigger = &trigger;
-        }
+        refused.Offer(best, trigger);
         continue;
       }
-      if (triggers_seen.insert(trigger.event).second) v.triggers.push_back(trigger.event);
-      if (!trigger.risk.empty() && !risky_seen.count(trigger.event)) {
-        // A trigger risky because it runs on any branch reaches the trust
-        // riskily only from a branch other than the default one.
-        std::optional<Attempt> risky = best;
-        if (trigger.ref_kind == Kind::kBranchOrTag) {
-          CiTrigger elsewhere = trigger;
-          elsewhere.refs.exclude.push_back({RefPattern::Kind::kExact, repo_.default_branch, false});
-          Attempt other = Try(elsewhere, request, unknowns);
-          risky.reset();
-          if (other.accepted) risky = other;
-        }
-        if (risky) {
-          risky_seen.insert(trigger.event);
-          v.risky.push_back(trigger.event);
-          v.risky_witnesses.push_back({trigger.event, trigger.risk, risky->claims});
-        }
-      }
-      std::optional<Attempt>& slot = best.assumed ? witness_assumed : witness_accept;
-      const CiTrigger*& slot_trigger = best.assumed ? assumed_trigger : accept_trigger;
-      if (!slot || (trigger.risk.empty() && !slot_trigger->risk.empty())) {
-        slot = best;
-        slot_trigger = &trigger;
-      }
+      (best.assumed ? assumed : accepted).Offer(best, trigger);
+      if (std::find(v.triggers.begin(), v.triggers.end(), trigger.event) == v.triggers.end())
+        v.triggers.push_back(trigger.event);
+      AddRisky(trigger, request, unknowns, best, &v);
     }
-    if (witness_accept) {
-      v.decision = CiDecision::kAccept;
-      v.witness = witness_accept->claims;
-      v.reason = fmt::format("job `{}` {}: `{}` is accepted", job_.id, Context(*accept_trigger),
-                             witness_accept->claims["sub"].asString());
-    } else if (witness_assumed) {
-      v.decision = CiDecision::kUnknown;
-      v.witness = witness_assumed->claims;
-      v.reason = fmt::format("job `{}` {}: accepted only if {}", job_.id, Context(*assumed_trigger),
-                             witness_assumed->assumption);
-    } else {
-      v.decision = CiDecision::kReject;
-      v.reason = RejectReason(first_reject, reject_trigger);
-      if (first_reject && first_reject->decision.outcome == Outcome::kUnknown) v.decision = CiDecision::kUnknown;
-    }
+    Conclude(accepted, assumed, refused, &v);
     return v;
   }
 
  private:
+  // The run a verdict shows: the first one offered, unless a later one
+  // comes from a trigger that is not risky (the job's normal run).
+  struct Chosen {
+    std::optional<Attempt> attempt;
+    const CiTrigger* trigger = nullptr;
+    void Offer(const Attempt& a, const CiTrigger& t) {
+      if (attempt && !(t.risk.empty() && !trigger->risk.empty())) return;
+      attempt = a;
+      trigger = &t;
+    }
+  };
+
+  // A risky trigger that reaches the trust, with its witness. One risky
+  // because it runs on any branch reaches it riskily only from a branch
+  // other than the default one.
+  void AddRisky(const CiTrigger& trigger, const CiTokenRequest& request, const Unknowns& unknowns, const Attempt& best,
+                CiTargetVerdict* v) {
+    if (trigger.risk.empty() || std::find(v->risky.begin(), v->risky.end(), trigger.event) != v->risky.end()) return;
+    Attempt risky = best;
+    if (trigger.ref_kind == Kind::kBranchOrTag) {
+      CiTrigger elsewhere = trigger;
+      elsewhere.refs.exclude.push_back({RefPattern::Kind::kExact, repo_.default_branch, false});
+      risky = Try(elsewhere, request, unknowns);
+      if (!risky.accepted) return;
+    }
+    v->risky.push_back(trigger.event);
+    v->risky_witnesses.push_back({trigger.event, trigger.risk, risky.claims});
+  }
+
+  void Conclude(const Chosen& accepted, const Chosen& assumed, const Chosen& refused, CiTargetVerdict* v) const {
+    if (accepted.attempt) {
+      v->decision = CiDecision::kAccept;
+      v->witness = accepted.attempt->claims;
+      v->reason = fmt::format("job `{}` {}: `{}` is accepted", job_.id, Context(*accepted.trigger),
+                              accepted.attempt->claims["sub"].asString());
+    } else if (assumed.attempt) {
+      v->decision = CiDecision::kUnknown;
+      v->witness = assumed.attempt->claims;
+      v->reason = fmt::format("job `{}` {}: accepted only if {}", job_.id, Context(*assumed.trigger),
+                              assumed.attempt->assumption);
+    } else {
+      // Refused; or undecided when the trust's own answer is unknown (a
+      // Terraform variable, a CEL error), which never accepts.
+      bool undecided = refused.attempt && refused.attempt->decision.outcome == Outcome::kUnknown;
+      v->decision = undecided ? CiDecision::kUnknown : CiDecision::kReject;
+      v->reason = RejectReason(refused.attempt, refused.trigger);
+    }
+  }
+
   Unknowns UnknownsOf(const CiTokenRequest& request) const {
     Unknowns u;
     if (job_.environment && !job_.environment_known) {
@@ -657,50 +693,80 @@ const char* CiDecisionName(CiDecision decision) {
   return "unknown";
 }
 
+namespace {
+
+// One job's report: its requests, each judged against the trusts it may
+// reach; a trust reached by several requests keeps its best verdict, a
+// named one before one that is not.
+class JobJoin {
+ public:
+  JobJoin(const CiJob& job, const std::vector<const Trust*>& trusts, const CiRepository& repo,
+          const CiJoinOptions& options)
+      : job_(job), trusts_(trusts), repo_(repo), options_(options) {
+    report_.job = &job;
+  }
+
+  CiJobReport Run() {
+    for (const CiTokenRequest& request : job_.requests) Request(request);
+    return std::move(report_);
+  }
+
+ private:
+  void Request(const CiTokenRequest& request) {
+    if (request.target && request.target->known()) {
+      bool any = false;
+      for (const Trust* t : trusts_) {
+        if (!Names(*request.target, *t)) continue;
+        any = true;
+        Record(TargetJudge(job_, *t, repo_, options_).Judge(request, true), true);
+      }
+      if (any) return;
+      // Entra credential files do not say which client id they belong to.
+      if (request.target->platform != Platform::kAzure) {
+        Note(fmt::format("{} `{}` is not among the loaded trusts", request.target->noun, request.target->value));
+        return;
+      }
+    }
+    // The request names no trust, or names it by a value not known here:
+    // every trust of its platform (or every trust) may be the one. Without
+    // a platform, only the trusts that accept (or may) are worth listing.
+    for (const Trust* t : trusts_) {
+      if (request.target && t->platform != request.target->platform) continue;
+      Record(TargetJudge(job_, *t, repo_, options_).Judge(request, false), request.target.has_value());
+    }
+  }
+
+  void Record(CiTargetVerdict v, bool keep_rejects) {
+    if (!keep_rejects && v.decision == CiDecision::kReject) return;
+    auto it = index_.find(v.trust);
+    if (it == index_.end()) {
+      index_[v.trust] = report_.targets.size();
+      report_.targets.push_back(std::move(v));
+      return;
+    }
+    CiTargetVerdict& old = report_.targets[it->second];
+    if (Rank(v.decision) > Rank(old.decision) || (v.named && !old.named)) old = std::move(v);
+  }
+
+  void Note(const std::string& note) {
+    if (std::find(report_.unmatched.begin(), report_.unmatched.end(), note) == report_.unmatched.end())
+      report_.unmatched.push_back(note);
+  }
+
+  const CiJob& job_;
+  const std::vector<const Trust*>& trusts_;
+  const CiRepository& repo_;
+  const CiJoinOptions& options_;
+  CiJobReport report_;
+  std::map<const Trust*, size_t> index_;  // trust -> its verdict in report_.targets
+};
+
+}  // namespace
+
 std::vector<CiJobReport> JoinCiJobs(const std::vector<CiJob>& jobs, const std::vector<const Trust*>& trusts,
                                     const CiRepository& repo, const CiJoinOptions& options) {
   std::vector<CiJobReport> reports;
-  for (const CiJob& job : jobs) {
-    CiJobReport report;
-    report.job = &job;
-    std::map<const Trust*, size_t> index;  // trust -> its verdict in report.targets
-    auto record = [&](CiTargetVerdict v, bool keep_rejects) {
-      if (!keep_rejects && v.decision == CiDecision::kReject) return;
-      auto it = index.find(v.trust);
-      if (it == index.end()) {
-        index[v.trust] = report.targets.size();
-        report.targets.push_back(std::move(v));
-        return;
-      }
-      CiTargetVerdict& old = report.targets[it->second];
-      if (Rank(v.decision) > Rank(old.decision) || (v.named && !old.named)) old = std::move(v);
-    };
-    for (const CiTokenRequest& request : job.requests) {
-      bool any_named = false;
-      if (request.target && request.target->known()) {
-        for (const Trust* t : trusts) {
-          if (!Names(*request.target, *t)) continue;
-          any_named = true;
-          record(TargetJudge(job, *t, repo, options).Judge(request, true), true);
-        }
-        if (!any_named && request.target->platform != Platform::kAzure) {
-          std::string note = fmt::format("{} `{}` is not among the loaded trusts", request.target->noun,
-                                         request.target->value);
-          if (std::find(report.unmatched.begin(), report.unmatched.end(), note) == report.unmatched.end())
-            report.unmatched.push_back(note);
-          continue;
-        }
-      }
-      if (any_named) continue;
-      // The request names no trust, or names it by a value not known here:
-      // every trust of its platform (or every trust) may be the one.
-      for (const Trust* t : trusts) {
-        if (request.target && t->platform != request.target->platform) continue;
-        record(TargetJudge(job, *t, repo, options).Judge(request, false), request.target.has_value());
-      }
-    }
-    reports.push_back(std::move(report));
-  }
+  for (const CiJob& job : jobs) reports.push_back(JobJoin(job, trusts, repo, options).Run());
   return reports;
 }
 
