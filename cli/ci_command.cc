@@ -42,6 +42,8 @@ CommandSpec Spec() {
        {"immutable-subject", "", "GitHub mints immutable subjects (`repo:OWNER@ID/REPO@ID:...`)"},
        {"protected", "REF", "a protected GitLab branch or tag (`*` globs); repeatable", false, true},
        {"set", "NAME=VALUE", "the value of `vars.NAME`, `secrets.NAME` or a GitLab variable; repeatable", false, true},
+       {"github-issuer", "URL", "GitHub's token issuer (GitHub Enterprise; default: https://token.actions.githubusercontent.com)"},
+       {"gitlab-issuer", "URL", "the GitLab instance (default: the git remote's host when not github.com, else https://gitlab.com)"},
        {"at", "TIME", "when the tokens are minted (RFC 3339 or Unix seconds; default: now)"},
        {"format", "text|json|sarif", "output format (default: text)"},
        {"fail-on", "refused|risky|never", "exit 1 on a refused named trust, or also on a risky trigger (default: refused)"},
@@ -96,9 +98,19 @@ std::string Trimmed(std::string s) {
 // The repository facts from the flags, then from git.
 bool RepositoryFromArgs(const Args& args, const std::string& dir, CiRepository* repo) {
   repo->path = args.Get("repo");
-  if (repo->path.empty()) {
-    if (auto url = RunGit(dir, {"config", "--get", "remote.origin.url"}, 4096)) repo->path = RepositoryPathFromRemote(Trimmed(*url));
-  }
+  // The remote says which repository REPO_DIR is only when REPO_DIR is the
+  // top of a checkout (a folder inside another repository is not it).
+  std::string remote;
+  std::error_code ec;
+  auto top = RunGit(dir, {"rev-parse", "--show-toplevel"}, 4096);
+  bool is_top = top && std::filesystem::equivalent(Trimmed(*top), dir, ec);
+  if (auto url = is_top ? RunGit(dir, {"config", "--get", "remote.origin.url"}, 4096) : std::nullopt)
+    remote = Trimmed(*url);
+  if (repo->path.empty()) repo->path = RepositoryPathFromRemote(remote);
+  std::string host = RepositoryHostFromRemote(remote);
+  if (!host.empty() && host != "github.com") repo->gitlab_issuer = "https://" + host;
+  if (args.Has("github-issuer")) repo->github_issuer = args.Get("github-issuer");
+  if (args.Has("gitlab-issuer")) repo->gitlab_issuer = args.Get("gitlab-issuer");
   if (repo->path.empty() || repo->path.find('/') == std::string::npos) {
     UsageError("cannot tell the repository: pass --repo OWNER/REPO (no git remote `origin` names one)");
     return false;
@@ -106,7 +118,7 @@ bool RepositoryFromArgs(const Args& args, const std::string& dir, CiRepository* 
   repo->repo_id = args.Get("repo-id");
   repo->owner_id = args.Get("owner-id");
   repo->default_branch = args.Get("default-branch");
-  if (repo->default_branch.empty()) {
+  if (repo->default_branch.empty() && is_top) {
     if (auto head = RunGit(dir, {"symbolic-ref", "--short", "refs/remotes/origin/HEAD"}, 4096)) {
       std::string h = Trimmed(*head);
       repo->default_branch = h.substr(h.find('/') == std::string::npos ? 0 : h.find('/') + 1);

@@ -314,6 +314,13 @@ std::vector<Case> GitHubCases() {
        {{".github/workflows/d.yml", AwsWorkflow("  push:\n", "    environment: ${{ github.ref_name }}\n")},
         {"deploy.json", GitHubRole(R"("repo:acme/app:environment:prod")")}},
        {{"deploy", "deploy", kUnknown, {"push"}, {}, "the environment is `prod`"}}},
+      {"a matrix over environments runs in each: one of them is accepted",
+       {{".github/workflows/d.yml",
+         AwsWorkflow("  push:\n    branches: [main]\n",
+                     "    strategy:\n      matrix:\n        env: [staging, production]\n"
+                     "    environment: ${{ matrix.env }}\n")},
+        {"deploy.json", GitHubRole(R"("repo:acme/app:environment:production")")}},
+       {{"deploy", "deploy", kAccept, {"push"}, {}}}},
       {"azure/login asks for api://AzureADTokenExchange",
        {{".github/workflows/d.yml",
          "on:\n  push:\n    branches: [main]\npermissions:\n  id-token: write\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"

@@ -148,6 +148,23 @@ TEST(CliCi, TextReport) {
       << r.out;
 }
 
+// Without --repo, the repository is the one the checkout's `origin` names.
+TEST(CliCi, RepositoryFromTheGitRemote) {
+  std::string dir = trustcheck::testing::TestTempDir() + "/ci-remote";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(std::string(TRUSTCHECK_SOURCE_DIR) + "/corpus/ci/github-actions", dir,
+                        std::filesystem::copy_options::recursive);
+  RunResult init = trustcheck::testing::RunCli(dir, "--version >/dev/null && git init -q && git remote add origin "
+                                                    "git@github.com:octo-org/octo-repo.git && true");
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  RunResult r = trustcheck::testing::RunCli(dir, "ci --at 2026-12-07T00:00:00Z --format json .");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  Json::Value out = ParseJson(r.out);
+  const Json::Value* example = Target(out, "S3PackageUpload", "example-role");
+  ASSERT_NE(example, nullptr);
+  EXPECT_EQ((*example)["decision"], "accept");
+}
+
 TEST(CliCi, Errors) {
   RunResult missing = RunTrustcheck(std::string(kGitHub) + "corpus/ci/no-such-repo");
   EXPECT_EQ(missing.exit_code, 2);

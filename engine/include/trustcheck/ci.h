@@ -132,6 +132,9 @@ struct CiJob {
   // how it is written).
   std::optional<std::string> environment;
   bool environment_known = true;
+  // A matrix over environments (`environment: ${{ matrix.env }}` with
+  // `env: [staging, production]`): the job runs once in each; empty otherwise.
+  std::vector<std::string> environment_choices;
   bool self_hosted = false;  // GitHub `runs-on` names a self-hosted runner
   std::vector<CiTokenRequest> requests;
   // What the reader could not follow (a remote include, an `if:` it cannot
@@ -224,6 +227,8 @@ std::vector<CiJobReport> JoinCiJobs(const std::vector<CiJob>& jobs, const std::v
 
 // The `OWNER/REPO` of a git remote URL (https, ssh, scp-like), or "".
 std::string RepositoryPathFromRemote(const std::string& url);
+// The host of a git remote URL (`gitlab.example.com`), or "".
+std::string RepositoryHostFromRemote(const std::string& url);
 
 }  // namespace trustcheck
 

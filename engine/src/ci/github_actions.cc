@@ -406,6 +406,27 @@ std::string EnvironmentOf(const Json::Value& job, bool* known, const Scope& scop
   return name;
 }
 
+// `${{ matrix.NAME }}` over a list of scalars (and `include:` entries that
+// set NAME): every value, one run each. Empty when the text is anything else.
+std::vector<std::string> MatrixValues(const Json::Value& job, const std::string& text) {
+  static const RE2 kMatrix(R"(^\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}$)");
+  std::string name;
+  const Json::Value* strategy = Member(job, "strategy");
+  const Json::Value* matrix = strategy ? Member(*strategy, "matrix") : nullptr;
+  if (!matrix || !RE2::FullMatch(text, kMatrix, &name)) return {};
+  std::vector<std::string> values;
+  if (const Json::Value* list = Member(*matrix, name.c_str()); list && list->isArray()) values = StringList(*list);
+  if (const Json::Value* include = Member(*matrix, "include"); include && include->isArray()) {
+    for (const Json::Value& entry : *include) {
+      if (const Json::Value* v = Member(entry, name.c_str())) values.push_back(ScalarText(*v));
+    }
+  }
+  for (const std::string& v : values) {
+    if (v.empty() || HasGitHubExpression(v)) return {};
+  }
+  return values;
+}
+
 bool SelfHosted(const Json::Value& job) {
   const Json::Value* runs_on = Member(job, "runs-on");
   if (!runs_on) return false;
@@ -506,6 +527,8 @@ CiJob MakeJob(const std::string& id, const Json::Value& job, const JobInputs& in
   if (!env.empty()) {
     j.environment = env;
     j.environment_known = known;
+    if (!known) j.environment_choices = MatrixValues(job, env);
+    if (!j.environment_choices.empty()) j.environment_known = true;
   }
   j.self_hosted = SelfHosted(job);
   StepContext ctx{doc, repo, scope, &j.notes};

@@ -286,9 +286,19 @@ std::vector<CiTrigger> DefaultPipelines(const SourceLoc& loc, bool merge_request
   return out;
 }
 
+// Which merge request pipelines the file creates: `workflow:rules` that
+// create them run every job without rules in them too; any job whose rules
+// (or `only`) ask for them makes them exist for the jobs whose rules match
+// every pipeline.
+struct MergeRequestPipelines {
+  bool for_jobs_without_rules = false;
+  bool exist = false;
+};
+
 // The pipelines one rule's `if:` matches (every pipeline without one).
-RuleReading MatchedByRule(const std::string& text, const SourceLoc& loc, const Scope& scope) {
-  if (text.empty()) return {DefaultPipelines(loc, true), true};
+RuleReading MatchedByRule(const std::string& text, const SourceLoc& loc, const Scope& scope,
+                          const MergeRequestPipelines& mr) {
+  if (text.empty()) return {DefaultPipelines(loc, mr.exist), true};
   RuleReading out;
   size_t at = 0;
   while (true) {
@@ -314,14 +324,14 @@ void NoteExclusions(const std::vector<CiTrigger>& matched, bool* no_merge_reques
 // that matches every merge request pipeline, or every tag pipeline,
 // removes those from the rules after it (the common exclusions).
 std::vector<CiTrigger> ReadRules(const Json::Value& rules, const SourceLoc& loc, const Scope& scope,
-                                 std::vector<std::string>* notes) {
+                                 const MergeRequestPipelines& mr, std::vector<std::string>* notes) {
   std::vector<CiTrigger> out;
   bool no_merge_requests = false, no_tags = false;
   for (const Json::Value& rule : rules) {
     if (!rule.isObject()) continue;
     std::string when = Member(rule, "when") ? ScalarText(*Member(rule, "when")) : "on_success";
     std::string text = Member(rule, "if") ? ScalarText(*Member(rule, "if")) : "";
-    RuleReading matched = MatchedByRule(text, loc, scope);
+    RuleReading matched = MatchedByRule(text, loc, scope, mr);
     if (when == "never") {
       NoteExclusions(matched.triggers, &no_merge_requests, &no_tags);
       if (!matched.read) notes->push_back(fmt::format("a `when: never` rule (`{}`) was not read", text));
@@ -499,12 +509,12 @@ bool MentionsToken(const std::string& line, const std::string& token) {
 }
 
 std::vector<CiTrigger> JobTriggers(const Json::Value& job, const SourceLoc& loc, const Scope& scope,
-                                   bool merge_request_pipelines, std::vector<std::string>* notes) {
+                                   const MergeRequestPipelines& mr, std::vector<std::string>* notes) {
   if (const Json::Value* rules = Member(job, "rules"); rules && rules->isArray()) {
-    return ReadRules(*rules, loc, scope, notes);
+    return ReadRules(*rules, loc, scope, mr, notes);
   }
   if (Member(job, "only") || Member(job, "except")) return ReadOnlyExcept(Member(job, "only"), Member(job, "except"), loc);
-  return DefaultPipelines(loc, merge_request_pipelines);
+  return DefaultPipelines(loc, mr.for_jobs_without_rules);
 }
 
 void ReadEnvironment(const Json::Value& job, const Scope& scope, CiJob* j) {
@@ -546,7 +556,7 @@ void ReadRequests(const Json::Value& tokens, const Json::Value& original, const 
 // `job` is the job with `extends` merged in (a copy); `original` is its map
 // in `doc`, where the locations are.
 void ReadJob(const std::string& id, const Json::Value& job, const Json::Value& original, const Pipeline& p,
-             const CiDocument& doc, const CiRepository& repo, bool merge_request_pipelines, std::vector<CiJob>* out) {
+             const CiDocument& doc, const CiRepository& repo, const MergeRequestPipelines& mr, std::vector<CiJob>* out) {
   const Json::Value& all = p.merged;
   const Json::Value* tokens = Member(job, "id_tokens");
   if (const Json::Value* def = Member(all, "default"); !tokens && def) tokens = Member(*def, "id_tokens");
@@ -558,17 +568,14 @@ void ReadJob(const std::string& id, const Json::Value& job, const Json::Value& o
   j.loc = doc.KeyLoc(original);
   j.notes = p.notes;
   Scope scope = Variables(all, job, repo);
-  j.triggers = JobTriggers(job, j.loc, scope, merge_request_pipelines, &j.notes);
+  j.triggers = JobTriggers(job, j.loc, scope, mr, &j.notes);
   ReadEnvironment(job, scope, &j);
   ReadRequests(*tokens, original, doc, FindTargets(all, job, scope), scope, &j);
   out->push_back(std::move(j));
 }
 
-// Whether `workflow:rules` creates merge request pipelines (then every job
-// without rules runs in them).
-bool WorkflowMergeRequests(const Json::Value& all) {
-  const Json::Value* workflow = Member(all, "workflow");
-  const Json::Value* rules = workflow ? Member(*workflow, "rules") : nullptr;
+// Whether these rules ask for merge request pipelines.
+bool RulesAskForMergeRequests(const Json::Value* rules) {
   if (!rules || !rules->isArray()) return false;
   for (const Json::Value& rule : *rules) {
     const Json::Value* cond = Member(rule, "if");
@@ -589,7 +596,14 @@ Result<std::vector<CiJob>> ReadGitLabPipeline(const std::string& path, std::stri
   p.base = std::filesystem::path(path).parent_path().string();
   TRUSTCHECK_ASSIGN_OR_RETURN(auto doc, ParseCiYaml(path, std::move(text), limits));
   TRUSTCHECK_RETURN_IF_ERROR(AddFile(std::move(doc), repo, limits, read, &p, 0));
-  bool mr = WorkflowMergeRequests(p.merged);
+  MergeRequestPipelines mr;
+  const Json::Value* workflow = Member(p.merged, "workflow");
+  mr.for_jobs_without_rules = RulesAskForMergeRequests(workflow ? Member(*workflow, "rules") : nullptr);
+  mr.exist = mr.for_jobs_without_rules;
+  for (const std::string& k : p.merged.getMemberNames()) {
+    const Json::Value& job = p.merged[k];
+    mr.exist |= RulesAskForMergeRequests(Member(job, "rules")) || ReadRefList(Member(job, "only")).merge_requests;
+  }
   std::vector<std::pair<uint64_t, std::string>> order;
   for (const std::string& k : p.merged.getMemberNames()) {
     if (Reserved().count(k) || k.empty() || k[0] == '.' || !p.merged[k].isObject()) continue;

@@ -412,8 +412,14 @@ std::vector<Frame> FramesOf(const CiJob& job, const CiTrigger& trigger, const Ci
     return candidates.empty() ? std::vector<std::string>{known} : candidates;
   };
   auto phrase = [](const std::vector<std::string>& candidates, const char* words) { return candidates.empty() ? "" : words; };
-  Expand(&frames, fixed(unknowns.environments, job.environment.value_or("")),
-         phrase(unknowns.environments, "the environment is `{}`"), [](Frame* f, const std::string& v) { f->environment = v; });
+  if (!job.environment_choices.empty()) {
+    // A matrix: the job runs in each environment (choices, not unknowns).
+    Expand(&frames, job.environment_choices, "", [](Frame* f, const std::string& v) { f->environment = v; });
+  } else {
+    Expand(&frames, fixed(unknowns.environments, job.environment.value_or("")),
+           phrase(unknowns.environments, "the environment is `{}`"),
+           [](Frame* f, const std::string& v) { f->environment = v; });
+  }
   Expand(&frames, fixed(unknowns.audiences, request.audience), phrase(unknowns.audiences, "the audience is `{}`"),
          [](Frame* f, const std::string& v) { f->audience = v; });
   Expand(&frames, fixed(unknowns.owner_ids, repo.owner_id), phrase(unknowns.owner_ids, "the owner id is `{}`"),
@@ -566,12 +572,12 @@ class TargetJudge {
     if (accepted.attempt) {
       v->decision = CiDecision::kAccept;
       v->witness = accepted.attempt->claims;
-      v->reason = fmt::format("job `{}` {}: `{}` is accepted", job_.id, Context(*accepted.trigger),
+      v->reason = fmt::format("job `{}` {}: `{}` is accepted", job_.id, Context(*accepted.trigger, accepted.attempt->claims),
                               accepted.attempt->claims["sub"].asString());
     } else if (assumed.attempt) {
       v->decision = CiDecision::kUnknown;
       v->witness = assumed.attempt->claims;
-      v->reason = fmt::format("job `{}` {}: accepted only if {}", job_.id, Context(*assumed.trigger),
+      v->reason = fmt::format("job `{}` {}: accepted only if {}", job_.id, Context(*assumed.trigger, assumed.attempt->claims),
                               assumed.attempt->assumption);
     } else {
       // Refused; or undecided when the trust's own answer is unknown (a
@@ -658,16 +664,18 @@ class TargetJudge {
     return a;
   }
 
-  std::string Context(const CiTrigger& trigger) const {
-    if (job_.environment) return fmt::format("runs in environment `{}` ({})", *job_.environment, TriggerWords(trigger).substr(5));
-    return TriggerWords(trigger);
+  // How the run reads: its trigger, and the environment its token names.
+  std::string Context(const CiTrigger& trigger, const Json::Value& claims) const {
+    if (!job_.environment) return TriggerWords(trigger);
+    return fmt::format("runs in environment `{}` ({})", claims.get("environment", *job_.environment).asString(),
+                       TriggerWords(trigger).substr(5));
   }
 
   std::string RejectReason(const std::optional<Attempt>& a, const CiTrigger* trigger) const {
     if (!a || a->claims.isNull()) return fmt::format("job `{}` has no trigger that runs it", job_.id);
     std::string why = a->decision.reasons.empty() ? OutcomeName(a->decision.outcome) : a->decision.reasons[0].message;
     return fmt::format("job `{}` {}, so its subject is `{}`; {} `{}` refuses it: {}", job_.id,
-                       trigger ? Context(*trigger) : "runs", a->claims["sub"].asString(), TrustKindName(trust_.kind),
+                       trigger ? Context(*trigger, a->claims) : "runs", a->claims["sub"].asString(), TrustKindName(trust_.kind),
                        trust_.name, why);
   }
 
@@ -770,12 +778,27 @@ std::vector<CiJobReport> JoinCiJobs(const std::vector<CiJob>& jobs, const std::v
   return reports;
 }
 
+namespace {
+
+// scheme://user@host:port/path.git, or scp-like user@host:path.git.
+const RE2& RemotePattern() {
+  static const RE2 kRemote(R"(^(?:[a-z+]+://)?(?:[^@/]+@)?([^/:]+)(?::\d+)?[:/](.+?)(?:\.git)?/?$)");
+  return kRemote;
+}
+
+}  // namespace
+
 std::string RepositoryPathFromRemote(const std::string& url) {
-  static const RE2 kRemote(R"(^(?:[a-z+]+://)?(?:[^@/]+@)?[^/:]+(?::\d+)?[:/](.+?)(?:\.git)?/?$)");
-  std::string path;
-  if (!RE2::FullMatch(url, kRemote, &path)) return "";
+  std::string host, path;
+  if (!RE2::FullMatch(url, RemotePattern(), &host, &path)) return "";
   if (path.find('/') == std::string::npos) return "";
   return path;
+}
+
+std::string RepositoryHostFromRemote(const std::string& url) {
+  std::string host, path;
+  if (!RE2::FullMatch(url, RemotePattern(), &host, &path) || path.find('/') == std::string::npos) return "";
+  return host;
 }
 
 }  // namespace trustcheck
