@@ -115,6 +115,11 @@ struct CiTokenRequest {
   std::string step;              // "aws-actions/configure-aws-credentials", "id_tokens: VAULT_ID_TOKEN", ...
   std::optional<CiTarget> target;  // none: a plain request that names no trust
   SourceLoc loc;
+  // The request is made by a reusable workflow of another repository, whose
+  // steps are not read: it asks for the audience each trust expects (that
+  // workflow is written for its trusts), so an empty `audience` is not an
+  // unknown here.
+  bool audience_chosen_for_trust = false;
 };
 
 struct CiJob {
@@ -126,6 +131,10 @@ struct CiJob {
   // (differs from `workflow` for reusable workflows), and its `name:`.
   std::string job_workflow;
   std::string workflow_name;
+  // A reusable workflow of another repository (`org/repo/.github/workflows/
+  // x.yml@v1`): the `job_workflow_ref` values it may carry (`@refs/heads/v1`
+  // and `@refs/tags/v1`; a commit id as it is). Empty otherwise.
+  std::vector<std::string> job_workflow_refs;
   std::vector<CiTrigger> triggers;
   // The environment the job deploys to: none, a name, or a name the
   // configuration computes (`environment_known` false, `environment` holds

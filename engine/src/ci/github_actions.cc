@@ -495,11 +495,50 @@ Scope CallInputs(const Json::Value& job, const Scope& scope) {
 
 // A job that calls a reusable workflow of this repository: the called
 // workflow's jobs run with this job's triggers and, at most, its permissions.
+// A job that calls a reusable workflow of another repository
+// (`org/repo/.github/workflows/x.yml@ref`): its steps are not here, so the
+// job is one plain request, with the called workflow's `job_workflow_ref`.
+CiJob RemoteCall(const std::string& id, const Json::Value& job, const JobInputs& in, std::vector<CiTrigger> triggers,
+                 const std::string& target) {
+  static const RE2 kCommit("^[0-9a-f]{40}$");
+  const Workflow& started = in.caller ? *in.caller : in.workflow;
+  CiJob j;
+  j.provider = CiProvider::kGitHub;
+  j.id = in.id_prefix + id;
+  j.workflow = started.relative;
+  j.workflow_name = started.name;
+  j.loc = in.workflow.doc->KeyLoc(job);
+  j.triggers = std::move(triggers);
+  size_t at = target.find('@');
+  j.job_workflow = target.substr(0, at);
+  std::string ref = at == std::string::npos ? "" : target.substr(at + 1);
+  if (RE2::FullMatch(ref, kCommit)) {
+    j.job_workflow_refs = {target};
+  } else {
+    j.job_workflow_refs = {j.job_workflow + "@refs/heads/" + ref, j.job_workflow + "@refs/tags/" + ref};
+  }
+  CiTokenRequest r;
+  r.step = "uses: " + target;
+  r.loc = j.loc;
+  r.audience_chosen_for_trust = true;
+  j.requests.push_back(std::move(r));
+  j.notes.push_back(fmt::format(
+      "calls `{}`, a workflow of another repository: its steps are not read; its token is taken to ask for the "
+      "audience each trust expects, with no environment",
+      target));
+  return j;
+}
+
 void ReadCall(const std::string& id, const Json::Value& job, const JobInputs& in, std::vector<CiTrigger> triggers,
               IdToken effective, const Scope& scope, const std::map<std::string, Workflow*>& workflows,
               const CiRepository& repo, std::vector<CiJob>* out, int depth) {
   std::string target = ScalarText(*Member(job, "uses"));
-  if (target.rfind("./", 0) != 0) return;  // another repository's workflow: not read
+  if (target.rfind("./", 0) != 0) {
+    if (effective == IdToken::kWrite && target.find('/') != std::string::npos) {
+      out->push_back(RemoteCall(id, job, in, std::move(triggers), target));
+    }
+    return;
+  }
   std::string relative = target.substr(2, target.find('@') == std::string::npos ? std::string::npos : target.find('@') - 2);
   auto it = workflows.find(relative);
   if (it == workflows.end() || depth > 4) return;

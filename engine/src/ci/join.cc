@@ -183,6 +183,7 @@ struct Frame {
   std::string ref_name;        // branch or tag (PR events: the base branch)
   std::string head_branch;     // pull and merge requests: the source branch
   std::string environment;     // "" when the job has none
+  std::string job_workflow_ref;  // set for another repository's reusable workflow
   std::string audience;
   std::string owner_id, repo_id;
   bool pull_request_context = true;  // pull_request_target: which reading
@@ -260,7 +261,8 @@ Json::Value GitHubClaims(const CiJob& job, const Frame& f, const CiRepository& r
   c["event_name"] = f.trigger->event;
   c["workflow"] = job.workflow_name;
   c["workflow_ref"] = fmt::format("{}/{}@{}", repo.path, job.workflow, ref);
-  c["job_workflow_ref"] = fmt::format("{}/{}@{}", repo.path, job.job_workflow, ref);
+  c["job_workflow_ref"] =
+      f.job_workflow_ref.empty() ? fmt::format("{}/{}@{}", repo.path, job.job_workflow, ref) : f.job_workflow_ref;
   c["runner_environment"] = job.self_hosted ? "self-hosted" : "github-hosted";
   if (pr) {
     c["base_ref"] = f.ref_name;
@@ -352,6 +354,7 @@ std::vector<std::string> OpenClaims(const CiJob& job, const CiRepository& repo) 
 struct Unknowns {
   std::vector<std::string> environments;  // empty: the job's environment is known
   std::vector<std::string> audiences;     // empty: the request's audience is known
+  bool audiences_assumed = true;          // false: the candidates are the request's choice
   std::vector<std::string> owner_ids, repo_ids;
 };
 
@@ -420,8 +423,12 @@ std::vector<Frame> FramesOf(const CiJob& job, const CiTrigger& trigger, const Ci
            phrase(unknowns.environments, "the environment is `{}`"),
            [](Frame* f, const std::string& v) { f->environment = v; });
   }
-  Expand(&frames, fixed(unknowns.audiences, request.audience), phrase(unknowns.audiences, "the audience is `{}`"),
+  Expand(&frames, fixed(unknowns.audiences, request.audience),
+         unknowns.audiences_assumed ? phrase(unknowns.audiences, "the audience is `{}`") : "",
          [](Frame* f, const std::string& v) { f->audience = v; });
+  if (!job.job_workflow_refs.empty()) {
+    Expand(&frames, job.job_workflow_refs, "", [](Frame* f, const std::string& v) { f->job_workflow_ref = v; });
+  }
   Expand(&frames, fixed(unknowns.owner_ids, repo.owner_id), phrase(unknowns.owner_ids, "the owner id is `{}`"),
          [](Frame* f, const std::string& v) { f->owner_id = v; });
   Expand(&frames, fixed(unknowns.repo_ids, repo.repo_id), phrase(unknowns.repo_ids, "the repository id is `{}`"),
@@ -600,6 +607,7 @@ class TargetJudge {
       auto it = vocab_.by_claim.find("aud");
       if (it != vocab_.by_claim.end()) u.audiences = it->second;
       u.audiences.push_back("AUDIENCE");
+      u.audiences_assumed = !request.audience_chosen_for_trust;
     }
     if (job_.provider == CiProvider::kGitHub && repo_.github_immutable_subject) {
       static const RE2 kOwnerId(R"(^repo:[^@/:]+@(\d+)/)");
