@@ -19,7 +19,7 @@ namespace {
 class ConfigParser {
  public:
   ConfigParser(const std::string& path, const Registry& registry)
-      : path_(std::make_shared<const std::string>(path)), registry_(registry) {}
+      : path_(FileId::Of(path)), registry_(registry) {}
 
   Result<Config> Parse(const std::string& text) {
     YAML::Node root;
@@ -157,7 +157,7 @@ class ConfigParser {
     return Status();
   }
 
-  std::shared_ptr<const std::string> path_;
+  FileId path_;
   const Registry& registry_;
 };
 

@@ -80,7 +80,7 @@ TEST(Batch, BadSignatureIsRefusedByEveryTrust) {
   options.eval.now = kAt;
   options.every_decision = false;
   options.index_threshold = 1;
-  Status bad = Status::Error(SourceLoc{std::make_shared<const std::string>("keys.json"), 0, 0},
+  Status bad = Status::Error(SourceLoc{FileId::Of("keys.json"), 0, 0},
                              "no key of the set has `kid` `k1`");
   BatchResult r = EvaluateMany(trusts, token->claims, bad, options);
   EXPECT_FALSE(r.indexed);

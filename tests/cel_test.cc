@@ -18,7 +18,7 @@ namespace {
 
 SourceLoc Base() {
   SourceLoc loc;
-  loc.file = std::make_shared<const std::string>("provider.yaml");
+  loc.file = FileId::Of("provider.yaml");
   loc.line = 3;
   loc.column = 10;
   return loc;
@@ -233,7 +233,7 @@ TEST(CelParse, LocateMapsDecodedOffsetsBackToTheFile) {
 
 TEST(CelParse, UnknownBaseLocationKeepsTheFile) {
   SourceLoc base;
-  base.file = std::make_shared<const std::string>("x.json");
+  base.file = FileId::Of("x.json");
   auto expr = Parse("a ==", base);
   ASSERT_FALSE(expr.ok());
   EXPECT_EQ(expr.status().ToString(), "x.json: error: expected an expression, found end of expression");

@@ -366,7 +366,7 @@ TEST(lint_test, text_report_groups_by_file_and_shows_the_line) {
 }
 
 SourceLoc Location(const std::string& path, uint32_t line, uint32_t column) {
-  return SourceLoc{std::make_shared<const std::string>(path), line, column};
+  return SourceLoc{FileId::Of(path), line, column};
 }
 
 // GitHub workflow commands: one per finding, the severity as the command,

@@ -140,7 +140,7 @@ Result<Json::Value> ParseJsonPart(const std::string& source, std::string text, c
 }  // namespace
 
 Result<DecodedToken> DecodeToken(std::string_view text, const std::string& source, const TokenLimits& limits) {
-  auto path = std::make_shared<const std::string>(source);
+  FileId path = FileId::Of(source);
   SourceLoc start{path, 1, 1};
   if (text.size() > limits.max_bytes)
     return Status::Error(start, fmt::format("token is larger than the limit of {} bytes", limits.max_bytes));

@@ -14,7 +14,7 @@
 namespace trustcheck {
 
 SourceText::SourceText(std::string path, std::string text)
-    : path_(std::make_shared<const std::string>(std::move(path))), text_(std::move(text)) {
+    : path_(FileId::Of(path)), text_(std::move(text)) {
   line_starts_.reserve(1 + static_cast<size_t>(std::count(text_.begin(), text_.end(), '\n')));
   line_starts_.push_back(0);
   const char* begin = text_.data();

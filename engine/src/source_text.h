@@ -28,7 +28,7 @@ class SourceText {
   // `text` is a rewrite of the file with no line break added or removed;
   // locations are reported in the file's own columns.
   SourceText(std::string path, std::string text, std::vector<Shift> shifts);
-  const std::shared_ptr<const std::string>& path() const { return path_; }
+  FileId path() const { return path_; }
   const std::string& text() const { return text_; }
   // 1-based line and column (in bytes) of a byte offset (of text()).
   SourceLoc LocAt(size_t offset) const;
@@ -41,7 +41,7 @@ class SourceText {
   void rule_out_duplicate_keys() const { duplicate_keys_ruled_out_ = true; }
 
  private:
-  std::shared_ptr<const std::string> path_;
+  FileId path_;
   std::string text_;
   std::vector<uint32_t> line_starts_;
   std::vector<Shift> shifts_;  // sorted by `at`

@@ -2,12 +2,68 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 namespace trustcheck {
 
-const std::string& SourceLoc::path() const {
-  static const std::string kEmpty;
-  return file ? *file : kEmpty;
+namespace {
+
+// The paths behind FileIds, in chunks that never move: a reader finds an
+// id's path without a lock (it got the id from a location built after the
+// path was stored, and the chunk pointer is published with release/acquire).
+class FileTable {
+ public:
+  static constexpr uint32_t kChunkBits = 12;
+  static constexpr uint32_t kChunkSize = 1u << kChunkBits;
+  static constexpr uint32_t kChunks = 1u << 20;  // 2^32 ids in all
+
+  uint32_t Intern(std::string_view path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = ids_.find(path);
+    if (it != ids_.end()) return it->second;
+    uint32_t id = next_++;
+    if (next_ == 0) std::abort();  // 2^32 distinct paths: cannot happen in one process
+    uint32_t chunk = id >> kChunkBits;
+    std::string* slots = chunks_[chunk].load(std::memory_order_relaxed);
+    if (!slots) {
+      slots = new std::string[kChunkSize];  // never freed: ids outlive everything
+      chunks_[chunk].store(slots, std::memory_order_release);
+    }
+    slots[id & (kChunkSize - 1)] = std::string(path);
+    ids_.emplace(std::string_view(slots[id & (kChunkSize - 1)]), id);
+    return id;
+  }
+
+  const std::string& Path(uint32_t id) const {
+    return chunks_[id >> kChunkBits].load(std::memory_order_acquire)[id & (kChunkSize - 1)];
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string_view, uint32_t> ids_;
+  uint32_t next_ = 1;  // 0 is "no file"
+  std::atomic<std::string*> chunks_[kChunks] = {};
+};
+
+FileTable& Files() {
+  static FileTable* table = new FileTable();  // never destroyed: locations may be read at exit
+  return *table;
 }
+
+}  // namespace
+
+FileId FileId::Of(std::string_view path) { return FileId(Files().Intern(path)); }
+
+const std::string& FileId::operator*() const {
+  static const std::string kEmpty;
+  return id_ == 0 ? kEmpty : Files().Path(id_);
+}
+
+const std::string& SourceLoc::path() const { return *file; }
 
 std::string SourceLoc::ToString() const {
   if (line == 0) return path();

@@ -20,23 +20,47 @@
 
 #include <cstdint>
 #include <memory>
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace trustcheck {
 
-// A position in a source file. Every AST node carries one. `file` is shared by
-// all the nodes of one file. line and column are 1-based; 0 means unknown.
-// Locations never take part in AST equality.
+// The file a location is in: a 4-byte id into one process-wide table of
+// paths, so that a location is 12 bytes and every path is stored once,
+// however many nodes point into its file. Ids are never reused; the table
+// lives until the process exits (one entry per distinct path). Reads like a
+// pointer to the path: `*file`, `file->size()`, `if (file)`.
+class FileId {
+ public:
+  FileId() = default;  // no file
+  FileId(std::nullptr_t) {}  // NOLINT: reads like the null pointer it replaces
+  // The id of `path`, the same id for the same path. Thread-safe.
+  static FileId Of(std::string_view path);
+  const std::string& operator*() const;
+  const std::string* operator->() const { return &**this; }
+  explicit operator bool() const { return id_ != 0; }
+  bool operator==(FileId other) const { return id_ == other.id_; }
+  bool operator!=(FileId other) const { return id_ != other.id_; }
+  uint32_t value() const { return id_; }
+
+ private:
+  explicit FileId(uint32_t id) : id_(id) {}
+  uint32_t id_ = 0;
+};
+
+// A position in a source file. Every AST node carries one. line and column
+// are 1-based; 0 means unknown. Locations never take part in AST equality.
 struct SourceLoc {
-  std::shared_ptr<const std::string> file;
+  FileId file;
   uint32_t line = 0;
   uint32_t column = 0;
 
   // A whole file, no line: errors about reading it.
-  static SourceLoc File(std::string path) { return SourceLoc{std::make_shared<const std::string>(std::move(path))}; }
+  static SourceLoc File(std::string_view path) { return SourceLoc{FileId::Of(path)}; }
 
   const std::string& path() const;
   bool known() const { return line != 0; }

@@ -58,7 +58,7 @@ struct Expr {
 // A cursor over source text with line and column, shared by both parsers.
 class Cursor {
  public:
-  Cursor(std::string_view text, std::shared_ptr<const std::string> path, uint32_t line = 1, uint32_t column = 1)
+  Cursor(std::string_view text, FileId path, uint32_t line = 1, uint32_t column = 1)
       : text_(text), path_(std::move(path)), line_(line), col_(column) {}
 
   bool AtEnd() const { return pos_ >= text_.size(); }
@@ -97,7 +97,7 @@ class Cursor {
 
  private:
   std::string_view text_;
-  std::shared_ptr<const std::string> path_;
+  FileId path_;
   size_t pos_ = 0;
   uint32_t line_, col_;
 };
@@ -1197,7 +1197,7 @@ Status Instances(Evaluator& ev, Lowering& lowering, const ResourceDecl& r) {
 
 class BicepFile {
  public:
-  BicepFile(std::string_view text, std::shared_ptr<const std::string> path) : cur_(text, std::move(path)) {}
+  BicepFile(std::string_view text, FileId path) : cur_(text, std::move(path)) {}
 
   Status Parse() {
     while (true) {
@@ -1498,7 +1498,7 @@ struct BicepParamFile {
   std::map<std::string, ExprPtr, std::less<>> params;
 };
 
-Status ParseBicepParamFile(std::string_view text, std::shared_ptr<const std::string> path, BicepParamFile* out) {
+Status ParseBicepParamFile(std::string_view text, FileId path, BicepParamFile* out) {
   Cursor cur(text, std::move(path));
   while (true) {
     cur.Skip(true);
@@ -1542,7 +1542,7 @@ void ReadBicepParams(const std::string& bicep_path, const LoadLimits& limits,
     Result<std::string> text = ReadFileBounded(it->path().string(), limits.max_file_bytes);
     if (!text.ok()) continue;
     BicepParamFile file;
-    (void)ParseBicepParamFile(*text, std::make_shared<const std::string>(it->path().string()), &file);
+    (void)ParseBicepParamFile(*text, FileId::Of(it->path().string()), &file);
     if (fs::path(file.using_ref).filename() != p.filename()) continue;
     for (auto& [name, value] : file.params) (*out)[name] = std::move(value);
   }
@@ -1572,7 +1572,7 @@ class ArmTree {
         std::string s = v.asString();
         if (s.size() >= 2 && s.front() == '[' && s.back() == ']' && s[1] != '[') {
           SourceLoc at = e->loc;
-          Cursor cur(std::string_view(s).substr(1, s.size() - 2), std::make_shared<const std::string>(at.path()),
+          Cursor cur(std::string_view(s).substr(1, s.size() - 2), FileId::Of(at.path()),
                      at.line, at.column + 2);
           ExprParser p(cur, true);
           Result<ExprPtr> x = p.Parse();
@@ -1738,7 +1738,7 @@ class BicepLoader {
       return Status::Error(values.using_loc,
                            fmt::format("cannot read the template `{}`: {}", values.using_ref, text.status().message()));
     out_->facts.push_back({kModuleCallFact, template_path, {{"call", label}}, values.using_loc, {}});
-    BicepFile file(*text, std::make_shared<const std::string>(template_path));
+    BicepFile file(*text, FileId::Of(template_path));
     TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();
     Evaluator given;  // the values are evaluated in the parameter file
@@ -1814,7 +1814,7 @@ class BicepLoader {
       return Status();
     }
     out_->facts.push_back({kModuleCallFact, callee, {{"call", m.symbol}}, m.loc, {}});
-    BicepFile file(*text, std::make_shared<const std::string>(callee));
+    BicepFile file(*text, FileId::Of(callee));
     TRUSTCHECK_RETURN_IF_ERROR(file.Parse());
     file.LinkParents();
     stack_.push_back(callee);

@@ -65,7 +65,7 @@ constexpr const char* kFormatName = "terraform";
 struct LocatedText {
   std::string text;
   std::vector<std::pair<uint32_t, uint32_t>> at;  // (line, column) per byte, plus one for the end
-  std::shared_ptr<const std::string> file;
+  FileId file;
   std::vector<Hole> holes;
 };
 

@@ -59,7 +59,7 @@ std::shared_ptr<const TerraformFolder> ReadFolder(const std::string& dir, const 
   // A folder that cannot be listed (text loaded under a made-up path, a
   // folder without read permission) is a module of the file alone.
   if (ec) return folder;
-  SourceLoc where{std::make_shared<const std::string>(dir), 0, 0};
+  SourceLoc where{FileId::Of(dir), 0, 0};
   if (tf.size() > limits.max_files) {
     folder->error = Status::Error(where, fmt::format("module folder holds {} `.tf` files, more than the limit of {} "
                                                      "(--limit files=N)",

@@ -320,7 +320,7 @@ struct Block {
 };
 
 struct File {
-  std::shared_ptr<const std::string> path;
+  FileId path;
   Body body;
 };
 

@@ -86,7 +86,7 @@ constexpr Operator kOperators[] = {
 
 class Lexer {
  public:
-  Lexer(std::string_view src, std::shared_ptr<const std::string> path)
+  Lexer(std::string_view src, FileId path)
       : src_(src), path_(std::move(path)) {}
 
   // `whole_template`: the text is one template (a `templatefile` file), lexed
@@ -487,7 +487,7 @@ class Lexer {
   }
 
   std::string_view src_;
-  std::shared_ptr<const std::string> path_;
+  FileId path_;
   size_t pos_ = 0;
   uint32_t line_ = 1, col_ = 1;
   bool done_ = false;
@@ -497,11 +497,11 @@ class Lexer {
 
 }  // namespace
 
-Result<std::vector<Token>> Lex(std::string_view text, const std::shared_ptr<const std::string>& path) {
+Result<std::vector<Token>> Lex(std::string_view text, FileId path) {
   return Lexer(text, path).Run();
 }
 
-Result<std::vector<Token>> LexTemplate(std::string_view text, const std::shared_ptr<const std::string>& path) {
+Result<std::vector<Token>> LexTemplate(std::string_view text, FileId path) {
   return Lexer(text, path).Run(true);
 }
 

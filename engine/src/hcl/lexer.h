@@ -51,10 +51,10 @@ struct Token {
 };
 
 // Lexes a whole file. The last token is always kEof.
-Result<std::vector<Token>> Lex(std::string_view text, const std::shared_ptr<const std::string>& path);
+Result<std::vector<Token>> Lex(std::string_view text, FileId path);
 // Lexes a whole file as one template (`templatefile`): a kOHeredoc token,
 // the template's tokens, a kCHeredoc token at the end of the text, kEof.
-Result<std::vector<Token>> LexTemplate(std::string_view text, const std::shared_ptr<const std::string>& path);
+Result<std::vector<Token>> LexTemplate(std::string_view text, FileId path);
 
 }  // namespace trustcheck::hcl
 

@@ -49,7 +49,7 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, std::shared_ptr<const std::string> path)
+  Parser(std::vector<Token> tokens, FileId path)
       : toks_(std::move(tokens)), path_(std::move(path)) {}
 
   Result<File> ParseFile() {
@@ -766,7 +766,7 @@ class Parser {
   }
 
   std::vector<Token> toks_;
-  std::shared_ptr<const std::string> path_;
+  FileId path_;
   size_t pos_ = 0;
   bool skip_newlines_ = false;
   bool pending_strip_ = false;  // a `~}` strips the start of the next literal
@@ -970,24 +970,24 @@ std::vector<const Block*> Body::BlocksOfType(std::string_view type) const {
 }
 
 Result<File> ParseFile(std::string_view text, std::string path) {
-  auto shared_path = std::make_shared<const std::string>(std::move(path));
-  Result<std::vector<Token>> tokens = Lex(text, shared_path);
+  FileId file = FileId::Of(path);
+  Result<std::vector<Token>> tokens = Lex(text, file);
   if (!tokens.ok()) return tokens.status();
-  return Parser(std::move(*tokens), shared_path).ParseFile();
+  return Parser(std::move(*tokens), file).ParseFile();
 }
 
 Result<ExprPtr> ParseTemplateFile(std::string_view text, std::string path) {
-  auto shared_path = std::make_shared<const std::string>(std::move(path));
-  Result<std::vector<Token>> tokens = LexTemplate(text, shared_path);
+  FileId file = FileId::Of(path);
+  Result<std::vector<Token>> tokens = LexTemplate(text, file);
   if (!tokens.ok()) return tokens.status();
-  return Parser(std::move(*tokens), shared_path).ParseLoneExpression();
+  return Parser(std::move(*tokens), file).ParseLoneExpression();
 }
 
 Result<ExprPtr> ParseExpression(std::string_view text, std::string path) {
-  auto shared_path = std::make_shared<const std::string>(std::move(path));
-  Result<std::vector<Token>> tokens = Lex(text, shared_path);
+  FileId file = FileId::Of(path);
+  Result<std::vector<Token>> tokens = Lex(text, file);
   if (!tokens.ok()) return tokens.status();
-  return Parser(std::move(*tokens), shared_path).ParseLoneExpression();
+  return Parser(std::move(*tokens), file).ParseLoneExpression();
 }
 
 }  // namespace trustcheck::hcl
