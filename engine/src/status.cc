@@ -19,14 +19,15 @@ class FileTable {
  public:
   static constexpr uint32_t kChunkBits = 12;
   static constexpr uint32_t kChunkSize = 1u << kChunkBits;
-  static constexpr uint32_t kChunks = 1u << 20;  // 2^32 ids in all
+  static constexpr uint32_t kChunks = 1u << 16;  // 2^28 distinct paths in all (512 KiB of chunk pointers)
 
   uint32_t Intern(std::string_view path) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = ids_.find(path);
     if (it != ids_.end()) return it->second;
     uint32_t id = next_++;
-    if (next_ == 0) std::abort();  // 2^32 distinct paths: cannot happen in one process
+    // 2^28 distinct paths: far past the load limits (a million files per load).
+    if (id >> kChunkBits >= kChunks) std::abort();
     uint32_t chunk = id >> kChunkBits;
     std::string* slots = chunks_[chunk].load(std::memory_order_relaxed);
     if (!slots) {
