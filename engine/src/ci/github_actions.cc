@@ -173,25 +173,24 @@ struct IfLimits {
   std::optional<std::string> event;       // github.event_name == 'X'
   std::optional<std::string> ref;         // github.ref == 'refs/...'
   std::optional<std::string> ref_prefix;  // startsWith(github.ref, 'refs/...')
+  bool never = false;                     // github.repository names another repository
   bool read = true;                       // false: some part was not understood
 };
 
-IfLimits ReadIf(std::string text) {
+// One alternative of an `if:`: a conjunction (`&&`) of the forms above.
+IfLimits ReadIfConjunction(const std::string& text, const CiRepository& repo) {
   IfLimits limits;
-  if (size_t open = text.find("${{"); open != std::string::npos) {
-    size_t close = text.rfind("}}");
-    text = text.substr(open + 3, close == std::string::npos || close < open ? std::string::npos : close - open - 3);
-  }
-  if (text.find("||") != std::string::npos || text.find('!') != std::string::npos) {
-    // `!=` and negations, or alternatives: not narrowed (every trigger kept).
-    limits.read = text.find("||") == std::string::npos && text.find("!=") == std::string::npos &&
-                  text.find("!(") == std::string::npos && text.find("!startsWith") == std::string::npos;
-    if (!limits.read) return limits;
+  if (text.find("!=") != std::string::npos || text.find("!(") != std::string::npos ||
+      text.find("!startsWith") != std::string::npos || text.find('(') == 0) {
+    limits.read = false;  // negations and nested groups: not narrowed
+    return limits;
   }
   static const RE2 kEvent(R"(^\s*github\.event_name\s*==\s*'([^']*)'\s*$)");
   static const RE2 kRef(R"(^\s*github\.ref\s*==\s*'([^']*)'\s*$)");
   static const RE2 kPrefix(R"(^\s*startsWith\(\s*github\.ref\s*,\s*'([^']*)'\s*\)\s*$)");
   static const RE2 kHarmless(R"(^\s*(always\(\)|success\(\)|!cancelled\(\)|true)\s*$)");
+  // Forks run the workflow too; this names the repository it runs for.
+  static const RE2 kRepository(R"(^\s*github\.(repository|repository_owner)\s*==\s*'([^']*)'\s*$)");
   size_t at = 0;
   while (at <= text.size()) {
     size_t amp = text.find("&&", at);
@@ -203,6 +202,9 @@ IfLimits ReadIf(std::string text) {
       limits.ref = value;
     } else if (RE2::FullMatch(part, kPrefix, &value)) {
       limits.ref_prefix = value;
+    } else if (std::string key; RE2::FullMatch(part, kRepository, &key, &value)) {
+      std::string actual = key == "repository" ? repo.path : repo.path.substr(0, repo.path.find('/'));
+      limits.never |= !EqualsIgnoringAsciiCase(actual, value);
     } else if (!RE2::FullMatch(part, kHarmless)) {
       limits.read = false;
     }
@@ -210,6 +212,38 @@ IfLimits ReadIf(std::string text) {
     at = amp + 2;
   }
   return limits;
+}
+
+// An `if:` as its alternatives (`||` outside parentheses and quotes), each
+// with its enclosing parentheses removed.
+std::vector<IfLimits> ReadIf(std::string text, const CiRepository& repo) {
+  if (size_t open = text.find("${{"); open != std::string::npos) {
+    size_t close = text.rfind("}}");
+    text = text.substr(open + 3, close == std::string::npos || close < open ? std::string::npos : close - open - 3);
+  }
+  std::vector<std::string> alternatives(1);
+  int depth = 0;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'') quoted = !quoted;
+    if (!quoted && c == '(') ++depth;
+    if (!quoted && c == ')') --depth;
+    if (!quoted && depth == 0 && text.compare(i, 2, "||") == 0) {
+      alternatives.emplace_back();
+      ++i;
+      continue;
+    }
+    alternatives.back() += c;
+  }
+  std::vector<IfLimits> out;
+  for (std::string a : alternatives) {
+    size_t b = a.find_first_not_of(" \t\n"), e = a.find_last_not_of(" \t\n");
+    a = b == std::string::npos ? "" : a.substr(b, e - b + 1);
+    if (a.size() >= 2 && a.front() == '(' && a.back() == ')' && a.find('(', 1) == std::string::npos) a = a.substr(1, a.size() - 2);
+    out.push_back(ReadIfConjunction(a, repo));
+  }
+  return out;
 }
 
 // The trigger restricted to runs whose `github.ref` is `ref` (`exact`) or
@@ -240,6 +274,7 @@ std::optional<CiTrigger> PinRef(CiTrigger t, const std::string& ref, bool exact)
 // Narrows the triggers to those `if:` lets run.
 std::vector<CiTrigger> ApplyIf(const std::vector<CiTrigger>& triggers, const IfLimits& limits) {
   std::vector<CiTrigger> out;
+  if (limits.never) return out;
   for (const CiTrigger& t : triggers) {
     if (limits.event && t.event != *limits.event) continue;
     std::optional<CiTrigger> kept = t;
@@ -471,13 +506,28 @@ void ReadJobs(const JobInputs& in, const std::map<std::string, Workflow*>& workf
 
 // The triggers that run the job, after its `if:`.
 std::vector<CiTrigger> JobTriggers(const Json::Value& job, const std::vector<CiTrigger>& triggers,
-                                   std::vector<std::string>* notes) {
+                                   const CiRepository& repo, std::vector<std::string>* notes) {
   const Json::Value* cond = Member(job, "if");
   if (!cond) return triggers;
-  IfLimits limits = ReadIf(ScalarText(*cond));
-  if (limits.read) return ApplyIf(triggers, limits);
-  notes->push_back(fmt::format("the job's `if:` (`{}`) was not read: every trigger is kept", ScalarText(*cond)));
-  return triggers;
+  std::vector<IfLimits> alternatives = ReadIf(ScalarText(*cond), repo);
+  for (const IfLimits& a : alternatives) {
+    if (a.read) continue;
+    notes->push_back(fmt::format("the job's `if:` (`{}`) was not read: every trigger is kept", ScalarText(*cond)));
+    return triggers;
+  }
+  // The runs any alternative lets through, each once.
+  std::vector<CiTrigger> out;
+  for (const IfLimits& a : alternatives) {
+    for (CiTrigger& t : ApplyIf(triggers, a)) {
+      bool seen = std::any_of(out.begin(), out.end(), [&](const CiTrigger& o) {
+        return o.event == t.event && o.ref_kind == t.ref_kind && o.refs.include.size() == t.refs.include.size() &&
+               std::equal(o.refs.include.begin(), o.refs.include.end(), t.refs.include.begin(),
+                          [](const RefPattern& x, const RefPattern& y) { return x.text == y.text && x.kind == y.kind; });
+      });
+      if (!seen) out.push_back(std::move(t));
+    }
+  }
+  return out;
 }
 
 // `with:` and `secrets:` of a call, as the called workflow's `inputs.X` and `secrets.X`.
@@ -592,14 +642,16 @@ void ReadJob(const std::string& id, const Json::Value& job, const JobInputs& in,
   IdToken effective = own != IdToken::kUnset ? own : in.inherited;
   if (in.capped && in.cap != IdToken::kWrite) effective = IdToken::kNone;
   std::vector<std::string> notes;
-  std::vector<CiTrigger> triggers = JobTriggers(job, in.triggers, &notes);
+  std::vector<CiTrigger> triggers = JobTriggers(job, in.triggers, repo, &notes);
   Scope scope = BaseScope(repo, in.workflow.doc->root(), job);
   for (const auto& [k, v] : in.inputs) scope[k] = v;
   if (Member(job, "uses")) {
     ReadCall(id, job, in, std::move(triggers), effective, scope, workflows, repo, out, depth);
     return;
   }
-  if (effective != IdToken::kWrite) return;
+  // A job that never runs here (an `if:` for another repository, an
+  // event the workflow does not have) mints nothing.
+  if (effective != IdToken::kWrite || triggers.empty()) return;
   CiJob j = MakeJob(id, job, in, std::move(triggers), scope, repo);
   j.notes.insert(j.notes.begin(), notes.begin(), notes.end());
   out->push_back(std::move(j));

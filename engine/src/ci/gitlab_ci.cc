@@ -569,6 +569,7 @@ void ReadJob(const std::string& id, const Json::Value& job, const Json::Value& o
   j.notes = p.notes;
   Scope scope = Variables(all, job, repo);
   j.triggers = JobTriggers(job, j.loc, scope, mr, &j.notes);
+  if (j.triggers.empty()) return;  // runs in no pipeline: mints nothing
   ReadEnvironment(job, scope, &j);
   ReadRequests(*tokens, original, doc, FindTargets(all, job, scope), scope, &j);
   out->push_back(std::move(j));
