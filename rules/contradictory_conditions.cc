@@ -75,7 +75,7 @@ std::string Describe(const Node& node) {
       return node.children.empty() ? "an empty alternative" : Describe(node.children[0]) + " or its alternatives";
     case Node::Kind::kExpr: return fmt::format("the expression at line {}", node.loc.line);
     case Node::Kind::kConst:
-    case Node::Kind::kUnknown: return node.reason;
+    case Node::Kind::kUnknown: return node.reason();
     case Node::Kind::kAnd: return "its conditions";
   }
   return "a condition";

@@ -72,12 +72,12 @@ void StatementNeverApplies::CheckTrust(const LoadedFile&, const Trust& trust, li
       }
     if (!for_tokens) continue;
     for (const Node* p : parts) {
-      if (p->kind != Node::Kind::kConst || p->value || p->reason.empty()) continue;
+      if (p->kind != Node::Kind::kConst || p->value || p->reason().empty()) continue;
       bool malformed = std::any_of(trust.notes.begin(), trust.notes.end(), [&](const LoweringNote& n) {
         return n.kind == LoweringNote::Kind::kMalformed && SameLoc(n.loc, p->loc);
       });
       if (malformed) continue;  // TC018
-      sink.Report(p->loc.known() ? p->loc : st.loc, fmt::format("this statement never lets anyone in: {}", p->reason));
+      sink.Report(p->loc.known() ? p->loc : st.loc, fmt::format("this statement never lets anyone in: {}", p->reason()));
     }
   }
 }

@@ -88,7 +88,7 @@ Node Node::Const(bool value, std::string reason, SourceLoc loc) {
   Node n;
   n.kind = Kind::kConst;
   n.value = value;
-  n.reason = std::move(reason);
+  if (!reason.empty()) n.detail_ = std::make_shared<const Detail>(Detail{std::move(reason), nullptr, nullptr, nullptr});
   n.loc = std::move(loc);
   return n;
 }
@@ -96,15 +96,46 @@ Node Node::Const(bool value, std::string reason, SourceLoc loc) {
 Node Node::Unknown(std::string reason, SourceLoc loc) {
   Node n;
   n.kind = Kind::kUnknown;
-  n.reason = std::move(reason);
+  n.detail_ = std::make_shared<const Detail>(Detail{std::move(reason), nullptr, nullptr, nullptr});
   n.loc = std::move(loc);
   return n;
 }
 
 Node Node::Unknown(std::string reason, SourceLoc loc, Node assumed) {
-  Node n = Unknown(std::move(reason), std::move(loc));
-  n.assumed = std::make_shared<const Node>(std::move(assumed));
+  Node n;
+  n.kind = Kind::kUnknown;
+  n.detail_ = std::make_shared<const Detail>(
+      Detail{std::move(reason), nullptr, nullptr, std::make_shared<const Node>(std::move(assumed))});
+  n.loc = std::move(loc);
   return n;
+}
+
+Node Node::Expr(std::shared_ptr<const CelExpr> expr, std::shared_ptr<const void> context, SourceLoc loc) {
+  Node n;
+  n.kind = Kind::kExpr;
+  n.detail_ = std::make_shared<const Detail>(Detail{"", std::move(expr), std::move(context), nullptr});
+  n.loc = std::move(loc);
+  return n;
+}
+
+const std::string& Node::reason() const {
+  static const std::string kNone;
+  return detail_ ? detail_->reason : kNone;
+}
+
+const std::shared_ptr<const CelExpr>& Node::expr() const {
+  static const std::shared_ptr<const CelExpr> kNone;
+  return detail_ ? detail_->expr : kNone;
+}
+
+const std::shared_ptr<const void>& Node::expr_context() const {
+  static const std::shared_ptr<const void> kNone;
+  return detail_ ? detail_->expr_context : kNone;
+}
+
+const std::shared_ptr<const Node>& Node::assumed() const {
+  static const std::shared_ptr<const Node> kNone;
+  return detail_ ? detail_->assumed : kNone;
 }
 
 const std::string* Trust::Label(std::string_view key) const {
@@ -140,7 +171,7 @@ std::string NodeViolation(const Node& n, int depth) {
       if (n.children.size() != 1) return fmt::format("kNot node with {} children", n.children.size());
       break;
     case Node::Kind::kExpr:
-      if (!n.expr) return "kExpr node without an expression";
+      if (!n.expr()) return "kExpr node without an expression";
       if (!n.children.empty()) return "kExpr node with children";
       break;
     case Node::Kind::kConst:
@@ -149,13 +180,13 @@ std::string NodeViolation(const Node& n, int depth) {
       break;
     case Node::Kind::kAnd:
     case Node::Kind::kOr:
-      if (n.test || n.expr) return "And/Or node with a test or an expression";
+      if (n.test || n.expr()) return "And/Or node with a test or an expression";
       break;
   }
   for (const Node& c : n.children)
     if (std::string v = NodeViolation(c, depth + 1); !v.empty()) return v;
-  if (n.assumed)
-    if (std::string v = NodeViolation(*n.assumed, depth + 1); !v.empty()) return "assumed reading: " + v;
+  if (n.assumed())
+    if (std::string v = NodeViolation(*n.assumed(), depth + 1); !v.empty()) return "assumed reading: " + v;
   return "";
 }
 

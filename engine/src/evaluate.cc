@@ -768,10 +768,10 @@ Tri Eval(const Node& node, const Context& ctx, std::vector<Reason>* reasons) {
     }
     case Node::Kind::kTest: return EvalTest(*node.test, ctx, reasons, node.loc);
     case Node::Kind::kConst:
-      if (!node.value && reasons) reasons->push_back({node.loc, node.reason});
+      if (!node.value && reasons) reasons->push_back({node.loc, node.reason()});
       return node.value ? Tri::kTrue : Tri::kFalse;
     case Node::Kind::kUnknown:
-      if (reasons) reasons->push_back({node.loc, "cannot be decided: " + node.reason});
+      if (reasons) reasons->push_back({node.loc, "cannot be decided: " + node.reason()});
       return Tri::kUnknown;
     case Node::Kind::kExpr: return EvaluateExprNode(node, ctx.claims, reasons);
   }

@@ -235,15 +235,17 @@ struct CelExpr;  // engine/src/cel: an expression that does not lower further.
 struct Node {
   enum class Kind : uint8_t { kAnd, kOr, kNot, kTest, kConst, kUnknown, kExpr };
   Kind kind = Kind::kConst;
+  bool value = false;                   // kConst
   SourceLoc loc;
   std::vector<Node> children;  // kAnd, kOr (empty And is true, empty Or false), kNot (one)
   std::shared_ptr<const Test> test;     // kTest
-  bool value = false;                   // kConst
-  std::string reason;                   // kConst/kUnknown: why (shown in traces)
-  std::shared_ptr<const CelExpr> expr;  // kExpr
-  // kExpr: the CEL bindings it needs (mapping from attribute names to
-  // expressions), owned by the trust that lowered it.
-  std::shared_ptr<const void> expr_context;
+
+  // kConst/kUnknown: why (shown in traces); "" otherwise.
+  const std::string& reason() const;
+  // kExpr: the CEL expression, and the bindings it needs (mapping from
+  // attribute names to expressions), owned by the trust that lowered it.
+  const std::shared_ptr<const CelExpr>& expr() const;
+  const std::shared_ptr<const void>& expr_context() const;
   // kUnknown: what the node reads as once the deployer fills in the unknown
   // value with their own (a SYMBOL: a template parameter stands for the
   // deployer's organisation, a placeholder account for the role's own
@@ -252,7 +254,7 @@ struct Node {
   // reading is safe to assume (an unknown Effect). Evaluate() never reads
   // it: an unknown never accepts. The exposure analysis reads it to say
   // what holds "whatever the value is" (trustcheck/exposure.h).
-  std::shared_ptr<const Node> assumed;
+  const std::shared_ptr<const Node>& assumed() const;
 
   static Node And(std::vector<Node> children, SourceLoc loc = {});
   static Node Or(std::vector<Node> children, SourceLoc loc = {});
@@ -262,6 +264,19 @@ struct Node {
   static Node Unknown(std::string reason, SourceLoc loc = {});
   // An unknown with the reading to assume for it (see `assumed`).
   static Node Unknown(std::string reason, SourceLoc loc, Node assumed);
+  static Node Expr(std::shared_ptr<const CelExpr> expr, std::shared_ptr<const void> context, SourceLoc loc);
+
+ private:
+  // What only constants, unknowns and expressions have, held apart (and
+  // shared between copies) so that the nodes most trusts are made of (tests
+  // and their And/Or) stay small: 72 bytes instead of 160.
+  struct Detail {
+    std::string reason;
+    std::shared_ptr<const CelExpr> expr;
+    std::shared_ptr<const void> expr_context;
+    std::shared_ptr<const Node> assumed;
+  };
+  std::shared_ptr<const Detail> detail_;
 };
 
 // ---------------------------------------------------------------------------

@@ -281,8 +281,8 @@ namespace {
 // Replaces every Unknown node by a true constant, collecting the reasons.
 void AssumeUnknownsHold(Node* node, std::vector<std::string>* reasons) {
   if (node->kind == Node::Kind::kUnknown) {
-    if (std::find(reasons->begin(), reasons->end(), node->reason) == reasons->end()) reasons->push_back(node->reason);
-    *node = Node::Const(true, "assumed to hold: " + node->reason, node->loc);
+    if (std::find(reasons->begin(), reasons->end(), node->reason()) == reasons->end()) reasons->push_back(node->reason());
+    *node = Node::Const(true, "assumed to hold: " + node->reason(), node->loc);
     return;
   }
   for (Node& child : node->children) AssumeUnknownsHold(&child, reasons);

@@ -74,8 +74,8 @@ std::string MappingFingerprint(const cel::AttributeMapping* mapping) {
 
 ExprReads InspectExpr(const Node& node) {
   ExprReads out;
-  const CelExpr* cel = node.expr.get();
-  const auto* mapping = static_cast<const cel::AttributeMapping*>(node.expr_context.get());
+  const CelExpr* cel = node.expr().get();
+  const auto* mapping = static_cast<const cel::AttributeMapping*>(node.expr_context().get());
   if (!cel) {
     out.constant_paths = false;
     out.fingerprint = "cel:empty";

@@ -92,12 +92,12 @@ Tri EvaluateCelNode(const Node& node, const Claims& claims, std::vector<Reason>*
   auto reason = [&](const SourceLoc& loc, std::string message) {
     if (reasons) reasons->push_back({loc, std::move(message)});
   };
-  const CelExpr* cel = node.expr.get();
+  const CelExpr* cel = node.expr().get();
   if (cel == nullptr) {
     reason(node.loc, "expression node without an expression");
     return Tri::kUnknown;
   }
-  const auto* mapping = static_cast<const AttributeMapping*>(node.expr_context.get());
+  const auto* mapping = static_cast<const AttributeMapping*>(node.expr_context().get());
   Value failure;
   Activation vars = BindGcpVariables(claims.root(), mapping, &failure);
   if (cel->check == CelExpr::Check::kMapping) {

@@ -79,7 +79,7 @@ void Collect(const Node& node, TrustVocabulary* v) {
     }
   }
   for (const Node& c : node.children) Collect(c, v);
-  if (node.assumed) Collect(*node.assumed, v);
+  if (node.assumed()) Collect(*node.assumed(), v);
 }
 
 TrustVocabulary VocabularyOf(const Trust& trust) {

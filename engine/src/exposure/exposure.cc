@@ -102,7 +102,7 @@ void CollectTests(const Node& node, bool under_not, std::vector<TestSite>* out) 
 // Unknowns as symbols.
 
 Node AssumeNode(const Node& node) {
-  if (node.kind == Node::Kind::kUnknown && node.assumed) return AssumeNode(*node.assumed);
+  if (node.kind == Node::Kind::kUnknown && node.assumed()) return AssumeNode(*node.assumed());
   if (node.children.empty()) return node;
   Node out = node;
   for (Node& c : out.children) c = AssumeNode(c);
@@ -115,7 +115,7 @@ bool HasExpr(const Node& node) {
 }
 
 bool HasAssumable(const Node& node) {
-  if (node.kind == Node::Kind::kUnknown && node.assumed) return true;
+  if (node.kind == Node::Kind::kUnknown && node.assumed()) return true;
   return std::any_of(node.children.begin(), node.children.end(), HasAssumable);
 }
 

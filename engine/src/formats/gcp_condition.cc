@@ -174,15 +174,10 @@ class ConditionLowering {
 
   // A subexpression evaluated as CEL; it aliases the parsed condition.
   Node CelNode(const cel::Expr& e) const {
-    Node n;
-    n.kind = Node::Kind::kExpr;
-    n.loc = e.loc();
     auto payload = std::make_shared<CelExpr>();
     payload->check = CelExpr::Check::kCondition;
     payload->expr = std::shared_ptr<const cel::Expr>(condition_root_, &e);
-    n.expr = std::move(payload);
-    n.expr_context = mapping_;
-    return n;
+    return Node::Expr(std::move(payload), mapping_, e.loc());
   }
 
   // The claim a CEL path reads: `assertion.x`, `assertion['a.b'].c`, or an

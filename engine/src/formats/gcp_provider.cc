@@ -508,14 +508,9 @@ class ProviderLowering {
       parts->push_back(MalformedNode(KeyLoc(*mapping), "`attributeMapping` has no `google.subject`"));
     }
     mapping_ = compiled;
-    Node check;
-    check.kind = Node::Kind::kExpr;
-    check.loc = KeyLoc(*mapping);
     auto payload = std::make_shared<CelExpr>();
     payload->check = CelExpr::Check::kMapping;
-    check.expr = std::move(payload);
-    check.expr_context = mapping_;
-    parts->push_back(std::move(check));
+    parts->push_back(Node::Expr(std::move(payload), mapping_, KeyLoc(*mapping)));
   }
 
   // -- attribute condition

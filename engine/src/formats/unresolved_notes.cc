@@ -11,8 +11,8 @@ namespace {
 using Key = std::pair<std::string, std::string>;  // location, message
 
 void Collect(const Node& node, std::set<Key>* seen, std::vector<LoweringNote>* out) {
-  if (node.kind == Node::Kind::kUnknown && seen->insert({node.loc.ToString(), node.reason}).second)
-    out->push_back({LoweringNote::Kind::kUnresolved, node.loc, node.reason, {}, {}});
+  if (node.kind == Node::Kind::kUnknown && seen->insert({node.loc.ToString(), node.reason()}).second)
+    out->push_back({LoweringNote::Kind::kUnresolved, node.loc, node.reason(), {}, {}});
   for (const Node& child : node.children) Collect(child, seen, out);
 }
 

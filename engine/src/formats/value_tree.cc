@@ -93,7 +93,7 @@ void ReplaceHoles(Node* node, const std::vector<Hole>& holes) {
   const Hole* hole = nullptr;
   if (node->kind == Node::Kind::kTest && node->test) hole = HoleInTest(*node->test, holes);
   if ((node->kind == Node::Kind::kConst || node->kind == Node::Kind::kUnknown) && !hole) {
-    MentionsHole(node->reason, holes, &hole);
+    MentionsHole(node->reason(), holes, &hole);
   }
   if (hole) {
     SourceLoc loc = node->loc.known() ? node->loc : hole->loc;
