@@ -11,7 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  trustcheck::SourceLoc where{std::make_shared<const std::string>("provider.yaml"), 1, 1};
+  static const trustcheck::SourceLoc where{trustcheck::FileId::Of("provider.yaml"), 1, 1};
   auto expr = trustcheck::cel::Parse(text, where);
   if (!expr.ok()) return 0;
   Json::Value claims(Json::objectValue);
