@@ -6,6 +6,9 @@
 //   dump   N roles in `get-account-authorization-details` dumps of 10,000
 //          roles each (the format of organisation-wide sweeps).
 //
+// Both share equal tests through one TestPool for the whole load, as
+// LoadPaths does (trustcheck/ast.h).
+//
 // The texts are the synthetic corpus's pretty-printed GitHub Actions roles
 // (bench/synthetic_corpus.h); 10,000 distinct texts are loaded over and over
 // under distinct paths, so nothing is shared between loads that a real
@@ -28,6 +31,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -75,6 +79,10 @@ void RunLoadMemory(benchmark::State& state, bool dump, size_t n) {
   options.forced_format = dump ? "aws-iam-dump" : "aws-policy";
   size_t files = dump ? n / kRolesPerDump : n;
   for (auto _ : state) {
+    // One pool for the whole sweep, as LoadPaths has; it lives only while
+    // loading, so it is gone before the heap is measured.
+    auto pool = std::make_unique<TestPool>();
+    options.test_pool = pool.get();
     std::vector<LoadedFile> loaded;
     loaded.reserve(files);
     malloc_trim(0);
@@ -92,6 +100,8 @@ void RunLoadMemory(benchmark::State& state, bool dump, size_t n) {
       roles += file->trusts.size();
       loaded.push_back(std::move(file).value());
     }
+    options.test_pool = nullptr;
+    pool.reset();
     // The vector's own slots belong to the caller, not to the load.
     size_t slots = loaded.capacity() * sizeof(LoadedFile);
     double per = static_cast<double>(roles);

@@ -69,7 +69,7 @@ void IssuerNotExact::CheckTrust(const LoadedFile&, const Trust& trust, lint::Fin
       if (tolerated) continue;
       std::string who = profile ? fmt::format("{} tokens carry `{}`", profile->platform, expected)
                                 : fmt::format("tokens carry an `iss` such as `{}`", expected);
-      sink.Report(o.loc.known() ? o.loc : site.loc,
+      sink.Report(OperandLoc(site.loc, o),
                   fmt::format("issuer `{}` {}, but {} compares issuers byte for byte and {}, so no token matches it",
                               o.text, reason, lint::PlatformDisplay(trust.platform), who));
     }

@@ -59,7 +59,7 @@ void MutableTenantName::CheckExposure(const lint::LintInput& input, const Loaded
         if (!o.reading.recognised || !o.reading.tenant_pinned || o.reading.tenant.empty()) continue;
         // An organisation the config lists as yours is watched by you.
         if (input.owners && input.owners->Owns(*p, o.reading.tenant)) return;
-        SourceLoc loc = o.operand->loc.known() ? o.operand->loc : o.site.loc;
+        SourceLoc loc = OperandLoc(o.site.loc, *o.operand);
         sink.Report(loc, fmt::format("`{}` names {} `{}` only by name, which someone else can register after a delete "
                                      "or rename; {}",
                                      lint::ClaimDisplay(*o.site.test), p->tenant_noun, o.reading.tenant,

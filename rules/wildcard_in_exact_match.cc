@@ -104,7 +104,7 @@ void WildcardInExactMatch::CheckTrust(const LoadedFile&, const Trust& trust, lin
       std::string check = CheckWords(trust, t);
       std::string effect = negated ? "it excludes only that literal text" : "no real token matches it";
       std::string advice = Advice(trust, t);
-      SourceLoc loc = o.loc.known() ? o.loc : site.loc;
+      SourceLoc loc = OperandLoc(site.loc, o);
       sink.Report(loc,
                   fmt::format("{} compares `{}` exactly, so its `{}` matches only a literal `{}` and {}{}", check, value,
                               wildcard, wildcard, effect, advice.empty() ? "" : "; " + advice),

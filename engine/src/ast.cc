@@ -5,6 +5,10 @@
 #include <fmt/format.h>
 #include <json/json.h>
 
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+
 namespace trustcheck {
 
 const char* PlatformName(Platform platform) {
@@ -56,6 +60,7 @@ Node Node::And(std::vector<Node> children, SourceLoc loc) {
   Node n;
   n.kind = Kind::kAnd;
   n.children = std::move(children);
+  n.children.shrink_to_fit();  // lowerings reserve generously; a loaded trust keeps only what it holds
   n.loc = std::move(loc);
   return n;
 }
@@ -64,6 +69,7 @@ Node Node::Or(std::vector<Node> children, SourceLoc loc) {
   Node n;
   n.kind = Kind::kOr;
   n.children = std::move(children);
+  n.children.shrink_to_fit();  // lowerings reserve generously; a loaded trust keeps only what it holds
   n.loc = std::move(loc);
   return n;
 }
@@ -76,13 +82,99 @@ Node Node::Not(Node child, SourceLoc loc) {
   return n;
 }
 
+namespace {
+
+// The pool Node::MakeTest interns into on this thread (TestPool::Scope).
+thread_local TestPool* t_test_pool = nullptr;
+
+OperandPlace PlaceOf(const SourceLoc& operand, const SourceLoc& node) {
+  if (operand.file == node.file && node.known())
+    return {FileId(), static_cast<int32_t>(operand.line) - static_cast<int32_t>(node.line), operand.column, true};
+  return {operand.file, static_cast<int32_t>(operand.line), operand.column, true};
+}
+
+void HashInto(size_t* seed, size_t value) { *seed ^= value + 0x9e3779b97f4a7c15ULL + (*seed << 6) + (*seed >> 2); }
+void HashInto(size_t* seed, std::string_view text) { HashInto(seed, std::hash<std::string_view>()(text)); }
+
+}  // namespace
+
 Node Node::MakeTest(Test test, SourceLoc loc) {
+  for (Operand& op : test.operands) {
+    if (op.loc.known()) op.place = PlaceOf(op.loc, loc);
+    op.loc = {};
+  }
   Node n;
   n.kind = Kind::kTest;
-  n.test = std::make_shared<const Test>(std::move(test));
+  n.test = t_test_pool ? t_test_pool->Intern(std::move(test)) : std::make_shared<const Test>(std::move(test));
   n.loc = std::move(loc);
   return n;
 }
+
+SourceLoc OperandLoc(const SourceLoc& test_loc, const Operand& operand) {
+  const OperandPlace& p = operand.place;
+  if (!p.known) return operand.loc.known() ? operand.loc : test_loc;
+  if (p.file) return SourceLoc{p.file, static_cast<uint32_t>(p.line), p.column};
+  return SourceLoc{test_loc.file, static_cast<uint32_t>(static_cast<int32_t>(test_loc.line) + p.line), p.column};
+}
+
+// A member added to Operand or Test must join operator== (Test's is
+// defaulted, Operand's below) and, when it helps tell tests apart, HashOf.
+static_assert(sizeof(Operand) == 312 && sizeof(Test) == 224, "a new member: update Operand::operator== and HashOf");
+
+bool Operand::operator==(const Operand& o) const {
+  const PatternOptions& a = pattern.options();
+  const PatternOptions& b = o.pattern.options();
+  bool same_typed = typed == o.typed || (typed && o.typed && *typed == *o.typed);
+  return text == o.text && pattern.text() == o.pattern.text() && a.flavor == b.flavor && a.fold_case == b.fold_case &&
+         a.aws_escapes == b.aws_escapes && same_typed && number == o.number && epoch_seconds == o.epoch_seconds &&
+         epoch_milliseconds == o.epoch_milliseconds && flag == o.flag && shape == o.shape && ip_bytes == o.ip_bytes &&
+         ip_prefix == o.ip_prefix && segments == o.segments && valid == o.valid && place == o.place;
+}
+
+size_t HashOf(const Test& test) {
+  size_t h = static_cast<size_t>(test.kind) * 31 + static_cast<size_t>(test.role);
+  for (const std::string& name : test.ref.names) HashInto(&h, name);
+  HashInto(&h, test.ref.display);
+  HashInto(&h, test.op_display);
+  HashInto(&h, static_cast<size_t>(test.negated) * 2 + static_cast<size_t>(test.quantifier) * 4);
+  for (const Operand& op : test.operands) {
+    HashInto(&h, op.text);
+    HashInto(&h, (static_cast<size_t>(op.place.line) << 20) ^ op.place.column);
+  }
+  return h;
+}
+
+struct TestPool::Shard {
+  std::mutex mu;
+  std::unordered_multimap<size_t, std::shared_ptr<const Test>> tests;
+};
+
+TestPool::TestPool() : shards_(new Shard[kShards]) {}
+TestPool::~TestPool() = default;
+
+std::shared_ptr<const Test> TestPool::Intern(Test test) {
+  const size_t hash = HashOf(test);
+  Shard& shard = shards_[hash % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto [begin, end] = shard.tests.equal_range(hash);
+  for (auto it = begin; it != end; ++it)
+    if (*it->second == test) return it->second;
+  auto pooled = std::make_shared<const Test>(std::move(test));
+  shard.tests.emplace(hash, pooled);
+  return pooled;
+}
+
+size_t TestPool::size() const {
+  size_t n = 0;
+  for (size_t i = 0; i < kShards; ++i) {
+    std::lock_guard<std::mutex> lock(shards_[i].mu);
+    n += shards_[i].tests.size();
+  }
+  return n;
+}
+
+TestPool::Scope::Scope(TestPool* pool) : previous_(t_test_pool) { t_test_pool = pool; }
+TestPool::Scope::~Scope() { t_test_pool = previous_; }
 
 Node Node::Const(bool value, std::string reason, SourceLoc loc) {
   Node n;

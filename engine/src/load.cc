@@ -354,6 +354,11 @@ Status LoadCatching(const Format& format, const InputFile& in, LoadedFile* out) 
 Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const LoadOptions& options,
                               bool explicit_path, LoadSession* session) {
   SourceText source(path, std::move(text));
+  // Equal tests share one object: the caller's pool, the load's, or one for
+  // this file (the roles of a dump share their principal and action tests).
+  std::optional<TestPool> own_pool;
+  TestPool* pool = options.test_pool ? options.test_pool : session ? &session->tests : &own_pool.emplace();
+  TestPool::Scope pooled(pool);
   LoadedFile out;
   out.path = path;
   if (source.text().size() > options.limits.max_file_bytes)

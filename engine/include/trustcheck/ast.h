@@ -94,6 +94,9 @@ struct ValueRef {
   // case-insensitively, an exact match first (AWS tag keys in
   // `aws:RequestTag/<key>`: condition key names ignore case).
   bool fold_last_token = false;
+
+  // Every member, the spelling included (Test equality, see TestPool).
+  bool operator==(const ValueRef& other) const = default;
 };
 
 // How a claim's JSON value is seen by the matcher.
@@ -143,6 +146,22 @@ enum class NumberEquality : uint8_t {
   kIntegerText,
 };
 
+// Where an operand is written, relative to its test's node, so that the same
+// test written at different places (every role of an account dump, every
+// file of a sweep) is one object: the node carries the absolute location.
+// Read it with OperandLoc().
+struct OperandPlace {
+  // No file: the operand is in the node's file and `line` counts from the
+  // node's line (0 = the same line). A file: `line` is absolute (a value
+  // that a Terraform variable brings from another file).
+  FileId file;
+  int32_t line = 0;
+  uint32_t column = 0;
+  bool known = false;
+
+  bool operator==(const OperandPlace& other) const = default;
+};
+
 // One policy value, prepared for matching.
 struct Operand {
   // As written (for messages and the linter). kTyped: the value's compact
@@ -167,10 +186,21 @@ struct Operand {
     ValueRef ref;                   // variables: where the value comes from
     bool has_default = false;
     std::string default_value;
+
+    bool operator==(const Segment& other) const = default;
   };
   std::vector<Segment> segments;  // empty when there is no variable
   bool valid = true;              // false: malformed value that can never match
+  // Where the lowering found the value. Node::MakeTest turns it into `place`
+  // (relative to the node) and clears it; after that, read the location
+  // with OperandLoc(node, operand).
   SourceLoc loc;
+  OperandPlace place;
+
+  // The same value, matched the same way, written at the same place
+  // relative to its node: every member but `loc` (the pattern by its text
+  // and options, the typed value by JSON equality).
+  bool operator==(const Operand& other) const;
 };
 
 enum class MatchKind : uint8_t {
@@ -225,6 +255,55 @@ struct Test {
   std::string what;
   // kTyped only: how numbers compare.
   NumberEquality number_equality = NumberEquality::kByValue;
+
+  // Every member, the wording included: equal tests decide and read alike,
+  // so one object can stand for all of them (TestPool).
+  bool operator==(const Test& other) const = default;
+};
+
+// Hash of a test, consistent with operator== (locations of operands relative
+// to their node included, absolute locations not).
+size_t HashOf(const Test& test);
+
+// TestPool: identical tests share one object.
+//
+// The principal, action and audience tests of every role of an account are
+// the same test, and a sweep loads hundreds of thousands of roles; a pool
+// keeps one copy. While a TestPool::Scope is alive on a thread,
+// Node::MakeTest on that thread looks the test up in the pool and reuses the
+// object it finds. The loaders open a scope around every file (one pool per
+// LoadPaths call, or LoadOptions::test_pool); the pool is only needed while
+// loading: the nodes own their tests.
+//
+// Thread-safe: many threads may intern into one pool at once.
+class TestPool {
+ public:
+  TestPool();
+  ~TestPool();
+  TestPool(const TestPool&) = delete;
+  TestPool& operator=(const TestPool&) = delete;
+
+  // The pooled test equal to `test`, added when there is none.
+  std::shared_ptr<const Test> Intern(Test test);
+  // Distinct tests held.
+  size_t size() const;
+
+  // Makes `pool` the current thread's pool until destroyed (null: none).
+  class Scope {
+   public:
+    explicit Scope(TestPool* pool);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    TestPool* previous_;
+  };
+
+ private:
+  struct Shard;
+  static constexpr size_t kShards = 16;
+  std::unique_ptr<Shard[]> shards_;
 };
 
 // ---------------------------------------------------------------------------
@@ -259,6 +338,8 @@ struct Node {
   static Node And(std::vector<Node> children, SourceLoc loc = {});
   static Node Or(std::vector<Node> children, SourceLoc loc = {});
   static Node Not(Node child, SourceLoc loc = {});
+  // A test at `loc`. The operands' locations become places relative to
+  // `loc`; under a TestPool::Scope, an equal test already pooled is shared.
   static Node MakeTest(Test test, SourceLoc loc);
   static Node Const(bool value, std::string reason, SourceLoc loc = {});
   static Node Unknown(std::string reason, SourceLoc loc = {});
@@ -278,6 +359,11 @@ struct Node {
   };
   std::shared_ptr<const Detail> detail_;
 };
+
+// Where `operand` is written, for the test whose node is at `test_loc`: its
+// place resolved against the node's location, or the node's location when
+// the operand's own is not known.
+SourceLoc OperandLoc(const SourceLoc& test_loc, const Operand& operand);
 
 // ---------------------------------------------------------------------------
 // Statements and trusts.

@@ -78,6 +78,11 @@ struct LoadOptions {
   // files are done (a progress line for long sweeps). Called from the
   // loading threads, so it must be thread-safe and quick.
   std::function<void(size_t done, size_t total)> progress;
+  // Where loaded tests are shared (TestPool in trustcheck/ast.h): equal
+  // tests of different files become one object. Null: LoadPaths shares
+  // within its call, LoadText within the file. Pass one pool to many
+  // LoadText calls to share between them; it must outlive the calls only.
+  TestPool* test_pool = nullptr;
 };
 
 // One loaded file.

@@ -933,7 +933,7 @@ void IssuerAnalysis::FindCulprit(const Json::Value& witness, Reach reach, Admiss
         if (t.kind == MatchKind::kString && op.pattern.has_wildcards() && reach >= Reach::kAnyRun) {
           a->test = &t;
           a->operand = &op;
-          a->loc = op.loc.known() ? op.loc : site.node->loc;
+          a->loc = OperandLoc(site.node->loc, op);
           return;
         }
         continue;
@@ -943,7 +943,7 @@ void IssuerAnalysis::FindCulprit(const Json::Value& witness, Reach reach, Admiss
       if (ReadingExplains(r, reach)) {
         a->test = &t;
         a->operand = &op;
-        a->loc = op.loc.known() ? op.loc : site.node->loc;
+        a->loc = OperandLoc(site.node->loc, op);
         return;
       }
     }
@@ -951,7 +951,7 @@ void IssuerAnalysis::FindCulprit(const Json::Value& witness, Reach reach, Admiss
   if (fallback && reach <= Reach::kAnyRun) {
     a->test = fallback->test;
     a->operand = fallback_op;
-    a->loc = fallback_op->loc.known() ? fallback_op->loc : fallback->node->loc;
+    a->loc = OperandLoc(fallback->node->loc, *fallback_op);
   }
 }
 
@@ -1365,7 +1365,7 @@ std::vector<AcceptedIssuer> StatementIssuers(const Trust& trust, const Statement
   };
   for (const TestSite& site : tests) {
     if (site.under_not || !IsIssuerTest(*site.test) || site.test->negated) continue;
-    for (const Operand& o : site.test->operands) add(o.text, o.loc.known() ? o.loc : site.node->loc);
+    for (const Operand& o : site.test->operands) add(o.text, OperandLoc(site.node->loc, o));
   }
   if (!out.empty()) return out;
   // No issuer test: AWS condition keys still name their provider.

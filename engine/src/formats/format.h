@@ -27,6 +27,9 @@ struct LoadSession {
   explicit LoadSession(const LoadLimits& limits);
   ~LoadSession();
   std::unique_ptr<TerraformFolders> terraform;
+  // Equal tests of the load's files share one object (LoadOptions::test_pool
+  // when the caller gives one).
+  TestPool tests;
 };
 
 // One input file, with its JSON or YAML parse done at most once and shared
