@@ -39,7 +39,7 @@ void FederatedActionMismatch::CheckTrust(const LoadedFile&, const Trust& trust, 
   auto required = std::find_if(trust.required_actions.begin(), trust.required_actions.end(),
                                [](const RequiredAction& a) { return a.when_claim_present.empty(); });
   if (required == trust.required_actions.end()) return;
-  const std::string& action = required->action;
+  const std::string action(required->action);
   for (const Statement& st : trust.statements) {
     if (st.effect != Effect::kAllow) continue;
     std::vector<lint::TestSite> tests;

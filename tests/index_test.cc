@@ -222,8 +222,9 @@ class RandomCorpus {
       s.when = Chance(0.6) ? Node::And({MakeTest(true), MakeNode(1)}) : MakeNode(0);
       t.statements.push_back(std::move(s));
     }
-    if (Chance(0.3))
-      t.required_actions = {{"sts:AssumeRoleWithWebIdentity", ""}, {"sts:TagSession", "https://aws.amazon.com/tags"}};
+    static constexpr RequiredAction kAwsActions[] = {{"sts:AssumeRoleWithWebIdentity", ""},
+                                                     {"sts:TagSession", "https://aws.amazon.com/tags"}};
+    if (Chance(0.3)) t.required_actions = kAwsActions;
     t.time.require_exp = Chance(0.1);
     return t;
   }

@@ -119,7 +119,7 @@ SourceLoc OperandLoc(const SourceLoc& test_loc, const Operand& operand) {
 
 // A member added to Operand or Test must join operator== (Test's is
 // defaulted, Operand's below) and, when it helps tell tests apart, HashOf.
-static_assert(sizeof(Operand) == 312 && sizeof(Test) == 224, "a new member: update Operand::operator== and HashOf");
+static_assert(sizeof(Operand) == 272 && sizeof(Test) == 224, "a new member: update Operand::operator== and HashOf");
 
 bool Operand::operator==(const Operand& o) const {
   const PatternOptions& a = pattern.options();

@@ -968,8 +968,8 @@ Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& o
   std::vector<std::string> because;  // per action: the claim that requires it ("" when always required)
   for (const RequiredAction& a : trust.required_actions)
     if (a.when_claim_present.empty() || claims.Find(a.when_claim_present)) {
-      actions.push_back(a.action);
-      because.push_back(a.when_claim_present);
+      actions.emplace_back(a.action);
+      because.emplace_back(a.when_claim_present);
     }
   if (actions.empty()) {
     actions.emplace_back();

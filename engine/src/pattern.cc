@@ -511,18 +511,19 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
   pattern.options_ = options;
   if (text.find_first_of(SpecialBytes(options)) == std::string_view::npos) {
     // One literal run: no program, no parsing, one string unless folded.
-    pattern.min_length_ = text.size();
+    pattern.min_length_ = static_cast<uint32_t>(text.size());
     pattern.prefix_length_ = static_cast<uint32_t>(text.size());
     if (options.fold_case) {
-      pattern.unfolded_.assign(text);
       pattern.lits_.resize(text.size());
       for (size_t i = 0; i < text.size(); ++i) pattern.lits_[i] = static_cast<char>(Lower(text[i]));
+      pattern.lits_.append(text);
     } else {
       pattern.literals_are_text_ = true;
     }
     return pattern;
   }
   const std::vector<Piece> pieces = Parse(text, options);
+  std::string unfolded;  // fold_case: the literal runs as written
   pattern.lits_.reserve(text.size());
   for (const Piece& piece : pieces) {
     switch (piece.kind) {
@@ -532,9 +533,9 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
         for (char c : piece.literal) {
           pattern.lits_.push_back(options.fold_case ? static_cast<char>(Lower(c)) : c);
         }
-        if (options.fold_case) pattern.unfolded_ += piece.literal;
+        if (options.fold_case) unfolded += piece.literal;
         pattern.ops_.push_back(op);
-        pattern.min_length_ += piece.literal.size();
+        pattern.min_length_ += static_cast<uint32_t>(piece.literal.size());
         break;
       }
       case Piece::kStar:
@@ -575,6 +576,10 @@ Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
     pattern.suffix_length_ = static_cast<uint32_t>(pieces.back().literal.size());
   }
   if (!pattern.has_wildcards_) pattern.ops_.clear();  // only escapes: Match compares the literals
+  if (options.fold_case) pattern.lits_ += unfolded;
+  // A loaded policy keeps its patterns: no spare capacity.
+  pattern.lits_.shrink_to_fit();
+  pattern.ops_.shrink_to_fit();
   return pattern;
 }
 

@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -173,11 +174,9 @@ struct Operand {
   double number = 0;          // kNumeric*
   int64_t epoch_seconds = 0;  // kDate*
   int32_t epoch_milliseconds = 0;  // kDate*: the fraction of a second past epoch_seconds (0-999)
-  bool flag = false;          // kBool, kPresence (Null: true means "absent")
-  JsonShape shape = JsonShape::kNull;  // kJsonShape
-  // kIpAddress: network bytes (4 or 16) and prefix length.
-  std::string ip_bytes;
+  // kIpAddress: prefix length and network bytes (4 or 16).
   int ip_prefix = 0;
+  std::string ip_bytes;
   // AWS policy variables (`${...}`) under Version 2012-10-17: when set, the
   // operand is a template substituted per request, then compiled.
   struct Segment {
@@ -190,12 +189,14 @@ struct Operand {
     bool operator==(const Segment& other) const = default;
   };
   std::vector<Segment> segments;  // empty when there is no variable
-  bool valid = true;              // false: malformed value that can never match
   // Where the lowering found the value. Node::MakeTest turns it into `place`
   // (relative to the node) and clears it; after that, read the location
   // with OperandLoc(node, operand).
   SourceLoc loc;
   OperandPlace place;
+  bool flag = false;                   // kBool, kPresence (Null: true means "absent")
+  JsonShape shape = JsonShape::kNull;  // kJsonShape
+  bool valid = true;                   // false: malformed value that can never match
 
   // The same value, matched the same way, written at the same place
   // relative to its node: every member but `loc` (the pattern by its text
@@ -396,10 +397,12 @@ struct Statement {
 
 // A request attribute that needs its own evaluation pass (AWS: a token with
 // session tags also needs `sts:TagSession` allowed).
+// A platform's list is static data that every trust of the platform points
+// to (Trust::required_actions).
 struct RequiredAction {
-  std::string action;
+  std::string_view action;
   // Empty: always required. Otherwise: required when this claim is present.
-  std::string when_claim_present;
+  std::string_view when_claim_present;
 };
 
 // Token time-claim checks (exp, nbf, iat) as the platform applies them.
@@ -501,7 +504,8 @@ struct Trust {
   SourceLoc loc;            // where the trust starts
   std::string policy_version;  // AWS Version as written ("" when absent)
   std::vector<Statement> statements;
-  std::vector<RequiredAction> required_actions;  // empty: one pass, no action
+  // The platform's actions, static data (empty: one pass, no action).
+  std::span<const RequiredAction> required_actions;
   TimeRules time;
   std::vector<LoweringNote> notes;
   // What the trust says beside its conditions (see TrustFacts).

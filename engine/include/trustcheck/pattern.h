@@ -108,14 +108,16 @@ class Pattern {
   const char* literals() const { return literals_are_text_ ? text_.data() : lits_.data(); }
   // The literal runs as written (not case-folded), for prefix and suffix.
   std::string_view unfolded_literals() const {
-    if (options_.fold_case) return unfolded_;
+    if (options_.fold_case) return std::string_view(lits_).substr(lits_.size() / 2);
     return literals_are_text_ ? std::string_view(text_) : std::string_view(lits_);
   }
   std::string text_;
-  std::string lits_;      // concatenated literal runs (folded when fold_case); empty when literals_are_text_
-  std::string unfolded_;  // fold_case only: the literal runs as written
+  // The concatenated literal runs; empty when literals_are_text_. With
+  // fold_case, the folded runs then the same runs as written (ASCII folding
+  // keeps every byte's place, so each half is one half of the string).
+  std::string lits_;
   std::vector<Op> ops_;   // empty for patterns without wildcards (Match compares the literals)
-  size_t min_length_ = 0;
+  uint32_t min_length_ = 0;
   uint32_t prefix_length_ = 0;  // bytes of the first literal run, when the pattern starts with one
   uint32_t suffix_length_ = 0;  // bytes of the last literal run, when it follows a wildcard
   PatternOptions options_;

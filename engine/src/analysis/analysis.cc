@@ -156,7 +156,7 @@ const char* AnswerName(Answer answer) {
 std::vector<std::string> TrustActions(const Trust& trust) {
   std::vector<std::string> out;
   for (const RequiredAction& r : trust.required_actions)
-    if (std::find(out.begin(), out.end(), r.action) == out.end()) out.push_back(r.action);
+    if (std::find(out.begin(), out.end(), r.action) == out.end()) out.emplace_back(r.action);
   if (out.empty()) out.emplace_back();
   return out;
 }

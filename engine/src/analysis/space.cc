@@ -193,7 +193,7 @@ void Space::PlanSpellings(const Acceptor& a) {
   }
   for (const Statement& s : a.trust->statements) PlanNode(s.when);
   for (const RequiredAction& r : a.trust->required_actions)
-    if (!r.when_claim_present.empty()) pinned_names_.insert(r.when_claim_present);
+    if (!r.when_claim_present.empty()) pinned_names_.emplace(r.when_claim_present);
 }
 
 // A list of names is a spelling group when every other read of its names is
@@ -411,9 +411,10 @@ void Space::CompileAcceptor(const Acceptor& a, Compiled* c) {
       for (const Statement& s : a.trust->statements) c->statements.emplace_back(s.effect, Compile(c, s.when));
       for (const RequiredAction& r : a.trust->required_actions) {
         Compiled::Pass p;
-        p.action = action_index(r.action);
+        p.action = action_index(std::string(r.action));
         if (!r.when_claim_present.empty()) {
-          p.presence_slot = SlotFor({r.when_claim_present}, r.when_claim_present);
+          const std::string claim(r.when_claim_present);
+          p.presence_slot = SlotFor({claim}, claim);
           slots_[p.presence_slot].presence_bits = true;
         }
         c->passes.push_back(p);

@@ -545,7 +545,7 @@ void IssuerAnalysis::HarvestValue(const std::string& claim, const Test& test, co
 void IssuerAnalysis::Harvest() {
   for (const char* c : {"iss", "aud", "exp", "nbf", "iat"}) read_claims_.insert(c);
   for (const RequiredAction& a : trust_.required_actions)
-    if (!a.when_claim_present.empty()) read_claims_.insert(a.when_claim_present);
+    if (!a.when_claim_present.empty()) read_claims_.emplace(a.when_claim_present);
   for (const Statement& s : trust_.statements)
     if (HasExpr(s.when)) minimal_ = false;
   for (const TestSite& site : tests_) {

@@ -441,7 +441,9 @@ Result<Trust> PolicyLowering::Run() {
   trust_.kind = TrustKind::kRole;
   trust_.notes = std::move(in_.notes);
   trust_.loc = Loc(policy);
-  trust_.required_actions = {{"sts:AssumeRoleWithWebIdentity", ""}, {"sts:TagSession", kSessionTagsClaim}};
+  static constexpr RequiredAction kActions[] = {{"sts:AssumeRoleWithWebIdentity", ""},
+                                                {"sts:TagSession", kSessionTagsClaim}};
+  trust_.required_actions = kActions;
   trust_.time.check_exp = true;
   trust_.time.check_nbf = true;
   MatchIamArn(in_.arn, "role/", true, &role_account_, nullptr);
