@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -206,6 +207,59 @@ TEST(AwsDumps, DuplicateKeysBelongToTheirRole) {
     if (n.kind == LoweringNote::Kind::kDuplicateKey) b.push_back(Where(n.loc) + " " + n.key);
   EXPECT_EQ(a, std::vector<std::string>{"2:50 Version"});
   EXPECT_EQ(b, std::vector<std::string>{"3:53 Statement"});
+}
+
+}  // namespace
+}  // namespace trustcheck
+
+namespace trustcheck {
+namespace {
+
+// A list-roles dump of `n` roles, one per line; the roles in `broken` have
+// no policy document.
+std::string ManyRoles(size_t n, const std::vector<size_t>& broken) {
+  std::string text = "{\"Roles\": [\n";
+  for (size_t i = 0; i < n; ++i) {
+    bool bad = std::find(broken.begin(), broken.end(), i) != broken.end();
+    text += fmt::format(
+        "{}{{\"RoleName\": \"r{}\", \"Arn\": \"arn:aws:iam::123456789012:role/r{}\"{}}}\n", i ? "," : "", i, i,
+        bad ? ""
+            : fmt::format(", \"AssumeRolePolicyDocument\": {{\"Version\": \"2012-10-17\", \"Statement\": "
+                          "[{{\"Effect\": \"Allow\", \"Principal\": {{\"Federated\": "
+                          "\"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\"}}, "
+                          "\"Action\": \"sts:AssumeRoleWithWebIdentity\", \"Condition\": {{\"StringEquals\": "
+                          "{{\"token.actions.githubusercontent.com:sub\": \"repo:acme/app{}:ref:refs/heads/main\"}}}}}}]}}",
+                          i));
+  }
+  return text + "]}\n";
+}
+
+// Large dumps lower their roles on several threads: the result, and the
+// first error, must not depend on how many.
+TEST(AwsDumps, ManyRolesLoadTheSameOnAnyNumberOfThreads) {
+  const std::string good = ManyRoles(700, {});
+  std::vector<std::string> dumps;
+  for (int threads : {1, 2, 4}) {
+    SCOPED_TRACE(threads);
+    LoadOptions options;
+    options.threads = threads;
+    auto f = LoadText("roles.json", good, options);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    ASSERT_EQ(f->trusts.size(), 700u);
+    std::string all;
+    for (const Trust& t : f->trusts) all += t.name + " " + t.loc.ToString() + " " + Dump(t) + "\n";
+    dumps.push_back(all);
+    EXPECT_EQ(f->trusts[431].name, "r431");
+    EXPECT_EQ(Eval(f->trusts[431],
+                   Replace(kGitHubMain, "repo:octo-org/octo-repo", "repo:acme/app431"), 1632493600)
+                  .outcome,
+              Outcome::kAllowed);
+    auto bad = LoadText("roles.json", ManyRoles(700, {650, 333, 420}), options);
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.status().ToString(), "roles.json:335:3: error: role `r333` has no `AssumeRolePolicyDocument`");
+  }
+  EXPECT_EQ(dumps[0], dumps[1]);
+  EXPECT_EQ(dumps[0], dumps[2]);
 }
 
 }  // namespace

@@ -173,6 +173,8 @@ size_t TestPool::size() const {
   return n;
 }
 
+TestPool* TestPool::Current() { return t_test_pool; }
+
 TestPool::Scope::Scope(TestPool* pool) : previous_(t_test_pool) { t_test_pool = pool; }
 TestPool::Scope::~Scope() { t_test_pool = previous_; }
 

@@ -288,6 +288,9 @@ class TestPool {
   std::shared_ptr<const Test> Intern(Test test);
   // Distinct tests held.
   size_t size() const;
+  // The current thread's pool (TestPool::Scope), or null: a loader that
+  // lowers on more threads opens a scope with it on each.
+  static TestPool* Current();
 
   // Makes `pool` the current thread's pool until destroyed (null: none).
   class Scope {

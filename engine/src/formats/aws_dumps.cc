@@ -14,10 +14,14 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <vector>
+
 #include "formats/aws_oidc_provider.h"
 #include "formats/aws_policy.h"
 #include "formats/embedded_json.h"
 #include "formats/format.h"
+#include "trustcheck/parallel.h"
 #include "text/json_pointer.h"
 
 namespace trustcheck {
@@ -43,6 +47,9 @@ class DumpLoader {
  private:
   Status AddRoles(const Json::Value& list, const std::string& list_key);
   Status AddRole(const Json::Value& role, const std::string& pointer);
+  // One role's trust; reads only, so that roles lower on many threads.
+  Result<Trust> LowerRole(const Json::Value& role, const std::string& pointer) const;
+  Result<Trust> LowerRoleCatching(const Json::Value& role, const std::string& pointer) const;
   Status AddProvider(const Json::Value& provider);
 
   const InputFile& in_;
@@ -63,17 +70,54 @@ Status DumpLoader::Load(const Json::Value& root) {
   return AddProvider(root);
 }
 
+// Below this many roles a dump lowers on the loading thread: starting
+// threads would cost more than they save.
+constexpr size_t kRolesPerThreadStart = 256;
+
+// The roles of a dump are independent, and an organisation's dumps hold tens
+// of thousands of them: they lower on every core (LoadOptions::threads), and
+// join the file in their order, so the first error is the same whatever the
+// threads did.
 Status DumpLoader::AddRoles(const Json::Value& list, const std::string& list_key) {
   if (!list.isArray()) return Status::Error(locator_.ValueLoc(list), fmt::format("`{}` must be a list", list_key));
-  for (Json::ArrayIndex i = 0; i < list.size(); ++i) {
+  const size_t n = list.size();
+  for (Json::ArrayIndex i = 0; i < n; ++i)
     if (!list[i].isObject())
       return Status::Error(locator_.ValueLoc(list[i]), fmt::format("entries of `{}` must be objects", list_key));
-    TRUSTCHECK_RETURN_IF_ERROR(AddRole(list[i], fmt::format("/{}/{}", list_key, i)));
+  std::vector<std::optional<Result<Trust>>> roles(n);
+  TestPool* pool = TestPool::Current();
+  const size_t threads = n < kRolesPerThreadStart ? 1 : ThreadCount(in_.options().threads);
+  ParallelFor(n, threads, [&](size_t i) {
+    TestPool::Scope pooled(pool);  // the load's pool, on every thread
+    const auto index = static_cast<Json::ArrayIndex>(i);
+    roles[i].emplace(LowerRoleCatching(list[index], fmt::format("/{}/{}", list_key, i)));
+  });
+  out_->trusts.reserve(out_->trusts.size() + n);
+  for (std::optional<Result<Trust>>& role : roles) {
+    if (!role->ok()) return role->status();
+    out_->trusts.push_back(std::move(*role).value());
   }
   return Status();
 }
 
+// An exception on a worker thread would end the program: it becomes this
+// role's error, as LoadCatching makes it the file's on the loading thread.
+Result<Trust> DumpLoader::LowerRoleCatching(const Json::Value& role, const std::string& pointer) const {
+  try {
+    return LowerRole(role, pointer);
+  } catch (const std::exception& e) {
+    return Status::Error(locator_.ValueLoc(role), fmt::format("internal error while reading this role: {}", e.what()));
+  }
+}
+
 Status DumpLoader::AddRole(const Json::Value& role, const std::string& pointer) {
+  auto trust = LowerRole(role, pointer);
+  if (!trust.ok()) return trust.status();
+  out_->trusts.push_back(std::move(trust).value());
+  return Status();
+}
+
+Result<Trust> DumpLoader::LowerRole(const Json::Value& role, const std::string& pointer) const {
   const Json::Value& name = role["RoleName"];
   if (!name.isString()) return Status::Error(locator_.ValueLoc(role), "role has no `RoleName`");
   if (!role.isMember("AssumeRolePolicyDocument"))
@@ -109,8 +153,7 @@ Status DumpLoader::AddRole(const Json::Value& role, const std::string& pointer) 
     if (role[key].isString()) trust->facts.labels.emplace_back(key == std::string("RoleId") ? "role-id" : "path",
                                                              role[key].asString());
   if (embedded && embedded->url_encoded) trust->facts.labels.emplace_back("policy-encoding", "url");
-  out_->trusts.push_back(std::move(*trust));
-  return Status();
+  return trust;
 }
 
 Status DumpLoader::AddProvider(const Json::Value& provider) {
