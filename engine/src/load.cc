@@ -460,6 +460,23 @@ struct JobResult {
 
 JobResult LoadJob(const Job& job, const LoadOptions& options, LoadSession* session);
 
+// Small loads stay on this thread, where starting threads costs more than it
+// saves: fewer than 64 files holding less than 4 MiB together (a few account
+// dumps of thousands of roles each are worth the threads).
+bool WorthThreads(const std::vector<Job>& jobs) {
+  constexpr size_t kManyFiles = 64;
+  constexpr uintmax_t kManyBytes = 4u << 20;
+  if (jobs.size() >= kManyFiles) return true;
+  if (jobs.size() < 2) return false;
+  uintmax_t bytes = 0;
+  for (const Job& job : jobs) {
+    std::error_code ec;
+    uintmax_t size = fs::file_size(job.path, ec);
+    if (!ec) bytes += size;
+  }
+  return bytes >= kManyBytes;
+}
+
 // Every job, on `threads` threads, reporting progress as files finish.
 void RunJobs(const std::vector<Job>& jobs, size_t threads, const LoadOptions& options, LoadSession* session,
              std::vector<JobResult>* results) {
@@ -584,8 +601,7 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
       return Status::Error(loc, fmt::format("more than {} files to load", options.limits.max_files));
   }
   std::vector<JobResult> results(jobs.size());
-  // Small loads stay on this thread: starting threads costs more.
-  const size_t threads = jobs.size() < 64 ? 1 : ThreadCount(options.threads);
+  const size_t threads = WorthThreads(jobs) ? ThreadCount(options.threads) : 1;
   LoadSession session(options.limits);
   RunJobs(jobs, threads, options, &session, &results);
   LoadResult out;
