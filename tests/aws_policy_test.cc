@@ -883,7 +883,7 @@ TEST(AwsPolicyLowering, Dump) {
           "NotAction": "sts:TagSession", "Condition": {"Null": {"accounts.google.com:aud": "true"}}}})",
        "(trust aws \"policy\" (deny (and (test iss eq [\"https://accounts.google.com\" \"accounts.google.com\"]) "
        "(test $action like-fold not [\"sts:TagSession\"]) "
-       "(and (test azp|aud null [\"true\"] @accounts.google.com)))))"},
+       "(test azp|aud null [\"true\"] @accounts.google.com))))"},
       {R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:*",
           "Condition": {"StringEquals": {"aws:RequestTag/Team": "a", "aws:TagKeys": "b"}}}]})",
        "(trust aws \"policy\" (allow (and true (test $action like-fold [\"sts:*\"]) "

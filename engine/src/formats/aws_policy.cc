@@ -859,6 +859,7 @@ Node PolicyLowering::LowerCondition(const Json::Value& condition) {
     }
     for (const Member& key : SourceOrder(block)) tests.push_back(LowerOperatorKey(*op, op_name, key.name, *key.value));
   }
+  if (tests.size() == 1) return std::move(tests.front());  // one condition: no And of one to keep
   return Node::And(std::move(tests), Loc(condition));
 }
 
