@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "analysis/glob_space.h"
+#include "analysis/space.h"
 #include "trustcheck/pattern.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
@@ -516,6 +517,51 @@ TEST(GlobSpace, EveryShortStringFallsInAnEnumeratedClass) {
     for (size_t i = 0; i < strings.size() && strings[i].size() < 5; ++i)
       for (char c : std::string("abc")) strings.push_back(strings[i] + c);
     for (const std::string& s : strings) ASSERT_TRUE(seen.count(ClassOf(globs, s))) << s;
+  }
+}
+
+}  // namespace
+}  // namespace trustcheck
+
+namespace trustcheck {
+namespace {
+
+// Leaves of the analysis are one proof atom when their tests mean the same:
+// the wording never separates them, anything that decides always does.
+TEST(AnalysisMeaning, WordingIsIgnoredAndEverythingElseCounts) {
+  trustcheck::Test base;
+  base.ref.names = {"sub"};
+  base.ref.display = "token.actions.githubusercontent.com:sub";
+  base.op_display = "StringLike";
+  base.what = "condition";
+  base.role = TestRole::kCondition;
+  Operand op;
+  op.text = "repo:acme/*";
+  op.pattern = Pattern::Compile(op.text, {});
+  op.place = {FileId(), 0, 50, true};
+  base.operands.push_back(op);
+  struct Case {
+    const char* name;
+    void (*change)(trustcheck::Test*);
+    bool same_meaning;
+  };
+  const std::vector<Case> cases = {
+      {"claim spelling", [](trustcheck::Test* t) { t->ref.display = "sub"; }, true},
+      {"operator spelling", [](trustcheck::Test* t) { t->op_display = "ForAnyValue:StringLike"; }, true},
+      {"check name and role", [](trustcheck::Test* t) { t->what = "subject", t->role = TestRole::kSubject; }, true},
+      {"operand place", [](trustcheck::Test* t) { t->operands[0].place = {FileId(), 3, 9, true}; }, true},
+      {"multi-valued claim", [](trustcheck::Test* t) { t->ref.multi_valued = true; }, false},
+      {"folded last pointer token", [](trustcheck::Test* t) { t->ref.fold_last_token = true; }, false},
+      {"issuer prefix", [](trustcheck::Test* t) { t->ref.issuer_prefix = "token.actions.githubusercontent.com"; }, false},
+      {"JSON typing", [](trustcheck::Test* t) { t->typing = ValueTyping::kJson; }, false},
+      {"quantifier", [](trustcheck::Test* t) { t->quantifier = Quantifier::kAllValues; }, false},
+      {"value", [](trustcheck::Test* t) { t->operands[0].pattern = Pattern::Compile("repo:acme/x", {}); }, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    trustcheck::Test changed = base;
+    c.change(&changed);
+    EXPECT_EQ(analysis::Meaning(base) == analysis::Meaning(changed), c.same_meaning);
   }
 }
 

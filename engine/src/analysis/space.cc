@@ -129,28 +129,16 @@ void SetAt(Json::Value* root, const std::vector<std::string>& path, const Json::
   (*cur)[path.back()] = value;
 }
 
-std::string Fingerprint(const Test& t) {
-  std::string out = fmt::format("{}|{}|", static_cast<int>(t.ref.source), t.ref.visible);
-  for (const std::string& n : t.ref.names) out += n + "\x1f";
-  out += "|" + t.ref.issuer_prefix;
-  out += fmt::format("|{}|{}|{}|{}|{}|{}|", static_cast<int>(t.typing), static_cast<int>(t.kind), t.negated,
-                     static_cast<int>(t.quantifier), static_cast<int>(t.missing_result),
-                     static_cast<int>(t.number_equality));
-  for (const Operand& op : t.operands) {
-    const PatternOptions& po = op.pattern.options();
-    out += fmt::format("[{}|{}|{}|{}|{}|", op.valid, op.pattern.text(), static_cast<int>(po.flavor), po.fold_case,
-                       po.aws_escapes);
-    out += op.typed ? CompactJson(*op.typed) + (op.typed->isNumeric() ? "#" + op.text : "") : std::string("-");
-    out += fmt::format("|{}|{}|{}|{}|{}", op.number, op.epoch_seconds, op.flag, static_cast<int>(op.shape),
-                       op.ip_prefix);
-    for (unsigned char c : op.ip_bytes) out += fmt::format("{:02x}", c);
-    for (const Operand::Segment& s : op.segments) {
-      out += fmt::format("{{{}|{}|{}|{}|{}|", s.is_variable, s.text, s.has_default, s.default_value,
-                         s.ref.issuer_prefix);
-      for (const std::string& n : s.ref.names) out += n + "\x1f";
-      out += "}";
-    }
-    out += "]";
+Test Meaning(const Test& test) {
+  Test out = test;
+  out.ref.display.clear();
+  out.op_display.clear();
+  out.what.clear();
+  out.role = TestRole::kOther;
+  for (Operand& op : out.operands) {
+    op.loc = {};
+    op.place = {};
+    for (Operand::Segment& segment : op.segments) segment.ref.display.clear();
   }
   return out;
 }
@@ -299,7 +287,9 @@ void Space::CollectLeaves(const Node& node) {
     }
   } else {
     const Test& t = *node.test;
-    leaf.fingerprint = Fingerprint(t);
+    // Equality of the whole Test (every member, new ones included) decides
+    // which leaves are one atom: equal meanings intern to one object.
+    leaf.fingerprint = fmt::format("test:{}", static_cast<const void*>(meanings_->Intern(Meaning(t)).get()));
     auto read = [&](ValueRef::Source source, const std::string& name, bool as_value) {
       ReadTarget target = Target(source, name);
       if (target.whole_token) {

@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <optional>
 #include <string>
@@ -95,6 +96,8 @@ struct Leaf {
   bool modelable = true;       // exact in proof mode
   bool has_variables = false;  // AWS policy variables in an operand
   bool is_mapping = false;     // the GCP attribute-mapping check
+  // Equal for leaves that decide alike (one proof atom): the interned
+  // Meaning of a test, the content of a CEL expression.
   std::string fingerprint;
   std::string limit;           // why it is not modelable
   int atom = -1;               // proof mode: its atom slot
@@ -185,6 +188,8 @@ class Space {
   std::set<std::string> pinned_names_;  // presence slots: never grouped
   std::vector<Leaf> leaves_;
   std::unordered_map<const Node*, int> leaf_of_;
+  // One object per distinct meaning of a test (Meaning()), for the leaves' fingerprints.
+  std::unique_ptr<TestPool> meanings_ = std::make_unique<TestPool>();
   std::vector<std::string> actions_;
   std::vector<const Trust*> trusts_;
   Compiled a_, b_;
@@ -204,8 +209,10 @@ class Space {
   friend class ValueBuilder;
 };
 
-// A stable text for a Test's semantics (all fields that decide its value).
-std::string Fingerprint(const Test& test);
+// The test as far as its outcome goes: the same test without its wording
+// (claim and operator spelling, the check's name and role) and without the
+// operands' places. Two tests with equal meanings decide every token alike.
+Test Meaning(const Test& test);
 
 // Builds the claims object for some slots' values (used by leaves and tokens).
 void SetAt(Json::Value* root, const std::vector<std::string>& path, const Json::Value& value);
