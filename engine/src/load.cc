@@ -351,6 +351,24 @@ Status LoadCatching(const Format& format, const InputFile& in, LoadedFile* out) 
   }
 }
 
+// The format `--type` names, else the one whose Detect scores the file
+// highest; null when none recognises it.
+Result<const Format*> ChooseFormat(const InputFile& in, const LoadOptions& options) {
+  const Format* chosen = nullptr;
+  if (!options.forced_format.empty()) {
+    for (const Format* f : AllFormats())
+      if (options.forced_format == f->name()) chosen = f;
+    if (!chosen) return Status::Error({}, fmt::format("unknown format `{}`", options.forced_format));
+    return chosen;
+  }
+  int best = 0;
+  for (const Format* f : AllFormats()) {
+    int score = f->Detect(in);
+    if (score > best) best = score, chosen = f;
+  }
+  return chosen;
+}
+
 Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const LoadOptions& options,
                               bool explicit_path, LoadSession* session) {
   SourceText source(path, std::move(text));
@@ -380,18 +398,7 @@ Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const L
   InputFile in(rewritten ? *rewritten : source, options);
   in.explicit_path = explicit_path;
   in.session = session;
-  const Format* chosen = nullptr;
-  if (!options.forced_format.empty()) {
-    for (const Format* f : AllFormats())
-      if (options.forced_format == f->name()) chosen = f;
-    if (!chosen) return Status::Error({}, fmt::format("unknown format `{}`", options.forced_format));
-  } else {
-    int best = 0;
-    for (const Format* f : AllFormats()) {
-      int score = f->Detect(in);
-      if (score > best) best = score, chosen = f;
-    }
-  }
+  TRUSTCHECK_ASSIGN_OR_RETURN(const Format* chosen, ChooseFormat(in, options));
   if (!chosen) {
     if (!explicit_path && in.json_error().ok()) return out;  // not a trust: skipped by the caller
     return NotATrust(in);

@@ -266,6 +266,8 @@ class PatternInternal {
  public:
   using Op = Pattern::Op;
 
+  static void CompileLiteral(std::string_view text, Pattern* pattern);
+
   // The compiled matcher: see the file comment for the steps.
   static bool Match(const Pattern& pattern, std::string_view subject) {
     const size_t n = subject.size();
@@ -505,21 +507,25 @@ std::vector<Pattern::Piece> Parse(std::string_view text, const PatternOptions& o
 
 }  // namespace
 
+// One literal run: no program, no parsing, one string unless folded.
+void PatternInternal::CompileLiteral(std::string_view text, Pattern* pattern) {
+  pattern->min_length_ = static_cast<uint32_t>(text.size());
+  pattern->prefix_length_ = static_cast<uint32_t>(text.size());
+  if (!pattern->options_.fold_case) {
+    pattern->literals_are_text_ = true;
+    return;
+  }
+  pattern->lits_.resize(text.size());
+  for (size_t i = 0; i < text.size(); ++i) pattern->lits_[i] = static_cast<char>(Lower(text[i]));
+  pattern->lits_.append(text);
+}
+
 Pattern Pattern::Compile(std::string_view text, const PatternOptions& options) {
   Pattern pattern;
   pattern.text_.assign(text);
   pattern.options_ = options;
   if (text.find_first_of(SpecialBytes(options)) == std::string_view::npos) {
-    // One literal run: no program, no parsing, one string unless folded.
-    pattern.min_length_ = static_cast<uint32_t>(text.size());
-    pattern.prefix_length_ = static_cast<uint32_t>(text.size());
-    if (options.fold_case) {
-      pattern.lits_.resize(text.size());
-      for (size_t i = 0; i < text.size(); ++i) pattern.lits_[i] = static_cast<char>(Lower(text[i]));
-      pattern.lits_.append(text);
-    } else {
-      pattern.literals_are_text_ = true;
-    }
+    PatternInternal::CompileLiteral(text, &pattern);
     return pattern;
   }
   const std::vector<Piece> pieces = Parse(text, options);
