@@ -38,6 +38,16 @@ Result<std::vector<CiJob>> ReadGitHubWorkflowText(const std::string& path, const
   return ci::ReadGitHubWorkflows({{path, std::move(text)}}, "", repo, limits);
 }
 
+CiTarget ci::MakeTarget(Platform platform, const char* noun, const std::string& written,
+                        const std::optional<std::string>& value) {
+  CiTarget t;
+  t.platform = platform;
+  t.noun = noun;
+  t.written = written;
+  if (value) t.value = *value;
+  return t;
+}
+
 Result<std::vector<CiJob>> ReadGitLabCiText(const std::string& path, std::string text, const CiRepository& repo,
                                             const LoadLimits& limits) {
   auto no_includes = [](const std::string&) -> Result<std::string> {

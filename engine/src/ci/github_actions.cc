@@ -301,12 +301,7 @@ std::string Input(const Json::Value& with, const char* key) {
 }
 
 CiTarget Target(Platform platform, const char* noun, const std::string& written, const Scope& scope) {
-  CiTarget t;
-  t.platform = platform;
-  t.noun = noun;
-  t.written = written;
-  if (auto v = ResolveGitHub(written, scope)) t.value = *v;
-  return t;
+  return MakeTarget(platform, noun, written, ResolveGitHub(written, scope));
 }
 
 // The audience a step asks for: its input resolved, or the default.

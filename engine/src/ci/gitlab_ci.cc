@@ -423,13 +423,8 @@ std::vector<std::string> ScriptLines(const Json::Value& all, const Json::Value& 
   return lines;
 }
 
-CiTarget MakeTarget(Platform platform, const char* noun, const std::string& written, const Scope& scope) {
-  CiTarget t;
-  t.platform = platform;
-  t.noun = noun;
-  t.written = written;
-  if (auto v = ResolveGitLab(written, scope)) t.value = *v;
-  return t;
+CiTarget Target(Platform platform, const char* noun, const std::string& written, const Scope& scope) {
+  return MakeTarget(platform, noun, written, ResolveGitLab(written, scope));
 }
 
 // The trusts one script line names: an AWS role, a Vault login, a GCP
@@ -446,22 +441,22 @@ void ScanLine(const std::string& raw, const Scope& scope, std::vector<Found>* ou
   std::string resolved = ResolveGitLab(raw, scope).value_or(raw);
   std::string value, mount;
   if (RE2::PartialMatch(raw, kRoleArnFlag, &value) || RE2::PartialMatch(resolved, kArn, &value)) {
-    out->push_back({MakeTarget(Platform::kAws, "role", value, scope), raw});
+    out->push_back({Target(Platform::kAws, "role", value, scope), raw});
   }
   if (RE2::PartialMatch(raw, kVaultLogin, &mount, &value)) {
-    Found f{MakeTarget(Platform::kVault, "Vault role", value, scope), raw};
+    Found f{Target(Platform::kVault, "Vault role", value, scope), raw};
     f.target.mount = ResolveGitLab(mount, scope).value_or("");
     out->push_back(std::move(f));
   } else if (RE2::PartialMatch(raw, kVaultLoginMethod, &value)) {
-    Found f{MakeTarget(Platform::kVault, "Vault role", value, scope), raw};
+    Found f{Target(Platform::kVault, "Vault role", value, scope), raw};
     f.target.mount = RE2::PartialMatch(raw, kVaultPath, &mount) ? ResolveGitLab(mount, scope).value_or("") : "jwt";
     out->push_back(std::move(f));
   }
   if (RE2::PartialMatch(resolved, kGcp, &value)) {
-    out->push_back({MakeTarget(Platform::kGcp, "workload identity provider", value, scope), raw});
+    out->push_back({Target(Platform::kGcp, "workload identity provider", value, scope), raw});
   }
   if (RE2::PartialMatch(raw, kAzure) && RE2::PartialMatch(raw, kAzureUser, &value)) {
-    out->push_back({MakeTarget(Platform::kAzure, "client id", value, scope), raw});
+    out->push_back({Target(Platform::kAzure, "client id", value, scope), raw});
   }
 }
 
@@ -474,7 +469,7 @@ void SecretsTargets(const Json::Value& job, const Scope& scope, std::vector<Foun
     const Json::Value& s = (*secrets)[name];
     if (!Member(s, "vault")) continue;
     auto role = scope.find("VAULT_AUTH_ROLE");
-    Found f{MakeTarget(Platform::kVault, "Vault role", role == scope.end() ? "" : role->second, scope), ""};
+    Found f{Target(Platform::kVault, "Vault role", role == scope.end() ? "" : role->second, scope), ""};
     if (role == scope.end()) f.target.written = "(the mount's default role)";
     auto path = scope.find("VAULT_AUTH_PATH");
     f.target.mount = path == scope.end() ? "jwt" : path->second;
@@ -490,9 +485,9 @@ std::vector<Found> FindTargets(const Json::Value& all, const Json::Value& job, c
   // AWS_WEB_IDENTITY_TOKEN_FILE; the Azure SDKs read AZURE_CLIENT_ID with
   // AZURE_FEDERATED_TOKEN_FILE.
   if (scope.count("AWS_ROLE_ARN") && scope.count("AWS_WEB_IDENTITY_TOKEN_FILE"))
-    out.push_back({MakeTarget(Platform::kAws, "role", scope.at("AWS_ROLE_ARN"), scope), scope.at("AWS_WEB_IDENTITY_TOKEN_FILE")});
+    out.push_back({Target(Platform::kAws, "role", scope.at("AWS_ROLE_ARN"), scope), scope.at("AWS_WEB_IDENTITY_TOKEN_FILE")});
   if (scope.count("AZURE_CLIENT_ID") && scope.count("AZURE_FEDERATED_TOKEN_FILE"))
-    out.push_back({MakeTarget(Platform::kAzure, "client id", scope.at("AZURE_CLIENT_ID"), scope), scope.at("AZURE_FEDERATED_TOKEN_FILE")});
+    out.push_back({Target(Platform::kAzure, "client id", scope.at("AZURE_CLIENT_ID"), scope), scope.at("AZURE_FEDERATED_TOKEN_FILE")});
   for (const std::string& line : ScriptLines(all, job)) ScanLine(line, scope, &out);
   SecretsTargets(job, scope, &out);
   return out;

@@ -444,7 +444,7 @@ std::vector<Frame> FramesOf(const CiJob& job, const CiTrigger& trigger, const Ci
 // ---------------------------------------------------------------------------
 // Wording.
 
-std::string Names(const RefFilter& f, const char* noun, const char* plural) {
+std::string RefFilterWords(const RefFilter& f, const char* noun, const char* plural) {
   if (f.any()) return fmt::format("any {}", noun);
   std::vector<std::string> parts;
   for (const RefPattern& p : f.include) {
@@ -465,13 +465,13 @@ std::string TriggerWords(const CiTrigger& t) {
     case Kind::kMergeRequest:
       return "runs in merge request pipelines";
     case Kind::kTag:
-      return fmt::format("runs on `{}` of {}", e, Names(t.refs, "tag", "tags"));
+      return fmt::format("runs on `{}` of {}", e, RefFilterWords(t.refs, "tag", "tags"));
     case Kind::kBranchOrTag:
       return fmt::format("runs on `{}` from any branch or tag", e);
     case Kind::kBranch:
       break;
   }
-  return fmt::format("runs on `{}` to {}", e, Names(t.refs, "branch", "branches"));
+  return fmt::format("runs on `{}` to {}", e, RefFilterWords(t.refs, "branch", "branches"));
 }
 
 // ---------------------------------------------------------------------------
@@ -484,7 +484,7 @@ std::string RoleNameOfArn(const std::string& arn) {
   return path.substr(path.rfind('/') + 1);
 }
 
-bool Names(const CiTarget& target, const Trust& trust) {
+bool TargetNamesTrust(const CiTarget& target, const Trust& trust) {
   if (trust.platform != target.platform || !target.known()) return false;
   switch (target.platform) {
     case Platform::kAws:
@@ -732,7 +732,7 @@ class JobJoin {
     if (request.target && request.target->known()) {
       bool any = false;
       for (const Trust* t : trusts_) {
-        if (!Names(*request.target, *t)) continue;
+        if (!TargetNamesTrust(*request.target, *t)) continue;
         any = true;
         Record(TargetJudge(job_, *t, repo_, options_).Judge(request, true), true);
       }

@@ -5,6 +5,7 @@
 #define TRUSTCHECK_SRC_CI_READERS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,11 @@
 #include "trustcheck/ci.h"
 
 namespace trustcheck::ci {
+
+// The trust a step names: `written` as the workflow spells it, `value` when
+// the configuration resolves it (else the target stays unknown).
+CiTarget MakeTarget(Platform platform, const char* noun, const std::string& written,
+                    const std::optional<std::string>& value);
 
 // The workflows of one repository, (path, text) each; `root` is the
 // repository folder the paths are relative to ("" when they are relative).
