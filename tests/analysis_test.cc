@@ -17,6 +17,7 @@
 
 #include "analysis/glob_space.h"
 #include "analysis/space.h"
+#include "test_support.h"
 #include "trustcheck/pattern.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
@@ -529,17 +530,9 @@ namespace {
 // Leaves of the analysis are one proof atom when their tests mean the same:
 // the wording never separates them, anything that decides always does.
 TEST(AnalysisMeaning, WordingIsIgnoredAndEverythingElseCounts) {
-  trustcheck::Test base;
-  base.ref.names = {"sub"};
-  base.ref.display = "token.actions.githubusercontent.com:sub";
-  base.op_display = "StringLike";
-  base.what = "condition";
+  trustcheck::Test base = testing::SubjectLikeTest("repo:acme/*");
   base.role = TestRole::kCondition;
-  Operand op;
-  op.text = "repo:acme/*";
-  op.pattern = Pattern::Compile(op.text, {});
-  op.place = {FileId(), 0, 50, true};
-  base.operands.push_back(op);
+  base.operands[0].place = {FileId(), 0, 50, true};
   struct Case {
     const char* name;
     void (*change)(trustcheck::Test*);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "test_support.h"
 #include "trustcheck/ast.h"
 #include "trustcheck/load.h"
 
@@ -101,15 +102,7 @@ TEST(TestPool, SameRoleTwiceIsOneSetOfTests) {
 }
 
 TEST(TestPool, EveryDifferenceKeepsTestsApart) {
-  trustcheck::Test base;
-  base.ref.names = {"sub"};
-  base.ref.display = "token.actions.githubusercontent.com:sub";
-  base.op_display = "StringLike";
-  base.what = "condition";
-  Operand op;
-  op.text = "repo:acme/*";
-  op.pattern = Pattern::Compile(op.text, {});
-  base.operands.push_back(op);
+  const trustcheck::Test base = testing::SubjectLikeTest("repo:acme/*");
   struct Case {
     const char* name;
     void (*change)(trustcheck::Test*);

@@ -1,4 +1,4 @@
-// Helpers shared by the test suites: reading a file whole, parsing JSON text
+// Helpers shared by the test suites: a hand-built subject test, reading a file whole, parsing JSON text
 // with a test failure on error, loading paths and evaluating a token as the
 // command line does, and running the trustcheck binary of the build
 // (TRUSTCHECK_BINARY) as a user would, capturing its exit code and output.
@@ -18,11 +18,28 @@
 #include <string>
 #include <vector>
 
+#include "trustcheck/ast.h"
 #include "trustcheck/claims.h"
 #include "trustcheck/evaluate.h"
 #include "trustcheck/load.h"
 
 namespace trustcheck::testing {
+
+// A `StringLike` test on `token.actions.githubusercontent.com:sub` with the
+// one value `pattern`, built by hand (not through a lowering): the base that
+// table tests of Test equality change one member of.
+inline trustcheck::Test SubjectLikeTest(const std::string& pattern) {
+  trustcheck::Test test;
+  test.ref.names = {"sub"};
+  test.ref.display = "token.actions.githubusercontent.com:sub";
+  test.op_display = "StringLike";
+  test.what = "condition";
+  Operand op;
+  op.text = pattern;
+  op.pattern = Pattern::Compile(op.text, {});
+  test.operands.push_back(std::move(op));
+  return test;
+}
 
 // Loads paths as the command line does (with the link step); a failure to
 // load, or an error in any file, fails the current test.
