@@ -148,10 +148,10 @@ void PrintJson(const std::vector<Row>& rows, const DecodedToken& token, int64_t 
     t["column"] = r.trust->loc.column;
     t["name"] = r.trust->name;
     t["platform"] = PlatformName(r.trust->platform);
-    t["format"] = r.trust->format;
+    t["format"] = r.trust->format.str();
     t["kind"] = TrustKindName(r.trust->kind);
     if (!r.trust->arn.empty()) t["arn"] = r.trust->arn;
-    if (!r.trust->context.empty()) t["context"] = r.trust->context;
+    if (!r.trust->context.empty()) t["context"] = r.trust->context.str();
     t["decision"] = r.decision.accepted ? "accept" : "reject";
     t["outcome"] = OutcomeName(r.decision.outcome);
     t["reasons"] = Json::Value(Json::arrayValue);

@@ -59,7 +59,7 @@ void IfExistsOnPinningClaim::CheckTrust(const LoadedFile&, const Trust& trust, l
       std::string fix = plain != t.op_display ? fmt::format("; use `{}`", plain) : "";
       sink.Report(site.loc,
                   fmt::format("`{}` on `{}` passes when the token has no `{}` claim, so it does not require {}{}",
-                              t.op_display.empty() ? std::string("this condition") : t.op_display,
+                              t.op_display.empty() ? std::string("this condition") : t.op_display.str(),
                               lint::ClaimDisplay(t), claim, pins ? "the pin" : "the value", fix),
                   pins ? std::nullopt : std::optional(lint::Severity::kMedium));
     }

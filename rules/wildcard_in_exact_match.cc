@@ -84,7 +84,7 @@ std::string CheckWords(const Trust& trust, const Test& t) {
   if (trust.platform == Platform::kVault && t.role == TestRole::kSubject) return "`bound_subject`";
   if (trust.platform == Platform::kVault && t.role == TestRole::kBoundClaim)
     return fmt::format("{} (`bound_claims_type` is `string`)", t.what);
-  if (t.op_display.empty()) return fmt::format("`{}`", t.what.empty() ? lint::ClaimDisplay(t) : t.what);
+  if (t.op_display.empty()) return fmt::format("`{}`", t.what.empty() ? lint::ClaimDisplay(t) : t.what.str());
   return fmt::format("`{}` on `{}`", t.op_display, lint::ClaimDisplay(t));
 }
 

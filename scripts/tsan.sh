@@ -15,11 +15,11 @@ BUILD="${TSAN_BUILD_DIR:-build-tsan}"
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="-fsanitize=thread" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" \
   -DTRUSTCHECK_BUILD_BENCH=OFF >/dev/null
-ninja -C "$BUILD" -j"$(nproc)" trustcheck lint_test index_test cli_eval_test aws_dumps_test test_pool_test
+ninja -C "$BUILD" -j"$(nproc)" trustcheck lint_test index_test cli_eval_test aws_dumps_test test_pool_test interned_string_test
 
 # A data race fails the run (exit 66).
 export TSAN_OPTIONS="halt_on_error=1:exitcode=66:suppressions=$PWD/scripts/tsan.supp:${TSAN_OPTIONS:-}"
-ctest --test-dir "$BUILD" --output-on-failure -R '^(lint_test|index_test|cli_eval_test|aws_dumps_test|test_pool_test)$'
+ctest --test-dir "$BUILD" --output-on-failure -R '^(lint_test|index_test|cli_eval_test|aws_dumps_test|test_pool_test|interned_string_test)$'
 # lint exits 1 when it has findings at or above medium; only a race (66) or
 # an error (2) is a failure here.
 status=0

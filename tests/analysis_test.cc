@@ -532,7 +532,7 @@ namespace {
 TEST(AnalysisMeaning, WordingIsIgnoredAndEverythingElseCounts) {
   trustcheck::Test base = testing::SubjectLikeTest("repo:acme/*");
   base.role = TestRole::kCondition;
-  base.operands[0].place = {FileId(), 0, 50, true};
+  base.operands[0].place = OperandPlace::Relative(0, 50);
   struct Case {
     const char* name;
     void (*change)(trustcheck::Test*);
@@ -542,7 +542,7 @@ TEST(AnalysisMeaning, WordingIsIgnoredAndEverythingElseCounts) {
       {"claim spelling", [](trustcheck::Test* t) { t->ref.display = "sub"; }, true},
       {"operator spelling", [](trustcheck::Test* t) { t->op_display = "ForAnyValue:StringLike"; }, true},
       {"check name and role", [](trustcheck::Test* t) { t->what = "subject", t->role = TestRole::kSubject; }, true},
-      {"operand place", [](trustcheck::Test* t) { t->operands[0].place = {FileId(), 3, 9, true}; }, true},
+      {"operand place", [](trustcheck::Test* t) { t->operands[0].place = OperandPlace::Relative(3, 9); }, true},
       {"multi-valued claim", [](trustcheck::Test* t) { t->ref.multi_valued = true; }, false},
       {"folded last pointer token", [](trustcheck::Test* t) { t->ref.fold_last_token = true; }, false},
       {"issuer prefix", [](trustcheck::Test* t) { t->ref.issuer_prefix = "token.actions.githubusercontent.com"; }, false},

@@ -33,7 +33,7 @@ trustcheck::Test BadNetwork() {
   trustcheck::Test t;
   t.kind = MatchKind::kIpAddress;
   Operand o;
-  o.ip_bytes = std::string(4, '\0');
+  o.ip_length = 4;
   o.ip_prefix = 33;
   t.operands.push_back(o);
   return t;

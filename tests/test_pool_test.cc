@@ -118,7 +118,7 @@ TEST(TestPool, EveryDifferenceKeepsTestsApart) {
       {"case folding", [](trustcheck::Test* t) { t->operands[0].pattern = Pattern::Compile("repo:acme/*", {WildcardFlavor::kAws, true}); }},
       {"wildcard flavour",
        [](trustcheck::Test* t) { t->operands[0].pattern = Pattern::Compile("repo:acme/*", {WildcardFlavor::kLiteral}); }},
-      {"operand place", [](trustcheck::Test* t) { t->operands[0].place = {FileId(), 1, 7, true}; }},
+      {"operand place", [](trustcheck::Test* t) { t->operands[0].place = OperandPlace::Relative(1, 7); }},
       {"validity", [](trustcheck::Test* t) { t->operands[0].valid = false; }},
   };
   for (const Case& c : cases) {

@@ -87,10 +87,10 @@ namespace {
 // The pool Node::MakeTest interns into on this thread (TestPool::Scope).
 thread_local TestPool* t_test_pool = nullptr;
 
-OperandPlace PlaceOf(const SourceLoc& operand, const SourceLoc& node) {
-  if (operand.file == node.file && node.known())
-    return {FileId(), static_cast<int32_t>(operand.line) - static_cast<int32_t>(node.line), operand.column, true};
-  return {operand.file, static_cast<int32_t>(operand.line), operand.column, true};
+// An absolute place in the node's file becomes relative to the node.
+OperandPlace PlaceOf(const OperandPlace& operand, const SourceLoc& node) {
+  if (!operand.known || operand.relative || operand.file != node.file || !node.known()) return operand;
+  return OperandPlace::Relative(operand.line - static_cast<int32_t>(node.line), operand.column);
 }
 
 void HashInto(size_t* seed, size_t value) { *seed ^= value + 0x9e3779b97f4a7c15ULL + (*seed << 6) + (*seed >> 2); }
@@ -99,10 +99,7 @@ void HashInto(size_t* seed, std::string_view text) { HashInto(seed, std::hash<st
 }  // namespace
 
 Node Node::MakeTest(Test test, SourceLoc loc) {
-  for (Operand& op : test.operands) {
-    if (op.loc.known()) op.place = PlaceOf(op.loc, loc);
-    op.loc = {};
-  }
+  for (Operand& op : test.operands) op.place = PlaceOf(op.place, loc);
   Node n;
   n.kind = Kind::kTest;
   n.test = t_test_pool ? t_test_pool->Intern(std::move(test)) : std::make_shared<const Test>(std::move(test));
@@ -112,14 +109,14 @@ Node Node::MakeTest(Test test, SourceLoc loc) {
 
 SourceLoc OperandLoc(const SourceLoc& test_loc, const Operand& operand) {
   const OperandPlace& p = operand.place;
-  if (!p.known) return operand.loc.known() ? operand.loc : test_loc;
-  if (p.file) return SourceLoc{p.file, static_cast<uint32_t>(p.line), p.column};
+  if (!p.known) return test_loc;
+  if (!p.relative) return SourceLoc{p.file, static_cast<uint32_t>(p.line), p.column};
   return SourceLoc{test_loc.file, static_cast<uint32_t>(static_cast<int32_t>(test_loc.line) + p.line), p.column};
 }
 
 // A member added to Operand or Test must join operator== (Test's is
 // defaulted, Operand's below) and, when it helps tell tests apart, HashOf.
-static_assert(sizeof(Operand) == 272 && sizeof(Test) == 224, "a new member: update Operand::operator== and HashOf");
+static_assert(sizeof(Operand) == 248 && sizeof(Test) == 96, "a new member: update Operand::operator== and HashOf");
 
 bool Operand::operator==(const Operand& o) const {
   const PatternOptions& a = pattern.options();
@@ -128,14 +125,14 @@ bool Operand::operator==(const Operand& o) const {
   return text == o.text && pattern.text() == o.pattern.text() && a.flavor == b.flavor && a.fold_case == b.fold_case &&
          a.aws_escapes == b.aws_escapes && same_typed && number == o.number && epoch_seconds == o.epoch_seconds &&
          epoch_milliseconds == o.epoch_milliseconds && flag == o.flag && shape == o.shape && ip_bytes == o.ip_bytes &&
-         ip_prefix == o.ip_prefix && segments == o.segments && valid == o.valid && place == o.place;
+         ip_length == o.ip_length && ip_prefix == o.ip_prefix && segments == o.segments && valid == o.valid && place == o.place;
 }
 
 size_t HashOf(const Test& test) {
   size_t h = static_cast<size_t>(test.kind) * 31 + static_cast<size_t>(test.role);
-  for (const std::string& name : test.ref.names) HashInto(&h, name);
-  HashInto(&h, test.ref.display);
-  HashInto(&h, test.op_display);
+  for (const InternedString& name : test.ref.names) HashInto(&h, std::string_view(name));
+  HashInto(&h, std::string_view(test.ref.display));
+  HashInto(&h, std::string_view(test.op_display));
   HashInto(&h, static_cast<size_t>(test.negated) * 2 + static_cast<size_t>(test.quantifier) * 4);
   for (const Operand& op : test.operands) {
     HashInto(&h, op.text);
@@ -244,8 +241,8 @@ std::string TestViolation(const Test& t) {
   for (const Operand& o : t.operands) {
     if (t.kind == MatchKind::kTyped && !o.typed) return "typed test with an operand that has no value";
     if (t.kind == MatchKind::kIpAddress && o.valid) {
-      const size_t bits = o.ip_bytes.size() * 8;
-      if ((o.ip_bytes.size() != 4 && o.ip_bytes.size() != 16) || o.ip_prefix < 0 ||
+      const size_t bits = o.ip_length * 8;
+      if ((o.ip_length != 4 && o.ip_length != 16) || o.ip_prefix < 0 ||
           static_cast<size_t>(o.ip_prefix) > bits)
         return "IP test with a malformed network";
     }

@@ -208,11 +208,11 @@ Comparison MatchIp(const Operand& op, std::string_view value) {
   if (inet_pton(AF_INET, text.c_str(), buf) == 1) len = 4;
   else if (inet_pton(AF_INET6, text.c_str(), buf) == 1) len = 16;
   if (len == 0) return Comparison::kError;
-  if (len != op.ip_bytes.size()) return Comparison::kNoMatch;
+  if (len != op.ip_length) return Comparison::kNoMatch;
   int bits = op.ip_prefix;
   for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
     unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
-    if ((buf[i] & mask) != (static_cast<unsigned char>(op.ip_bytes[i]) & mask)) return Comparison::kNoMatch;
+    if ((buf[i] & mask) != (op.ip_bytes[i] & mask)) return Comparison::kNoMatch;
   }
   return Comparison::kMatch;
 }
@@ -572,7 +572,7 @@ std::string AwsMissing(const Test& test, const Context& ctx) {
     for (const Operand& op : test.operands) issuers.push_back(op.text);
     return fmt::format("Federated principal trusts issuer {}; the token has no `iss`", Quoted(issuers, "or"));
   } else if (test.ref.source == ValueRef::Source::kClaim) {
-    std::vector<std::string> names = test.ref.names;
+    std::vector<std::string> names(test.ref.names.begin(), test.ref.names.end());
     why = fmt::format("the token has no {}", Quoted(names, "or"));
   } else {
     why = fmt::format("the token has no `{}`", test.ref.display);

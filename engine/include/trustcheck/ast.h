@@ -37,6 +37,7 @@
 #ifndef TRUSTCHECK_AST_H_
 #define TRUSTCHECK_AST_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -45,6 +46,7 @@
 #include <string_view>
 #include <vector>
 
+#include "trustcheck/interned_string.h"
 #include "trustcheck/pattern.h"
 #include "trustcheck/status.h"
 
@@ -73,16 +75,16 @@ struct ValueRef {
     // as a set of values (AWS `aws:TagKeys`: the token's session tag keys).
     kMemberNames,
   };
-  Source source = Source::kClaim;
   // Candidate claim names (or one pointer); the first present one is read.
   // Google on AWS: `accounts.google.com:aud` reads `azp`, else `aud`.
-  std::vector<std::string> names;
+  std::vector<InternedString> names;
   // How the policy spelled it, for messages: `token.actions.githubusercontent.com:sub`.
-  std::string display;
+  InternedString display;
   // When non-empty, the value is visible only to tokens whose issuer maps to
   // this AWS condition-key prefix (the issuer without `https://`), compared
   // ASCII case-insensitively; any other token sees the key as missing.
-  std::string issuer_prefix;
+  InternedString issuer_prefix;
+  Source source = Source::kClaim;
   // False when the platform never exposes this claim (a condition on it
   // always sees a missing key).
   bool visible = true;
@@ -147,18 +149,30 @@ enum class NumberEquality : uint8_t {
   kIntegerText,
 };
 
-// Where an operand is written, relative to its test's node, so that the same
-// test written at different places (every role of an account dump, every
-// file of a sweep) is one object: the node carries the absolute location.
-// Read it with OperandLoc().
+// Where an operand is written. The lowering sets it from the value's
+// SourceLoc (absolute); Node::MakeTest makes it relative to the test's node,
+// so that the same test written at different places (every role of an
+// account dump, every file of a sweep) is one object: the node carries the
+// absolute location. Read it with OperandLoc().
 struct OperandPlace {
-  // No file: the operand is in the node's file and `line` counts from the
-  // node's line (0 = the same line). A file: `line` is absolute (a value
-  // that a Terraform variable brings from another file).
-  FileId file;
-  int32_t line = 0;
+  OperandPlace() = default;
+  // An absolute place (what the lowering knows).
+  OperandPlace(const SourceLoc& loc)  // NOLINT(google-explicit-constructor): assigned from locations
+      : file(loc.file), line(static_cast<int32_t>(loc.line)), column(loc.column), known(loc.known()) {}
+  // `lines` below the node's line (0: on it), at `column`.
+  static OperandPlace Relative(int32_t lines, uint32_t column) {
+    OperandPlace p;
+    p.line = lines;
+    p.column = column;
+    p.known = p.relative = true;
+    return p;
+  }
+
+  FileId file;           // absolute places only
+  int32_t line = 0;      // absolute, or relative to the node's line
   uint32_t column = 0;
   bool known = false;
+  bool relative = false;
 
   bool operator==(const OperandPlace& other) const = default;
 };
@@ -174,9 +188,6 @@ struct Operand {
   double number = 0;          // kNumeric*
   int64_t epoch_seconds = 0;  // kDate*
   int32_t epoch_milliseconds = 0;  // kDate*: the fraction of a second past epoch_seconds (0-999)
-  // kIpAddress: prefix length and network bytes (4 or 16).
-  int ip_prefix = 0;
-  std::string ip_bytes;
   // AWS policy variables (`${...}`) under Version 2012-10-17: when set, the
   // operand is a template substituted per request, then compiled.
   struct Segment {
@@ -189,18 +200,21 @@ struct Operand {
     bool operator==(const Segment& other) const = default;
   };
   std::vector<Segment> segments;  // empty when there is no variable
-  // Where the lowering found the value. Node::MakeTest turns it into `place`
-  // (relative to the node) and clears it; after that, read the location
-  // with OperandLoc(node, operand).
-  SourceLoc loc;
+  // Where the value is written (see OperandPlace); read it with
+  // OperandLoc(node.loc, operand).
   OperandPlace place;
+  // kIpAddress: the network's bytes (the first ip_length: 4 or 16) and its
+  // prefix length.
+  std::array<uint8_t, 16> ip_bytes{};
+  uint8_t ip_length = 0;
+  int16_t ip_prefix = 0;
   bool flag = false;                   // kBool, kPresence (Null: true means "absent")
   JsonShape shape = JsonShape::kNull;  // kJsonShape
   bool valid = true;                   // false: malformed value that can never match
 
   // The same value, matched the same way, written at the same place
-  // relative to its node: every member but `loc` (the pattern by its text
-  // and options, the typed value by JSON equality).
+  // relative to its node: every member (the pattern by its text and
+  // options, the typed value by JSON equality).
   bool operator==(const Operand& other) const;
 };
 
@@ -238,22 +252,23 @@ enum class TestRole : uint8_t {
 
 struct Test {
   ValueRef ref;
+  std::vector<Operand> operands;  // OR over operands (NOR when negated)
+  // How the policy wrote the operator, for messages: `StringLike`,
+  // `ForAnyValue:StringEquals`, `bound_claims`, `matches`, `==`.
+  InternedString op_display;
+  // The platform's name for this check, for messages: "condition", "bound
+  // audience", "issuer", "subject".
+  InternedString what;
+  // (The one-byte members last: a test is 96 bytes without padding.)
   ValueTyping typing = ValueTyping::kIamString;
   MatchKind kind = MatchKind::kString;
-  std::vector<Operand> operands;  // OR over operands (NOR when negated)
   bool negated = false;
   Quantifier quantifier = Quantifier::kSingle;
   // The result when the value is absent (AWS: false, negated: true,
   // IfExists: true, ForAllValues: true; CEL: kUnknown, an error).
   Tri missing_result = Tri::kFalse;
-  // How the policy wrote the operator, for messages: `StringLike`,
-  // `ForAnyValue:StringEquals`, `bound_claims`, `matches`, `==`.
-  std::string op_display;
   // Which check this is (decides wording and advice).
   TestRole role = TestRole::kOther;
-  // The platform's name for this check, for messages: "condition", "bound
-  // audience", "issuer", "subject".
-  std::string what;
   // kTyped only: how numbers compare.
   NumberEquality number_equality = NumberEquality::kByValue;
 
@@ -376,7 +391,7 @@ enum class Effect : uint8_t { kAllow, kDeny };
 
 struct Statement {
   Effect effect = Effect::kAllow;
-  std::string sid;  // AWS Sid, or a name for other platforms
+  InternedString sid;  // AWS Sid, or a name for other platforms
   SourceLoc loc;
   Node when;        // principal, action and conditions, in that order
   // The principals as written (AWS: `*`, and each `Federated`, `AWS`,
@@ -392,7 +407,7 @@ struct Statement {
       kOther,          // a key IAM does not define
     };
     Type type;
-    std::string value;
+    InternedString value;  // the same provider ARN in every role of an account: stored once
     SourceLoc loc;
   };
   std::vector<Principal> principals;
@@ -460,7 +475,7 @@ struct VaultRoleFacts {
   bool has_bound_audiences = false;
   // The auth mount the role belongs to (links the role to its auth config);
   // empty when the load does not say.
-  std::string mount;
+  InternedString mount;
 };
 
 // Entra federated identity credential facts that are not conditions.
@@ -480,12 +495,12 @@ struct TrustFacts {
   // The Entra application or managed identity whose federated credentials
   // this trust is one of (`diff` compares a unit's credentials as one
   // trust); empty when the trust's file is its unit.
-  std::string access_unit;
+  InternedString access_unit;
   // Set for Vault JWT roles (Platform::kVault).
   std::optional<VaultRoleFacts> vault;
   // Set for Entra credentials with a subject or an expression.
   std::optional<EntraCredentialFacts> entra;
-  std::vector<std::pair<std::string, std::string>> labels;
+  std::vector<std::pair<InternedString, std::string>> labels;
 };
 
 // What a trust is on its platform; TrustKindName() is its name in reports.
@@ -500,12 +515,12 @@ const char* TrustKindName(TrustKind kind);
 
 struct Trust {
   Platform platform = Platform::kAws;
-  std::string format;       // the input format it came from: "aws-policy", ...
+  InternedString format;    // the input format it came from: "aws-policy", ...
   std::string name;         // role name, credential name, Vault role, provider id
   std::string arn;          // AWS role ARN when known (account checks)
   TrustKind kind = TrustKind::kRole;
   SourceLoc loc;            // where the trust starts
-  std::string policy_version;  // AWS Version as written ("" when absent)
+  InternedString policy_version;  // AWS Version as written ("" when absent)
   std::vector<Statement> statements;
   // The platform's actions, static data (empty: one pass, no action).
   std::span<const RequiredAction> required_actions;
@@ -517,7 +532,7 @@ struct Trust {
   // the location says it all): a Terraform or Bicep module call,
   // "`module.ci` (called at main.tf:12)", an ARM nested deployment, a Bicep
   // parameter file.
-  std::string context;
+  InternedString context;
 
   // The label `key` (TrustFacts::labels), or null.
   const std::string* Label(std::string_view key) const;

@@ -136,7 +136,6 @@ Test Meaning(const Test& test) {
   out.what.clear();
   out.role = TestRole::kOther;
   for (Operand& op : out.operands) {
-    op.loc = {};
     op.place = {};
     for (Operand::Segment& segment : op.segments) segment.ref.display.clear();
   }
@@ -164,7 +163,7 @@ void Space::PlanNode(const Node& node) {
   const Test& t = *node.test;
   auto plan = [&](const ValueRef& ref) {
     if (!ref.visible || ref.source != ValueRef::Source::kClaim) return;
-    for (const std::string& n : ref.names) reads_[n].insert(ref.names);
+    for (const InternedString& n : ref.names) reads_[n].insert(ref.names);
     if (!ref.issuer_prefix.empty()) reads_["iss"].insert({"iss"});
   };
   if (t.ref.source != ValueRef::Source::kAction) plan(t.ref);
@@ -187,9 +186,9 @@ void Space::PlanSpellings(const Acceptor& a) {
 // A list of names is a spelling group when every other read of its names is
 // through the same list, except its canonical name, which may also be read
 // alone.
-bool Space::IsSpellingGroup(const std::vector<std::string>& names) const {
+bool Space::IsSpellingGroup(const std::vector<InternedString>& names) const {
   if (names.size() < 2) return false;
-  for (const std::string& n : names) {
+  for (const InternedString& n : names) {
     if (pinned_names_.count(n) || n == "exp" || n == "nbf" || n == "iat") return false;
     auto it = reads_.find(n);
     if (it == reads_.end()) continue;
@@ -197,24 +196,24 @@ bool Space::IsSpellingGroup(const std::vector<std::string>& names) const {
       if (list != names && list.size() != 1) return false;
   }
   size_t alone = 0;
-  for (const std::string& n : names) {
+  for (const InternedString& n : names) {
     auto it = reads_.find(n);
     if (it != reads_.end() && it->second.count({n})) ++alone;
   }
   return alone <= 1;
 }
 
-int Space::GroupSlot(const std::vector<std::string>& names, const std::string& display) {
+int Space::GroupSlot(const std::vector<InternedString>& names, const std::string& display) {
   // The canonical name: the one read alone, else the one the policy shows.
   std::string canonical = names.back();
   bool found = false;
-  for (const std::string& n : names) {
+  for (const InternedString& n : names) {
     auto it = reads_.find(n);
     if (it != reads_.end() && it->second.count({n})) canonical = n, found = true;
   }
   if (!found && std::find(names.begin(), names.end(), display) != names.end()) canonical = display;
   int slot = SlotFor({canonical}, canonical);
-  slots_[slot].spellings = names;
+  slots_[slot].spellings.assign(names.begin(), names.end());
   return slot;
 }
 

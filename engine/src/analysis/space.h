@@ -158,8 +158,8 @@ class Space {
   int SlotFor(const std::vector<std::string>& path, const std::string& display);
   void PlanSpellings(const Acceptor& a);
   void PlanNode(const Node& node);
-  bool IsSpellingGroup(const std::vector<std::string>& names) const;
-  int GroupSlot(const std::vector<std::string>& names, const std::string& display);
+  bool IsSpellingGroup(const std::vector<InternedString>& names) const;
+  int GroupSlot(const std::vector<InternedString>& names, const std::string& display);
   void CollectLeaves(const Node& node);
   int Compile(Compiled* c, const Node& node);
   void CompileAcceptor(const Acceptor& a, Compiled* c);
@@ -184,7 +184,7 @@ class Space {
   int time_slot_ = -1;
   std::map<std::vector<std::string>, int> slot_index_;
   // Every claim-name list each name is read through ({name} when alone).
-  std::map<std::string, std::set<std::vector<std::string>>> reads_;
+  std::map<std::string, std::set<std::vector<InternedString>>> reads_;
   std::set<std::string> pinned_names_;  // presence slots: never grouped
   std::vector<Leaf> leaves_;
   std::unordered_map<const Node*, int> leaf_of_;

@@ -1103,7 +1103,7 @@ Test ValidSubjects(const TokenModel& model, const SourceLoc& loc) {
     Operand op;
     op.text = g;
     op.pattern = Pattern::Compile(g, {WildcardFlavor::kVault, false, false});
-    op.loc = loc;
+    op.place = loc;
     t.operands.push_back(std::move(op));
   }
   return t;

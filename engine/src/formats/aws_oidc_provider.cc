@@ -36,7 +36,7 @@ std::vector<std::string> UnknownClientIds(const LoadedFile::Fact& fact) { return
 
 bool IsFederatedTest(const Node& n) {
   return n.kind == Node::Kind::kTest && n.test && n.test->role == TestRole::kFederatedPrincipal &&
-         n.test->ref.names == std::vector<std::string>{"iss"} && n.test->operands.size() == 1;
+         n.test->ref.names.size() == 1 && n.test->ref.names[0] == "iss" && n.test->operands.size() == 1;
 }
 
 // The client-ID test this link step adds: in an AWS role it is the only
@@ -71,7 +71,7 @@ Node AudienceTest(const std::set<std::string>& ids, const SourceLoc& loc,
     op.text = id;
     op.pattern = Pattern::Compile(id, {WildcardFlavor::kLiteral, false, false});
     auto at = where.find(id);
-    op.loc = at == where.end() ? loc : at->second;
+    op.place = at == where.end() ? loc : at->second;
     t.operands.push_back(std::move(op));
   }
   return Node::MakeTest(std::move(t), loc);
@@ -119,7 +119,7 @@ Node AudienceCheck(const std::vector<const LoadedFile::Fact*>& providers, const 
         Operand op;
         op.text = i < written.size() ? written[i] : mine[i];
         op.pattern = Pattern::Compile(mine[i], {WildcardFlavor::kAws, false, true});
-        op.loc = p->loc;
+        op.place = p->loc;
         patterns.operands.push_back(std::move(op));
       }
     }

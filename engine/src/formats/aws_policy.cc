@@ -294,7 +294,7 @@ std::string UnescapeAws(const std::string& text) {
   return out;
 }
 
-bool ParseCidr(const std::string& text, std::string* bytes, int* prefix) {
+bool ParseCidr(const std::string& text, Operand* out) {
   std::string addr = text;
   int len = -1;
   size_t slash = text.find('/');
@@ -307,14 +307,16 @@ bool ParseCidr(const std::string& text, std::string* bytes, int* prefix) {
   unsigned char buf[16];
   if (inet_pton(AF_INET, addr.c_str(), buf) == 1) {
     if (len > 32) return false;
-    bytes->assign(reinterpret_cast<char*>(buf), 4);
-    *prefix = len < 0 ? 32 : len;
+    std::copy(buf, buf + 4, out->ip_bytes.begin());
+    out->ip_length = 4;
+    out->ip_prefix = static_cast<int16_t>(len < 0 ? 32 : len);
     return true;
   }
   if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) {
     if (len > 128) return false;
-    bytes->assign(reinterpret_cast<char*>(buf), 16);
-    *prefix = len < 0 ? 128 : len;
+    std::copy(buf, buf + 16, out->ip_bytes.begin());
+    out->ip_length = 16;
+    out->ip_prefix = static_cast<int16_t>(len < 0 ? 128 : len);
     return true;
   }
   return false;
@@ -669,7 +671,7 @@ Node PolicyLowering::IssuerTest(const std::vector<std::string>& issuers, const S
     Operand op;
     op.text = iss;
     op.pattern = Pattern::Compile(iss, {WildcardFlavor::kLiteral, false, false});
-    op.loc = loc;
+    op.place = loc;
     test.operands.push_back(std::move(op));
   }
   return Node::MakeTest(std::move(test), loc);
@@ -801,14 +803,14 @@ Node PolicyLowering::LowerAction(const Json::Value& value, bool negated) {
     if (!v->isString()) return MalformedNode(Loc(*v), "actions must be strings");
     Operand op;
     op.text = v->asString();
-    op.loc = Loc(*v);
+    op.place = Loc(*v);
     // `*` alone is every action; otherwise `service:action`, where the
     // service prefix is literal and the action name takes `*` and `?` (IAM:
     // "Actions/Conditions must be prefaced by a vendor"; "can contain only
     // one colon"). Both parts are case-insensitive.
     size_t colon = op.text.find(':');
     if (op.text != "*" && (colon == std::string::npos || op.text.find(':', colon + 1) != std::string::npos))
-      return MalformedNode(op.loc, fmt::format("action `{}` must be `*` or `service:action`", op.text));
+      return MalformedNode(Loc(*v), fmt::format("action `{}` must be `*` or `service:action`", op.text));
     std::string pattern;
     if (op.text == "*") {
       pattern = op.text;
@@ -871,7 +873,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
   }
   out->text = std::move(*value_text);
   const std::string& text = out->text;
-  out->loc = Loc(v);
+  out->place = Loc(v);
   const OperatorSpec& spec = *op.spec;
   switch (spec.family) {
     case OpFamily::kString:
@@ -939,7 +941,7 @@ bool PolicyLowering::MakeOperand(const ParsedOperator& op, const Json::Value& v,
       return true;
     }
     case OpFamily::kIp:
-      if (!ParseCidr(text, &out->ip_bytes, &out->ip_prefix)) {
+      if (!ParseCidr(text, out)) {
         *error = fmt::format("`{}` is not an IP address or CIDR block", text);
         return false;
       }
@@ -1077,7 +1079,7 @@ bool PolicyLowering::Approximate(const ParsedOperator& op, const std::vector<Tex
     }
   }
   out->pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, spec.fold_case, true});
-  out->loc = loc;
+  out->place = loc;
   return true;
 }
 
@@ -1101,7 +1103,7 @@ std::optional<Operand> PolicyLowering::Symbolic(const ParsedOperator& op, const 
     }
   }
   out.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, op.spec->fold_case, true});
-  out.loc = loc;
+  out.place = loc;
   return out;
 }
 

@@ -67,7 +67,7 @@ Operand ExactOperand(const std::string& text, SourceLoc loc) {
   Operand o;
   o.text = text;
   o.pattern = Pattern::Compile(text, PatternOptions{WildcardFlavor::kLiteral, false, false});
-  o.loc = std::move(loc);
+  o.place = std::move(loc);
   return o;
 }
 
@@ -202,7 +202,7 @@ Node CredentialLowering::LowerCondition(const entra::Condition& c, const Json::V
   o.text = c.comparand;
   o.pattern = Pattern::Compile(
       c.comparand, PatternOptions{matches ? WildcardFlavor::kEntra : WildcardFlavor::kLiteral, false, false});
-  o.loc = in_.string_loc(text, c.comparand_offset);
+  o.place = in_.string_loc(text, c.comparand_offset);
   t.operands.push_back(std::move(o));
   t.role = c.claim == "sub" ? TestRole::kSubject : TestRole::kClaim;
   t.what = fmt::format("claims['{}']", c.claim);

@@ -223,7 +223,7 @@ class ConditionLowering {
       ref.source = ValueRef::Source::kPointer;
       ref.names = {pointer};
       ref.display = cel::Path{"", path.steps}.ToString();
-      if (!ref.display.empty() && ref.display[0] == '.') ref.display.erase(0, 1);
+      if (!ref.display.empty() && ref.display[0] == '.') ref.display = ref.display.substr(1);
     }
     return ref;
   }
@@ -248,7 +248,7 @@ class ConditionLowering {
       Operand o;
       o.shape = s;
       o.text = JsonShapeName(s);
-      o.loc = e.loc();
+      o.place = e.loc();
       t.operands.push_back(std::move(o));
     }
     return Node::MakeTest(std::move(t), e.loc());
@@ -259,7 +259,7 @@ class ConditionLowering {
     Json::Value json = *JsonOf(literal.literal());
     o.text = CompactJson(json);
     o.typed = std::make_shared<const Json::Value>(std::move(json));
-    o.loc = literal.loc();
+    o.place = literal.loc();
     return o;
   }
 
@@ -355,7 +355,7 @@ class ConditionLowering {
     Operand o;
     o.text = pattern;
     o.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, false, true});
-    o.loc = arg.loc();
+    o.place = arg.loc();
     t.operands.push_back(std::move(o));
     Node is_string = ShapeTest(*ref, e, {JsonShape::kString}, e.name());
     Node not_string = Node::Not(ShapeTest(*ref, e, {JsonShape::kString}, e.name()), e.loc());
@@ -381,7 +381,7 @@ class ConditionLowering {
         Operand o;
         o.shape = s;
         o.text = JsonShapeName(s);
-        o.loc = e.loc();
+        o.place = e.loc();
         t.operands.push_back(std::move(o));
       }
       return Node::MakeTest(std::move(t), e.loc());

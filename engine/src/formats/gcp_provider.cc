@@ -120,7 +120,7 @@ class ProviderLowering {
       pattern += piece.known ? EscapeForPattern(piece.text) : "*";
     }
     op.pattern = Pattern::Compile(pattern, {WildcardFlavor::kAws, false, true});
-    op.loc = loc;
+    op.place = loc;
     return op;
   }
 
@@ -307,7 +307,7 @@ class ProviderLowering {
     Operand op;
     op.text = text;
     op.pattern = Pattern::Compile(text, {WildcardFlavor::kLiteral, false, false});
-    op.loc = loc;
+    op.place = loc;
     return op;
   }
 

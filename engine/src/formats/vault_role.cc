@@ -129,7 +129,7 @@ ValueRef ClaimRef(const std::string& key) {
 ValueRef RegisteredRef(const std::string& name) {
   ValueRef ref;
   ref.source = ValueRef::Source::kClaim;
-  ref.names = GoFieldSpellings(name);
+  for (std::string& spelling : GoFieldSpellings(name)) ref.names.emplace_back(spelling);
   ref.display = name;
   return ref;
 }
@@ -155,7 +155,7 @@ Operand ExactOperand(const std::string& text, SourceLoc loc) {
   Operand o;
   o.text = text;
   o.pattern = Pattern::Compile(text, PatternOptions{WildcardFlavor::kLiteral, false, false});
-  o.loc = std::move(loc);
+  o.place = std::move(loc);
   return o;
 }
 
@@ -406,7 +406,7 @@ Node RoleLowering::BoundClaim(const std::string& key, const Json::Value& value, 
     assumed.loc = loc;
     if (assumed.kind == Node::Kind::kTest) {
       Test t = *assumed.test;
-      for (Operand& o : t.operands) o.loc = Loc(value);
+      for (Operand& o : t.operands) o.place = Loc(value);
       assumed = Node::MakeTest(std::move(t), loc);
     }
     return Node::Unknown(*unknown, loc, std::move(assumed));
@@ -435,10 +435,10 @@ Node RoleLowering::BoundClaim(const std::string& key, const Json::Value& value, 
     t.kind = MatchKind::kString;
     for (const Json::Value* e : values) {
       Operand o;
-      o.loc = Loc(*e);
+      o.place = Loc(*e);
       if (!e->isString()) {
         // Vault refuses to write it; at login it would be an error.
-        Malformed(o.loc, fmt::format("bound claim `{}` value `{}` is not a string; `glob` needs strings", key,
+        Malformed(Loc(*e), fmt::format("bound claim `{}` value `{}` is not a string; `glob` needs strings", key,
                                      CompactJson(*e)));
         o.valid = false;
         o.text = CompactJson(*e);
@@ -453,7 +453,7 @@ Node RoleLowering::BoundClaim(const std::string& key, const Json::Value& value, 
     t.number_equality = NumberEquality::kIntegerText;
     for (const Json::Value* e : values) {
       Operand o;
-      o.loc = Loc(*e);
+      o.place = Loc(*e);
       o.typed = std::make_shared<const Json::Value>(*e);
       o.text = e->isNumeric() ? in_.number_text(*e) : CompactJson(*e);
       t.operands.push_back(std::move(o));
@@ -626,7 +626,7 @@ void LinkAuthConfig(const std::vector<const LoadedFile::Fact*>& configs, Trust* 
   if (when.kind != Node::Kind::kAnd || when.children.size() <= kIssuerSlot) return;
   LoweringNote* caveat = IssuerCaveat(role);
   if (!caveat) return;
-  const std::string* mount = role->facts.vault ? &role->facts.vault->mount : nullptr;
+  const InternedString* mount = role->facts.vault ? &role->facts.vault->mount : nullptr;
   std::vector<const LoadedFile::Fact*> candidates;
   if (mount && !mount->empty())
     for (const LoadedFile::Fact* f : configs)

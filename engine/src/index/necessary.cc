@@ -26,9 +26,9 @@ std::string FoldAscii(std::string_view text) {
   return out;
 }
 
-void SourceTable::LookupKey(bool pointer, const std::vector<std::string>& names, std::string* out) {
+void SourceTable::LookupKey(bool pointer, const std::vector<InternedString>& names, std::string* out) {
   out->assign(1, pointer ? 'p' : 'c');
-  for (const std::string& n : names) {
+  for (const InternedString& n : names) {
     *out += n;
     out->push_back('\0');
   }
@@ -40,7 +40,7 @@ std::optional<uint16_t> SourceTable::Intern(const ValueRef& ref) {
   return InternLookup(pointer, ref.names);
 }
 
-std::optional<uint16_t> SourceTable::InternLookup(bool pointer, const std::vector<std::string>& names) {
+std::optional<uint16_t> SourceTable::InternLookup(bool pointer, const std::vector<InternedString>& names) {
   auto it = ids_.find(lookup_);
   if (it != ids_.end()) return it->second;
   if (sources_.size() > UINT16_MAX) return std::nullopt;

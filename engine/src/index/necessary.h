@@ -41,7 +41,7 @@ inline constexpr int kKeyKinds = 7;
 // one wins) or one JSON pointer, as ValueRef reads them.
 struct Source {
   bool pointer = false;
-  std::vector<std::string> names;
+  std::vector<InternedString> names;
 };
 
 struct Key {
@@ -70,9 +70,9 @@ class SourceTable {
   uint64_t fingerprint(uint16_t id) const { return fingerprints_[id]; }
 
  private:
-  static void LookupKey(bool pointer, const std::vector<std::string>& names, std::string* out);
+  static void LookupKey(bool pointer, const std::vector<InternedString>& names, std::string* out);
   // Interns the source whose lookup key is in lookup_.
-  std::optional<uint16_t> InternLookup(bool pointer, const std::vector<std::string>& names);
+  std::optional<uint16_t> InternLookup(bool pointer, const std::vector<InternedString>& names);
 
   std::unordered_map<std::string, uint16_t> ids_;
   std::vector<Source> sources_;
