@@ -12,9 +12,10 @@
 #include <cmath>
 #include <cstring>
 
-#include "value_text.h"
+#include "evaluate_values.h"
+#include "explain.h"
 #include "text/ascii.h"
-#include "trustcheck/wording.h"
+#include "value_text.h"
 
 namespace trustcheck {
 
@@ -23,139 +24,9 @@ Tri EvaluateExprNode(const Node& node, const Claims& claims, std::vector<Reason>
 
 namespace {
 
-struct Context {
-  const Claims& claims;
-  std::string_view action;
-};
-
-// The values a Test sees, or nullopt when the key is absent.
-struct Values {
-  std::vector<std::string> texts;          // kIamString
-  std::vector<const Json::Value*> jsons;   // kJson
-  bool from_list = false;                  // the values are a JSON list's elements
-  size_t size() const { return texts.size() + jsons.size(); }
-};
-
-// A JSON pointer whose last reference token names an object member ASCII
-// case-insensitively (an exact match first).
-const Json::Value* FindPointerFoldingLast(const Claims& claims, std::string_view pointer) {
-  size_t slash = pointer.rfind('/');
-  if (slash == std::string_view::npos) return nullptr;
-  const Json::Value* parent = claims.FindPointer(pointer.substr(0, slash));
-  if (!parent || !parent->isObject()) return nullptr;
-  std::string token;
-  std::string_view raw = pointer.substr(slash + 1);
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-      token += raw[i + 1] == '1' ? '/' : '~';
-      ++i;
-    } else {
-      token += raw[i];
-    }
-  }
-  if (const Json::Value* exact = parent->find(token.data(), token.data() + token.size())) return exact;
-  for (const std::string& member : parent->getMemberNames())
-    if (EqualsIgnoringAsciiCase(member, token)) return &(*parent)[member];
-  return nullptr;
-}
-
-const Json::Value* Lookup(const ValueRef& ref, const Claims& claims) {
-  if (!ref.visible) return nullptr;
-  if (!ref.issuer_prefix.empty() && claims.aws_key_prefix() != ref.issuer_prefix) return nullptr;
-  for (const std::string& name : ref.names) {
-    const Json::Value* v = nullptr;
-    switch (ref.source) {
-      case ValueRef::Source::kPointer:
-      case ValueRef::Source::kMemberNames:
-        v = ref.fold_last_token ? FindPointerFoldingLast(claims, name) : claims.FindPointer(name);
-        break;
-      default: v = claims.Find(name); break;
-    }
-    if (v && !v->isNull()) return v;
-  }
-  return nullptr;
-}
-
-std::optional<Values> Extract(const Test& test, const Context& ctx) {
-  Values out;
-  if (test.ref.source == ValueRef::Source::kAction) {
-    out.texts.emplace_back(ctx.action);
-    return out;
-  }
-  const Json::Value* v = Lookup(test.ref, ctx.claims);
-  if (!v) return std::nullopt;
-  if (test.ref.source == ValueRef::Source::kMemberNames) {
-    if (!v->isObject()) return std::nullopt;
-    out.from_list = true;
-    out.texts = v->getMemberNames();
-    return out;
-  }
-  if (test.typing == ValueTyping::kJson) {
-    if (v->isObject()) return std::nullopt;
-    if (v->isArray()) {
-      out.from_list = true;
-      for (const Json::Value& e : *v) out.jsons.push_back(&e);
-    } else {
-      out.jsons.push_back(v);
-    }
-    return out;
-  }
-  if (v->isObject()) return std::nullopt;
-  if (v->isArray()) {
-    out.from_list = true;
-    for (const Json::Value& e : *v)
-      if (auto t = IamText(e)) out.texts.push_back(std::move(*t));
-    return out;
-  }
-  if (auto t = IamText(*v)) out.texts.push_back(std::move(*t));
-  else return std::nullopt;
-  return out;
-}
-
-// The single value an AWS policy variable stands for, or nullopt when the
-// key is absent, holds several values (a set key, or a list of two or more),
-// or is empty: IAM calls an empty string a null value, and the reference
-// simulator treats an empty value (and an empty default) as no value.
-std::optional<std::string> VariableValue(const Operand::Segment& s, const Context& ctx) {
-  std::optional<std::string> value;
-  if (const Json::Value* v = Lookup(s.ref, ctx.claims)) {
-    if (s.ref.source == ValueRef::Source::kMemberNames) {
-      // A set of tag keys is never a single value.
-    } else if (v->isArray()) {
-      if (v->size() == 1 && !s.ref.multi_valued) value = IamText((*v)[0]);
-    } else if (!v->isObject()) {
-      value = IamText(*v);
-    }
-  }
-  if (value && value->empty()) value.reset();
-  if (!value && s.has_default && !s.default_value.empty()) value = s.default_value;
-  return value;
-}
-
-// Substitutes AWS policy variables into an operand; nullopt when a variable
-// has no usable value ("any attempt to match it fails"). `escape`: the
-// substituted text is a wildcard pattern, so `*` `?` `$` from the token are
-// written as the literals `${*}` `${?}` `${$}`.
-std::optional<std::string> Substitute(const Operand& op, const Context& ctx, bool escape) {
-  std::string out;
-  for (const Operand::Segment& s : op.segments) {
-    if (!s.is_variable) {
-      out += s.text;
-      continue;
-    }
-    std::optional<std::string> value = VariableValue(s, ctx);
-    if (!value) return std::nullopt;
-    if (!escape) {
-      out += *value;
-      continue;
-    }
-    for (char c : *value) {
-      if (c == '*' || c == '?' || c == '$') out += fmt::format("${{{}}}", c);
-      else out += c;
-    }
-  }
-  return out;
-}
+using eval::Context;
+using eval::Values;
+using explain::TestFailure;
 
 // How one policy value compares with one request value. kError: the
 // comparison cannot be made (a policy variable without a value, a request
@@ -167,7 +38,7 @@ Comparison FromBool(bool matched) { return matched ? Comparison::kMatch : Compar
 
 Comparison MatchString(const Operand& op, std::string_view value, const Context& ctx) {
   if (op.segments.empty()) return FromBool(op.pattern.Match(value));
-  auto text = Substitute(op, ctx, op.pattern.options().flavor != WildcardFlavor::kLiteral);
+  auto text = eval::Substitute(op, ctx, op.pattern.options().flavor != WildcardFlavor::kLiteral);
   if (!text) return Comparison::kError;
   return FromBool(Pattern::Compile(*text, op.pattern.options()).Match(value));
 }
@@ -177,7 +48,7 @@ Comparison MatchString(const Operand& op, std::string_view value, const Context&
 Comparison MatchArn(const Operand& op, std::string_view value, const Context& ctx) {
   std::string pattern_text = op.text;
   if (!op.segments.empty()) {
-    auto t = Substitute(op, ctx, true);
+    auto t = eval::Substitute(op, ctx, true);
     if (!t) return Comparison::kError;
     pattern_text = *t;
   }
@@ -217,21 +88,15 @@ Comparison MatchIp(const Operand& op, std::string_view value) {
   return Comparison::kMatch;
 }
 
-std::optional<bool> ParseBool(std::string_view text) {
-  if (EqualsIgnoringAsciiCase(text, "true")) return true;
-  if (EqualsIgnoringAsciiCase(text, "false")) return false;
-  return std::nullopt;
-}
-
 // AWS Bool: both sides must read `true` or `false` (any letter case). The
 // policy value may hold policy variables.
 Comparison MatchBool(const Operand& op, std::string_view value, const Context& ctx) {
   std::optional<bool> wanted = op.flag;
   if (!op.segments.empty()) {
-    auto text = Substitute(op, ctx, false);
-    wanted = text ? ParseBool(*text) : std::nullopt;
+    auto text = eval::Substitute(op, ctx, false);
+    wanted = text ? eval::ParseBool(*text) : std::nullopt;
   }
-  auto actual = ParseBool(value);
+  auto actual = eval::ParseBool(value);
   if (!wanted || !actual) return Comparison::kError;
   return FromBool(*wanted == *actual);
 }
@@ -333,82 +198,6 @@ bool MatchOne(const Test& test, const Values& values, size_t i, const Context& c
   return test.negated ? !any && !error : any;
 }
 
-// Typed comparisons show JSON text (`"true"` is not `true`); string matches
-// show the bare string.
-std::string ValueForMessage(const Test& test, const Values& values, size_t i) {
-  if (i < values.texts.size()) return values.texts[i];
-  const Json::Value& v = *values.jsons[i - values.texts.size()];
-  if (test.kind != MatchKind::kTyped && v.isString()) return v.asString();
-  return CompactJson(v);
-}
-
-std::string OperandList(const Test& test) {
-  std::vector<std::string> items;
-  for (const Operand& op : test.operands)
-    items.push_back(test.kind == MatchKind::kJsonShape ? std::string(JsonShapeName(op.shape)) : "`" + op.text + "`");
-  return items.empty() ? "nothing" : JoinWords(items, "or");
-}
-
-std::string Subject(const Test& test) {
-  if (test.role == TestRole::kCondition) return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
-  if (test.op_display.empty()) return test.what;
-  return fmt::format("{} ({})", test.what, test.op_display);
-}
-
-// "(differs only in letter case)" when an exact comparison failed on case.
-std::string CaseHint(const Test& test, const std::string& actual) {
-  if (test.kind != MatchKind::kString || test.negated) return "";
-  for (const Operand& op : test.operands) {
-    if (!op.segments.empty()) continue;
-    PatternOptions folded = op.pattern.options();
-    if (folded.fold_case) continue;
-    folded.fold_case = true;
-    if (Pattern::Compile(op.pattern.text(), folded).Match(actual)) return " (differs only in letter case)";
-    // Issuers are compared byte for byte: a trailing slash is a difference.
-    const std::string& expected = op.pattern.text();
-    if (!op.pattern.has_wildcards() &&
-        (expected + "/" == actual || (!expected.empty() && expected.substr(0, expected.size() - 1) == actual &&
-                                      expected.back() == '/')))
-      return " (differs only by a trailing slash)";
-  }
-  return "";
-}
-
-// Why a typed comparison failed when the texts look alike.
-std::string TypeHint(const Test& test, const Values& values, size_t failing) {
-  if (test.kind != MatchKind::kTyped || failing < values.texts.size()) return "";
-  const Json::Value& v = *values.jsons[failing - values.texts.size()];
-  auto actual_text = IamText(v);
-  for (const Operand& op : test.operands) {
-    if (!op.typed) continue;
-    auto op_text = IamText(*op.typed);
-    if (op.typed->isNumeric() && v.isNumeric() && test.number_equality == NumberEquality::kIntegerText)
-      return values.from_list ? " (numbers inside a token list never equal a number)"
-                              : " (token numbers are truncated to whole numbers and compared as written)";
-    if (op_text && actual_text && *op_text == *actual_text && op.typed->type() != v.type())
-      return " (same text, different JSON type)";
-  }
-  return "";
-}
-
-std::string FailureMessage(const Test& test, const Values& values, size_t failing) {
-  std::string subject = Subject(test);
-  std::string actual = ValueForMessage(test, values, failing);
-  if (test.negated)
-    return fmt::format("{} refuses {}; token `{}` has `{}`", subject, OperandList(test), test.ref.display, actual);
-  std::string verb = test.kind == MatchKind::kString &&
-                             !test.operands.empty() && test.operands[0].pattern.has_wildcards()
-                         ? "matches"
-                         : "is";
-  (void)verb;
-  // A pattern never saw a JSON value that is not a string (Vault glob).
-  bool is_text = failing < values.texts.size() || values.jsons[failing - values.texts.size()]->isString();
-  std::string hint = is_text || test.kind != MatchKind::kString ? CaseHint(test, actual)
-                                                                : " (not a string, so no pattern matches it)";
-  return fmt::format("{} expects {}; token `{}` has `{}`{}{}", subject, OperandList(test), test.ref.display, actual,
-                     hint, TypeHint(test, values, failing));
-}
-
 bool HasShape(const Json::Value& v, JsonShape shape) {
   switch (shape) {
     case JsonShape::kNull: return v.isNull();
@@ -428,188 +217,12 @@ bool HasShape(const Json::Value& v, JsonShape shape) {
   return false;
 }
 
-// ---------------------------------------------------------------------------
-// Wording for AWS policy elements (the Federated principal, Action and
-// NotAction, condition operators): what the policy wants, what the token
-// has, in the policy's own terms.
-
-bool AwsWording(const Test& test) {
-  if (test.typing != ValueTyping::kIamString) return false;
-  return test.role == TestRole::kCondition || test.role == TestRole::kAction ||
-         test.role == TestRole::kFederatedPrincipal;
-}
-
-// `a`, `b` or `c` (`joiner`: "or", "and").
-std::string Quoted(const std::vector<std::string>& items, const char* joiner) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += i + 1 == items.size() ? fmt::format(" {} ", joiner) : ", ";
-    out += "`" + items[i] + "`";
-  }
-  return out.empty() ? "nothing" : out;
-}
-
-// One policy value as the token is compared with it: with its policy
-// variables substituted, or saying that one has no value.
-std::string PolicyValueText(const Test& test, const Operand& op, const Context& ctx) {
-  if (op.segments.empty()) return "`" + op.text + "`";
-  bool escape = test.kind != MatchKind::kBool && op.pattern.options().flavor != WildcardFlavor::kLiteral;
-  auto text = Substitute(op, ctx, escape);
-  if (!text) return fmt::format("`{}` (a policy variable in it has no value)", op.text);
-  return fmt::format("`{}` (from `{}`)", *text, op.text);
-}
-
-std::string PolicyValues(const Test& test, const Context& ctx, const char* joiner) {
-  std::string out;
-  for (size_t i = 0; i < test.operands.size(); ++i) {
-    if (i) out += i + 1 == test.operands.size() ? fmt::format(" {} ", joiner) : ", ";
-    out += PolicyValueText(test, test.operands[i], ctx);
-  }
-  return out.empty() ? "nothing" : out;
-}
-
-// "expects `a` or `b`", "refuses `a` and `b`", "expects a number below `5`".
-std::string PolicySide(const Test& test, const Context& ctx) {
-  if (test.negated) return "refuses " + PolicyValues(test, ctx, "and");
-  const char* relation = nullptr;
-  switch (test.kind) {
-    case MatchKind::kNumericLt: relation = "a number below"; break;
-    case MatchKind::kNumericLe: relation = "a number at most"; break;
-    case MatchKind::kNumericGt: relation = "a number above"; break;
-    case MatchKind::kNumericGe: relation = "a number at least"; break;
-    case MatchKind::kDateLt: relation = "a date before"; break;
-    case MatchKind::kDateLe: relation = "a date at or before"; break;
-    case MatchKind::kDateGt: relation = "a date after"; break;
-    case MatchKind::kDateGe: relation = "a date at or after"; break;
-    case MatchKind::kIpAddress: relation = "an address in"; break;
-    default: break;
-  }
-  std::string values = PolicyValues(test, ctx, "or");
-  return relation ? fmt::format("expects {} {}", relation, values) : "expects " + values;
-}
-
-// The claim a reference actually read ("token `sub`"), or the key itself for
-// values taken from inside a claim (session tags).
-std::string TokenSide(const ValueRef& ref, const Claims& claims) {
-  switch (ref.source) {
-    case ValueRef::Source::kAction: return "the request";
-    case ValueRef::Source::kPointer:
-    case ValueRef::Source::kMemberNames: return fmt::format("the token's `{}`", ref.display);
-    case ValueRef::Source::kClaim: break;
-  }
-  for (const std::string& name : ref.names) {
-    const Json::Value* v = claims.Find(name);
-    if (v && !v->isNull()) return fmt::format("token `{}`", name);
-  }
-  return fmt::format("token `{}`", ref.names.empty() ? ref.display : ref.names.front());
-}
-
-std::string AwsSubject(const Test& test) {
-  if (test.role == TestRole::kAction) return test.op_display;
-  if (test.role == TestRole::kFederatedPrincipal) return "Federated principal";
-  return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
-}
-
-// Why a request value could not be compared at all.
-std::string ErrorHint(const Test& test, std::string_view actual) {
-  switch (test.kind) {
-    case MatchKind::kNumericEq:
-    case MatchKind::kNumericLt:
-    case MatchKind::kNumericLe:
-    case MatchKind::kNumericGt:
-    case MatchKind::kNumericGe: return ParseDecimal(actual) ? "" : ", not a number";
-    case MatchKind::kDateEq:
-    case MatchKind::kDateLt:
-    case MatchKind::kDateLe:
-    case MatchKind::kDateGt:
-    case MatchKind::kDateGe: return ParseIsoOrEpoch(actual) ? "" : ", not a date";
-    case MatchKind::kBool: return ParseBool(actual) ? "" : ", neither `true` nor `false`";
-    case MatchKind::kIpAddress: {
-      unsigned char buf[16];
-      std::string text(actual);
-      return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1
-                 ? ""
-                 : ", not an IP address";
-    }
-    default: return "";
-  }
-}
-
-std::string AwsFailure(const Test& test, const Values& values, size_t failing, const Context& ctx) {
-  std::string actual = ValueForMessage(test, values, failing);
-  std::string hint = CaseHint(test, actual) + ErrorHint(test, actual);
-  if (test.role == TestRole::kFederatedPrincipal) {
-    std::vector<std::string> issuers;
-    for (const Operand& op : test.operands) issuers.push_back(op.text);
-    return fmt::format("Federated principal trusts issuer {}; token `iss` is `{}`{}", Quoted(issuers, "or"), actual,
-                       hint);
-  }
-  if (test.role == TestRole::kAction) {
-    std::vector<std::string> actions;
-    for (const Operand& op : test.operands) actions.push_back(op.text);
-    return fmt::format("{} {} {} `{}`", test.op_display, Quoted(actions, "and"),
-                       test.negated ? "excludes" : "does not cover", actual);
-  }
-  const char* verb = values.from_list && values.size() > 1 ? "holds" : "is";
-  return fmt::format("{} {}; {} {} `{}`{}", AwsSubject(test), PolicySide(test, ctx), TokenSide(test.ref, ctx.claims),
-                     verb, actual, hint);
-}
-
-std::string AwsMissing(const Test& test, const Context& ctx) {
-  std::string why;
-  const Json::Value* present = Lookup(test.ref, ctx.claims);
-  if (!test.ref.visible) {
-    why = fmt::format("IAM sets no key `{}` from a token", test.ref.display);
-  } else if (!test.ref.issuer_prefix.empty() && ctx.claims.aws_key_prefix() != test.ref.issuer_prefix) {
-    why = ctx.claims.issuer().empty()
-              ? fmt::format("`{}` is a key of another provider and the token has no `iss`", test.ref.display)
-              : fmt::format("`{}` is a key of another provider than the token's issuer `{}`", test.ref.display,
-                            ctx.claims.issuer());
-  } else if (present && present->isObject()) {
-    why = fmt::format("{} holds an object, which matches nothing", TokenSide(test.ref, ctx.claims));
-  } else if (test.role == TestRole::kFederatedPrincipal) {
-    std::vector<std::string> issuers;
-    for (const Operand& op : test.operands) issuers.push_back(op.text);
-    return fmt::format("Federated principal trusts issuer {}; the token has no `iss`", Quoted(issuers, "or"));
-  } else if (test.ref.source == ValueRef::Source::kClaim) {
-    std::vector<std::string> names(test.ref.names.begin(), test.ref.names.end());
-    why = fmt::format("the token has no {}", Quoted(names, "or"));
-  } else {
-    why = fmt::format("the token has no `{}`", test.ref.display);
-  }
-  return fmt::format("{} {}; {}", AwsSubject(test), PolicySide(test, ctx), why);
-}
-
-std::string AwsNotSingle(const Test& test, const Values& values, const Context& ctx) {
-  size_t n = values.size();
-  std::string token = TokenSide(test.ref, ctx.claims);
-  if (n == 0)
-    return fmt::format("{} reads a single value, but {} is an empty list", AwsSubject(test), token);
-  std::vector<std::string> all;
-  for (size_t i = 0; i < n; ++i) all.push_back(ValueForMessage(test, values, i));
-  return fmt::format("{} reads a single value, but {} {} ({}); a set needs ForAnyValue or ForAllValues",
-                     AwsSubject(test), token, n == 1 ? "is a set" : "holds several", Quoted(all, "and"));
-}
-
-std::string AwsNoneMatches(const Test& test, const Values& values, const Context& ctx) {
-  size_t n = values.size();
-  std::string token = TokenSide(test.ref, ctx.claims);
-  if (n == 0) return fmt::format("{} {}; {} is an empty list", AwsSubject(test), PolicySide(test, ctx), token);
-  std::vector<std::string> all;
-  for (size_t i = 0; i < n; ++i) all.push_back(ValueForMessage(test, values, i));
-  return fmt::format("{} {}; no value of {} qualifies ({})", AwsSubject(test), PolicySide(test, ctx), token,
-                     Quoted(all, "and"));
-}
-
-std::string AwsPresence(const Test& test, bool present, const Context& ctx) {
-  std::string token = TokenSide(test.ref, ctx.claims);
-  if (present)
-    return fmt::format("condition `{}` on `{}` expects the key to be absent (`true`); {} sets it", test.op_display,
-                       test.ref.display, token);
-  return fmt::format("condition `{}` on `{}` expects the key to be present (`false`); {}", test.op_display,
-                     test.ref.display,
-                     !test.ref.visible ? fmt::format("IAM sets no key `{}` from a token", test.ref.display)
-                                       : "the token does not set it");
+// A test that did not hold: records why (as data) when the caller wants
+// reasons, and lets explain.cc say it.
+Tri Failed(const Test& test, const TestFailure& failure, const Context& ctx, std::vector<Reason>* reasons,
+           const SourceLoc& loc, Tri result = Tri::kFalse) {
+  if (reasons) reasons->push_back({loc, explain::DescribeTestFailure(test, failure, ctx)});
+  return result;
 }
 
 // MatchKind::kJsonShape: JSON null is a value here, not an absent key.
@@ -622,93 +235,70 @@ Tri EvalShape(const Test& test, const Context& ctx, std::vector<Reason>* reasons
     }
   }
   if (!v) {
-    if (test.missing_result == Tri::kFalse && reasons)
-      reasons->push_back({loc, fmt::format("{} expects {}; the token has no `{}`", Subject(test), OperandList(test),
-                                           test.ref.display)});
-    return test.missing_result;
+    if (test.missing_result != Tri::kFalse) return test.missing_result;
+    return Failed(test, {TestFailure::Kind::kShapeAbsent}, ctx, reasons, loc);
   }
   bool ok = std::any_of(test.operands.begin(), test.operands.end(),
                         [&](const Operand& op) { return HasShape(*v, op.shape); });
   if (test.negated) ok = !ok;
   if (ok) return Tri::kTrue;
-  if (reasons)
-    reasons->push_back({loc, fmt::format("{} expects {}; token `{}` has `{}`", Subject(test), OperandList(test),
-                                         test.ref.display, CompactJson(*v))});
-  return Tri::kFalse;
+  TestFailure failure{TestFailure::Kind::kShapeMismatch};
+  failure.seen = v;
+  return Failed(test, failure, ctx, reasons, loc);
 }
 
-Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
-  if (test.kind == MatchKind::kJsonShape) return EvalShape(test, ctx, reasons, loc);
-  auto values = Extract(test, ctx);
-  auto fail = [&](std::string message) {
-    if (reasons) reasons->push_back({loc, std::move(message)});
-    return Tri::kFalse;
-  };
-  if (!values) {
-    if (test.kind == MatchKind::kPresence) {
-      bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return o.flag; });
-      if (any) return Tri::kTrue;
-      if (AwsWording(test)) return !reasons ? Tri::kFalse : fail(AwsPresence(test, false, ctx));
-      return !reasons ? Tri::kFalse : fail(fmt::format("condition `{}` on `{}` requires the key to be present; the token has no such {}",
-                              test.op_display, test.ref.display, test.ref.visible ? "claim" : "key the platform exposes"));
-    }
-    if (test.missing_result == Tri::kFalse && AwsWording(test)) return !reasons ? Tri::kFalse : fail(AwsMissing(test, ctx));
-    if (test.missing_result == Tri::kFalse) {
-      if (!reasons) return Tri::kFalse;  // deciding only: no message to build
-      const Json::Value* present = Lookup(test.ref, ctx.claims);
-      std::string why = !test.ref.visible ? fmt::format("`{}` is not a claim the platform exposes", test.ref.display)
-                        : present && present->isObject()
-                            ? fmt::format("token `{}` holds an object, which matches nothing", test.ref.display)
-                        : !test.ref.issuer_prefix.empty() && ctx.claims.aws_key_prefix() != test.ref.issuer_prefix
-                            ? fmt::format("`{}` belongs to another provider than the token's issuer `{}`",
-                                          test.ref.display, ctx.claims.issuer())
-                            : fmt::format("the token has no `{}`", test.ref.display);
-      return !reasons ? Tri::kFalse : fail(fmt::format("{} expects {}; {}", Subject(test), OperandList(test), why));
-    }
-    if (test.missing_result == Tri::kUnknown && reasons)
-      reasons->push_back({loc, fmt::format("the token has no `{}`: the expression fails", test.ref.display)});
-    return test.missing_result;
-  }
+// A key the token does not have: presence tests decide on it, the others
+// give their missing_result.
+Tri EvalAbsent(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
   if (test.kind == MatchKind::kPresence) {
-    bool any = std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return !o.flag; });
-    if (any) return Tri::kTrue;
-    if (AwsWording(test)) return !reasons ? Tri::kFalse : fail(AwsPresence(test, true, ctx));
-    return !reasons ? Tri::kFalse : fail(fmt::format("condition `{}` on `{}` requires the key to be absent; the token has it", test.op_display,
-                            test.ref.display));
+    if (std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return o.flag; }))
+      return Tri::kTrue;
+    return Failed(test, {TestFailure::Kind::kMustBePresent}, ctx, reasons, loc);
   }
-  size_t n = values->size();
-  const bool aws = AwsWording(test);
-  auto failure = [&](size_t i) {
-    return aws ? AwsFailure(test, *values, i, ctx) : FailureMessage(test, *values, i);
+  if (test.missing_result == Tri::kFalse) return Failed(test, {TestFailure::Kind::kAbsent}, ctx, reasons, loc);
+  if (test.missing_result == Tri::kUnknown)
+    return Failed(test, {TestFailure::Kind::kAbsentUndecided}, ctx, reasons, loc, Tri::kUnknown);
+  return test.missing_result;
+}
+
+// The values of a present key against the test, per its quantifier.
+Tri EvalValues(const Test& test, const Values& values, const Context& ctx, std::vector<Reason>* reasons,
+               const SourceLoc& loc) {
+  const size_t n = values.size();
+  auto failed = [&](TestFailure::Kind kind, size_t failing = 0) {
+    TestFailure failure{kind};
+    failure.values = &values;
+    failure.failing = failing;
+    return Failed(test, failure, ctx, reasons, loc);
   };
   switch (test.quantifier) {
     case Quantifier::kSingle:
       // A plain operator reads one value: a list of several (or a set key
       // such as Cognito's `amr`) never matches it (docs/semantics-aws.md).
-      if (n != 1 || (values->from_list && test.ref.multi_valued)) {
-        if (aws) return !reasons ? Tri::kFalse : fail(AwsNotSingle(test, *values, ctx));
-        std::string all;
-        for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(test, *values, i) + "`";
-        return !reasons ? Tri::kFalse : fail(fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues",
-                                Subject(test), test.ref.display,
-                                n == 0 ? "no value" : n == 1 ? "a set of values" : "several values",
-                                n == 0 ? "an empty list" : all));
-      }
-      return MatchOne(test, *values, 0, ctx) ? Tri::kTrue : !reasons ? Tri::kFalse : fail(failure(0));
+      if (n != 1 || (values.from_list && test.ref.multi_valued)) return failed(TestFailure::Kind::kNotSingle);
+      return MatchOne(test, values, 0, ctx) ? Tri::kTrue : failed(TestFailure::Kind::kValueFails, 0);
     case Quantifier::kAnyValue:
       for (size_t i = 0; i < n; ++i)
-        if (MatchOne(test, *values, i, ctx)) return Tri::kTrue;
-      if (n == 1) return !reasons ? Tri::kFalse : fail(failure(0));
-      if (aws) return !reasons ? Tri::kFalse : fail(AwsNoneMatches(test, *values, ctx));
-      if (n == 0) return !reasons ? Tri::kFalse : fail(fmt::format("{} found `{}` empty", Subject(test), test.ref.display));
-      return !reasons ? Tri::kFalse : fail(fmt::format("{} expects {}; none of the {} values of `{}` matches", Subject(test),
-                              OperandList(test), n, test.ref.display));
+        if (MatchOne(test, values, i, ctx)) return Tri::kTrue;
+      return n == 1 ? failed(TestFailure::Kind::kValueFails, 0) : failed(TestFailure::Kind::kNoValueMatches);
     case Quantifier::kAllValues:
       for (size_t i = 0; i < n; ++i)
-        if (!MatchOne(test, *values, i, ctx)) return !reasons ? Tri::kFalse : fail(failure(i));
+        if (!MatchOne(test, values, i, ctx)) return failed(TestFailure::Kind::kValueFails, i);
       return Tri::kTrue;
   }
   return Tri::kFalse;
+}
+
+Tri EvalTest(const Test& test, const Context& ctx, std::vector<Reason>* reasons, const SourceLoc& loc) {
+  if (test.kind == MatchKind::kJsonShape) return EvalShape(test, ctx, reasons, loc);
+  auto values = eval::Extract(test, ctx);
+  if (!values) return EvalAbsent(test, ctx, reasons, loc);
+  if (test.kind == MatchKind::kPresence) {
+    if (std::any_of(test.operands.begin(), test.operands.end(), [](const Operand& o) { return !o.flag; }))
+      return Tri::kTrue;
+    return Failed(test, {TestFailure::Kind::kMustBeAbsent}, ctx, reasons, loc);
+  }
+  return EvalValues(test, *values, ctx, reasons, loc);
 }
 
 Tri Eval(const Node& node, const Context& ctx, std::vector<Reason>* reasons);
@@ -837,9 +427,9 @@ std::string StatementName(const Statement& s, size_t index) {
   return fmt::format("#{}", index + 1);
 }
 
-// Why a statement that applies applies, for the AWS conditions in it:
-// "condition `StringEquals` on `k` holds: token `ref` is `refs/heads/main`".
-// Said for Deny statements, whose reason is otherwise just their name.
+// Why a statement that applies applies, for the AWS conditions in it
+// (explain::DescribeHoldingCondition). Said for Deny statements, whose
+// reason is otherwise just their name.
 void DescribeHolding(const Node& node, const Context& ctx, std::vector<std::string>* out) {
   switch (node.kind) {
     case Node::Kind::kAnd:
@@ -853,25 +443,9 @@ void DescribeHolding(const Node& node, const Context& ctx, std::vector<std::stri
         }
       }
       return;
-    case Node::Kind::kTest: {
-      const Test& test = *node.test;
-      if (!AwsWording(test) || test.role != TestRole::kCondition) return;
-      auto values = Extract(test, ctx);
-      std::string token;
-      if (!values) {
-        token = !test.ref.visible ? fmt::format("IAM sets no key `{}` from a token", test.ref.display)
-                                  : fmt::format("the token does not set `{}`", test.ref.display);
-      } else {
-        std::vector<std::string> all;
-        for (size_t i = 0; i < values->size(); ++i) all.push_back(ValueForMessage(test, *values, i));
-        token = values->size() == 1 && !values->from_list
-                    ? fmt::format("{} is `{}`", TokenSide(test.ref, ctx.claims), all.front())
-                    : fmt::format("{} holds {}", TokenSide(test.ref, ctx.claims),
-                                  all.empty() ? std::string("no value") : Quoted(all, "and"));
-      }
-      out->push_back(fmt::format("condition `{}` on `{}` holds: {}", test.op_display, test.ref.display, token));
+    case Node::Kind::kTest:
+      if (auto holds = explain::DescribeHoldingCondition(*node.test, ctx)) out->push_back(std::move(*holds));
       return;
-    }
     default: return;
   }
 }
