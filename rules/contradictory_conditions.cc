@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "trustcheck/analysis.h"
+#include "trustcheck/evaluate.h"
 #include "trustcheck/wording.h"
 
 namespace trustcheck::rules {
@@ -64,12 +65,7 @@ std::string StatementLabel(const Statement& s, size_t index) {
 
 std::string Describe(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::kTest: {
-      const Test& t = *node.test;
-      if (t.role == TestRole::kCondition) return fmt::format("condition `{}` on `{}`", t.op_display, t.ref.display);
-      if (t.op_display.empty()) return t.what;
-      return fmt::format("{} ({})", t.what, t.op_display);
-    }
+    case Node::Kind::kTest: return DescribeTest(*node.test);
     case Node::Kind::kNot: return node.children.empty() ? "a negation" : "not " + Describe(node.children[0]);
     case Node::Kind::kOr:
       return node.children.empty() ? "an empty alternative" : Describe(node.children[0]) + " or its alternatives";

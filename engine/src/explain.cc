@@ -3,6 +3,8 @@
 
 #include "explain.h"
 
+#include "trustcheck/evaluate.h"
+
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
@@ -11,7 +13,15 @@
 #include "trustcheck/wording.h"
 #include "value_text.h"
 
-namespace trustcheck::explain {
+namespace trustcheck {
+
+std::string DescribeTest(const Test& test) {
+  if (test.role == TestRole::kCondition) return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
+  if (test.op_display.empty()) return test.what;
+  return fmt::format("{} ({})", test.what, test.op_display);
+}
+
+namespace explain {
 
 namespace {
 
@@ -34,11 +44,7 @@ std::string OperandList(const Test& test) {
   return items.empty() ? "nothing" : JoinWords(items, "or");
 }
 
-std::string Subject(const Test& test) {
-  if (test.role == TestRole::kCondition) return fmt::format("condition `{}` on `{}`", test.op_display, test.ref.display);
-  if (test.op_display.empty()) return test.what;
-  return fmt::format("{} ({})", test.what, test.op_display);
-}
+std::string Subject(const Test& test) { return DescribeTest(test); }
 
 // "(differs only in letter case)" when an exact comparison failed on case.
 std::string CaseHint(const Test& test, const std::string& actual) {
@@ -356,4 +362,5 @@ std::optional<std::string> DescribeHoldingCondition(const Test& test, const Cont
   return fmt::format("condition `{}` on `{}` holds: {}", test.op_display, test.ref.display, token);
 }
 
-}  // namespace trustcheck::explain
+}  // namespace explain
+}  // namespace trustcheck

@@ -82,6 +82,12 @@ Decision Evaluate(const Trust& trust, const Claims& claims, const EvalOptions& o
 // tokens (the exposure analysis).
 Tri Decide(const Trust& trust, const Claims& claims, const EvalOptions& options);
 
+// How Evaluate()'s reasons name a test, in the platform's words: "condition
+// `StringLike` on `token.actions.githubusercontent.com:sub`" (AWS
+// conditions), "bound audience (`bound_audiences`)", "subject". For rules
+// and reports that speak of a test the way `eval` does.
+std::string DescribeTest(const Test& test);
+
 // Evaluates a single node (used by the linter, the index and the analysis).
 // `action` is the request action for ValueRef::Source::kAction tests.
 Tri EvaluateNode(const Node& node, const Claims& claims, std::string_view action,
