@@ -201,7 +201,7 @@ Node Node::Unknown(std::string reason, SourceLoc loc, Node assumed) {
   return n;
 }
 
-Node Node::Expr(std::shared_ptr<const CelExpr> expr, std::shared_ptr<const void> context, SourceLoc loc) {
+Node Node::Expr(std::shared_ptr<const NodeExpr> expr, std::shared_ptr<const void> context, SourceLoc loc) {
   Node n;
   n.kind = Kind::kExpr;
   n.detail_ = std::make_shared<const Detail>(Detail{"", std::move(expr), std::move(context), nullptr});
@@ -214,8 +214,8 @@ const std::string& Node::reason() const {
   return detail_ ? detail_->reason : kNone;
 }
 
-const std::shared_ptr<const CelExpr>& Node::expr() const {
-  static const std::shared_ptr<const CelExpr> kNone;
+const std::shared_ptr<const NodeExpr>& Node::expr() const {
+  static const std::shared_ptr<const NodeExpr> kNone;
   return detail_ ? detail_->expr : kNone;
 }
 

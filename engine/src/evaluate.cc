@@ -19,9 +19,6 @@
 
 namespace trustcheck {
 
-// Defined with the CEL support: evaluates a Node::Kind::kExpr node.
-Tri EvaluateExprNode(const Node& node, const Claims& claims, std::vector<Reason>* reasons);
-
 namespace {
 
 using eval::Context;
@@ -363,7 +360,12 @@ Tri Eval(const Node& node, const Context& ctx, std::vector<Reason>* reasons) {
     case Node::Kind::kUnknown:
       if (reasons) reasons->push_back({node.loc, "cannot be decided: " + node.reason()});
       return Tri::kUnknown;
-    case Node::Kind::kExpr: return EvaluateExprNode(node, ctx.claims, reasons);
+    case Node::Kind::kExpr:
+      if (!node.expr()) {
+        if (reasons) reasons->push_back({node.loc, "expression node without an expression"});
+        return Tri::kUnknown;
+      }
+      return node.expr()->Evaluate(node, ctx.claims, reasons);
   }
   return Tri::kUnknown;
 }

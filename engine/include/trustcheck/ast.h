@@ -328,7 +328,23 @@ class TestPool {
 // ---------------------------------------------------------------------------
 // Node: the condition tree.
 
-struct CelExpr;  // engine/src/cel: an expression that does not lower further.
+class Claims;  // trustcheck/claims.h
+struct Reason;  // trustcheck/evaluate.h
+struct Node;
+
+// The payload of a kExpr node: an expression that does not lower further
+// (the parts of a GCP CEL condition or attribute mapping the lowering could
+// not turn into tests). Its language implements it (engine/src/cel); the AST
+// and the evaluator know only this interface, so they depend on no
+// expression language.
+class NodeExpr {
+ public:
+  virtual ~NodeExpr() = default;
+  // The value of `node` (whose payload this is) for `claims`; kUnknown when
+  // it cannot be decided. Appends a located reason when `reasons` is not
+  // null and the value is not kTrue.
+  virtual Tri Evaluate(const Node& node, const Claims& claims, std::vector<Reason>* reasons) const = 0;
+};
 
 struct Node {
   enum class Kind : uint8_t { kAnd, kOr, kNot, kTest, kConst, kUnknown, kExpr };
@@ -340,9 +356,9 @@ struct Node {
 
   // kConst/kUnknown: why (shown in traces); "" otherwise.
   const std::string& reason() const;
-  // kExpr: the CEL expression, and the bindings it needs (mapping from
+  // kExpr: the expression (NodeExpr), and the bindings it needs (mapping from
   // attribute names to expressions), owned by the trust that lowered it.
-  const std::shared_ptr<const CelExpr>& expr() const;
+  const std::shared_ptr<const NodeExpr>& expr() const;
   const std::shared_ptr<const void>& expr_context() const;
   // kUnknown: what the node reads as once the deployer fills in the unknown
   // value with their own (a SYMBOL: a template parameter stands for the
@@ -364,7 +380,7 @@ struct Node {
   static Node Unknown(std::string reason, SourceLoc loc = {});
   // An unknown with the reading to assume for it (see `assumed`).
   static Node Unknown(std::string reason, SourceLoc loc, Node assumed);
-  static Node Expr(std::shared_ptr<const CelExpr> expr, std::shared_ptr<const void> context, SourceLoc loc);
+  static Node Expr(std::shared_ptr<const NodeExpr> expr, std::shared_ptr<const void> context, SourceLoc loc);
 
  private:
   // What only constants, unknowns and expressions have, held apart (and
@@ -372,7 +388,7 @@ struct Node {
   // and their And/Or) stay small: 72 bytes instead of 160.
   struct Detail {
     std::string reason;
-    std::shared_ptr<const CelExpr> expr;
+    std::shared_ptr<const NodeExpr> expr;
     std::shared_ptr<const void> expr_context;
     std::shared_ptr<const Node> assumed;
   };

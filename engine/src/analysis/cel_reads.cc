@@ -74,7 +74,7 @@ std::string MappingFingerprint(const cel::AttributeMapping* mapping) {
 
 ExprReads InspectExpr(const Node& node) {
   ExprReads out;
-  const CelExpr* cel = node.expr().get();
+  const auto* cel = dynamic_cast<const CelExpr*>(node.expr().get());
   const auto* mapping = static_cast<const cel::AttributeMapping*>(node.expr_context().get());
   if (!cel) {
     out.constant_paths = false;

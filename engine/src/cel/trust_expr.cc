@@ -92,7 +92,7 @@ Tri EvaluateCelNode(const Node& node, const Claims& claims, std::vector<Reason>*
   auto reason = [&](const SourceLoc& loc, std::string message) {
     if (reasons) reasons->push_back({loc, std::move(message)});
   };
-  const CelExpr* cel = node.expr().get();
+  const auto* cel = dynamic_cast<const CelExpr*>(node.expr().get());
   if (cel == nullptr) {
     reason(node.loc, "expression node without an expression");
     return Tri::kUnknown;
@@ -125,3 +125,11 @@ Tri EvaluateCelNode(const Node& node, const Claims& claims, std::vector<Reason>*
 }
 
 }  // namespace trustcheck::cel
+
+namespace trustcheck {
+
+Tri CelExpr::Evaluate(const Node& node, const Claims& claims, std::vector<Reason>* reasons) const {
+  return cel::EvaluateCelNode(node, claims, reasons);
+}
+
+}  // namespace trustcheck

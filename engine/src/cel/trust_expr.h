@@ -37,8 +37,8 @@
 
 namespace trustcheck {
 
-// The payload of a CEL Node::Kind::kExpr node (forward-declared in ast.h).
-struct CelExpr {
+// The payload of a CEL Node::Kind::kExpr node.
+struct CelExpr : NodeExpr {
   enum class Check : uint8_t {
     kCondition,  // `expr` must be true
     kMapping,    // the attribute mapping (Node::expr_context) must evaluate
@@ -47,6 +47,9 @@ struct CelExpr {
   // kCondition: the (sub)expression; it may alias a node inside a larger
   // parsed tree, which the shared_ptr keeps alive.
   std::shared_ptr<const cel::Expr> expr;
+
+  // cel::EvaluateCelNode.
+  Tri Evaluate(const Node& node, const Claims& claims, std::vector<Reason>* reasons) const override;
 };
 
 namespace cel {
