@@ -143,7 +143,7 @@ Result<DecodedToken> DecodeToken(std::string_view text, const std::string& sourc
   FileId path = FileId::Of(source);
   SourceLoc start{path, 1, 1};
   if (text.size() > limits.max_bytes)
-    return Status::Error(start, fmt::format("token is larger than the limit of {} bytes", limits.max_bytes));
+    return Status::Error(ErrorCode::kTooLarge, start, fmt::format("token is larger than the limit of {} bytes", limits.max_bytes));
   std::string_view body = Trim(text);
   if (body.empty()) return Status::Error(start, "token is empty");
   DecodedToken out;

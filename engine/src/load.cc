@@ -163,7 +163,7 @@ Status CheckYamlProgress(const SourceText& source) {
     return Status::Error(MarkLoc(source, stuck.mark), NoProgressMessage(source.text(), stuck.mark.pos));
   } catch (const YAML::DeepRecursion& e) {
     // Block nesting (indentation, `- - -`) past yaml-cpp's own guard.
-    return Status::Error(MarkLoc(source, e.mark), "invalid YAML: nesting is deeper than yaml-cpp can read");
+    return Status::Error(ErrorCode::kTooLarge, MarkLoc(source, e.mark), "invalid YAML: nesting is deeper than yaml-cpp can read");
   } catch (const YAML::Exception& e) {
     return Status::Error(MarkLoc(source, e.mark), "invalid YAML: " + e.msg);
   }
@@ -177,7 +177,7 @@ const std::vector<YAML::Node>* InputFile::yaml() const {
     yaml_done_ = true;
     const std::string& text = source_.text();
     if (size_t deep = YamlTooDeep(text, options_.limits.max_depth); deep != std::string::npos) {
-      yaml_error_ = Status::Error(source_.LocAt(deep), fmt::format("invalid YAML: nesting is deeper than the limit of {} levels",
+      yaml_error_ = Status::Error(ErrorCode::kTooLarge, source_.LocAt(deep), fmt::format("invalid YAML: nesting is deeper than the limit of {} levels",
                                                                    options_.limits.max_depth));
       return nullptr;
     }
@@ -257,7 +257,7 @@ Status CheckNodeSizes(const Node& node, const LoadLimits& limits, size_t* total)
   if (node.test) {
     *total += node.test->operands.size();
     if (node.test->operands.size() > limits.max_values)
-      return Status::Error(node.loc, fmt::format("{} `{}` holds {} values, more than the limit of {}",
+      return Status::Error(ErrorCode::kTooLarge, node.loc, fmt::format("{} `{}` holds {} values, more than the limit of {}",
                                                  node.test->what.empty() ? "condition" : node.test->what,
                                                  node.test->op_display, node.test->operands.size(), limits.max_values));
   }
@@ -269,13 +269,13 @@ Status CheckNodeSizes(const Node& node, const LoadLimits& limits, size_t* total)
 Status CheckTrustSizes(const LoadedFile& file, const LoadLimits& limits) {
   for (const Trust& t : file.trusts) {
     if (t.statements.size() > limits.max_statements)
-      return Status::Error(t.loc, fmt::format("trust holds {} statements, more than the limit of {}",
+      return Status::Error(ErrorCode::kTooLarge, t.loc, fmt::format("trust holds {} statements, more than the limit of {}",
                                               t.statements.size(), limits.max_statements));
     size_t total = 0;
     for (const Statement& st : t.statements)
       TRUSTCHECK_RETURN_IF_ERROR(CheckNodeSizes(st.when, limits, &total));
     if (total > limits.max_values)
-      return Status::Error(t.loc, fmt::format("trust holds {} values in its conditions, more than the limit of {}",
+      return Status::Error(ErrorCode::kTooLarge, t.loc, fmt::format("trust holds {} values in its conditions, more than the limit of {}",
                                               total, limits.max_values));
   }
   return Status();
@@ -284,10 +284,10 @@ Status CheckTrustSizes(const LoadedFile& file, const LoadLimits& limits) {
 // Why a file that is not any known format was refused, as precisely as we can.
 Status NotATrust(const InputFile& in) {
   if (!in.json_error().ok()) return in.json_error();
-  if (in.json()) return Status::Error(in.source().FileLoc(), "JSON does not match any known trust format");
+  if (in.json()) return Status::Error(ErrorCode::kUnsupported, in.source().FileLoc(), "JSON does not match any known trust format");
   // Text that is not even YAML: say where it stops being YAML.
   if (!in.yaml_error().ok()) return in.yaml_error();
-  return Status::Error(in.source().FileLoc(), "not a trust in any known format");
+  return Status::Error(ErrorCode::kUnsupported, in.source().FileLoc(), "not a trust in any known format");
 }
 
 
@@ -346,7 +346,7 @@ Status LoadCatching(const Format& format, const InputFile& in, LoadedFile* out) 
   try {
     return format.Load(in, out);
   } catch (const std::exception& e) {
-    return Status::Error(in.source().FileLoc(),
+    return Status::Error(ErrorCode::kInternal, in.source().FileLoc(),
                          fmt::format("internal error while reading this file as `{}`: {}", format.name(), e.what()));
   }
 }
@@ -358,7 +358,7 @@ Result<const Format*> ChooseFormat(const InputFile& in, const LoadOptions& optio
   if (!options.forced_format.empty()) {
     for (const Format* f : AllFormats())
       if (options.forced_format == f->name()) chosen = f;
-    if (!chosen) return Status::Error({}, fmt::format("unknown format `{}`", options.forced_format));
+    if (!chosen) return Status::Error(ErrorCode::kUnsupported, {}, fmt::format("unknown format `{}`", options.forced_format));
     return chosen;
   }
   int best = 0;
@@ -380,7 +380,7 @@ Result<LoadedFile> LoadTextIn(const std::string& path, std::string text, const L
   LoadedFile out;
   out.path = path;
   if (source.text().size() > options.limits.max_file_bytes)
-    return Status::Error(source.FileLoc(), fmt::format("file is larger than the limit of {} bytes",
+    return Status::Error(ErrorCode::kTooLarge, source.FileLoc(), fmt::format("file is larger than the limit of {} bytes",
                                                        options.limits.max_file_bytes));
   TRUSTCHECK_RETURN_IF_ERROR(ValidateUtf8(source));
   // A JSON template (`.json.tpl`, or interpolations where values go) is read
@@ -596,16 +596,16 @@ Result<LoadResult> LoadPaths(const std::vector<std::string>& paths, const LoadOp
             break;
         }
       }
-      if (ec) return Status::Error(loc, fmt::format("cannot read folder: {}", ec.message()));
+      if (ec) return Status::Error(ErrorCode::kUnreadable, loc, fmt::format("cannot read folder: {}", ec.message()));
       std::sort(found.begin(), found.end(), [](const Job& a, const Job& b) { return a.path < b.path; });
       for (auto& f : found) jobs.push_back(std::move(f));
     } else if (fs::exists(p, ec)) {
       jobs.push_back({p, true});
     } else {
-      return Status::Error(loc, "no such file or folder");
+      return Status::Error(ErrorCode::kUnreadable, loc, "no such file or folder");
     }
     if (jobs.size() > options.limits.max_files)
-      return Status::Error(loc, fmt::format("more than {} files to load", options.limits.max_files));
+      return Status::Error(ErrorCode::kTooLarge, loc, fmt::format("more than {} files to load", options.limits.max_files));
   }
   std::vector<JobResult> results(jobs.size());
   const size_t threads = WorthThreads(jobs) ? ThreadCount(options.threads) : 1;

@@ -14,7 +14,7 @@ namespace trustcheck {
 namespace {
 
 Status TooLarge(const std::string& path, const ReadOptions& options) {
-  return Status::Error(SourceLoc::File(path), fmt::format("{} is larger than the limit of {} bytes", options.what,
+  return Status::Error(ErrorCode::kTooLarge, SourceLoc::File(path), fmt::format("{} is larger than the limit of {} bytes", options.what,
                                                   options.max_bytes));
 }
 
@@ -22,7 +22,7 @@ Status CannotRead(const std::string& path, int error) {
   // strerror's words, lowercased as std::filesystem words them.
   std::string why = std::strerror(error);
   if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
-  return Status::Error(SourceLoc::File(path), fmt::format("cannot read file: {}", why));
+  return Status::Error(ErrorCode::kUnreadable, SourceLoc::File(path), fmt::format("cannot read file: {}", why));
 }
 
 // Closes the descriptor on every path out.

@@ -191,7 +191,7 @@ Result<Json::Value> ParseJson(const SourceText& source, const JsonLimits& limits
   const std::string& t = source.text();
   size_t keys = 0;
   if (size_t deep = NestingTooDeep(t, limits.max_depth, &keys); deep != std::string::npos)
-    return Status::Error(source.LocAt(deep),
+    return Status::Error(ErrorCode::kTooLarge, source.LocAt(deep),
                          fmt::format("invalid JSON: nesting is deeper than the limit of {} levels", limits.max_depth));
   bool parsed = false;
   try {

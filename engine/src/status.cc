@@ -72,6 +72,17 @@ std::string SourceLoc::ToString() const {
   return fmt::format("{}:{}:{}", path(), line, column);
 }
 
+const char* ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalid: return "invalid";
+    case ErrorCode::kUnreadable: return "unreadable";
+    case ErrorCode::kTooLarge: return "too-large";
+    case ErrorCode::kUnsupported: return "unsupported";
+    case ErrorCode::kInternal: return "internal";
+  }
+  return "invalid";
+}
+
 const SourceLoc& Status::loc() const {
   static const SourceLoc kNone;
   return error_ ? error_->loc : kNone;

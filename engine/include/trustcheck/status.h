@@ -68,18 +68,36 @@ struct SourceLoc {
   std::string ToString() const;
 };
 
+// What kind of error a Status is, for a program that acts on it (report a
+// limit, retry a read); the message says the rest. The command line exits 2
+// whatever the code; ErrorCodeName() is its name in JSON reports.
+enum class ErrorCode : uint8_t {
+  kInvalid,      // malformed input: a policy, a token, a template (the default)
+  kUnreadable,   // the input cannot be read: missing, not a regular file, an I/O error
+  kTooLarge,     // the input passes a limit (bytes, nesting, values, files, steps)
+  kUnsupported,  // readable, but not something trustcheck reads (no known format, unknown `--type`)
+  kInternal,     // a bug, caught at the load boundary instead of ending the program
+};
+const char* ErrorCodeName(ErrorCode code);  // "invalid", "unreadable", "too-large", ...
+
 // The outcome of an operation that returns no value. [[nodiscard]]: an
 // ignored error is a silent accept waiting to happen; a call whose error is
 // meant to be dropped says so with a cast to void and a comment.
 class [[nodiscard]] Status {
  public:
   Status() = default;  // ok
+  // A malformed-input error (ErrorCode::kInvalid).
   static Status Error(SourceLoc loc, std::string message) {
+    return Error(ErrorCode::kInvalid, std::move(loc), std::move(message));
+  }
+  static Status Error(ErrorCode code, SourceLoc loc, std::string message) {
     Status s;
-    s.error_ = std::make_shared<Detail>(Detail{std::move(loc), std::move(message)});
+    s.error_ = std::make_shared<Detail>(Detail{std::move(loc), std::move(message), code});
     return s;
   }
   bool ok() const { return error_ == nullptr; }
+  // kInvalid when ok (there is no error to classify).
+  ErrorCode code() const { return error_ ? error_->code : ErrorCode::kInvalid; }
   const SourceLoc& loc() const;
   const std::string& message() const;
   // "file:line:column: error: message", the one line the CLI prints.
@@ -89,6 +107,7 @@ class [[nodiscard]] Status {
   struct Detail {
     SourceLoc loc;
     std::string message;
+    ErrorCode code;
   };
   std::shared_ptr<const Detail> error_;
 };

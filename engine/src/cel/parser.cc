@@ -495,7 +495,7 @@ class Parser {
 
   Node TooDeep(const SourceLoc& at) {
     if (error_.ok()) {
-      error_ = Status::Error(at, "expression nests deeper than " + std::to_string(options_.max_depth) + " levels");
+      error_ = Status::Error(ErrorCode::kTooLarge, at, "expression nests deeper than " + std::to_string(options_.max_depth) + " levels");
     }
     return nullptr;
   }
@@ -879,7 +879,7 @@ Result<std::shared_ptr<const Expr>> Parse(std::string_view text, const SourceLoc
   constexpr size_t kHardLimit = size_t{1} << 30;  // offsets are 32-bit
   size_t limit = std::min(options.max_length, kHardLimit);
   if (text.size() > limit) {
-    return Status::Error(options.locate ? options.locate(0) : base, "expression is " + std::to_string(text.size()) + " bytes long, more than the limit of " +
+    return Status::Error(ErrorCode::kTooLarge, options.locate ? options.locate(0) : base, "expression is " + std::to_string(text.size()) + " bytes long, more than the limit of " +
                                    std::to_string(limit));
   }
   return Parser(text, base, options).Run();

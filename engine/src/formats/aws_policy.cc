@@ -495,7 +495,7 @@ Result<Trust> PolicyLowering::Run() {
     return std::move(trust_);
   }
   if (statements.isArray() && statements.size() > in_.max_statements)
-    return Status::Error(Loc(statements), fmt::format("`Statement` holds {} statements, more than the limit of {}",
+    return Status::Error(ErrorCode::kTooLarge, Loc(statements), fmt::format("`Statement` holds {} statements, more than the limit of {}",
                                                       statements.size(), in_.max_statements));
   TRUSTCHECK_RETURN_IF_ERROR(CheckListSizes(statements, "Statement", 0));
   size_t index = 0;
@@ -546,7 +546,7 @@ Statement::Principal::Type PrincipalType(std::string_view key) {
 // IAM would accept holds at most a few thousand bytes of them anyway.
 Status PolicyLowering::CheckListSizes(const Json::Value& value, std::string_view name, int depth) const {
   if (value.isArray() && depth > 0 && value.size() > in_.max_values)
-    return Status::Error(Loc(value), fmt::format("`{}` holds {} values, more than the limit of {}", name,
+    return Status::Error(ErrorCode::kTooLarge, Loc(value), fmt::format("`{}` holds {} values, more than the limit of {}", name,
                                                  value.size(), in_.max_values));
   if (value.isArray()) {
     for (const Json::Value& e : value)

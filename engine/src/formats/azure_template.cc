@@ -1558,7 +1558,7 @@ class ArmTree {
   ArmTree(const SourceText& source) : source_(source) {}
 
   Result<ExprPtr> Build(const Json::Value& v, int depth = 0) {
-    if (depth > static_cast<int>(kMaxDepth)) return Status::Error(LocOf(source_, v), "template nests too deeply");
+    if (depth > static_cast<int>(kMaxDepth)) return Status::Error(ErrorCode::kTooLarge, LocOf(source_, v), "template nests too deeply");
     auto e = std::make_unique<Expr>();
     e->loc = LocOf(source_, v);
     switch (v.type()) {
@@ -1804,7 +1804,7 @@ class BicepLoader {
                                               "must not form a cycle",
                                               m.symbol, m.type));
     if (stack_.size() > kMaxModuleDepth)
-      return Status::Error(m.loc, fmt::format("module calls nest deeper than {}", kMaxModuleDepth));
+      return Status::Error(ErrorCode::kTooLarge, m.loc, fmt::format("module calls nest deeper than {}", kMaxModuleDepth));
     Result<std::string> text = ReadFileBounded(callee, in_.options().limits.max_file_bytes);
     if (!text.ok()) {
       out_->notes.push_back({LoweringNote::Kind::kUnresolved, m.loc,

@@ -61,7 +61,7 @@ std::shared_ptr<const TerraformFolder> ReadFolder(const std::string& dir, const 
   if (ec) return folder;
   SourceLoc where{FileId::Of(dir), 0, 0};
   if (tf.size() > limits.max_files) {
-    folder->error = Status::Error(where, fmt::format("module folder holds {} `.tf` files, more than the limit of {} "
+    folder->error = Status::Error(ErrorCode::kTooLarge, where, fmt::format("module folder holds {} `.tf` files, more than the limit of {} "
                                                      "(--limit files=N)",
                                                      tf.size(), limits.max_files));
     return folder;

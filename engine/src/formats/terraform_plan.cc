@@ -199,7 +199,7 @@ void PlanLoader::CollectPools(const Json::Value& module, int depth) {
 
 Status PlanLoader::Module(const Json::Value& module, int depth) {
   if (!module.isObject()) return Status::Error(locator_.ValueLoc(module), "a plan module must be an object");
-  if (depth > kMaxModuleDepth) return Status::Error(locator_.ValueLoc(module), "modules are nested deeper than the limit");
+  if (depth > kMaxModuleDepth) return Status::Error(ErrorCode::kTooLarge, locator_.ValueLoc(module), "modules are nested deeper than the limit");
   const Json::Value& resources = module["resources"];
   if (!resources.isNull() && !resources.isArray())
     return Status::Error(locator_.ValueLoc(resources), "`resources` must be a list");

@@ -158,8 +158,8 @@ Status Converter::Convert(const YAML::Node& node, Json::Value* slot, const Sourc
   // starts; its key is the better place.
   if (node.IsNull() && key_loc.known() && loc.line != key_loc.line) loc = key_loc;
   if (++nodes_ > options_.max_nodes)
-    return Status::Error(loc, fmt::format("YAML document expands to more than {} values", options_.max_nodes));
-  if (depth > options_.max_depth) return Status::Error(loc, "YAML nesting is deeper than the limit");
+    return Status::Error(ErrorCode::kTooLarge, loc, fmt::format("YAML document expands to more than {} values", options_.max_nodes));
+  if (depth > options_.max_depth) return Status::Error(ErrorCode::kTooLarge, loc, "YAML nesting is deeper than the limit");
   const std::string& tag = node.Tag();
   auto mapped = options_.tag_keys.find(tag);
   if (mapped != options_.tag_keys.end()) {

@@ -464,7 +464,7 @@ Result<Value> EvalContext::FnContains(const Call& c) {
 // of the result is unknown.
 Status EvalContext::FlattenInto(const Value::Items& items, Value::Items& out, std::optional<Value>& unknown, int depth,
                      const Call& c) {
-  if (depth > kMaxEvalDepth) return Status::Error(c.loc(), "`flatten` met lists nested too deeply");
+  if (depth > kMaxEvalDepth) return Status::Error(ErrorCode::kTooLarge, c.loc(), "`flatten` met lists nested too deeply");
   for (const Value& item : items) {
     if (item.is_unknown()) {
       if (!unknown) unknown = item;
