@@ -3,13 +3,12 @@
 
 #include "explain.h"
 
-#include "trustcheck/evaluate.h"
-
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <vector>
 
+#include "trustcheck/evaluate.h"
 #include "trustcheck/wording.h"
 #include "value_text.h"
 
@@ -43,8 +42,6 @@ std::string OperandList(const Test& test) {
     items.push_back(test.kind == MatchKind::kJsonShape ? std::string(JsonShapeName(op.shape)) : "`" + op.text + "`");
   return items.empty() ? "nothing" : JoinWords(items, "or");
 }
-
-std::string Subject(const Test& test) { return DescribeTest(test); }
 
 // "(differs only in letter case)" when an exact comparison failed on case.
 std::string CaseHint(const Test& test, const std::string& actual) {
@@ -83,7 +80,7 @@ std::string TypeHint(const Test& test, const Values& values, size_t failing) {
 }
 
 std::string FailureMessage(const Test& test, const Values& values, size_t failing) {
-  std::string subject = Subject(test);
+  std::string subject = DescribeTest(test);
   std::string actual = ValueForMessage(test, values, failing);
   if (test.negated)
     return fmt::format("{} refuses {}; token `{}` has `{}`", subject, OperandList(test), test.ref.display, actual);
@@ -294,21 +291,21 @@ std::string GenericAbsent(const Test& test, const Context& ctx) {
                         ? fmt::format("`{}` belongs to another provider than the token's issuer `{}`",
                                       test.ref.display, ctx.claims.issuer())
                         : fmt::format("the token has no `{}`", test.ref.display);
-  return fmt::format("{} expects {}; {}", Subject(test), OperandList(test), why);
+  return fmt::format("{} expects {}; {}", DescribeTest(test), OperandList(test), why);
 }
 
 std::string GenericNotSingle(const Test& test, const Values& values) {
   const size_t n = values.size();
   std::string all;
   for (size_t i = 0; i < n; ++i) all += (i ? ", `" : "`") + ValueForMessage(test, values, i) + "`";
-  return fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues", Subject(test),
+  return fmt::format("{} needs a single value but `{}` holds {} ({}); use ForAnyValue or ForAllValues", DescribeTest(test),
                      test.ref.display, n == 0 ? "no value" : n == 1 ? "a set of values" : "several values",
                      n == 0 ? "an empty list" : all);
 }
 
 std::string GenericNoValueMatches(const Test& test, const Values& values) {
-  if (values.size() == 0) return fmt::format("{} found `{}` empty", Subject(test), test.ref.display);
-  return fmt::format("{} expects {}; none of the {} values of `{}` matches", Subject(test), OperandList(test),
+  if (values.size() == 0) return fmt::format("{} found `{}` empty", DescribeTest(test), test.ref.display);
+  return fmt::format("{} expects {}; none of the {} values of `{}` matches", DescribeTest(test), OperandList(test),
                      values.size(), test.ref.display);
 }
 
@@ -329,9 +326,9 @@ std::string DescribeTestFailure(const Test& test, const TestFailure& failure, co
       return fmt::format("condition `{}` on `{}` requires the key to be absent; the token has it", test.op_display,
                          test.ref.display);
     case TestFailure::Kind::kShapeAbsent:
-      return fmt::format("{} expects {}; the token has no `{}`", Subject(test), OperandList(test), test.ref.display);
+      return fmt::format("{} expects {}; the token has no `{}`", DescribeTest(test), OperandList(test), test.ref.display);
     case TestFailure::Kind::kShapeMismatch:
-      return fmt::format("{} expects {}; token `{}` has `{}`", Subject(test), OperandList(test), test.ref.display,
+      return fmt::format("{} expects {}; token `{}` has `{}`", DescribeTest(test), OperandList(test), test.ref.display,
                          CompactJson(*failure.seen));
     case TestFailure::Kind::kNotSingle:
       return aws ? AwsNotSingle(test, *failure.values, ctx) : GenericNotSingle(test, *failure.values);
